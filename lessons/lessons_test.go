@@ -1,0 +1,144 @@
+package lessons_test
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/jobs-api-trainer/trainer/data"
+	"github.com/jobs-api-trainer/trainer/lessons"
+)
+
+func loadReal(t *testing.T) *lessons.Lesson {
+	t.Helper()
+	set, err := lessons.Load(data.FS, "lessons")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := set.Get("jobs-api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// TestLessonTeachesEveryFact checks the rendered lesson text for each fact
+// the lesson promises (issue 2). Text is compared after HTML decoding, with
+// whitespace collapsed.
+func TestLessonTeachesEveryFact(t *testing.T) {
+	l := loadReal(t)
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(l.HTML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(doc.Text()), " ")
+	lower := strings.ToLower(text)
+	facts := []string{
+		"GET /api/2.2/jobs/get?job_id=",
+		"GET /api/2.2/jobs/list",
+		"POST /api/2.2/jobs/create",
+		"POST /api/2.2/jobs/run-now",
+		"GET /api/2.2/jobs/runs/list?job_id=",
+		"GET /api/2.2/jobs/runs/get?run_id=",
+		"POST /api/2.2/jobs/runs/repair",
+		"next_page_token",
+		"page_token",
+		"has_more",
+		"databricks jobs list",
+		"databricks jobs get",
+		"databricks jobs run-now",
+		"databricks jobs list-runs",
+		"databricks jobs get 123",
+		"--job-id 123",
+		"databricks bundle run <job_key> -t <target>",
+		"Declarative Automation Bundles",
+		"Databricks Asset Bundles",
+		"latest_repair_id",
+		"rerun_all_failed_tasks",
+		"rerun_dependent_tasks",
+	}
+	for _, f := range facts {
+		if !strings.Contains(text, f) {
+			t.Errorf("lesson does not contain %q", f)
+		}
+	}
+	phrases := []string{
+		"show me the tasks configured in this job",
+		"did last night's execution succeed?",
+		"external system",
+		"production standard",
+		"100",
+		"150",
+		"job_clusters",
+		"environments",
+		"pending", "running", "success", "failed",
+		"not repeatable",
+		"debugging",
+		"ad-hoc",
+		"same run",
+		"2.1",
+	}
+	for _, p := range phrases {
+		if !strings.Contains(lower, strings.ToLower(p)) {
+			t.Errorf("lesson does not mention %q", p)
+		}
+	}
+}
+
+func TestLessonSectionsAndPrompts(t *testing.T) {
+	l := loadReal(t)
+	if l.Title == "" {
+		t.Fatal("no title")
+	}
+	for _, id := range []string{"job-vs-run", "job-endpoints", "run-endpoints", "repair", "pagination", "four-ways", "cli", "bundles", "takeaways", "recall"} {
+		if !l.HasSection(id) {
+			t.Errorf("missing section #%s", id)
+		}
+		if !strings.Contains(l.HTML, `id="`+id+`"`) {
+			t.Errorf("no element with id %q", id)
+		}
+	}
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(l.HTML))
+	if n := doc.Find(`aside[data-testid="predict"] details.reveal`).Length(); n < 6 {
+		t.Errorf("predict-then-reveal blocks = %d, want >= 6", n)
+	}
+	if n := doc.Find(`#recall ~ aside[data-testid="recall"] details.reveal`).Length(); n < 8 {
+		t.Errorf("recall blocks after #recall = %d, want >= 8", n)
+	}
+	if n := doc.Find(`a[href^="/drill?topic="]`).Length(); n < 8 {
+		t.Errorf("drill links = %d, want one per section", n)
+	}
+	if doc.Find("pre code .nx, pre code .s, pre code .k, pre code .nt").Length() == 0 {
+		t.Error("code blocks carry no chroma classes")
+	}
+}
+
+func TestRawHTMLIsDroppedAndPromptsRender(t *testing.T) {
+	fsys := fstest.MapFS{"l/x.md": {Data: []byte("# T\n\n## A {#a}\n\n<script>alert(1)</script>\n\n> **Predict:** Q?\n>\n> **Answer:** Yes.\n\n> plain quote\n")}}
+	set, err := lessons.Load(fsys, "l")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := set.Get("x")
+	if strings.Contains(l.HTML, "<script>") {
+		t.Fatal("raw HTML rendered")
+	}
+	if !strings.Contains(l.HTML, `<details class="reveal"><summary>Reveal the answer</summary>`) {
+		t.Fatalf("no reveal: %s", l.HTML)
+	}
+	if !strings.Contains(l.HTML, "<blockquote>") {
+		t.Fatal("plain blockquote lost")
+	}
+	if _, err := set.Get("nope"); err != lessons.ErrNotFound {
+		t.Fatalf("Get(nope) = %v", err)
+	}
+}
+
+func TestLoadRequiresTitle(t *testing.T) {
+	_, err := lessons.Load(fstest.MapFS{"l/x.md": {Data: []byte("no heading")}}, "l")
+	if err == nil {
+		t.Fatal("want error for a lesson without a title")
+	}
+}

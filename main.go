@@ -1,0 +1,164 @@
+// Command trainer serves Jobs API Trainer: the lesson, drills, the sandbox
+// workspace emulator, mock exams and workshops, from one binary and one
+// SQLite file.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jobs-api-trainer/trainer/data"
+	"github.com/jobs-api-trainer/trainer/lessons"
+	"github.com/jobs-api-trainer/trainer/store"
+	"github.com/jobs-api-trainer/trainer/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "trainer:", err)
+		}
+		stop()
+		os.Exit(1)
+	}
+}
+
+// config is every flag, each defaulting from TRAINER_<NAME> in the environment.
+type config struct {
+	addr       string
+	db         string
+	sessionKey string
+	logLevel   string
+}
+
+func parseFlags(args []string, getenv func(string) string, out io.Writer) (config, error) {
+	env := func(name, def string) string {
+		if v := getenv("TRAINER_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))); v != "" {
+			return v
+		}
+		return def
+	}
+	var c config
+	fs := flag.NewFlagSet("trainer", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&c.addr, "addr", env("addr", "127.0.0.1:8080"), "listen address (host:port; port 0 picks a free one) [TRAINER_ADDR]")
+	fs.StringVar(&c.db, "db", env("db", "trainer.db"), "SQLite database file, created if missing [TRAINER_DB]")
+	fs.StringVar(&c.sessionKey, "session-key", env("session-key", ""), "secret for session cookies, 32+ characters; empty = generate once and keep in the database [TRAINER_SESSION_KEY]")
+	fs.StringVar(&c.logLevel, "log-level", env("log-level", "info"), "log level: debug, info, warn or error [TRAINER_LOG_LEVEL]")
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: trainer [flags]\n       trainer bank lint [FILE...]\n\nServes Jobs API Trainer. Every flag can also be set with the environment variable in brackets.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q (see -h)", fs.Arg(0))
+	}
+	if c.sessionKey != "" && len(c.sessionKey) < 32 {
+		return c, errors.New("-session-key must be at least 32 characters")
+	}
+	return c, nil
+}
+
+func newLogger(level string, out io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("-log-level %q: want debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: l})), nil
+}
+
+// sessionKeys derives the cookie authentication and encryption keys from
+// the configured secret, or from one generated on first start and kept in
+// the database so restarts keep everyone signed in.
+func sessionKeys(ctx context.Context, db *store.DB, secret string) (auth, enc []byte, err error) {
+	raw := []byte(secret)
+	if secret == "" {
+		raw, err = db.SettingOrCreate(ctx, "session_secret", func() ([]byte, error) {
+			b := make([]byte, 64)
+			_, err := rand.Read(b)
+			return b, err
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	a := sha256.Sum256(append([]byte("trainer-session-auth:"), raw...))
+	e := sha256.Sum256(append([]byte("trainer-session-enc:"), raw...))
+	return a[:], e[:], nil
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := parseFlags(args, getenv, stdout)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(cfg.logLevel, stdout)
+	if err != nil {
+		return err
+	}
+
+	db, err := store.Open(ctx, cfg.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	ls, err := lessons.Load(data.FS, "lessons")
+	if err != nil {
+		return err
+	}
+	authKey, encKey, err := sessionKeys(ctx, db, cfg.sessionKey)
+	if err != nil {
+		return err
+	}
+	handler, err := web.NewServer(log, db, ls, web.Options{SessionAuthKey: authKey, SessionEncKey: encKey})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      0, // SSE streams stay open; handlers bound their own work
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String()+"/", "db", cfg.db)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

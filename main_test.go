@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's logger and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var addrRE = regexp.MustCompile(`msg=listening addr=(\S+)`)
+
+// startRun starts run() and returns its base URL, a stop func, and the
+// channel run's result arrives on.
+func startRun(t *testing.T, args ...string) (string, context.CancelFunc, <-chan error, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, args, func(string) string { return "" }, out) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := addrRE.FindStringSubmatch(out.String()); m != nil {
+			return "http://" + m[1], cancel, done, out
+		}
+		select {
+		case err := <-done:
+			cancel()
+			t.Fatalf("run exited early: %v\n%s", err, out)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	t.Fatalf("server never logged its address:\n%s", out)
+	return "", nil, nil, nil
+}
+
+func TestRunServesAndShutsDown(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "smoke.db")
+	base, cancel, done, out := startRun(t, "-addr", "127.0.0.1:0", "-db", db)
+	var res *http.Response
+	var err error
+	for i := 0; i < 100; i++ {
+		res, err = http.Get(base + "/healthz")
+		if err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || strings.TrimSpace(string(body)) != "ok" {
+		t.Fatalf("healthz: %d %q", res.StatusCode, body)
+	}
+	res, err = http.Get(base + "/lessons/jobs-api")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("lesson: %v %v", err, res)
+	}
+	res.Body.Close()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+	if !strings.Contains(out.String(), "shutting down") {
+		t.Fatalf("no shutdown log:\n%s", out)
+	}
+}
+
+func TestRunRejectsBadConfig(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"bad db dir", []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(dir, "missing", "x.db")}, "directory"},
+		{"short session key", []string{"-session-key", "short"}, "at least 32"},
+		{"bad log level", []string{"-log-level", "loud", "-db", filepath.Join(dir, "a.db")}, "log-level"},
+		{"stray argument", []string{"serve"}, "unexpected argument"},
+		{"unknown flag", []string{"-nope"}, "not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := &syncBuffer{}
+			err := run(context.Background(), tt.args, func(string) string { return "" }, out)
+			if err == nil {
+				t.Fatal("run succeeded")
+			}
+			if !strings.Contains(err.Error()+out.String(), tt.want) {
+				t.Fatalf("error %q / output %q lacks %q", err, out, tt.want)
+			}
+		})
+	}
+}
+
+func TestHelpListsEveryFlag(t *testing.T) {
+	out := &syncBuffer{}
+	err := run(context.Background(), []string{"-h"}, func(string) string { return "" }, out)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h returned %v", err)
+	}
+	for _, f := range []string{"-addr", "-db", "-session-key", "-log-level", "TRAINER_ADDR"} {
+		if !strings.Contains(out.String(), f) {
+			t.Errorf("help lacks %s", f)
+		}
+	}
+}
+
+func TestFlagsDefaultFromEnv(t *testing.T) {
+	env := map[string]string{"TRAINER_ADDR": "127.0.0.1:9999", "TRAINER_LOG_LEVEL": "debug"}
+	c, err := parseFlags(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.addr != "127.0.0.1:9999" || c.logLevel != "debug" || c.db != "trainer.db" {
+		t.Fatalf("config %+v", c)
+	}
+}

@@ -1,0 +1,10 @@
+// Package static holds the trainer's CSS, JavaScript and vendored htmx
+// (2.0.11, with the SSE extension 2.2.4), embedded into the binary.
+package static
+
+import "embed"
+
+// FS is every static file, rooted at this directory.
+//
+//go:embed *.css *.js
+var FS embed.FS

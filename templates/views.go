@@ -1,0 +1,80 @@
+// Package templates holds every templ component of the trainer and the view
+// models they render. Components take a view model and do no lookups.
+package templates
+
+// PageMeta is what the layout needs on every page.
+type PageMeta struct {
+	Title       string
+	Nav         string // active navigation key: lesson, drill, sandbox, exam, progress, workshops
+	Learner     string // display name, empty when not set
+	Flash       string
+	Assets      Assets
+	Description string
+}
+
+// Assets are the versioned URLs of the static files.
+type Assets struct {
+	CSS       string
+	Highlight string
+	HTMX      string
+	SSE       string
+	JS        string
+}
+
+// NavItem is one header link.
+type NavItem struct {
+	Key, Label, Href string
+}
+
+// Nav lists the header links in display order.
+var Nav = []NavItem{
+	{"lesson", "Lesson", "/lessons/jobs-api"},
+	{"drill", "Drill", "/drill"},
+	{"sandbox", "Sandbox", "/sandbox"},
+	{"exam", "Exam", "/exam"},
+	{"progress", "Progress", "/progress"},
+	{"workshops", "Workshops", "/workshops"},
+}
+
+// SectionLink is one entry of the lesson's table of contents.
+type SectionLink struct {
+	ID, Title string
+}
+
+// LessonView is the lesson page.
+type LessonView struct {
+	Meta     PageMeta
+	Title    string
+	HTML     string
+	Sections []SectionLink
+}
+
+// HomeView is the landing page.
+type HomeView struct {
+	Meta     PageMeta
+	Sections []SectionLink
+}
+
+// ComingView is the placeholder for a page not built yet.
+type ComingView struct {
+	Meta    PageMeta
+	Heading string
+	Body    string
+}
+
+// ErrorView is a styled error page.
+type ErrorView struct {
+	Meta      PageMeta
+	Status    int
+	Heading   string
+	Message   string
+	RequestID string
+}
+
+// ProfileView is the learner's own page: display name form.
+type ProfileView struct {
+	Meta        PageMeta
+	DisplayName string
+	Error       string
+	Since       string
+}

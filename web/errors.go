@@ -1,0 +1,63 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net/http"
+
+	"github.com/jobs-api-trainer/trainer/lessons"
+	"github.com/jobs-api-trainer/trainer/store"
+	"github.com/jobs-api-trainer/trainer/templates"
+)
+
+// errBadRequest marks input problems that deserve a 400 page.
+var errBadRequest = errors.New("bad request")
+
+// badRequest wraps a message so fail answers 400 with it.
+type badRequest struct{ msg string }
+
+func (e badRequest) Error() string { return e.msg }
+func (e badRequest) Unwrap() error { return errBadRequest }
+
+// fail maps err to a status and renders the error page. Unknown errors are
+// a 500 with a generic message, logged once with a request id.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var br badRequest
+	switch {
+	case errors.As(err, &br):
+		s.errorPage(w, r, http.StatusBadRequest, "That request did not make sense", br.msg, "")
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, lessons.ErrNotFound):
+		s.errorPage(w, r, http.StatusNotFound, "Not found", "There is nothing at this address.", "")
+	default:
+		id := requestID()
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "request_id", id, "err", err)
+		s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong on our side",
+			"The error has been logged. Try again in a moment; if it keeps happening, quote the request id.", id)
+	}
+}
+
+func (s *server) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg, id string) {
+	v := templates.ErrorView{
+		Meta:      templates.PageMeta{Title: heading, Assets: s.static.assets},
+		Status:    status,
+		Heading:   heading,
+		Message:   msg,
+		RequestID: id,
+	}
+	if l, ok := learnerFrom(r.Context()); ok {
+		v.Meta.Learner = l.DisplayName
+	}
+	s.render(w, r, status, templates.Error(v))
+}
+
+func (s *server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusNotFound, "Page not found",
+		"There is no page at "+r.URL.Path+". The lesson is a good place to start.", "")
+}
+
+func requestID() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,30 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/jobs-api-trainer/trainer/lessons"
+	"github.com/jobs-api-trainer/trainer/templates"
+)
+
+func sectionLinks(secs []lessons.Section) []templates.SectionLink {
+	out := make([]templates.SectionLink, len(secs))
+	for i, s := range secs {
+		out[i] = templates.SectionLink{ID: s.ID, Title: s.Title}
+	}
+	return out
+}
+
+func (s *server) handleLessonShow(w http.ResponseWriter, r *http.Request) {
+	l, err := s.lessons.Get(r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.Lesson(templates.LessonView{
+		Meta:     s.meta(r, l.Title, "lesson"),
+		Title:    l.Title,
+		HTML:     l.HTML,
+		Sections: sectionLinks(l.Sections),
+	}))
+}

@@ -1,0 +1,94 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/jobs-api-trainer/trainer/templates"
+)
+
+func (s *server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.db.Ping(r.Context()); err != nil {
+		s.log.Error("health check failed", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+func (s *server) handleHome(w http.ResponseWriter, r *http.Request) {
+	v := templates.HomeView{Meta: s.meta(r, "", "")}
+	v.Meta.Description = "Learn the Databricks Jobs API and CLI: job or run, which endpoint, 2.2 paging, repair."
+	if l, err := s.lessons.Get("jobs-api"); err == nil {
+		v.Sections = sectionLinks(l.Sections)
+	}
+	s.render(w, r, http.StatusOK, templates.Home(v))
+}
+
+func (s *server) handleComing(nav, heading string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.render(w, r, http.StatusOK, templates.Coming(templates.ComingView{
+			Meta:    s.meta(r, heading, nav),
+			Heading: heading,
+			Body:    heading + " is coming soon. The lesson is ready now.",
+		}))
+	}
+}
+
+func (s *server) handleProfileShow(w http.ResponseWriter, r *http.Request) {
+	l, _ := learnerFrom(r.Context())
+	s.render(w, r, http.StatusOK, templates.Profile(templates.ProfileView{
+		Meta:        s.meta(r, "You", ""),
+		DisplayName: l.DisplayName,
+		Since:       l.CreatedAt.Format("2 January 2006"),
+	}))
+}
+
+// validDisplayName returns the cleaned name, or a message for the form.
+func validDisplayName(raw string) (string, string) {
+	name := strings.Join(strings.Fields(raw), " ")
+	switch {
+	case name == "":
+		return "", "Enter a name of 1 to 40 characters."
+	case utf8.RuneCountInString(name) > 40:
+		return "", "That name is longer than 40 characters."
+	}
+	for _, r := range name {
+		if !unicode.IsPrint(r) {
+			return "", "Use letters, digits, spaces and punctuation only."
+		}
+	}
+	return name, ""
+}
+
+func (s *server) handleProfileSave(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	l, _ := learnerFrom(r.Context())
+	raw := r.PostFormValue("display_name")
+	name, msg := validDisplayName(raw)
+	if msg != "" {
+		v := templates.ProfileView{
+			Meta:        s.meta(r, "You", ""),
+			DisplayName: raw,
+			Error:       msg,
+			Since:       l.CreatedAt.Format("2 January 2006"),
+		}
+		s.render(w, r, http.StatusBadRequest, templates.Profile(v))
+		return
+	}
+	if err := s.db.SetDisplayName(r.Context(), l.ID, name); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.setFlash(w, r, "Saved. You are now "+name+"."); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/me", http.StatusSeeOther)
+}

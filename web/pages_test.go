@@ -1,0 +1,180 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestPages(t *testing.T) {
+	a := newApp(t)
+	tests := []struct {
+		path   string
+		status int
+		sel    string
+	}{
+		{"/", 200, `[data-testid="start-lesson"]`},
+		{"/lessons/jobs-api", 200, `[data-testid="lesson"] #pagination`},
+		{"/lessons/nope", 404, `[data-testid="error"]`},
+		{"/no/such/page", 404, `[data-testid="error"]`},
+		{"/me", 200, `[data-testid="profile-form"]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			r := a.get(tt.path)
+			if r.status != tt.status {
+				t.Fatalf("status %d, want %d", r.status, tt.status)
+			}
+			if r.doc.Find(tt.sel).Length() == 0 {
+				t.Fatalf("no %s in page", tt.sel)
+			}
+			if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+				t.Fatalf("content type %q", ct)
+			}
+		})
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	a := newApp(t)
+	r := a.get("/healthz")
+	if r.status != 200 || strings.TrimSpace(r.body) != "ok" {
+		t.Fatalf("healthz = %d %q", r.status, r.body)
+	}
+	a.db.Close()
+	if r := a.get("/healthz"); r.status != http.StatusServiceUnavailable {
+		t.Fatalf("healthz with closed db = %d, want 503", r.status)
+	}
+}
+
+func TestStaticAssetsAreVersionedAndCached(t *testing.T) {
+	a := newApp(t)
+	home := a.get("/")
+	href, ok := home.doc.Find(`link[rel="stylesheet"]`).First().Attr("href")
+	if !ok || !strings.HasPrefix(href, "/static/") {
+		t.Fatalf("stylesheet href %q", href)
+	}
+	r := a.get(href)
+	if r.status != 200 || !strings.Contains(r.header.Get("Cache-Control"), "immutable") {
+		t.Fatalf("asset %s: %d %q", href, r.status, r.header.Get("Cache-Control"))
+	}
+	if !strings.HasPrefix(r.header.Get("Content-Type"), "text/css") {
+		t.Fatalf("asset content type %q", r.header.Get("Content-Type"))
+	}
+	for _, sel := range []string{`script[src*="htmx.min.js"]`, `link[href*="highlight.css"]`} {
+		if home.doc.Find(sel).Length() != 1 {
+			t.Errorf("layout lacks %s", sel)
+		}
+	}
+	if r := a.get("/static/old/app.css"); r.status != 200 || r.header.Get("Cache-Control") != "no-cache" {
+		t.Fatalf("stale version: %d %q", r.status, r.header.Get("Cache-Control"))
+	}
+	if r := a.get("/static/x/nope.js"); r.status != 404 {
+		t.Fatalf("missing asset: %d", r.status)
+	}
+}
+
+func TestDisplayName(t *testing.T) {
+	a := newApp(t)
+	a.get("/")
+	r := a.postForm("/me", url.Values{"display_name": {"  Ada   Lovelace "}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/me" {
+		t.Fatalf("save: %d %q", r.status, r.header.Get("Location"))
+	}
+	page := a.get("/me")
+	if got := page.text(`[data-testid="flash"]`); !strings.Contains(got, "Ada Lovelace") {
+		t.Fatalf("flash %q", got)
+	}
+	if got := page.text(`[data-testid="nav-me"]`); got != "Ada Lovelace" {
+		t.Fatalf("header name %q", got)
+	}
+	if got := a.get("/me").text(`[data-testid="flash"]`); got != "" {
+		t.Fatalf("flash shown twice: %q", got)
+	}
+
+	bad := []struct{ name, value, msg string }{
+		{"empty", "   ", "1 to 40"},
+		{"too long", strings.Repeat("x", 41), "longer than 40"},
+		{"control char", "a\x07b", "letters"},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			r := a.postForm("/me", url.Values{"display_name": {tt.value}})
+			if r.status != http.StatusBadRequest {
+				t.Fatalf("status %d", r.status)
+			}
+			if got := r.text(`[data-testid="field-error"]`); !strings.Contains(got, tt.msg) {
+				t.Fatalf("field error %q, want %q", got, tt.msg)
+			}
+		})
+	}
+	if got := a.get("/me").text(`[data-testid="nav-me"]`); got != "Ada Lovelace" {
+		t.Fatalf("a bad post changed the name to %q", got)
+	}
+}
+
+func TestOversizedAndMalformedForms(t *testing.T) {
+	a := newApp(t)
+	a.get("/")
+	big := "display_name=" + strings.Repeat("a", 100<<10)
+	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/me", strings.NewReader(big))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if r := a.do(req); r.status != http.StatusBadRequest {
+		t.Fatalf("oversized form: %d", r.status)
+	}
+	req, _ = http.NewRequest(http.MethodPost, a.srv.URL+"/me", strings.NewReader("display_name=%zz"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if r := a.do(req); r.status != http.StatusBadRequest {
+		t.Fatalf("malformed form: %d", r.status)
+	}
+}
+
+func TestCrossOriginPostIsRefused(t *testing.T) {
+	a := newApp(t)
+	a.get("/")
+	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/me", strings.NewReader("display_name=Eve"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if r := a.do(req); r.status != http.StatusForbidden {
+		t.Fatalf("cross-site post: %d, want 403", r.status)
+	}
+}
+
+func TestSessionSurvivesRestart(t *testing.T) {
+	first := newApp(t)
+	first.get("/")
+	first.postForm("/me", url.Values{"display_name": {"Grace"}})
+	u, _ := url.Parse(first.srv.URL)
+	cookies := first.c.Jar.Cookies(u)
+	if len(cookies) == 0 {
+		t.Fatal("no session cookie")
+	}
+	c := cookies[0]
+	first.srv.Close()
+
+	second := newAppWithDB(t, first.db) // same database and keys, new server
+	u2, _ := url.Parse(second.srv.URL)
+	second.c.Jar.SetCookies(u2, []*http.Cookie{{Name: c.Name, Value: c.Value, Path: "/"}})
+	if got := second.get("/me").text(`[data-testid="nav-me"]`); got != "Grace" {
+		t.Fatalf("after restart the learner is %q, want Grace", got)
+	}
+}
+
+func TestSessionCookieFlags(t *testing.T) {
+	a := newApp(t)
+	res, err := a.c.Get(a.srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	sc := res.Header.Get("Set-Cookie")
+	for _, want := range []string{"HttpOnly", "SameSite=Lax", "Path=/"} {
+		if !strings.Contains(sc, want) {
+			t.Errorf("Set-Cookie %q lacks %s", sc, want)
+		}
+	}
+	if strings.Contains(sc, "Secure") {
+		t.Errorf("Secure set on plain HTTP: %q", sc)
+	}
+}

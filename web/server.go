@@ -1,0 +1,56 @@
+// Package web is the trainer's HTTP layer: routes, handlers, sessions,
+// middleware and error pages. Handlers parse input, call the lower packages
+// and render templ components; they hold no SQL and no business rules.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/jobs-api-trainer/trainer/lessons"
+	"github.com/jobs-api-trainer/trainer/store"
+)
+
+// Options configures a server beyond its dependencies.
+type Options struct {
+	// SessionKeys are the cookie store's authentication and encryption keys
+	// (32 bytes each).
+	SessionAuthKey, SessionEncKey []byte
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Version is shown in the footer and used to version static URLs.
+	Version string
+}
+
+type server struct {
+	log     *slog.Logger
+	db      *store.DB
+	lessons *lessons.Set
+	opts    Options
+	now     func() time.Time
+	static  *staticFiles
+	sess    *sessionStore
+}
+
+// NewServer builds the trainer's whole HTTP handler. It returns an error
+// when the static assets cannot be prepared.
+func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, opts Options) (http.Handler, error) {
+	st, err := newStaticFiles()
+	if err != nil {
+		return nil, err
+	}
+	s := &server{
+		log:     log,
+		db:      db,
+		lessons: ls,
+		opts:    opts,
+		now:     opts.Now,
+		static:  st,
+		sess:    newSessionStore(opts.SessionAuthKey, opts.SessionEncKey),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s.routes(), nil
+}

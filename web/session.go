@@ -1,0 +1,123 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/gorilla/sessions"
+
+	"github.com/jobs-api-trainer/trainer/store"
+)
+
+// The session cookie holds only the learner ID and a one-shot flash
+// message. Only this file touches it.
+const (
+	cookieName = "trainer"
+	keyLearner = "learner_id"
+	keyFlash   = "flash"
+)
+
+type sessionStore struct {
+	cookies *sessions.CookieStore
+}
+
+func newSessionStore(authKey, encKey []byte) *sessionStore {
+	cs := sessions.NewCookieStore(authKey, encKey)
+	cs.Options = &sessions.Options{
+		Path:     "/",
+		MaxAge:   400 * 24 * 3600,
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+	}
+	cs.MaxAge(cs.Options.MaxAge)
+	return &sessionStore{cookies: cs}
+}
+
+// session is the per-request view of the cookie.
+type session struct {
+	raw   *sessions.Session
+	flash string
+}
+
+type ctxKey int
+
+const (
+	ctxLearner ctxKey = iota
+	ctxSession
+)
+
+func learnerFrom(ctx context.Context) (store.Learner, bool) {
+	l, ok := ctx.Value(ctxLearner).(store.Learner)
+	return l, ok
+}
+
+func sessionFrom(ctx context.Context) *session {
+	s, _ := ctx.Value(ctxSession).(*session)
+	return s
+}
+
+// save writes the cookie; Secure is set when the request came over TLS.
+func (s *server) saveSession(w http.ResponseWriter, r *http.Request, raw *sessions.Session) error {
+	raw.Options.Secure = r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
+	return raw.Save(r, w)
+}
+
+// withSession loads the learner named by the cookie, creating a learner on
+// the first visit (or when the cookie names one the database no longer
+// has), and consumes any flash message.
+func (s *server) withSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A cookie that fails to decode (rotated keys, tampering) is replaced.
+		raw, _ := s.sess.cookies.Get(r, cookieName)
+		dirty := false
+		var learner store.Learner
+		id, _ := raw.Values[keyLearner].(int64)
+		if id > 0 {
+			l, err := s.db.Learner(r.Context(), id)
+			switch {
+			case err == nil:
+				learner = l
+			case errors.Is(err, store.ErrNotFound):
+			default:
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if learner.ID == 0 {
+			l, err := s.db.CreateLearner(r.Context(), s.now())
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			learner = l
+			raw.Values[keyLearner] = l.ID
+			dirty = true
+		}
+		sess := &session{raw: raw}
+		if f, ok := raw.Values[keyFlash].(string); ok && r.Method == http.MethodGet {
+			sess.flash = f
+			delete(raw.Values, keyFlash)
+			dirty = true
+		}
+		if dirty {
+			if err := s.saveSession(w, r, raw); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		ctx := context.WithValue(r.Context(), ctxLearner, learner)
+		ctx = context.WithValue(ctx, ctxSession, sess)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// setFlash stores a one-shot message shown on the next page.
+func (s *server) setFlash(w http.ResponseWriter, r *http.Request, msg string) error {
+	sess := sessionFrom(r.Context())
+	if sess == nil {
+		return nil
+	}
+	sess.raw.Values[keyFlash] = msg
+	return s.saveSession(w, r, sess.raw)
+}
