@@ -1,0 +1,410 @@
+package quiz
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Problem is one lint finding at a line of a bank file.
+type Problem struct {
+	File string
+	Line int
+	Msg  string
+}
+
+// String formats the problem as `file:line: message`.
+func (p Problem) String() string {
+	if p.File == "" {
+		return p.Msg
+	}
+	return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+}
+
+// EndpointRoute is one real Jobs API endpoint. Path segments in braces
+// ({job_id}) match any one segment.
+type EndpointRoute struct {
+	Method string
+	Path   string
+}
+
+// String formats the endpoint as "METHOD /path".
+func (e EndpointRoute) String() string { return e.Method + " " + e.Path }
+
+// Endpoints is the canonical list of real Jobs API endpoints (reference
+// sections 3 and 7), each jobs endpoint under both /api/2.1/ and /api/2.2/.
+var Endpoints = func() []EndpointRoute {
+	jobs := []EndpointRoute{
+		{"POST", "jobs/create"},
+		{"GET", "jobs/get"},
+		{"GET", "jobs/list"},
+		{"POST", "jobs/update"},
+		{"POST", "jobs/reset"},
+		{"POST", "jobs/delete"},
+		{"POST", "jobs/run-now"},
+		{"POST", "jobs/runs/submit"},
+		{"GET", "jobs/runs/list"},
+		{"GET", "jobs/runs/get"},
+		{"GET", "jobs/runs/get-output"},
+		{"POST", "jobs/runs/cancel"},
+		{"POST", "jobs/runs/cancel-all"},
+		{"POST", "jobs/runs/delete"},
+		{"GET", "jobs/runs/export"},
+		{"POST", "jobs/runs/repair"},
+	}
+	var out []EndpointRoute
+	for _, v := range []string{"2.1", "2.2"} {
+		for _, e := range jobs {
+			out = append(out, EndpointRoute{e.Method, "/api/" + v + "/" + e.Path})
+		}
+	}
+	return append(out,
+		EndpointRoute{"GET", "/api/2.0/permissions/jobs/{job_id}"},
+		EndpointRoute{"PUT", "/api/2.0/permissions/jobs/{job_id}"},
+		EndpointRoute{"PATCH", "/api/2.0/permissions/jobs/{job_id}"},
+		EndpointRoute{"GET", "/api/2.0/permissions/jobs/{job_id}/permissionLevels"},
+	)
+}()
+
+// httpMethods are the words that make an option an HTTP call.
+var httpMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}
+
+// looksLikeCall reports whether s starts with an HTTP method and a space.
+func looksLikeCall(s string) bool {
+	m, _, ok := strings.Cut(s, " ")
+	return ok && slices.Contains(httpMethods, m)
+}
+
+// IsEndpoint reports whether s is "METHOD /path" naming a real Jobs API
+// endpoint; an optional ?query part is ignored.
+func IsEndpoint(s string) bool {
+	method, p, ok := strings.Cut(strings.TrimSpace(s), " ")
+	if !ok {
+		return false
+	}
+	p = strings.TrimSpace(p)
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	for _, e := range Endpoints {
+		if e.Method == method && pathMatch(e.Path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func pathMatch(pattern, p string) bool {
+	ps, qs := strings.Split(pattern, "/"), strings.Split(p, "/")
+	if len(ps) != len(qs) {
+		return false
+	}
+	for i := range ps {
+		if strings.HasPrefix(ps[i], "{") {
+			if qs[i] == "" {
+				return false
+			}
+			continue
+		}
+		if ps[i] != qs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Tags lists the tags an item may carry.
+var Tags = []string{"api-2.1", "api-2.2", "legacy-cli", "exam"}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
+
+// optionRange is the allowed number of options per kind.
+var optionRange = map[Kind][2]int{
+	Endpoint: {4, 6},
+	CLI:      {3, 6},
+	Concept:  {3, 6},
+	Multi:    {3, 6},
+}
+
+// Lint parses files as one bank and returns every problem, sorted by file
+// and line. An empty result means the files would load.
+func Lint(files []File) []Problem {
+	_, probs := check(files)
+	return probs
+}
+
+// check parses and lints files, returning the items in file order.
+func check(files []File) ([]Item, []Problem) {
+	var items []Item
+	var probs []Problem
+	for _, f := range files {
+		its, ps := parseFile(f)
+		items = append(items, its...)
+		probs = append(probs, ps...)
+	}
+	for i := range items {
+		probs = append(probs, lintItem(&items[i])...)
+	}
+	probs = append(probs, lintBank(items)...)
+	fileIdx := map[string]int{}
+	for i, f := range files {
+		fileIdx[f.Name] = i
+	}
+	slices.SortStableFunc(probs, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(fileIdx[a.File], fileIdx[b.File]), cmp.Compare(a.Line, b.Line))
+	})
+	return items, probs
+}
+
+// lintItem checks the rules that concern one item alone. It also sets a
+// classify item's Options.
+func lintItem(it *Item) []Problem {
+	var probs []Problem
+	bad := func(line int, format string, args ...any) {
+		probs = append(probs, Problem{File: it.File, Line: line, Msg: fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case it.ID == "":
+		bad(it.Line, "missing id")
+	case !idPattern.MatchString(it.ID):
+		bad(it.line("id"), "id %q must match [a-z0-9-]+", it.ID)
+	}
+	topic, topicOK := TopicByID(it.Topic)
+	switch {
+	case it.Topic == "":
+		bad(it.Line, "missing topic")
+	case !topicOK:
+		bad(it.line("topic"), "unknown topic %q", it.Topic)
+	}
+	switch {
+	case it.Anchor == "":
+		bad(it.Line, "missing anchor")
+	case slices.Contains(SharedAnchors, it.Anchor):
+	case !knownAnchor(it.Anchor):
+		bad(it.line("anchor"), "unknown anchor %q", it.Anchor)
+	case topicOK && it.Anchor != topic.Anchor:
+		bad(it.line("anchor"), "anchor %q does not belong to topic %s (want %q, \"#takeaways\" or \"#recall\")", it.Anchor, it.Topic, topic.Anchor)
+	}
+	if it.Stem == "" {
+		bad(it.line("stem"), "missing stem")
+	}
+	if it.Explanation == "" {
+		bad(it.line("explanation"), "missing explanation")
+	}
+	for _, tag := range it.Tags {
+		if !slices.Contains(Tags, tag) {
+			bad(it.line("tags"), "unknown tag %q (want one of %s)", tag, strings.Join(Tags, ", "))
+		}
+	}
+	seen := map[string]bool{}
+	for i, o := range it.Options {
+		switch {
+		case o == "":
+			bad(it.opt[i], "empty option")
+		case seen[o]:
+			bad(it.opt[i], "duplicate option %q", o)
+		}
+		seen[o] = true
+	}
+
+	switch it.Kind {
+	case "":
+		bad(it.Line, "missing kind")
+		return probs
+	case Classify:
+		if it.Options != nil {
+			bad(it.line("options"), "classify items take no options (they are always job and run)")
+		}
+		it.Options = ClassifyOptions
+		if it.Key != "job" && it.Key != "run" {
+			bad(it.line("key"), "classify key must be job or run, not %q", it.Key)
+		}
+	case Endpoint, CLI, Concept, Multi:
+		r := optionRange[it.Kind]
+		if n := len(it.Options); n < r[0] || n > r[1] {
+			bad(it.line("options"), "%s items need %d-%d options, not %d", it.Kind, r[0], r[1], n)
+		}
+	default:
+		bad(it.line("kind"), "unknown kind %q (want classify, endpoint, cli, concept or multi)", it.Kind)
+		return probs
+	}
+	if (it.Kind == Classify || it.Kind == Endpoint) && it.Scenario == "" {
+		bad(it.Line, "%s items need a scenario", it.Kind)
+	}
+	for i, o := range it.Options {
+		switch {
+		case it.Kind == Endpoint && !IsEndpoint(o):
+			bad(it.opt[i], "endpoint option %q is not a real Jobs API endpoint", o)
+		case it.Kind == CLI && looksLikeCall(o) && !IsEndpoint(o):
+			bad(it.opt[i], "option %q is not a real Jobs API endpoint", o)
+		}
+	}
+	if it.Kind == Multi {
+		if it.Key != "" {
+			bad(it.line("key"), "multi items take keys, not key")
+		}
+		if len(it.Keys) < 2 {
+			bad(it.line("keys"), "multi items need at least two keys")
+		}
+		dup := map[string]bool{}
+		for _, k := range it.Keys {
+			if dup[k] {
+				bad(it.line("keys"), "duplicate key %q", k)
+			}
+			dup[k] = true
+			if !slices.Contains(it.Options, k) {
+				bad(it.line("keys"), "key %q is not among the options", k)
+			}
+		}
+		return probs
+	}
+	if it.Keys != nil {
+		bad(it.line("keys"), "only multi items take keys")
+	}
+	if it.Kind != Classify {
+		switch {
+		case it.Key == "":
+			bad(it.Line, "missing key")
+		case !slices.Contains(it.Options, it.Key):
+			bad(it.line("key"), "key %q is not among the options", it.Key)
+		}
+	}
+	return probs
+}
+
+func knownAnchor(a string) bool {
+	for _, t := range Topics {
+		if t.Anchor == a {
+			return true
+		}
+	}
+	return false
+}
+
+// lintBank checks the rules across items: unique ids and stems, and
+// classify/endpoint scenario pairs.
+func lintBank(items []Item) []Problem {
+	var probs []Problem
+	ids := map[string]*Item{}
+	stems := map[string]*Item{}
+	type pair struct{ classify, endpoint []*Item }
+	scen := map[string]*pair{}
+	var order []string
+	for i := range items {
+		it := &items[i]
+		if it.ID != "" {
+			if first, ok := ids[it.ID]; ok {
+				probs = append(probs, Problem{it.File, it.line("id"), fmt.Sprintf("duplicate id %q (first at %s:%d)", it.ID, first.File, first.line("id"))})
+			} else {
+				ids[it.ID] = it
+			}
+		}
+		if s := strings.ToLower(strings.TrimSpace(it.Stem)); s != "" {
+			if first, ok := stems[s]; ok {
+				probs = append(probs, Problem{it.File, it.line("stem"), fmt.Sprintf("duplicate stem (same as %s at %s:%d)", first.ID, first.File, first.line("stem"))})
+			} else {
+				stems[s] = it
+			}
+		}
+		if it.Scenario != "" && (it.Kind == Classify || it.Kind == Endpoint) {
+			p := scen[it.Scenario]
+			if p == nil {
+				p = &pair{}
+				scen[it.Scenario] = p
+				order = append(order, it.Scenario)
+			}
+			if it.Kind == Classify {
+				p.classify = append(p.classify, it)
+			} else {
+				p.endpoint = append(p.endpoint, it)
+			}
+		}
+	}
+	for _, s := range order {
+		p := scen[s]
+		for _, extra := range p.classify[min(1, len(p.classify)):] {
+			probs = append(probs, Problem{extra.File, extra.line("scenario"), fmt.Sprintf("scenario %q already has classify item %s", s, p.classify[0].ID)})
+		}
+		for _, extra := range p.endpoint[min(1, len(p.endpoint)):] {
+			probs = append(probs, Problem{extra.File, extra.line("scenario"), fmt.Sprintf("scenario %q already has endpoint item %s", s, p.endpoint[0].ID)})
+		}
+		switch {
+		case len(p.endpoint) == 0:
+			c := p.classify[0]
+			probs = append(probs, Problem{c.File, c.line("scenario"), fmt.Sprintf("classify item %s has no endpoint item with scenario %q", c.ID, s)})
+		case len(p.classify) == 0:
+			e := p.endpoint[0]
+			probs = append(probs, Problem{e.File, e.line("scenario"), fmt.Sprintf("endpoint item %s has no classify item with scenario %q", e.ID, s)})
+		}
+	}
+	return probs
+}
+
+// LintCommand implements `bank lint [FILES...]`. With no files it lints the
+// *.yaml files in directory "bank" of fsys (the embedded bank); with files
+// it lints exactly those files from disk, as one bank. It writes per-kind
+// and per-topic counts, then each problem as `file:line: message`, to
+// stdout, and returns an error when a file cannot be read or there were
+// problems.
+func LintCommand(stdout io.Writer, fsys fs.FS, files []string) error {
+	var in []File
+	if len(files) == 0 {
+		var err error
+		if in, err = ReadDir(fsys, "bank", "bank"); err != nil {
+			return err
+		}
+	}
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("quiz: bank lint: %w", err)
+		}
+		in = append(in, File{Name: name, Data: data})
+	}
+	items, probs := check(in)
+	writeCounts(stdout, items, len(in))
+	for _, p := range probs {
+		fmt.Fprintln(stdout, p)
+	}
+	if len(probs) > 0 {
+		return fmt.Errorf("quiz: bank lint: %d problem(s)", len(probs))
+	}
+	fmt.Fprintln(stdout, "ok")
+	return nil
+}
+
+func writeCounts(w io.Writer, items []Item, files int) {
+	kinds := map[Kind]int{}
+	topics := map[string]int{}
+	scenarios := map[string]bool{}
+	for _, it := range items {
+		kinds[it.Kind]++
+		topics[it.Topic]++
+		if it.Kind == Classify {
+			scenarios[it.Scenario] = true
+		}
+	}
+	fmt.Fprintf(w, "%d items in %d file(s), %d scenario pairs\n", len(items), files, len(scenarios))
+	fmt.Fprintln(w, "by kind:")
+	for _, k := range Kinds {
+		fmt.Fprintf(w, "  %-14s %4d\n", k, kinds[k])
+		delete(kinds, k)
+	}
+	for _, k := range slices.Sorted(maps.Keys(kinds)) {
+		fmt.Fprintf(w, "  %-14s %4d (unknown kind)\n", k, kinds[k])
+	}
+	fmt.Fprintln(w, "by topic:")
+	for _, t := range Topics {
+		fmt.Fprintf(w, "  %-14s %4d\n", t.ID, topics[t.ID])
+		delete(topics, t.ID)
+	}
+	for _, t := range slices.Sorted(maps.Keys(topics)) {
+		fmt.Fprintf(w, "  %-14s %4d (unknown topic)\n", t, topics[t])
+	}
+}

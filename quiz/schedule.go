@@ -1,0 +1,256 @@
+package quiz
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v4"
+)
+
+// State is an FSRS card state.
+type State = fsrs.State
+
+// The FSRS card states.
+const (
+	StateNew        = fsrs.New
+	StateLearning   = fsrs.Learning
+	StateReview     = fsrs.Review
+	StateRelearning = fsrs.Relearning
+)
+
+// LeechMisses is how many wrong answers make an item a leech.
+const LeechMisses = 4
+
+// SolidRetrievability is the predicted recall at the exam date below which
+// an item is "not solid yet".
+const SolidRetrievability = 0.9
+
+// MasteryStability is the stability, in days, above which an item counts
+// as mastered on the progress page.
+const MasteryStability = 21.0
+
+// DefaultQueueSize is the session size when QueueOptions.Size is zero.
+const DefaultQueueSize = 20
+
+// scheduler has the default FSRS-6 parameters (retention 0.9, short-term
+// learning steps, no fuzz, so schedules are deterministic). It is never
+// modified, and FSRS copies its parameters per call, so sharing is safe.
+var scheduler = fsrs.NewFSRS(fsrs.DefaultParam())
+
+// Card is one learner's FSRS memory state for one item, plus how many
+// times they answered it wrong. The zero Card is an item never seen.
+type Card struct {
+	fsrs.Card
+	Misses int // wrong answers, ever; LeechMisses or more makes a leech
+}
+
+// Seen reports whether the card has been reviewed at least once.
+func (c Card) Seen() bool { return c.Reps > 0 || c.State != StateNew }
+
+// IsLeech reports whether the item was missed LeechMisses times or more.
+// A leech shows its explanation before the question.
+func (c Card) IsLeech() bool { return c.Misses >= LeechMisses }
+
+// Retrievability returns the predicted chance of recall at t, 0 for a card
+// never seen.
+func (c Card) Retrievability(t time.Time) float64 {
+	if !c.Seen() {
+		return 0
+	}
+	r, err := scheduler.Retrievability(c.Card, t)
+	if err != nil {
+		return 0
+	}
+	return r
+}
+
+// Review applies one answer rated rating at now and returns the new card.
+// An Again counts as a miss. With a non-zero examDate after now, the next
+// due date is capped so the item comes back before the exam: at the latest
+// a day before it, or, within the last day, halfway to it. A card the FSRS
+// library rejects as corrupt (stability not a number, say) starts again
+// as new.
+func Review(c Card, rating Rating, now, examDate time.Time) Card {
+	if rating == Again {
+		c.Misses++
+	}
+	if !c.LastReview.IsZero() && c.LastReview.After(now) {
+		now = c.LastReview // a clock that stepped back must not fail the answer
+	}
+	info, err := scheduler.Next(c.Card, now, rating)
+	if err != nil {
+		info, _ = scheduler.Next(fsrs.NewCard(now), now, rating)
+	}
+	c.Card = info.Card
+	if latest, ok := examCap(now, examDate); ok && c.Due.After(latest) {
+		c.Due = latest
+		c.ScheduledDays = uint64(latest.Sub(now) / (24 * time.Hour))
+	}
+	return c
+}
+
+// examCap is the latest due date for a review at now before examDate, and
+// whether exam-date mode applies.
+func examCap(now, examDate time.Time) (time.Time, bool) {
+	if examDate.IsZero() || !examDate.After(now) {
+		return time.Time{}, false
+	}
+	latest := examDate.Add(-24 * time.Hour)
+	if !latest.After(now) {
+		latest = now.Add(examDate.Sub(now) / 2)
+	}
+	return latest, true
+}
+
+// effectiveDue is when c is due for queueing: its due date, or the
+// exam-date cap for a card last reviewed before the exam date was set.
+func effectiveDue(c Card, now, examDate time.Time) time.Time {
+	if examDate.IsZero() || !examDate.After(now) {
+		return c.Due
+	}
+	latest := examDate.Add(-24 * time.Hour)
+	if c.Due.After(latest) && c.LastReview.Before(latest) {
+		return latest
+	}
+	return c.Due
+}
+
+// QueueOptions shape one drill session.
+type QueueOptions struct {
+	Topic    string    // only items of this topic ("" for all); pair partners come along
+	Size     int       // items per session; 0 means DefaultQueueSize
+	ExamDate time.Time // zero when the learner has none
+}
+
+// Queue returns the item ids for a session at now: due cards first, most
+// overdue first, then items never seen, in lesson order. A classify item
+// and the endpoint item of its scenario always run back to back, classify
+// first, placed where the earlier of the two would be; so the queue may
+// run one over Size rather than split a pair. Cards for ids not in the
+// bank are ignored.
+func Queue(b *Bank, cards map[string]Card, now time.Time, opt QueueOptions) []string {
+	size := opt.Size
+	if size <= 0 {
+		size = DefaultQueueSize
+	}
+	type due struct {
+		i   int
+		due time.Time
+	}
+	var dues []due
+	var fresh []int
+	for i, it := range b.items {
+		if opt.Topic != "" && it.Topic != opt.Topic {
+			continue
+		}
+		c, ok := cards[it.ID]
+		switch {
+		case !ok || !c.Seen():
+			fresh = append(fresh, i)
+		case !effectiveDue(c, now, opt.ExamDate).After(now):
+			dues = append(dues, due{i, effectiveDue(c, now, opt.ExamDate)})
+		}
+	}
+	slices.SortStableFunc(dues, func(a, b due) int { return cmp.Or(a.due.Compare(b.due), a.i-b.i) })
+	order := make([]int, 0, len(dues)+len(fresh))
+	for _, d := range dues {
+		order = append(order, d.i)
+	}
+	order = append(order, fresh...)
+
+	var out []string
+	taken := map[int]bool{}
+	for _, i := range order {
+		if len(out) >= size {
+			break
+		}
+		if taken[i] {
+			continue
+		}
+		group := []int{i}
+		if p := b.partner(i); p >= 0 && !taken[p] {
+			group = []int{i, p}
+			if b.items[i].Kind == Endpoint {
+				group = []int{p, i}
+			}
+		}
+		for _, g := range group {
+			taken[g] = true
+			out = append(out, b.items[g].ID)
+		}
+	}
+	return out
+}
+
+// Accuracy returns the share of correct attempts, 0 when there are none.
+func Accuracy(attempts []Attempt) float64 {
+	if len(attempts) == 0 {
+		return 0
+	}
+	n := 0
+	for _, a := range attempts {
+		if a.Correct {
+			n++
+		}
+	}
+	return float64(n) / float64(len(attempts))
+}
+
+// NotSolid returns, in lesson order, the ids of items that are not solid
+// for an exam at examDate: never seen, or with predicted retrievability at
+// examDate below SolidRetrievability.
+func NotSolid(b *Bank, cards map[string]Card, examDate time.Time) []string {
+	var out []string
+	for _, it := range b.items {
+		c, ok := cards[it.ID]
+		if !ok || c.Retrievability(examDate) < SolidRetrievability {
+			out = append(out, it.ID)
+		}
+	}
+	return out
+}
+
+// NextDue returns the earliest due date among the seen cards of items in
+// the bank, and false when no card has been seen.
+func NextDue(b *Bank, cards map[string]Card) (time.Time, bool) {
+	var next time.Time
+	for _, it := range b.items {
+		c, ok := cards[it.ID]
+		if !ok || !c.Seen() {
+			continue
+		}
+		if next.IsZero() || c.Due.Before(next) {
+			next = c.Due
+		}
+	}
+	return next, !next.IsZero()
+}
+
+// Mastery returns, per topic id, the share of the topic's items whose card
+// stability is at least MasteryStability days.
+func Mastery(b *Bank, cards map[string]Card) map[string]float64 {
+	total, solid := map[string]int{}, map[string]int{}
+	for _, it := range b.items {
+		total[it.Topic]++
+		if c, ok := cards[it.ID]; ok && c.Seen() && c.Stability >= MasteryStability {
+			solid[it.Topic]++
+		}
+	}
+	out := make(map[string]float64, len(total))
+	for t, n := range total {
+		out[t] = float64(solid[t]) / float64(n)
+	}
+	return out
+}
+
+// Leeches returns, in lesson order, the ids of bank items whose card is a leech.
+func Leeches(b *Bank, cards map[string]Card) []string {
+	var out []string
+	for _, it := range b.items {
+		if cards[it.ID].IsLeech() {
+			out = append(out, it.ID)
+		}
+	}
+	return out
+}

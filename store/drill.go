@@ -1,0 +1,441 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jobs-api-trainer/trainer/quiz"
+)
+
+// DrillSession is one run of the drill: a topic (or all), a size, and when
+// it started and ended.
+type DrillSession struct {
+	ID        int64
+	LearnerID int64
+	Topic     string // "" for every topic
+	Size      int
+	StartedAt time.Time
+	EndedAt   time.Time // zero while the session is open
+}
+
+// SessionStats is a drill session with totals over its attempts.
+type SessionStats struct {
+	DrillSession
+	Answered int
+	Correct  int
+	Took     time.Duration
+}
+
+// DayStats is one day's answers.
+type DayStats struct {
+	Day      time.Time // midnight of the day in the requested location
+	Answered int
+	Correct  int
+}
+
+// Accuracy returns Correct / Answered, 0 for a day without answers.
+func (d DayStats) Accuracy() float64 {
+	if d.Answered == 0 {
+		return 0
+	}
+	return float64(d.Correct) / float64(d.Answered)
+}
+
+// msOrZero stores a zero time as 0 so it reads back as the zero time.
+func msOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return ms(t)
+}
+
+func fromMSOrZero(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return fromMS(v)
+}
+
+// StartDrillSession opens a drill session for learnerID. It returns an
+// error (a foreign-key failure) when the learner does not exist.
+func (db *DB) StartDrillSession(ctx context.Context, learnerID int64, topic string, size int, now time.Time) (DrillSession, error) {
+	res, err := db.w.ExecContext(ctx,
+		`INSERT INTO drill_sessions (learner_id, topic, size, started_at) VALUES (?, ?, ?, ?)`,
+		learnerID, topic, size, ms(now))
+	if err != nil {
+		return DrillSession{}, fmt.Errorf("store: start drill session: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return DrillSession{}, fmt.Errorf("store: start drill session: %w", err)
+	}
+	return DrillSession{ID: id, LearnerID: learnerID, Topic: topic, Size: size, StartedAt: fromMS(ms(now))}, nil
+}
+
+// DrillSession returns learnerID's session id. It returns ErrNotFound when
+// there is no such session or it belongs to another learner (a forged id).
+func (db *DB) DrillSession(ctx context.Context, learnerID, id int64) (DrillSession, error) {
+	var s DrillSession
+	var started int64
+	var ended sql.NullInt64
+	err := db.r.QueryRowContext(ctx,
+		`SELECT id, learner_id, topic, size, started_at, ended_at FROM drill_sessions WHERE id = ? AND learner_id = ?`,
+		id, learnerID).Scan(&s.ID, &s.LearnerID, &s.Topic, &s.Size, &started, &ended)
+	if errors.Is(err, sql.ErrNoRows) {
+		return DrillSession{}, ErrNotFound
+	}
+	if err != nil {
+		return DrillSession{}, fmt.Errorf("store: drill session %d: %w", id, err)
+	}
+	s.StartedAt = fromMS(started)
+	if ended.Valid {
+		s.EndedAt = fromMS(ended.Int64)
+	}
+	return s, nil
+}
+
+// EndDrillSession marks learnerID's session id ended at now; ending it
+// again keeps the first end time. It returns ErrNotFound when there is no
+// such session for the learner.
+func (db *DB) EndDrillSession(ctx context.Context, learnerID, id int64, now time.Time) error {
+	res, err := db.w.ExecContext(ctx,
+		`UPDATE drill_sessions SET ended_at = COALESCE(ended_at, ?) WHERE id = ? AND learner_id = ?`,
+		ms(now), id, learnerID)
+	if err != nil {
+		return fmt.Errorf("store: end drill session %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// RecordAnswer appends a and stores c as the learner's card for a.ItemID,
+// in one transaction. When an attempt with a.ShowingID was already
+// recorded (a double submit or retried request) it changes nothing and
+// returns recorded=false. It returns ErrNotFound when a.SessionID is set
+// but is not a session of a.LearnerID, and an error for a missing learner
+// or an empty ShowingID.
+func (db *DB) RecordAnswer(ctx context.Context, a quiz.Attempt, c quiz.Card) (recorded bool, err error) {
+	if a.ShowingID == "" {
+		return false, errors.New("store: record answer: empty showing id")
+	}
+	chosen, err := json.Marshal(a.Chosen)
+	if err != nil {
+		return false, fmt.Errorf("store: record answer: %w", err)
+	}
+	if a.Chosen == nil {
+		chosen = []byte("[]")
+	}
+	var session sql.NullInt64
+	if a.SessionID != 0 {
+		session = sql.NullInt64{Int64: a.SessionID, Valid: true}
+	}
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		// The session must be the learner's: the WHERE makes a forged
+		// session insert nothing, told apart from a duplicate below.
+		res, err := tx.ExecContext(ctx, `INSERT INTO attempts
+			(learner_id, session_id, showing_id, item_id, kind, topic, chosen, correct, ms_taken, answered_at)
+			SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
+			WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM drill_sessions WHERE id = ?2 AND learner_id = ?1)
+			ON CONFLICT (showing_id) DO NOTHING`,
+			a.LearnerID, session, a.ShowingID, a.ItemID, string(a.Kind), a.Topic, string(chosen),
+			a.Correct, a.Took.Milliseconds(), ms(a.AnsweredAt))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var dup int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM attempts WHERE showing_id = ?`, a.ShowingID).Scan(&dup); err != nil {
+				return err
+			}
+			if dup == 0 {
+				return ErrNotFound
+			}
+			return nil
+		}
+		recorded = true
+		_, err = tx.ExecContext(ctx, `INSERT INTO cards
+			(learner_id, item_id, due, stability, difficulty, scheduled_days, reps, lapses, state, last_review, remaining_steps, misses)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (learner_id, item_id) DO UPDATE SET
+				due = excluded.due, stability = excluded.stability, difficulty = excluded.difficulty,
+				scheduled_days = excluded.scheduled_days, reps = excluded.reps, lapses = excluded.lapses,
+				state = excluded.state, last_review = excluded.last_review,
+				remaining_steps = excluded.remaining_steps, misses = excluded.misses`,
+			a.LearnerID, a.ItemID, msOrZero(c.Due), c.Stability, c.Difficulty, int64(c.ScheduledDays),
+			int64(c.Reps), int64(c.Lapses), int(c.State), msOrZero(c.LastReview), c.RemainingSteps, c.Misses)
+		return err
+	})
+	if errors.Is(err, ErrNotFound) {
+		return false, ErrNotFound
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: record answer: %w", err)
+	}
+	return recorded, nil
+}
+
+const cardColumns = `item_id, due, stability, difficulty, scheduled_days, reps, lapses, state, last_review, remaining_steps, misses`
+
+func scanCard(sc interface{ Scan(...any) error }) (string, quiz.Card, error) {
+	var id string
+	var c quiz.Card
+	var due, last, sched, reps, lapses int64
+	var state int
+	if err := sc.Scan(&id, &due, &c.Stability, &c.Difficulty, &sched, &reps, &lapses, &state, &last, &c.RemainingSteps, &c.Misses); err != nil {
+		return "", quiz.Card{}, err
+	}
+	c.Due, c.LastReview = fromMSOrZero(due), fromMSOrZero(last)
+	c.ScheduledDays, c.Reps, c.Lapses = uint64(sched), uint64(reps), uint64(lapses)
+	c.State = quiz.State(state)
+	return id, c, nil
+}
+
+// Cards returns learnerID's cards keyed by item id; items never answered
+// have no entry. An unknown learner has no cards.
+func (db *DB) Cards(ctx context.Context, learnerID int64) (map[string]quiz.Card, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+cardColumns+` FROM cards WHERE learner_id = ?`, learnerID)
+	if err != nil {
+		return nil, fmt.Errorf("store: cards: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]quiz.Card{}
+	for rows.Next() {
+		id, c, err := scanCard(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: cards: %w", err)
+		}
+		out[id] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: cards: %w", err)
+	}
+	return out, nil
+}
+
+// Card returns learnerID's card for itemID, or ErrNotFound when the item
+// was never answered (use the zero quiz.Card then).
+func (db *DB) Card(ctx context.Context, learnerID int64, itemID string) (quiz.Card, error) {
+	row := db.r.QueryRowContext(ctx, `SELECT `+cardColumns+` FROM cards WHERE learner_id = ? AND item_id = ?`, learnerID, itemID)
+	_, c, err := scanCard(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return quiz.Card{}, ErrNotFound
+	}
+	if err != nil {
+		return quiz.Card{}, fmt.Errorf("store: card %s: %w", itemID, err)
+	}
+	return c, nil
+}
+
+const attemptColumns = `id, learner_id, COALESCE(session_id, 0), showing_id, item_id, kind, topic, chosen, correct, ms_taken, answered_at`
+
+func scanAttempt(rows *sql.Rows) (quiz.Attempt, error) {
+	var a quiz.Attempt
+	var kind, chosen string
+	var took, at int64
+	if err := rows.Scan(&a.ID, &a.LearnerID, &a.SessionID, &a.ShowingID, &a.ItemID, &kind, &a.Topic, &chosen, &a.Correct, &took, &at); err != nil {
+		return quiz.Attempt{}, err
+	}
+	if err := json.Unmarshal([]byte(chosen), &a.Chosen); err != nil {
+		return quiz.Attempt{}, fmt.Errorf("attempt %d: chosen: %w", a.ID, err)
+	}
+	a.Kind = quiz.Kind(kind)
+	a.Took = time.Duration(took) * time.Millisecond
+	a.AnsweredAt = fromMS(at)
+	return a, nil
+}
+
+func (db *DB) eachAttempt(ctx context.Context, what string, fn func(quiz.Attempt) error, query string, args ...any) error {
+	rows, err := db.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanAttempt(rows)
+		if err != nil {
+			return fmt.Errorf("store: %s: %w", what, err)
+		}
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	return nil
+}
+
+// Attempts calls fn with each of learnerID's attempts, oldest first, for
+// the CSV export without holding them all in memory. It stops at, and
+// returns, the first error from fn.
+func (db *DB) Attempts(ctx context.Context, learnerID int64, fn func(quiz.Attempt) error) error {
+	return db.eachAttempt(ctx, "attempts", fn,
+		`SELECT `+attemptColumns+` FROM attempts WHERE learner_id = ? ORDER BY answered_at, id`, learnerID)
+}
+
+// SessionAttempts returns the attempts of learnerID's session sessionID,
+// in answer order; none (and no error) for a session without answers or of
+// another learner.
+func (db *DB) SessionAttempts(ctx context.Context, learnerID, sessionID int64) ([]quiz.Attempt, error) {
+	var out []quiz.Attempt
+	err := db.eachAttempt(ctx, "session attempts", func(a quiz.Attempt) error {
+		out = append(out, a)
+		return nil
+	}, `SELECT `+attemptColumns+` FROM attempts WHERE session_id = ? AND learner_id = ? ORDER BY answered_at, id`,
+		sessionID, learnerID)
+	return out, err
+}
+
+// DailyAccuracy returns learnerID's answers per calendar day in loc (UTC
+// when nil) from since on, oldest first, including only days with answers.
+func (db *DB) DailyAccuracy(ctx context.Context, learnerID int64, since time.Time, loc *time.Location) ([]DayStats, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	rows, err := db.r.QueryContext(ctx,
+		`SELECT answered_at, correct FROM attempts WHERE learner_id = ? AND answered_at >= ? ORDER BY answered_at`,
+		learnerID, ms(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: daily accuracy: %w", err)
+	}
+	defer rows.Close()
+	var out []DayStats
+	for rows.Next() {
+		var at int64
+		var correct bool
+		if err := rows.Scan(&at, &correct); err != nil {
+			return nil, fmt.Errorf("store: daily accuracy: %w", err)
+		}
+		day := midnight(fromMS(at), loc)
+		if len(out) == 0 || !out[len(out)-1].Day.Equal(day) {
+			out = append(out, DayStats{Day: day})
+		}
+		d := &out[len(out)-1]
+		d.Answered++
+		if correct {
+			d.Correct++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: daily accuracy: %w", err)
+	}
+	return out, nil
+}
+
+func midnight(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+}
+
+// Streak returns how many consecutive calendar days in loc (UTC when nil)
+// learnerID answered at least once, ending today (now's day) or, if there
+// is no answer yet today, yesterday.
+func (db *DB) Streak(ctx context.Context, learnerID int64, now time.Time, loc *time.Location) (int, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	rows, err := db.r.QueryContext(ctx,
+		`SELECT answered_at FROM attempts WHERE learner_id = ? AND answered_at < ? ORDER BY answered_at DESC`,
+		learnerID, ms(midnight(now, loc).AddDate(0, 0, 1)))
+	if err != nil {
+		return 0, fmt.Errorf("store: streak: %w", err)
+	}
+	defer rows.Close()
+	today := midnight(now, loc)
+	want := today // the next day the streak needs
+	streak := 0
+	for rows.Next() {
+		var at int64
+		if err := rows.Scan(&at); err != nil {
+			return 0, fmt.Errorf("store: streak: %w", err)
+		}
+		day := midnight(fromMS(at), loc)
+		switch {
+		case day.Equal(want):
+			streak++
+			want = want.AddDate(0, 0, -1)
+		case day.After(want):
+			// another answer on a day already counted
+		case streak == 0 && want.Equal(today) && day.Equal(today.AddDate(0, 0, -1)):
+			// nothing today yet: the streak may end yesterday
+			streak++
+			want = day.AddDate(0, 0, -1)
+		default:
+			return streak, nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("store: streak: %w", err)
+	}
+	return streak, nil
+}
+
+// RecentSessions returns learnerID's latest limit sessions, newest first,
+// with their answer totals.
+func (db *DB) RecentSessions(ctx context.Context, learnerID int64, limit int) ([]SessionStats, error) {
+	rows, err := db.r.QueryContext(ctx, `
+		SELECT s.id, s.learner_id, s.topic, s.size, s.started_at, s.ended_at,
+			COUNT(a.id), COALESCE(SUM(a.correct), 0), COALESCE(SUM(a.ms_taken), 0)
+		FROM drill_sessions s LEFT JOIN attempts a ON a.session_id = s.id
+		WHERE s.learner_id = ?
+		GROUP BY s.id
+		ORDER BY s.started_at DESC, s.id DESC
+		LIMIT ?`, learnerID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: recent sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []SessionStats
+	for rows.Next() {
+		var s SessionStats
+		var started, took int64
+		var ended sql.NullInt64
+		if err := rows.Scan(&s.ID, &s.LearnerID, &s.Topic, &s.Size, &started, &ended, &s.Answered, &s.Correct, &took); err != nil {
+			return nil, fmt.Errorf("store: recent sessions: %w", err)
+		}
+		s.StartedAt = fromMS(started)
+		if ended.Valid {
+			s.EndedAt = fromMS(ended.Int64)
+		}
+		s.Took = time.Duration(took) * time.Millisecond
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: recent sessions: %w", err)
+	}
+	return out, nil
+}
+
+// SetExamDate sets learnerID's exam date; the zero time clears it. It
+// returns an error (a foreign-key failure) for an unknown learner.
+func (db *DB) SetExamDate(ctx context.Context, learnerID int64, date time.Time) error {
+	var v sql.NullInt64
+	if !date.IsZero() {
+		v = sql.NullInt64{Int64: ms(date), Valid: true}
+	}
+	_, err := db.w.ExecContext(ctx, `INSERT INTO learner_prefs (learner_id, exam_date) VALUES (?, ?)
+		ON CONFLICT (learner_id) DO UPDATE SET exam_date = excluded.exam_date`, learnerID, v)
+	if err != nil {
+		return fmt.Errorf("store: set exam date: %w", err)
+	}
+	return nil
+}
+
+// ExamDate returns learnerID's exam date, or the zero time when none is set.
+func (db *DB) ExamDate(ctx context.Context, learnerID int64) (time.Time, error) {
+	var v sql.NullInt64
+	err := db.r.QueryRowContext(ctx, `SELECT exam_date FROM learner_prefs WHERE learner_id = ?`, learnerID).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !v.Valid) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: exam date: %w", err)
+	}
+	return fromMS(v.Int64), nil
+}
