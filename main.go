@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -22,8 +23,10 @@ import (
 
 	"github.com/jobs-api-trainer/trainer/data"
 	"github.com/jobs-api-trainer/trainer/lessons"
+	"github.com/jobs-api-trainer/trainer/quiz"
 	"github.com/jobs-api-trainer/trainer/store"
 	"github.com/jobs-api-trainer/trainer/web"
+	"github.com/jobs-api-trainer/trainer/workspace"
 )
 
 func main() {
@@ -44,6 +47,9 @@ type config struct {
 	db         string
 	sessionKey string
 	logLevel   string
+	bankDir    string
+	tokens     []string
+	taskDur    time.Duration
 }
 
 func parseFlags(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -54,21 +60,44 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 		return def
 	}
 	var c config
-	fs := flag.NewFlagSet("trainer", flag.ContinueOnError)
-	fs.SetOutput(out)
-	fs.StringVar(&c.addr, "addr", env("addr", "127.0.0.1:8080"), "listen address (host:port; port 0 picks a free one) [TRAINER_ADDR]")
-	fs.StringVar(&c.db, "db", env("db", "trainer.db"), "SQLite database file, created if missing [TRAINER_DB]")
-	fs.StringVar(&c.sessionKey, "session-key", env("session-key", ""), "secret for session cookies, 32+ characters; empty = generate once and keep in the database [TRAINER_SESSION_KEY]")
-	fs.StringVar(&c.logLevel, "log-level", env("log-level", "info"), "log level: debug, info, warn or error [TRAINER_LOG_LEVEL]")
-	fs.Usage = func() {
-		fmt.Fprintf(out, "Usage: trainer [flags]\n       trainer bank lint [FILE...]\n\nServes Jobs API Trainer. Every flag can also be set with the environment variable in brackets.\n\nFlags:\n")
-		fs.PrintDefaults()
+	fl := flag.NewFlagSet("trainer", flag.ContinueOnError)
+	fl.SetOutput(out)
+	fl.StringVar(&c.addr, "addr", env("addr", "127.0.0.1:8080"), "listen address (host:port; port 0 picks a free one) [TRAINER_ADDR]")
+	fl.StringVar(&c.db, "db", env("db", "trainer.db"), "SQLite database file, created if missing [TRAINER_DB]")
+	fl.StringVar(&c.sessionKey, "session-key", env("session-key", ""), "secret for session cookies, 32+ characters; empty = generate once and keep in the database [TRAINER_SESSION_KEY]")
+	fl.StringVar(&c.logLevel, "log-level", env("log-level", "info"), "log level: debug, info, warn or error [TRAINER_LOG_LEVEL]")
+	fl.StringVar(&c.bankDir, "bank", env("bank", ""), "extra question-bank directory of *.yaml files, validated at start like the built-in bank [TRAINER_BANK]")
+	if v := env("sandbox-token", ""); v != "" {
+		for _, t := range strings.Split(v, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				c.tokens = append(c.tokens, t)
+			}
+		}
 	}
-	if err := fs.Parse(args); err != nil {
+	fl.Func("sandbox-token", "register a fixed Bearer token for the shared sandbox workspace (repeatable; env: comma-separated) [TRAINER_SANDBOX_TOKEN]", func(v string) error {
+		if len(v) < 8 {
+			return errors.New("a sandbox token needs at least 8 characters")
+		}
+		c.tokens = append(c.tokens, v)
+		return nil
+	})
+	dur, err := time.ParseDuration(env("sandbox-task-duration", "3s"))
+	if err != nil {
+		return c, fmt.Errorf("TRAINER_SANDBOX_TASK_DURATION: %w", err)
+	}
+	fl.DurationVar(&c.taskDur, "sandbox-task-duration", dur, "how long one emulated task attempt runs (PENDING is a third of it) [TRAINER_SANDBOX_TASK_DURATION]")
+	fl.Usage = func() {
+		fmt.Fprintf(out, "Usage: trainer [flags]\n       trainer bank lint [FILE...]\n\nServes Jobs API Trainer. Every flag can also be set with the environment variable in brackets.\n\nFlags:\n")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
 		return c, err
 	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected argument %q (see -h)", fs.Arg(0))
+	if fl.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q (see -h)", fl.Arg(0))
+	}
+	if c.taskDur <= 0 || c.taskDur > time.Hour {
+		return c, errors.New("-sandbox-task-duration must be between 1ns and 1h")
 	}
 	if c.sessionKey != "" && len(c.sessionKey) < 32 {
 		return c, errors.New("-session-key must be at least 32 characters")
@@ -105,6 +134,9 @@ func sessionKeys(ctx context.Context, db *store.DB, secret string) (auth, enc []
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "bank" {
+		return bankCommand(args[1:], stdout)
+	}
 	cfg, err := parseFlags(args, getenv, stdout)
 	if err != nil {
 		return err
@@ -124,11 +156,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	bank, err := quiz.Load(data.FS, "bank", cfg.bankDir)
+	if err != nil {
+		return fmt.Errorf("question bank: %w", err)
+	}
 	authKey, encKey, err := sessionKeys(ctx, db, cfg.sessionKey)
 	if err != nil {
 		return err
 	}
-	handler, err := web.NewServer(log, db, ls, web.Options{SessionAuthKey: authKey, SessionEncKey: encKey})
+	fixtures, err := fs.Sub(data.FS, "workspace")
+	if err != nil {
+		return err
+	}
+	workspaces, err := workspace.NewManager(workspace.Options{
+		TaskDuration: cfg.taskDur,
+		Store:        db,
+		Resolve:      tokenResolver(db, cfg.tokens),
+		Fixtures:     fixtures,
+	})
+	if err != nil {
+		return err
+	}
+	handler, err := web.NewServer(log, db, ls, bank, workspaces, web.Options{SessionAuthKey: authKey, SessionEncKey: encKey})
 	if err != nil {
 		return err
 	}
@@ -161,4 +210,36 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// tokenResolver maps a Bearer token to a workspace: a fixed -sandbox-token
+// token to the shared workspace, a learner's token to their own.
+func tokenResolver(db *store.DB, fixed []string) func(context.Context, string) (workspace.Identity, error) {
+	shared := map[string]bool{}
+	for _, t := range fixed {
+		shared[t] = true
+	}
+	return func(ctx context.Context, token string) (workspace.Identity, error) {
+		if shared[token] {
+			return workspace.Identity{WorkspaceID: "shared", UserName: "sandbox@example.com"}, nil
+		}
+		id, err := db.ResolveSandboxToken(ctx, token)
+		if errors.Is(err, store.ErrNotFound) {
+			return workspace.Identity{}, workspace.ErrUnknownToken
+		}
+		if err != nil {
+			return workspace.Identity{}, err
+		}
+		return workspace.Identity{WorkspaceID: store.WorkspaceOf(id), UserName: fmt.Sprintf("learner-%d@sandbox.example", id)}, nil
+	}
+}
+
+// bankCommand implements `trainer bank lint [FILE...]`: with no files it
+// lints the built-in bank, with files exactly those files as one bank.
+func bankCommand(args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "lint" {
+		fmt.Fprintln(stdout, "Usage: trainer bank lint [FILE...]\n\nChecks question-bank files (format: data/bank/README.md) and prints counts and file:line problems.")
+		return errors.New("bank: unknown or missing subcommand (want: bank lint)")
+	}
+	return quiz.LintCommand(stdout, data.FS, args[1:])
 }

@@ -97,3 +97,7 @@ func (db *DB) SettingOrCreate(ctx context.Context, key string, make func() ([]by
 	}
 	return out, nil
 }
+
+// WorkspaceOf names a learner's own emulated workspace ("learner-12"): the
+// key their sandbox state is stored under and their token resolves to.
+func WorkspaceOf(learnerID int64) string { return fmt.Sprintf("learner-%d", learnerID) }

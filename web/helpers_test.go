@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"context"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -9,14 +11,17 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/jobs-api-trainer/trainer/data"
 	"github.com/jobs-api-trainer/trainer/lessons"
+	"github.com/jobs-api-trainer/trainer/quiz"
 	"github.com/jobs-api-trainer/trainer/store"
 	"github.com/jobs-api-trainer/trainer/store/storetest"
 	"github.com/jobs-api-trainer/trainer/web"
+	"github.com/jobs-api-trainer/trainer/workspace"
 )
 
 var testKeys = struct{ auth, enc []byte }{
@@ -43,7 +48,26 @@ func newAppWithDB(t *testing.T, db *store.DB) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), db, ls, web.Options{
+	fixtures, err := fs.Sub(data.FS, "workspace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr, err := workspace.NewManager(workspace.Options{
+		TaskDuration: time.Second,
+		Store:        db,
+		Resolve: func(ctx context.Context, token string) (workspace.Identity, error) {
+			id, err := db.ResolveSandboxToken(ctx, token)
+			if err != nil {
+				return workspace.Identity{}, workspace.ErrUnknownToken
+			}
+			return workspace.Identity{WorkspaceID: store.WorkspaceOf(id), UserName: "learner@sandbox.example"}, nil
+		},
+		Fixtures: fixtures,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), db, ls, testBank(t), mgr, web.Options{
 		SessionAuthKey: testKeys.auth, SessionEncKey: testKeys.enc,
 	})
 	if err != nil {
@@ -54,6 +78,16 @@ func newAppWithDB(t *testing.T, db *store.DB) *app {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return &app{t: t, db: db, srv: srv, c: c}
+}
+
+// testBank is the real embedded question bank.
+func testBank(t *testing.T) *quiz.Bank {
+	t.Helper()
+	b, err := quiz.Load(data.FS, "bank")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 type resp struct {

@@ -18,7 +18,11 @@ func (s *server) routes() http.Handler {
 
 	// Parts not built yet.
 	pages.HandleFunc("GET /drill", s.handleComing("drill", "Drills"))
-	pages.HandleFunc("GET /sandbox", s.handleComing("sandbox", "Sandbox"))
+	// Sandbox.
+	pages.HandleFunc("GET /sandbox", s.handleSandbox)
+	pages.HandleFunc("POST /sandbox/token", s.handleSandboxToken)
+	pages.HandleFunc("POST /sandbox/reset", s.handleSandboxReset)
+	pages.HandleFunc("GET /sandbox/fidelity", s.handleFidelity)
 	pages.HandleFunc("GET /exam", s.handleComing("exam", "Mock exam"))
 	pages.HandleFunc("GET /progress", s.handleComing("progress", "Progress"))
 	pages.HandleFunc("GET /workshops", s.handleComing("workshops", "Workshops"))
@@ -30,6 +34,11 @@ func (s *server) routes() http.Handler {
 	root.HandleFunc("GET /healthz", s.handleHealth)
 	root.Handle("GET /static/", s.static)
 	root.Handle("/", s.withSession(pages))
+	// The workspace emulator, where real clients look; callers are
+	// identified by Bearer token, not by the session cookie.
+	api := s.workspaces.Handler()
+	root.Handle("/api/", api)
+	root.Handle("/.well-known/databricks-config", api)
 
 	csrf := http.NewCrossOriginProtection()
 	return s.recoverer(s.requestLog(csrf.Handler(root)))

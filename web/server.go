@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/jobs-api-trainer/trainer/lessons"
+	"github.com/jobs-api-trainer/trainer/quiz"
 	"github.com/jobs-api-trainer/trainer/store"
+	"github.com/jobs-api-trainer/trainer/workspace"
 )
 
 // Options configures a server beyond its dependencies.
@@ -24,30 +26,34 @@ type Options struct {
 }
 
 type server struct {
-	log     *slog.Logger
-	db      *store.DB
-	lessons *lessons.Set
-	opts    Options
-	now     func() time.Time
-	static  *staticFiles
-	sess    *sessionStore
+	log        *slog.Logger
+	db         *store.DB
+	lessons    *lessons.Set
+	bank       *quiz.Bank
+	workspaces *workspace.Manager
+	opts       Options
+	now        func() time.Time
+	static     *staticFiles
+	sess       *sessionStore
 }
 
 // NewServer builds the trainer's whole HTTP handler. It returns an error
 // when the static assets cannot be prepared.
-func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, opts Options) (http.Handler, error) {
+func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, bank *quiz.Bank, workspaces *workspace.Manager, opts Options) (http.Handler, error) {
 	st, err := newStaticFiles()
 	if err != nil {
 		return nil, err
 	}
 	s := &server{
-		log:     log,
-		db:      db,
-		lessons: ls,
-		opts:    opts,
-		now:     opts.Now,
-		static:  st,
-		sess:    newSessionStore(opts.SessionAuthKey, opts.SessionEncKey),
+		log:        log,
+		db:         db,
+		lessons:    ls,
+		bank:       bank,
+		workspaces: workspaces,
+		opts:       opts,
+		now:        opts.Now,
+		static:     st,
+		sess:       newSessionStore(opts.SessionAuthKey, opts.SessionEncKey),
 	}
 	if s.now == nil {
 		s.now = time.Now

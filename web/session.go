@@ -10,12 +10,15 @@ import (
 	"github.com/jobs-api-trainer/trainer/store"
 )
 
-// The session cookie holds only the learner ID and a one-shot flash
-// message. Only this file touches it.
+// The session cookie (signed and encrypted) holds the learner ID, a
+// one-shot flash message, and the learner's sandbox token: the database
+// keeps only the token's hash, so the cookie is the one place it can be
+// shown again from. Only this file and sandbox.go touch it.
 const (
 	cookieName = "trainer"
 	keyLearner = "learner_id"
 	keyFlash   = "flash"
+	keyToken   = "sandbox_token"
 )
 
 type sessionStore struct {
