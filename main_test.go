@@ -7,6 +7,7 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -147,5 +148,62 @@ func TestFlagsDefaultFromEnv(t *testing.T) {
 	}
 	if c.addr != "127.0.0.1:9999" || c.logLevel != "debug" || c.db != "trainer.db" {
 		t.Fatalf("config %+v", c)
+	}
+}
+
+func TestBankLintCommand(t *testing.T) {
+	out := &syncBuffer{}
+	if err := run(context.Background(), []string{"bank", "lint"}, func(string) string { return "" }, out); err != nil {
+		t.Fatalf("lint of the built-in bank: %v\n%s", err, out)
+	}
+	if !strings.Contains(out.String(), "scenario pairs") || !strings.Contains(out.String(), "by topic") {
+		t.Fatalf("lint output lacks counts:\n%s", out)
+	}
+
+	bad := filepath.Join(t.TempDir(), "mine.yaml")
+	if err := os.WriteFile(bad, []byte("items:\n  - id: x1\n    kind: concept\n    topic: pagination\n    anchor: \"#pagination\"\n    stem: What?\n    options: [a, b, c]\n    key: d\n    explanation: because\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out = &syncBuffer{}
+	err := run(context.Background(), []string{"bank", "lint", bad}, func(string) string { return "" }, out)
+	if err == nil {
+		t.Fatalf("lint accepted a key that is not an option:\n%s", out)
+	}
+	if !strings.Contains(out.String(), bad+":") {
+		t.Fatalf("problem not reported as file:line:\n%s", out)
+	}
+}
+
+func TestRunRefusesBrokenExtraBank(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x.yaml"), []byte("items: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(dir, "t.db"), "-bank", dir}, func(string) string { return "" }, out)
+	if err == nil || !strings.Contains(err.Error(), "x.yaml") {
+		t.Fatalf("run with a broken -bank: %v", err)
+	}
+}
+
+func TestSharedSandboxToken(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "shared.db")
+	base, cancel, done, _ := startRun(t, "-addr", "127.0.0.1:0", "-db", db, "-sandbox-token", "ci-shared-token-1")
+	defer func() { cancel(); <-done }()
+	get := func(tok string) int {
+		req, _ := http.NewRequest("GET", base+"/api/2.2/jobs/list", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := get("ci-shared-token-1"); got != 200 {
+		t.Fatalf("shared token: %d", got)
+	}
+	if got := get("wrong-token-123"); got != 403 {
+		t.Fatalf("wrong token: %d", got)
 	}
 }
