@@ -1,0 +1,62 @@
+package workspace
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func benchServe(b *testing.B, h http.Handler, method, path string, body string) {
+	b.Helper()
+	b.ReportAllocs()
+	for b.Loop() {
+		var req *http.Request
+		if body == "" {
+			req = httptest.NewRequest(method, path, nil)
+		} else {
+			req = httptest.NewRequest(method, path, stringsReader(body))
+		}
+		req.Header.Set("Authorization", "Bearer "+tokA)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body.Bytes())
+		}
+	}
+}
+
+// BenchmarkBaseline is a trivial JSON handler, the yardstick for the others.
+func BenchmarkBaseline(b *testing.B) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" {
+			w.WriteHeader(403)
+			return
+		}
+		writeJSON(w, 200, map[string]int64{"job_id": 101})
+	})
+	benchServe(b, h, "GET", "/api/2.2/jobs/get?job_id=101", "")
+}
+
+// BenchmarkJobsGet150 is jobs/get of the 150-task fixture (first page).
+func BenchmarkJobsGet150(b *testing.B) {
+	e := newEnv(b, openStore(b, ""), true)
+	benchServe(b, e.h, "GET", "/api/2.2/jobs/get?job_id=102", "")
+}
+
+// BenchmarkRunsList10k is runs/list (first page, default limit) over 10,000 runs.
+func BenchmarkRunsList10k(b *testing.B) {
+	e := newEnv(b, nil, true)
+	for i := 0; i < 10_000; i++ {
+		e.ok(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": 103})
+	}
+	e.clk.Add(1e15)
+	benchServe(b, e.h, "GET", "/api/2.2/jobs/runs/list?job_id=103", "")
+}
+
+// BenchmarkRunNow is run-now written through to the real SQLite store.
+func BenchmarkRunNow(b *testing.B) {
+	e := newEnv(b, openStore(b, ""), true)
+	body, _ := json.Marshal(map[string]any{"job_id": 101})
+	benchServe(b, e.h, "POST", "/api/2.2/jobs/run-now", string(body))
+}

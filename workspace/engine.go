@@ -1,0 +1,623 @@
+package workspace
+
+import (
+	"encoding/json"
+	"sort"
+	"strconv"
+)
+
+// Task and run results.
+const (
+	rSuccess          = "SUCCESS"
+	rFailed           = "FAILED"
+	rTimedOut         = "TIMEDOUT"
+	rCanceled         = "CANCELED"
+	rExcluded         = "EXCLUDED"
+	rUpstreamFailed   = "UPSTREAM_FAILED"
+	rUpstreamCanceled = "UPSTREAM_CANCELED"
+	rDisabled         = "DISABLED"
+	rSuccessFailures  = "SUCCESS_WITH_FAILURES"
+	rMaxConcurrent    = "MAXIMUM_CONCURRENT_RUNS_REACHED"
+)
+
+const failMessage = "Workload failed, see run output for details"
+
+// maxAttemptsCap bounds retries so max_retries=-1 with simulate=fail ends.
+const maxAttemptsCap = 6
+
+// paramValue is one resolved job parameter of a run.
+type paramValue struct {
+	Name    string `json:"name"`
+	Default string `json:"default"`
+	Value   string `json:"value"`
+}
+
+// segment is one execution of (part of) a run: the original, then one per repair.
+type segment struct {
+	RepairID int64              `json:"repair_id,omitempty"`
+	At       int64              `json:"at"`
+	Keys     []string           `json:"keys"`
+	IDs      map[string][]int64 `json:"ids"`
+	Tasks    []json.RawMessage  `json:"tasks,omitempty"` // definitions used (repairs: the job's current ones)
+	CancelAt int64              `json:"cancel_at,omitempty"`
+	Params   []paramValue       `json:"params,omitempty"`
+
+	defs map[string]*task
+}
+
+// runDoc is everything stored about a run: facts only; states are derived.
+type runDoc struct {
+	RunID        int64             `json:"run_id"`
+	JobID        int64             `json:"job_id,omitempty"`
+	RunName      string            `json:"run_name"`
+	RunType      string            `json:"run_type"`
+	Trigger      string            `json:"trigger"`
+	Creator      string            `json:"creator"`
+	Created      int64             `json:"created"`
+	DurationMS   int64             `json:"duration_ms"`
+	Queue        bool              `json:"queue"`
+	MaxConc      int               `json:"max_concurrent"`
+	TimeoutSec   int64             `json:"timeout_seconds,omitempty"`
+	Order        []string          `json:"order"` // task keys in definition order
+	Excluded     []string          `json:"excluded,omitempty"`
+	JobClusters  json.RawMessage   `json:"job_clusters,omitempty"`
+	Params       []paramValue      `json:"params,omitempty"`
+	Overriding   json.RawMessage   `json:"overriding,omitempty"`
+	Idempotency  string            `json:"idempotency_token,omitempty"`
+	Segments     []*segment        `json:"segments"`
+	Deleted      bool              `json:"deleted,omitempty"`
+	Schedule     json.RawMessage   `json:"schedule,omitempty"`
+	ExtraTaskIDs map[string]string `json:"-"`
+
+	// derived, cached
+	tl     *timeline
+	tlS    int64
+	start  int64 // admission time (after queue)
+	skip   bool
+	tasks  map[string]*task // latest definition per key
+	graph  map[string][]dep // deps restricted to tasks in the run
+	down   map[string]bool  // keys that some task depends on
+	excSet map[string]bool
+}
+
+// prepare parses the stored task definitions after load or creation.
+func (r *runDoc) prepare() {
+	r.tasks = map[string]*task{}
+	r.excSet = map[string]bool{}
+	for _, k := range r.Excluded {
+		r.excSet[k] = true
+	}
+	for _, sg := range r.Segments {
+		sg.defs = map[string]*task{}
+		for _, raw := range sg.Tasks {
+			t, err := parseTask(raw, "tasks", false)
+			if err != nil {
+				continue
+			}
+			sg.defs[t.key] = t
+			r.tasks[t.key] = t
+		}
+	}
+	r.graph = map[string][]dep{}
+	r.down = map[string]bool{}
+	for _, k := range r.Order {
+		t := r.tasks[k]
+		if t == nil {
+			continue
+		}
+		var ds []dep
+		for _, d := range t.deps {
+			if _, ok := r.tasks[d.TaskKey]; ok && !r.excSet[d.TaskKey] {
+				ds = append(ds, d)
+			}
+		}
+		r.graph[k] = ds
+		for _, d := range ds {
+			r.down[d.TaskKey] = true
+		}
+	}
+	r.tl = nil
+}
+
+// attempt is one execution of a task.
+type attempt struct {
+	id      int64
+	number  int
+	start   int64
+	end     int64
+	result  string
+	retryAt int64 // >0: a retry follows; [end, retryAt) is WAITING_FOR_RETRY
+}
+
+// taskTL is a task's planned timeline inside one segment.
+type taskTL struct {
+	key      string
+	def      *task
+	seg      int
+	ready    int64
+	skip     string // result when the task never ran
+	attempts []attempt
+	end      int64
+	result   string
+	outcome  string // condition tasks: "true"/"false"
+	firstID  int64
+	canceled bool // cut by cancel while running
+}
+
+// segTL is a segment's planned timeline.
+type segTL struct {
+	start      int64 // PENDING from here
+	taskStart  int64 // tasks start from here
+	end        int64
+	cut        int64 // cancel or timeout instant (0 = none)
+	cutKind    string
+	tasks      map[string]*taskTL
+	life       string // terminal life_cycle_state
+	result     string
+	message    string
+	code, kind string
+	taskRunIDs []int64
+}
+
+// timeline is a run's whole planned history.
+type timeline struct {
+	queuedAt int64
+	start    int64
+	skipped  bool
+	segs     []*segTL
+}
+
+func (m *Manager) pendingMS(d int64) int64 { return d / 3 }
+func termMS(d int64) int64                 { return d/10 + 1 }
+
+// buildTimeline computes a run's timeline given its admission time.
+func buildTimeline(r *runDoc, start int64, skipped bool) *timeline {
+	tl := &timeline{queuedAt: r.Created, start: start, skipped: skipped}
+	if skipped {
+		return tl
+	}
+	latest := map[string]*taskTL{}
+	attemptsSoFar := map[string]int{}
+	for i, sg := range r.Segments {
+		t0 := sg.At
+		if i == 0 {
+			t0 = start
+		}
+		st := buildSegment(r, i, sg, t0, latest, attemptsSoFar)
+		tl.segs = append(tl.segs, st)
+		for k, t := range st.tasks {
+			latest[k] = t
+			attemptsSoFar[k] += len(t.attempts)
+		}
+		finishSegment(r, st, latest)
+	}
+	return tl
+}
+
+func buildSegment(r *runDoc, idx int, sg *segment, t0 int64, prev map[string]*taskTL, prevAttempts map[string]int) *segTL {
+	d := r.DurationMS
+	st := &segTL{start: t0, taskStart: t0 + d/3, tasks: map[string]*taskTL{}}
+	in := map[string]bool{}
+	for _, k := range sg.Keys {
+		in[k] = true
+	}
+	// the cut: cancel or job timeout
+	cut, cutKind := int64(0), ""
+	if sg.CancelAt > 0 {
+		cut, cutKind = sg.CancelAt, "cancel"
+		if cut < t0 {
+			cut = t0
+		}
+	}
+	if r.TimeoutSec > 0 {
+		to := t0 + r.TimeoutSec*1000
+		if cut == 0 || to < cut {
+			cut, cutKind = to, "timeout"
+		}
+	}
+	params := r.Params
+	if len(sg.Params) > 0 {
+		params = sg.Params
+	}
+	// plan in topological order
+	var defs []*task
+	for _, k := range r.Order {
+		if in[k] {
+			if t := sg.defs[k]; t != nil {
+				defs = append(defs, t)
+			} else if t := r.tasks[k]; t != nil {
+				defs = append(defs, t)
+			}
+		}
+	}
+	ordered, _ := topoOrder(defs)
+	for _, def := range ordered {
+		k := def.key
+		tt := &taskTL{key: k, def: def, seg: idx}
+		ids := sg.IDs[k]
+		if len(ids) > 0 {
+			tt.firstID = ids[0]
+		}
+		ready := st.taskStart
+		var nS, nF, nC, nX, nDeps int
+		for _, dp := range r.graph[k] {
+			var u *taskTL
+			if in[dp.TaskKey] {
+				u = st.tasks[dp.TaskKey]
+			} else {
+				u = prev[dp.TaskKey]
+			}
+			if u == nil {
+				continue
+			}
+			nDeps++
+			if in[dp.TaskKey] && u.end > ready {
+				ready = u.end
+			}
+			switch {
+			case dp.Outcome != "" && u.outcome != "" && dp.Outcome != u.outcome:
+				nX++
+			case u.result == rSuccess || u.result == rDisabled || u.result == rSuccessFailures:
+				nS++
+			case u.result == rFailed || u.result == rTimedOut || u.result == rUpstreamFailed:
+				nF++
+			case u.result == rCanceled || u.result == rUpstreamCanceled:
+				nC++
+			default:
+				nX++
+			}
+		}
+		tt.ready = ready
+		skip := ""
+		switch {
+		case r.excSet[k]:
+			skip = rExcluded
+		case def.disabled:
+			skip = rDisabled
+		default:
+			switch def.runIf {
+			case "ALL_SUCCESS", "":
+				if nF > 0 {
+					skip = rUpstreamFailed
+				} else if nC > 0 {
+					skip = rUpstreamCanceled
+				} else if nX > 0 {
+					skip = rExcluded
+				}
+			case "ALL_DONE":
+				if nDeps > 0 && nX == nDeps {
+					skip = rExcluded
+				}
+			case "NONE_FAILED":
+				if nF > 0 || (nDeps > 0 && nS == 0) {
+					skip = rExcluded
+				}
+			case "AT_LEAST_ONE_SUCCESS":
+				if nDeps > 0 && nS == 0 {
+					skip = rExcluded
+				}
+			case "AT_LEAST_ONE_FAILED":
+				if nF == 0 {
+					skip = rExcluded
+				}
+			case "ALL_FAILED":
+				if nF == 0 || nF != nDeps {
+					skip = rExcluded
+				}
+			}
+		}
+		if skip != "" {
+			tt.skip, tt.result, tt.end = skip, skip, ready
+			st.tasks[k] = tt
+			continue
+		}
+		// attempts
+		sim := def.simulate
+		if v, ok := paramLookup(params, "simulate_"+k); ok {
+			sim = v
+		}
+		dur := d
+		if sim == "slow" {
+			dur = d * 10
+		}
+		if def.kind == "condition_task" {
+			dur = d / 10
+		}
+		maxAttempts := 1
+		if def.maxRetries < 0 {
+			maxAttempts = maxAttemptsCap
+		} else if def.maxRetries > 0 {
+			maxAttempts = min(def.maxRetries+1, maxAttemptsCap)
+		}
+		at := ready
+		for n := 0; n < maxAttempts; n++ {
+			a := attempt{number: n, start: at}
+			if n < len(ids) {
+				a.id = ids[n]
+			}
+			global := prevAttempts[k] + n
+			fail := sim == "fail" || (sim == "fail_once" && global == 0)
+			if def.timeoutSec > 0 && dur > def.timeoutSec*1000 {
+				a.end, a.result = at+def.timeoutSec*1000, rTimedOut
+			} else if fail {
+				a.end, a.result = at+dur, rFailed
+			} else {
+				a.end, a.result = at+dur, rSuccess
+			}
+			retry := n+1 < maxAttempts && n+1 < len(ids) &&
+				(a.result == rFailed || (a.result == rTimedOut && def.retryOnTimeout))
+			if retry {
+				gap := def.minRetryMS
+				if gap <= 0 {
+					gap = d / 10
+				}
+				a.retryAt = a.end + gap
+				at = a.retryAt
+			}
+			tt.attempts = append(tt.attempts, a)
+			if !retry {
+				break
+			}
+		}
+		last := tt.attempts[len(tt.attempts)-1]
+		tt.end, tt.result = last.end, last.result
+		if def.kind == "condition_task" && def.cond != nil {
+			tt.outcome = strconv.FormatBool(evalCondition(def.cond))
+		}
+		st.tasks[k] = tt
+	}
+	// planned end
+	end := st.taskStart
+	for _, t := range st.tasks {
+		if t.end > end {
+			end = t.end
+		}
+	}
+	st.end = end
+	if cut > 0 && cut < end {
+		st.cut, st.cutKind = cut, cutKind
+		stop := cut
+		res := rTimedOut
+		if cutKind == "cancel" {
+			stop = cut + termMS(d)
+			res = rCanceled
+		}
+		for _, t := range st.tasks {
+			if t.end <= cut {
+				continue
+			}
+			if t.skip != "" || len(t.attempts) == 0 || t.attempts[0].start >= cut {
+				// never started before the cut
+				t.attempts = nil
+				t.skip = rCanceled
+				if len(r.graph[t.key]) > 0 {
+					t.skip = rUpstreamCanceled
+				}
+				t.result, t.end = t.skip, stop
+				continue
+			}
+			kept := t.attempts[:0]
+			for _, a := range t.attempts {
+				if a.start >= cut {
+					break
+				}
+				if a.end > cut {
+					a.end, a.result, a.retryAt = stop, res, 0
+				} else if a.retryAt > cut {
+					a.retryAt = 0
+				}
+				kept = append(kept, a)
+			}
+			t.attempts = kept
+			last := kept[len(kept)-1]
+			t.end, t.result, t.canceled = last.end, last.result, true
+		}
+		st.end = stop
+	}
+	for _, k := range r.Order {
+		if t := st.tasks[k]; t != nil {
+			for _, a := range t.attempts {
+				if a.id != 0 {
+					st.taskRunIDs = append(st.taskRunIDs, a.id)
+				}
+			}
+			if len(t.attempts) == 0 && t.firstID != 0 {
+				st.taskRunIDs = append(st.taskRunIDs, t.firstID)
+			}
+		}
+	}
+	return st
+}
+
+func paramLookup(ps []paramValue, name string) (string, bool) {
+	for _, p := range ps {
+		if p.Name == name {
+			return p.Value, true
+		}
+	}
+	return "", false
+}
+
+func evalCondition(c *condTask) bool {
+	lf, e1 := strconv.ParseFloat(c.Left, 64)
+	rf, e2 := strconv.ParseFloat(c.Right, 64)
+	numeric := e1 == nil && e2 == nil
+	cmp := 0
+	if numeric {
+		switch {
+		case lf < rf:
+			cmp = -1
+		case lf > rf:
+			cmp = 1
+		}
+	} else {
+		switch {
+		case c.Left < c.Right:
+			cmp = -1
+		case c.Left > c.Right:
+			cmp = 1
+		}
+	}
+	switch c.Op {
+	case "EQUAL_TO":
+		return cmp == 0
+	case "NOT_EQUAL":
+		return cmp != 0
+	case "GREATER_THAN":
+		return cmp > 0
+	case "GREATER_THAN_OR_EQUAL":
+		return cmp >= 0
+	case "LESS_THAN":
+		return cmp < 0
+	case "LESS_THAN_OR_EQUAL":
+		return cmp <= 0
+	}
+	return false
+}
+
+// finishSegment sets the segment's terminal run state over the latest task runs.
+func finishSegment(r *runDoc, st *segTL, latest map[string]*taskTL) {
+	switch st.cutKind {
+	case "cancel":
+		st.life, st.result, st.message, st.code, st.kind = "TERMINATED", rCanceled, "Run cancelled.", "USER_CANCELED", "SUCCESS"
+		return
+	case "timeout":
+		st.life, st.result, st.message, st.code, st.kind = "TERMINATED", rTimedOut, "Run timed out after "+strconv.FormatInt(r.TimeoutSec, 10)+" seconds.", "CANCELED", "CLIENT_ERROR"
+		return
+	}
+	var failed *taskTL
+	for _, k := range r.Order {
+		t := latest[k]
+		if t != nil && (t.result == rFailed || t.result == rTimedOut) {
+			failed = t
+			break
+		}
+	}
+	if failed == nil {
+		st.life, st.result, st.message, st.code, st.kind = "TERMINATED", rSuccess, "", "SUCCESS", "SUCCESS"
+		return
+	}
+	leavesOK, anyLeaf := true, false
+	for _, k := range r.Order {
+		if r.down[k] || r.excSet[k] {
+			continue
+		}
+		t := latest[k]
+		if t == nil {
+			continue
+		}
+		switch t.result {
+		case rSuccess:
+			anyLeaf = true
+		case rDisabled, rExcluded:
+		default:
+			leavesOK = false
+		}
+	}
+	if leavesOK && anyLeaf {
+		st.life, st.result, st.message, st.code, st.kind = "TERMINATED", rSuccessFailures, "", "SUCCESS_WITH_FAILURES", "SUCCESS"
+		return
+	}
+	st.life, st.code, st.kind = "INTERNAL_ERROR", "RUN_EXECUTION_ERROR", "CLIENT_ERROR"
+	if failed.result == rTimedOut {
+		st.result = rTimedOut
+		st.message = "Task " + failed.key + " failed with message: Task timed out."
+	} else {
+		st.result = rFailed
+		st.message = "Task " + failed.key + " failed with message: " + failMessage + "."
+	}
+}
+
+// sweep is the per-job admission schedule (max_concurrent_runs, queue).
+type sweep struct {
+	valid  bool
+	upto   int
+	active []int64 // sorted end times of admitted/queued runs
+}
+
+// admit computes start times for a job's runs from upto onwards.
+func (sp *space) admit(jobID int64) {
+	runs := sp.jobRuns[jobID]
+	sw := sp.sweeps[jobID]
+	if sw == nil {
+		sw = &sweep{}
+		sp.sweeps[jobID] = sw
+	}
+	if !sw.valid {
+		sw.valid, sw.upto, sw.active = true, 0, sw.active[:0]
+	}
+	for ; sw.upto < len(runs); sw.upto++ {
+		r := runs[sw.upto]
+		c := r.Created
+		i := 0
+		for i < len(sw.active) && sw.active[i] <= c {
+			i++
+		}
+		sw.active = sw.active[i:]
+		start, skip := c, false
+		k := r.MaxConc
+		if len(sw.active) >= k {
+			if r.Queue && k > 0 {
+				start = sw.active[len(sw.active)-k]
+				if start < c {
+					start = c
+				}
+			} else {
+				skip = true
+			}
+		}
+		if r.Segments[0].CancelAt > 0 && r.Segments[0].CancelAt < start {
+			// cancelled while queued: it never starts
+			start = r.Segments[0].CancelAt
+		}
+		if r.tl == nil || r.tlS != start || r.skip != skip {
+			r.start, r.skip, r.tlS = start, skip, start
+			r.tl = buildTimeline(r, start, skip)
+		}
+		if !skip {
+			e := r.tl.segs[0].end
+			j := sort.Search(len(sw.active), func(x int) bool { return sw.active[x] > e })
+			sw.active = append(sw.active, 0)
+			copy(sw.active[j+1:], sw.active[j:])
+			sw.active[j] = e
+		}
+	}
+}
+
+// timelineOf returns the run's (cached) timeline.
+func (sp *space) timelineOf(r *runDoc) *timeline {
+	if r.JobID == 0 || sp.jobRuns[r.JobID] == nil {
+		if r.tl == nil {
+			r.start, r.tlS = r.Created, r.Created
+			r.tl = buildTimeline(r, r.Created, false)
+		}
+		return r.tl
+	}
+	sw := sp.sweeps[r.JobID]
+	if sw == nil || !sw.valid || sw.upto < len(sp.jobRuns[r.JobID]) || r.tl == nil {
+		if r.tl == nil && sw != nil && sw.valid && sw.upto >= len(sp.jobRuns[r.JobID]) {
+			sw.valid = false
+		}
+		sp.admit(r.JobID)
+	}
+	return r.tl
+}
+
+// invalidate drops cached timelines after a fact changed on r.
+func (sp *space) invalidate(r *runDoc, affectsQueue bool) {
+	r.tl = nil
+	if r.JobID != 0 && affectsQueue {
+		if sw := sp.sweeps[r.JobID]; sw != nil {
+			sw.valid = false
+		}
+		for _, o := range sp.jobRuns[r.JobID] {
+			if o.RunID > r.RunID {
+				o.tl = nil
+			}
+		}
+	} else if r.JobID != 0 {
+		if sw := sp.sweeps[r.JobID]; sw != nil {
+			sw.valid = false
+		}
+	}
+}

@@ -1,0 +1,49 @@
+package workspace
+
+// Support levels in the fidelity ledger.
+const (
+	Emulated    = "emulated"
+	Partial     = "partial"
+	NotEmulated = "not emulated"
+)
+
+// LedgerEntry says how faithfully one endpoint is emulated.
+type LedgerEntry struct {
+	Method  string
+	Path    string
+	Support string // Emulated, Partial or NotEmulated
+	Note    string // what is missing or different
+}
+
+// Ledger returns the fidelity ledger: one row per endpoint, for
+// /sandbox/fidelity and for anyone asking what the sandbox can do.
+func Ledger() []LedgerEntry {
+	return []LedgerEntry{
+		{"GET", "/.well-known/databricks-config", Emulated, "Answers workspace_id 900800700600 and oidc_endpoint without a token, so clients stay quiet."},
+		{"POST", "/api/2.2/jobs/create", Partial, "Defaults, validation of task keys, depends_on, cycles, task type and job clusters. Not checked: cluster specs, notebook paths, git sources, policies, tags limits."},
+		{"GET", "/api/2.2/jobs/get", Emulated, "tasks, job_clusters, environments and parameters paged at 100 with next_page_token (2.1: whole arrays). trigger_state is not returned."},
+		{"GET", "/api/2.2/jobs/list", Emulated, "limit 1-100, name (exact, case-insensitive), expand_tasks, offset, opaque keyset page tokens; newest job first."},
+		{"POST", "/api/2.2/jobs/update", Emulated, "Top-level replace, tasks/job_clusters/environments merged by key, fields_to_remove (\"tasks/<key>\"). Active runs keep their settings (timeout changes are not applied to them)."},
+		{"POST", "/api/2.2/jobs/reset", Emulated, "Replaces the settings; an omitted run_as is kept."},
+		{"POST", "/api/2.2/jobs/delete", Emulated, "The job goes; its runs stay listable (runs/list, runs/get). Active runs are not cancelled."},
+		{"POST", "/api/2.2/jobs/run-now", Partial, "job_parameters (with defaults), only (+key/key+), idempotency_token, queue; legacy *_params are echoed in overriding_parameters but only simulate_<task> job parameters change behaviour. performance_target and pipeline_params are ignored."},
+		{"POST", "/api/2.2/jobs/runs/submit", Partial, "Tasks run like job tasks; job_cluster_key is rejected; classic tasks need compute. Notifications, git_source, environments are accepted and ignored."},
+		{"GET", "/api/2.2/jobs/runs/list", Emulated, "limit 1-25, job_id, active_only/completed_only, run_type, start_time_from/to, expand_tasks, page tokens; newest first."},
+		{"GET", "/api/2.2/jobs/runs/get", Partial, "Runs advance with the clock: QUEUED, PENDING, RUNNING (DAG order, run_if, retries, timeouts), TERMINATING, terminal. include_history gives repair_history. Task run ids are not accepted here (use get-output). for_each iterations and include_resolved_values are not emulated."},
+		{"GET", "/api/2.2/jobs/runs/get-output", Partial, "Task runs only (multi-task job runs get the real 400). notebook_output.result comes from the exit_value base parameter; logs and error are canned."},
+		{"POST", "/api/2.2/jobs/runs/cancel", Emulated, "Async: TERMINATING, then TERMINATED/CANCELED. A task run id cancels its whole run."},
+		{"POST", "/api/2.2/jobs/runs/cancel-all", Emulated, "A job's active runs, or with all_queued_runs every queued run."},
+		{"POST", "/api/2.2/jobs/runs/delete", Emulated, "Inactive runs only."},
+		{"GET", "/api/2.2/jobs/runs/export", Partial, "A small HTML view of a task run's notebook; no real notebook source or dashboards."},
+		{"POST", "/api/2.2/jobs/runs/repair", Emulated, "rerun_tasks xor rerun_all_failed_tasks, rerun_dependent_tasks, latest_repair_id checked, job_parameters; new task run ids inside the same run; repairs use the job's current task definitions."},
+		{"*", "/api/2.1/jobs/*", Emulated, "Same verbs with 2.1 shapes: whole arrays, root has_more on lists, queue off by default on create."},
+		{"GET", "/api/2.0/permissions/jobs/{job_id}", Emulated, "Creator is IS_OWNER; admins inherit CAN_MANAGE. Permissions are recorded but not enforced (one user per workspace)."},
+		{"PUT", "/api/2.0/permissions/jobs/{job_id}", Emulated, "Replaces the list; the owner is kept when none is named."},
+		{"PATCH", "/api/2.0/permissions/jobs/{job_id}", Emulated, "Merges by principal."},
+		{"GET", "/api/2.0/permissions/jobs/{job_id}/permissionLevels", Emulated, "CAN_VIEW, CAN_MANAGE_RUN, IS_OWNER, CAN_MANAGE."},
+		{"GET", "/api/2.0/preview/scim/v2/Me", Partial, "userName from the token, for `databricks current-user me`; no groups or entitlements."},
+		{"-", "schedules, triggers, continuous jobs", NotEmulated, "Stored and echoed, never fired: runs start only from run-now, submit and repair."},
+		{"-", "for_each_task, run_job_task, sql/pipeline/dbt tasks", Partial, "Accepted; they run like a notebook task (no iterations, no child job runs)."},
+		{"*", "/api/2.0/clusters, workspace, dbfs, pipelines, sql, repos, secrets, unity-catalog, jobs 2.0 ...", NotEmulated, "501 NOT_IMPLEMENTED. Any other /api path is 404 ENDPOINT_NOT_FOUND."},
+	}
+}

@@ -1,0 +1,309 @@
+// Package workspace emulates a Databricks workspace's Jobs API (2.1 and
+// 2.2) closely enough that the unmodified Go SDK, the databricks CLI and
+// curl accept it. Every state is derived from stored timestamps and an
+// injected clock: there are no goroutines and no sleeps.
+package workspace
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// workspaceNumber is the numeric workspace id clients see in
+// /.well-known/databricks-config and run_page_url (?o=).
+const workspaceNumber = "900800700600"
+
+// Identity is who a Bearer token speaks for.
+type Identity struct {
+	WorkspaceID string // e.g. "learner-12", or "shared" for -sandbox-token tokens
+	UserName    string // e.g. "learner-12@sandbox.example": creator_user_name / run_as_user_name
+}
+
+// Store persists workspaces as JSON documents. Keys look like "meta",
+// "job/101", "run/1001" or "perm/101". It is implemented by *store.DB.
+type Store interface {
+	// LoadWorkspace returns every document of the workspace; an empty map
+	// when the workspace was never saved.
+	LoadWorkspace(ctx context.Context, workspaceID string) (map[string][]byte, error)
+	// SaveWorkspace writes puts and removes deletes in one transaction.
+	SaveWorkspace(ctx context.Context, workspaceID string, puts map[string][]byte, deletes []string) error
+	// ReplaceWorkspace removes every document of the workspace and writes
+	// docs instead, in one transaction.
+	ReplaceWorkspace(ctx context.Context, workspaceID string, docs map[string][]byte) error
+}
+
+// Options configure a Manager.
+type Options struct {
+	Now          func() time.Time // injected clock; nil = time.Now
+	TaskDuration time.Duration    // how long one task attempt runs (default 3s); PENDING is a third of it
+	Store        Store            // persistence; nil keeps everything in memory
+	Resolve      func(ctx context.Context, token string) (Identity, error)
+	Fixtures     fs.FS // the fixture dir; nil = empty workspaces
+}
+
+// Manager maps Bearer tokens to workspaces, loads them lazily from the
+// store, and serves the API.
+type Manager struct {
+	opts     Options
+	mu       sync.Mutex
+	spaces   map[string]*space
+	fixtures *fixtureSet
+}
+
+// NewManager checks opts and parses the fixtures. It returns an error when
+// Resolve is missing or a fixture file is invalid.
+func NewManager(opts Options) (*Manager, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.TaskDuration <= 0 {
+		opts.TaskDuration = 3 * time.Second
+	}
+	if opts.Resolve == nil {
+		return nil, errors.New("workspace: new manager: Resolve is required")
+	}
+	fx, err := loadFixtures(opts.Fixtures)
+	if err != nil {
+		return nil, err
+	}
+	return &Manager{opts: opts, spaces: map[string]*space{}, fixtures: fx}, nil
+}
+
+// job is a stored job.
+type job struct {
+	JobID    int64
+	Creator  string
+	RunAs    string
+	Created  int64
+	settings *settings
+	getCache map[int][]byte // jobs/get bodies by page (-1 = 2.1 whole); guarded by space.mu
+}
+
+type aclEntry struct {
+	UserName             string `json:"user_name,omitempty"`
+	GroupName            string `json:"group_name,omitempty"`
+	ServicePrincipalName string `json:"service_principal_name,omitempty"`
+	PermissionLevel      string `json:"permission_level"`
+}
+
+func (a aclEntry) principal() string {
+	return a.UserName + "\x00" + a.GroupName + "\x00" + a.ServicePrincipalName
+}
+
+type metaDoc struct {
+	Created   int64 `json:"created"`
+	NextJobID int64 `json:"next_job_id"`
+	NextRunID int64 `json:"next_run_id"`
+}
+
+// space is one workspace in memory.
+type space struct {
+	mu       sync.Mutex
+	id       string
+	meta     metaDoc
+	jobs     map[int64]*job
+	jobIDs   []int64 // ascending
+	runs     map[int64]*runDoc
+	runIDs   []int64 // ascending, includes deleted
+	jobRuns  map[int64][]*runDoc
+	sweeps   map[int64]*sweep
+	taskRuns map[int64]taskRef
+	idem     map[string]int64
+	perms    map[int64][]aclEntry
+	version  int64 // bumps on every write (page token snapshot marker)
+}
+
+type taskRef struct {
+	runID int64
+	key   string
+}
+
+func newSpace(id string) *space {
+	return &space{id: id, jobs: map[int64]*job{}, runs: map[int64]*runDoc{}, jobRuns: map[int64][]*runDoc{},
+		sweeps: map[int64]*sweep{}, taskRuns: map[int64]taskRef{}, idem: map[string]int64{}, perms: map[int64][]aclEntry{}}
+}
+
+func (m *Manager) now() int64 { return m.opts.Now().UnixMilli() }
+
+// space returns the loaded workspace, loading or seeding it on first use.
+func (m *Manager) space(ctx context.Context, id string) (*space, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if sp, ok := m.spaces[id]; ok {
+		return sp, nil
+	}
+	var docs map[string][]byte
+	if m.opts.Store != nil {
+		var err error
+		docs, err = m.opts.Store.LoadWorkspace(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("workspace: load %s: %w", id, err)
+		}
+	}
+	if len(docs) == 0 {
+		docs = m.fixtures.seed(m.now(), m.opts.TaskDuration.Milliseconds())
+		if m.opts.Store != nil {
+			if err := m.opts.Store.ReplaceWorkspace(ctx, id, docs); err != nil {
+				return nil, fmt.Errorf("workspace: seed %s: %w", id, err)
+			}
+		}
+	}
+	sp, err := buildSpace(id, docs)
+	if err != nil {
+		return nil, err
+	}
+	m.spaces[id] = sp
+	return sp, nil
+}
+
+// buildSpace rebuilds a workspace from its documents.
+func buildSpace(id string, docs map[string][]byte) (*space, error) {
+	sp := newSpace(id)
+	if b, ok := docs["meta"]; ok {
+		if err := json.Unmarshal(b, &sp.meta); err != nil {
+			return nil, fmt.Errorf("workspace: load %s meta: %w", id, err)
+		}
+	}
+	for k, b := range docs {
+		kind, num, ok := strings.Cut(k, "/")
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(num, 10, 64)
+		if err != nil {
+			continue
+		}
+		switch kind {
+		case "job":
+			j, err := decodeJobDoc(b)
+			if err != nil {
+				return nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
+			}
+			sp.jobs[j.JobID] = j
+			sp.jobIDs = append(sp.jobIDs, j.JobID)
+		case "run":
+			var r runDoc
+			if err := json.Unmarshal(b, &r); err != nil {
+				return nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
+			}
+			r.prepare()
+			sp.runs[r.RunID] = &r
+			sp.runIDs = append(sp.runIDs, r.RunID)
+		case "perm":
+			var acl []aclEntry
+			if err := json.Unmarshal(b, &acl); err != nil {
+				return nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
+			}
+			sp.perms[n] = acl
+		}
+	}
+	sort.Slice(sp.jobIDs, func(i, j int) bool { return sp.jobIDs[i] < sp.jobIDs[j] })
+	sort.Slice(sp.runIDs, func(i, j int) bool { return sp.runIDs[i] < sp.runIDs[j] })
+	for _, rid := range sp.runIDs {
+		sp.indexRun(sp.runs[rid])
+	}
+	return sp, nil
+}
+
+// indexRun adds a run to the secondary indexes.
+func (sp *space) indexRun(r *runDoc) {
+	if r.JobID != 0 {
+		sp.jobRuns[r.JobID] = append(sp.jobRuns[r.JobID], r)
+	}
+	for _, sg := range r.Segments {
+		for k, ids := range sg.IDs {
+			for _, id := range ids {
+				sp.taskRuns[id] = taskRef{r.RunID, k}
+			}
+		}
+	}
+	if r.Idempotency != "" {
+		sp.idem[r.Idempotency] = r.RunID
+	}
+}
+
+func (sp *space) allocJob() int64 {
+	if sp.meta.NextJobID == 0 {
+		sp.meta.NextJobID = 101
+	}
+	id := sp.meta.NextJobID
+	sp.meta.NextJobID++
+	return id
+}
+
+func (sp *space) allocRun() int64 {
+	if sp.meta.NextRunID == 0 {
+		sp.meta.NextRunID = 1001
+	}
+	id := sp.meta.NextRunID
+	sp.meta.NextRunID++
+	return id
+}
+
+// persist writes documents through to the store before the caller
+// applies them to memory. It returns an *apiError-free error on failure.
+func (m *Manager) persist(ctx context.Context, sp *space, puts map[string][]byte, deletes []string) error {
+	sp.version++
+	if m.opts.Store == nil {
+		return nil
+	}
+	meta, _ := json.Marshal(sp.meta)
+	if puts == nil {
+		puts = map[string][]byte{}
+	}
+	puts["meta"] = meta
+	if err := m.opts.Store.SaveWorkspace(ctx, sp.id, puts, deletes); err != nil {
+		return fmt.Errorf("workspace: save %s: %w", sp.id, err)
+	}
+	return nil
+}
+
+func runKey(id int64) string  { return "run/" + strconv.FormatInt(id, 10) }
+func jobKey(id int64) string  { return "job/" + strconv.FormatInt(id, 10) }
+func permKey(id int64) string { return "perm/" + strconv.FormatInt(id, 10) }
+
+func encodeRun(r *runDoc) []byte {
+	b, _ := json.Marshal(r)
+	return b
+}
+
+// Reset puts a workspace back to its fixtures, dropping everything else.
+// It returns the store's error if the write fails.
+func (m *Manager) Reset(ctx context.Context, workspaceID string) error {
+	docs := m.fixtures.seed(m.now(), m.opts.TaskDuration.Milliseconds())
+	if m.opts.Store != nil {
+		if err := m.opts.Store.ReplaceWorkspace(ctx, workspaceID, docs); err != nil {
+			return fmt.Errorf("workspace: reset %s: %w", workspaceID, err)
+		}
+	}
+	sp, err := buildSpace(workspaceID, docs)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	if old, ok := m.spaces[workspaceID]; ok {
+		old.mu.Lock()
+		old.replace(sp)
+		old.mu.Unlock()
+	} else {
+		m.spaces[workspaceID] = sp
+	}
+	m.mu.Unlock()
+	return nil
+}
+
+// replace moves o's contents into sp (the caller holds sp.mu), so requests
+// that already hold sp see the reset workspace.
+func (sp *space) replace(o *space) {
+	sp.meta, sp.jobs, sp.jobIDs, sp.runs, sp.runIDs = o.meta, o.jobs, o.jobIDs, o.runs, o.runIDs
+	sp.jobRuns, sp.sweeps, sp.taskRuns, sp.idem, sp.perms = o.jobRuns, o.sweeps, o.taskRuns, o.idem, o.perms
+	sp.version++
+}

@@ -1,0 +1,124 @@
+package workspace
+
+import (
+	"encoding/base64"
+	"hash/fnv"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// pageToken is the decoded content of an opaque page token: which listing
+// it belongs to, and a position. Positions are keyset positions (an id) for
+// lists, so tokens stay valid and stable while others write, and page
+// numbers for jobs/get and runs/get arrays.
+type pageToken struct {
+	kind string // "jl" jobs/list, "rl" runs/list, "jg" jobs/get, "rg" runs/get
+	dir  string // "n" next, "p" previous
+	pos  int64  // list: last (next) / first (prev) id on the page; get: page number
+	obj  int64  // get: the job or run id the token belongs to
+}
+
+func tokenSum(s string) string {
+	h := fnv.New32a()
+	h.Write([]byte("jobs-api-trainer:" + s))
+	return strconv.FormatUint(uint64(h.Sum32()), 36)
+}
+
+func (t pageToken) String() string {
+	body := "1|" + t.kind + "|" + t.dir + "|" + strconv.FormatInt(t.pos, 10) + "|" + strconv.FormatInt(t.obj, 10)
+	return base64.RawURLEncoding.EncodeToString([]byte(body + "|" + tokenSum(body)))
+}
+
+// parseToken decodes a page token for kind, or returns the 400 naming page_token.
+func parseToken(s, kind string) (pageToken, *apiError) {
+	bad := invalidParam("Invalid page_token '%s': it is not a page token returned by this API for this request.", truncate(s, 64))
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return pageToken{}, bad
+	}
+	parts := strings.Split(string(raw), "|")
+	if len(parts) != 6 || parts[0] != "1" || parts[1] != kind || (parts[2] != "n" && parts[2] != "p") {
+		return pageToken{}, bad
+	}
+	body := strings.Join(parts[:5], "|")
+	if tokenSum(body) != parts[5] {
+		return pageToken{}, bad
+	}
+	pos, err1 := strconv.ParseInt(parts[3], 10, 64)
+	obj, err2 := strconv.ParseInt(parts[4], 10, 64)
+	if err1 != nil || err2 != nil || pos < 0 {
+		return pageToken{}, bad
+	}
+	return pageToken{kind: kind, dir: parts[2], pos: pos, obj: obj}, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}
+
+// keysetPage pages ids sorted descending (newest first). match filters.
+// It returns the page and the next/prev tokens.
+func keysetPage(ids []int64, kind string, tok *pageToken, offset, limit int, match func(int64) bool) (page []int64, next, prev string) {
+	// ids are ascending; walk descending.
+	if tok != nil && tok.dir == "p" {
+		// items newer than tok.pos, the `limit` closest ones
+		var newer []int64
+		for i := 0; i < len(ids); i++ {
+			if ids[i] > tok.pos && match(ids[i]) {
+				newer = append(newer, ids[i])
+			}
+		}
+		if len(newer) > limit {
+			newer = newer[:limit]
+		}
+		for i := len(newer) - 1; i >= 0; i-- {
+			page = append(page, newer[i])
+		}
+	} else {
+		skipped := 0
+		hi := len(ids)
+		if tok != nil {
+			hi = sort.Search(len(ids), func(i int) bool { return ids[i] >= tok.pos })
+		}
+		for i := hi - 1; i >= 0; i-- {
+			id := ids[i]
+			if !match(id) {
+				continue
+			}
+			if tok == nil && skipped < offset {
+				skipped++
+				continue
+			}
+			if len(page) == limit {
+				next = pageToken{kind: kind, dir: "n", pos: page[len(page)-1]}.String()
+				break
+			}
+			page = append(page, id)
+		}
+	}
+	if len(page) == 0 {
+		return page, "", ""
+	}
+	if tok != nil && tok.dir == "p" {
+		// is there anything older than the page's last item?
+		last := page[len(page)-1]
+		for i := len(ids) - 1; i >= 0; i-- {
+			if ids[i] < last && match(ids[i]) {
+				next = pageToken{kind: kind, dir: "n", pos: last}.String()
+				break
+			}
+		}
+	}
+	first := page[0]
+	for i := len(ids) - 1; i >= 0 && ids[i] > first; i-- {
+		if match(ids[i]) {
+			prev = pageToken{kind: kind, dir: "p", pos: first}.String()
+			break
+		}
+	}
+	return page, next, prev
+}

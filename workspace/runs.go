@@ -1,0 +1,942 @@
+package workspace
+
+import (
+	"bytes"
+	"encoding/json"
+	"html"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+type runNowReq struct {
+	JobID            int64             `json:"job_id"`
+	JobParameters    map[string]string `json:"job_parameters"`
+	Only             []string          `json:"only"`
+	IdempotencyToken string            `json:"idempotency_token"`
+	Queue            *struct {
+		Enabled bool `json:"enabled"`
+	} `json:"queue"`
+	PerformanceTarget string            `json:"performance_target"`
+	NotebookParams    map[string]string `json:"notebook_params"`
+	PythonParams      []string          `json:"python_params"`
+	PythonNamedParams map[string]string `json:"python_named_params"`
+	JarParams         []string          `json:"jar_params"`
+	SparkSubmitParams []string          `json:"spark_submit_params"`
+	SQLParams         map[string]string `json:"sql_params"`
+	DbtCommands       []string          `json:"dbt_commands"`
+	PipelineParams    *struct {
+		FullRefresh bool `json:"full_refresh"`
+	} `json:"pipeline_params"`
+}
+
+func (q *runNowReq) overriding() json.RawMessage {
+	o := map[string]any{}
+	if len(q.NotebookParams) > 0 {
+		o["notebook_params"] = q.NotebookParams
+	}
+	if len(q.PythonParams) > 0 {
+		o["python_params"] = q.PythonParams
+	}
+	if len(q.PythonNamedParams) > 0 {
+		o["python_named_params"] = q.PythonNamedParams
+	}
+	if len(q.JarParams) > 0 {
+		o["jar_params"] = q.JarParams
+	}
+	if len(q.SparkSubmitParams) > 0 {
+		o["spark_submit_params"] = q.SparkSubmitParams
+	}
+	if len(q.SQLParams) > 0 {
+		o["sql_params"] = q.SQLParams
+	}
+	if len(q.DbtCommands) > 0 {
+		o["dbt_commands"] = q.DbtCommands
+	}
+	if q.PipelineParams != nil {
+		o["pipeline_params"] = q.PipelineParams
+	}
+	if len(o) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(o)
+	return b
+}
+
+// resolveParams merges job parameter defaults with overrides.
+func resolveParams(s *settings, over map[string]string) []paramValue {
+	var out []paramValue
+	seen := map[string]bool{}
+	for _, p := range s.params {
+		v := s.defaults[p.key]
+		if o, ok := over[p.key]; ok {
+			v = o
+		}
+		out = append(out, paramValue{Name: p.key, Default: s.defaults[p.key], Value: v})
+		seen[p.key] = true
+	}
+	var extra []string
+	for k := range over {
+		if !seen[k] {
+			extra = append(extra, k)
+		}
+	}
+	sort.Strings(extra)
+	for _, k := range extra {
+		out = append(out, paramValue{Name: k, Value: over[k]})
+	}
+	return out
+}
+
+// reserve allocates task run ids for the given tasks (one per possible attempt).
+func (sp *space) reserve(defs []*task) map[string][]int64 {
+	ids := make(map[string][]int64, len(defs))
+	for _, t := range defs {
+		n := 1
+		if t.maxRetries < 0 {
+			n = maxAttemptsCap
+		} else if t.maxRetries > 0 {
+			n = min(t.maxRetries+1, maxAttemptsCap)
+		}
+		list := make([]int64, n)
+		for i := range list {
+			list[i] = sp.allocRun()
+		}
+		ids[t.key] = list
+	}
+	return ids
+}
+
+// installRun persists a new or changed run and then applies it to memory.
+func (rq *req) installRun(r *runDoc, isNew bool) *apiError {
+	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{runKey(r.RunID): encodeRun(r)}, nil); err != nil {
+		return internal(err)
+	}
+	r.prepare()
+	if isNew {
+		rq.sp.runs[r.RunID] = r
+		rq.sp.runIDs = append(rq.sp.runIDs, r.RunID)
+		rq.sp.indexRun(r)
+	} else {
+		for _, id := range r.Segments[len(r.Segments)-1].IDs {
+			for _, x := range id {
+				rq.sp.taskRuns[x] = taskRef{r.RunID, ""}
+			}
+		}
+	}
+	return nil
+}
+
+func rawTasks(ts []*task) []json.RawMessage {
+	out := make([]json.RawMessage, len(ts))
+	for i, t := range ts {
+		out[i] = t.raw
+	}
+	return out
+}
+
+func handleRunNow(rq *req) (any, *apiError) {
+	var q runNowReq
+	if err := rq.decode(&q); err != nil {
+		return nil, err
+	}
+	if q.JobID == 0 {
+		return nil, missingField("job_id")
+	}
+	if len(q.IdempotencyToken) > 64 {
+		return nil, invalidParam("Invalid idempotency_token: it must be at most 64 characters.")
+	}
+	if q.IdempotencyToken != "" {
+		if id, ok := rq.sp.idem[q.IdempotencyToken]; ok {
+			if r := rq.sp.runs[id]; r != nil && !r.Deleted {
+				return map[string]int64{"run_id": id, "number_in_job": id}, nil
+			}
+		}
+	}
+	j, err := rq.job(q.JobID)
+	if err != nil {
+		return nil, err
+	}
+	s := j.settings
+	excluded, err := resolveOnly(s.tasks, q.Only, j.JobID)
+	if err != nil {
+		return nil, err
+	}
+	r := &runDoc{
+		RunID: rq.sp.allocRun(), JobID: j.JobID, RunName: s.name, RunType: "JOB_RUN", Trigger: "ONE_TIME",
+		Creator: rq.who.UserName, Created: rq.now, DurationMS: rq.m.opts.TaskDuration.Milliseconds(),
+		Queue: s.queue, MaxConc: s.maxConc, TimeoutSec: s.timeout, Excluded: excluded,
+		Params: resolveParams(s, q.JobParameters), Overriding: q.overriding(), Idempotency: q.IdempotencyToken,
+		Schedule: s.top["schedule"],
+	}
+	if q.Queue != nil {
+		r.Queue = q.Queue.Enabled
+	}
+	if len(s.arrays["job_clusters"]) > 0 {
+		r.JobClusters = joinItems(s.arrays["job_clusters"])
+	}
+	for _, t := range s.tasks {
+		r.Order = append(r.Order, t.key)
+	}
+	r.Segments = []*segment{{At: rq.now, Keys: r.Order, IDs: rq.sp.reserve(s.tasks), Tasks: rawTasks(s.tasks)}}
+	if err := rq.installRun(r, true); err != nil {
+		return nil, err
+	}
+	return map[string]int64{"run_id": r.RunID, "number_in_job": r.RunID}, nil
+}
+
+// resolveOnly expands run-now `only` (+key adds upstream, key+ downstream)
+// and returns the keys to exclude.
+func resolveOnly(tasks []*task, only []string, jobID int64) ([]string, *apiError) {
+	if len(only) == 0 {
+		return nil, nil
+	}
+	by := map[string]*task{}
+	down := map[string][]string{}
+	for _, t := range tasks {
+		by[t.key] = t
+		for _, d := range t.deps {
+			down[d.TaskKey] = append(down[d.TaskKey], t.key)
+		}
+	}
+	keep := map[string]bool{}
+	var walk func(k string, up bool)
+	walk = func(k string, up bool) {
+		if keep[k] {
+			return
+		}
+		keep[k] = true
+		if up {
+			for _, d := range by[k].deps {
+				walk(d.TaskKey, true)
+			}
+		} else {
+			for _, d := range down[k] {
+				walk(d, false)
+			}
+		}
+	}
+	for _, o := range only {
+		k := strings.TrimSuffix(strings.TrimPrefix(o, "+"), "+")
+		if by[k] == nil {
+			return nil, invalidParam("Invalid only: task '%s' does not exist in job %d.", k, jobID)
+		}
+		switch {
+		case strings.HasPrefix(o, "+"):
+			delete(keep, k)
+			walk(k, true)
+		case strings.HasSuffix(o, "+"):
+			delete(keep, k)
+			walk(k, false)
+		default:
+			keep[k] = true
+		}
+	}
+	var ex []string
+	for _, t := range tasks {
+		if !keep[t.key] {
+			ex = append(ex, t.key)
+		}
+	}
+	return ex, nil
+}
+
+func handleSubmit(rq *req) (any, *apiError) {
+	var q struct {
+		RunName          string            `json:"run_name"`
+		Tasks            []json.RawMessage `json:"tasks"`
+		TimeoutSeconds   int64             `json:"timeout_seconds"`
+		IdempotencyToken string            `json:"idempotency_token"`
+		Queue            *struct {
+			Enabled bool `json:"enabled"`
+		} `json:"queue"`
+		JobClusters json.RawMessage `json:"job_clusters"`
+	}
+	if err := rq.decode(&q); err != nil {
+		return nil, err
+	}
+	if len(q.IdempotencyToken) > 64 {
+		return nil, invalidParam("Invalid idempotency_token: it must be at most 64 characters.")
+	}
+	if q.IdempotencyToken != "" {
+		if id, ok := rq.sp.idem[q.IdempotencyToken]; ok {
+			if r := rq.sp.runs[id]; r != nil && !r.Deleted {
+				return map[string]int64{"run_id": id}, nil
+			}
+		}
+	}
+	if len(q.JobClusters) > 0 && string(q.JobClusters) != "null" {
+		return nil, invalidParam("Shared job cluster feature is not supported in runs/submit API.")
+	}
+	if len(q.Tasks) == 0 {
+		return nil, missingField("tasks")
+	}
+	if q.TimeoutSeconds < 0 {
+		return nil, invalidParam("Invalid timeout_seconds %d: it must not be negative.", q.TimeoutSeconds)
+	}
+	s := &settings{}
+	for _, raw := range q.Tasks {
+		t, err := parseTask(raw, "tasks", true)
+		if err != nil {
+			return nil, err
+		}
+		var c struct {
+			ExistingClusterID string          `json:"existing_cluster_id"`
+			NewCluster        json.RawMessage `json:"new_cluster"`
+			EnvironmentKey    string          `json:"environment_key"`
+		}
+		_ = json.Unmarshal(raw, &c)
+		if t.jobClusterKey != "" {
+			return nil, invalidParam("Shared job cluster feature is not supported in runs/submit API.")
+		}
+		if clusterTaskTypes[t.kind] && c.ExistingClusterID == "" && len(c.NewCluster) == 0 && c.EnvironmentKey == "" {
+			return nil, invalidParam("One of job_cluster_key, new_cluster, or existing_cluster_id must be specified.")
+		}
+		s.tasks = append(s.tasks, t)
+	}
+	if err := s.validateGraph(); err != nil {
+		return nil, err
+	}
+	name := q.RunName
+	if name == "" {
+		name = "Untitled"
+	}
+	r := &runDoc{
+		RunID: rq.sp.allocRun(), RunName: name, RunType: "SUBMIT_RUN", Trigger: "ONE_TIME",
+		Creator: rq.who.UserName, Created: rq.now, DurationMS: rq.m.opts.TaskDuration.Milliseconds(),
+		Queue: q.Queue == nil || q.Queue.Enabled, MaxConc: 1000, TimeoutSec: q.TimeoutSeconds,
+		Idempotency: q.IdempotencyToken,
+	}
+	for _, t := range s.tasks {
+		r.Order = append(r.Order, t.key)
+	}
+	r.Segments = []*segment{{At: rq.now, Keys: r.Order, IDs: rq.sp.reserve(s.tasks), Tasks: rawTasks(s.tasks)}}
+	if err := rq.installRun(r, true); err != nil {
+		return nil, err
+	}
+	return map[string]int64{"run_id": r.RunID}, nil
+}
+
+// run finds a visible top-level run.
+func (rq *req) run(id int64) (*runDoc, *apiError) {
+	r := rq.sp.runs[id]
+	if r == nil || r.Deleted {
+		return nil, runNotFound(id)
+	}
+	return r, nil
+}
+
+func (sp *space) isActive(r *runDoc, now int64) bool {
+	tl := sp.timelineOf(r)
+	if tl.skipped {
+		return false
+	}
+	return now < tl.segs[len(tl.segs)-1].end
+}
+
+func handleRunsList(rq *req) (any, *apiError) {
+	limit, hasLimit, err := rq.qInt("limit")
+	if err != nil {
+		return nil, err
+	}
+	if !hasLimit {
+		limit = 20
+	} else if limit == 0 {
+		limit = 25
+	}
+	if limit < 1 || limit > 25 {
+		return nil, invalidParam("Invalid limit %d: limit must be between 1 and 25.", limit)
+	}
+	offset, _, err := rq.qInt("offset")
+	if err != nil {
+		return nil, err
+	}
+	if offset < 0 {
+		return nil, invalidParam("Invalid offset %d: offset must not be negative.", offset)
+	}
+	jobID, _, err := rq.qInt("job_id")
+	if err != nil {
+		return nil, err
+	}
+	activeOnly, err := rq.qBool("active_only")
+	if err != nil {
+		return nil, err
+	}
+	completedOnly, err := rq.qBool("completed_only")
+	if err != nil {
+		return nil, err
+	}
+	if activeOnly && completedOnly {
+		return nil, invalidParam("active_only and completed_only cannot both be true.")
+	}
+	expand, err := rq.qBool("expand_tasks")
+	if err != nil {
+		return nil, err
+	}
+	runType := rq.q.Get("run_type")
+	switch runType {
+	case "", "JOB_RUN", "SUBMIT_RUN", "WORKFLOW_RUN":
+	default:
+		return nil, invalidParam("Invalid run_type '%s': expected JOB_RUN, SUBMIT_RUN or WORKFLOW_RUN.", truncate(runType, 40))
+	}
+	from, _, err := rq.qInt("start_time_from")
+	if err != nil {
+		return nil, err
+	}
+	to, hasTo, err := rq.qInt("start_time_to")
+	if err != nil {
+		return nil, err
+	}
+	var tok *pageToken
+	if t := rq.q.Get("page_token"); t != "" {
+		pt, err := parseToken(t, "rl")
+		if err != nil {
+			return nil, err
+		}
+		tok = &pt
+	}
+	ids := rq.sp.runIDs
+	if jobID != 0 {
+		rs := rq.sp.jobRuns[jobID]
+		ids = make([]int64, len(rs))
+		for i, r := range rs {
+			ids[i] = r.RunID
+		}
+	}
+	match := func(id int64) bool {
+		r := rq.sp.runs[id]
+		if r == nil || r.Deleted {
+			return false
+		}
+		if runType != "" && r.RunType != runType {
+			return false
+		}
+		if r.Created < from || (hasTo && r.Created > to) {
+			return false
+		}
+		if activeOnly || completedOnly {
+			return rq.sp.isActive(r, rq.now) == activeOnly
+		}
+		return true
+	}
+	page, next, prev := keysetPage(ids, "rl", tok, int(offset), int(limit), match)
+	out := struct {
+		Runs          []runView `json:"runs,omitempty"`
+		HasMore       *bool     `json:"has_more,omitempty"`
+		NextPageToken string    `json:"next_page_token,omitempty"`
+		PrevPageToken string    `json:"prev_page_token,omitempty"`
+	}{NextPageToken: next, PrevPageToken: prev}
+	if rq.v21 {
+		hm := next != ""
+		out.HasMore = &hm
+	}
+	for _, id := range page {
+		v := rq.sp.project(rq.sp.runs[id], rq.now, rq.host)
+		if !expand {
+			v.Tasks, v.JobClusters = nil, nil
+		} else if !rq.v21 {
+			if len(v.Tasks) > arrayPage {
+				v.Tasks, v.HasMore = v.Tasks[:arrayPage], true
+			}
+		}
+		out.Runs = append(out.Runs, v)
+	}
+	return out, nil
+}
+
+func handleRunsGet(rq *req) (any, *apiError) {
+	id, err := rq.requiredID("run_id")
+	if err != nil {
+		return nil, err
+	}
+	hist, err := rq.qBool("include_history")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := rq.qBool("include_resolved_values"); err != nil {
+		return nil, err
+	}
+	r, err := rq.run(id)
+	if err != nil {
+		return nil, err
+	}
+	page := 0
+	if t := rq.q.Get("page_token"); t != "" {
+		if rq.v21 {
+			return nil, invalidParam("page_token is not supported by runs/get in API 2.1; use /api/2.2/jobs/runs/get.")
+		}
+		tok, err := parseToken(t, "rg")
+		if err != nil {
+			return nil, err
+		}
+		if tok.obj != id {
+			return nil, invalidParam("Invalid page_token: it belongs to run %d, not run %d.", tok.obj, id)
+		}
+		page = int(tok.pos)
+	}
+	v := rq.sp.project(r, rq.now, rq.host)
+	if hist {
+		v.RepairHistory = rq.sp.history(r, rq.now)
+	}
+	if !rq.v21 {
+		more := false
+		cut := func(n int) (int, int) {
+			lo, hi := clip(n, page)
+			if hi < n {
+				more = true
+			}
+			return lo, hi
+		}
+		lo, hi := cut(len(v.Tasks))
+		v.Tasks = v.Tasks[lo:hi]
+		lo, hi = cut(len(v.JobClusters))
+		v.JobClusters = v.JobClusters[lo:hi]
+		lo, hi = cut(len(v.JobParameters))
+		v.JobParameters = v.JobParameters[lo:hi]
+		lo, hi = cut(len(v.RepairHistory))
+		v.RepairHistory = v.RepairHistory[lo:hi]
+		if more {
+			v.HasMore = true
+			v.NextPageToken = pageToken{kind: "rg", dir: "n", pos: int64(page + 1), obj: id}.String()
+		}
+	}
+	return v, nil
+}
+
+// taskRun finds a task run by id: the run, the task timeline and the attempt index.
+func (rq *req) taskRun(id int64) (*runDoc, *taskTL, *segTL, int, bool) {
+	ref, ok := rq.sp.taskRuns[id]
+	if !ok {
+		return nil, nil, nil, 0, false
+	}
+	r := rq.sp.runs[ref.runID]
+	if r == nil || r.Deleted {
+		return nil, nil, nil, 0, false
+	}
+	tl := rq.sp.timelineOf(r)
+	for _, st := range tl.segs {
+		for _, tt := range st.tasks {
+			if tt.firstID == id && len(tt.attempts) == 0 {
+				return r, tt, st, 0, true
+			}
+			for i, a := range tt.attempts {
+				if a.id == id {
+					return r, tt, st, i, true
+				}
+			}
+		}
+	}
+	return nil, nil, nil, 0, false
+}
+
+type runOutput struct {
+	Metadata       any             `json:"metadata"`
+	NotebookOutput *notebookOutput `json:"notebook_output,omitempty"`
+	Error          string          `json:"error,omitempty"`
+	ErrorTrace     string          `json:"error_trace,omitempty"`
+	Logs           string          `json:"logs,omitempty"`
+}
+
+type notebookOutput struct {
+	Result    string `json:"result,omitempty"`
+	Truncated bool   `json:"truncated"`
+}
+
+// taskMeta is the Run-shaped metadata of one task attempt.
+func (rq *req) taskMeta(id int64) (*runDoc, runTaskView, *apiError) {
+	r, tt, st, i, ok := rq.taskRun(id)
+	if !ok {
+		if rr := rq.sp.runs[id]; rr != nil && !rr.Deleted {
+			if len(rr.Order) != 1 {
+				return nil, runTaskView{}, invalidParam("Retrieving the output of runs with multiple tasks is not supported. Please retrieve the output of each individual task run instead.")
+			}
+			tl := rq.sp.timelineOf(rr)
+			for s := len(tl.segs) - 1; s >= 0; s-- {
+				if t := tl.segs[s].tasks[rr.Order[0]]; t != nil && !tl.skipped {
+					return rq.taskMeta(lastID(t))
+				}
+			}
+		}
+		return nil, runTaskView{}, runNotFound(id)
+	}
+	one := *tt
+	if len(tt.attempts) > 0 {
+		one.attempts = tt.attempts[:i+1]
+	}
+	base := rq.host + "/?o=" + workspaceNumber + "#job/" + strconv.FormatInt(r.JobID, 10) + "/run/"
+	v := projectTask(r, &one, st, rq.now, base, 0)
+	return r, v, nil
+}
+
+func lastID(t *taskTL) int64 {
+	if n := len(t.attempts); n > 0 && t.attempts[n-1].id != 0 {
+		return t.attempts[n-1].id
+	}
+	return t.firstID
+}
+
+func handleGetOutput(rq *req) (any, *apiError) {
+	id, err := rq.requiredID("run_id")
+	if err != nil {
+		return nil, err
+	}
+	r, tv, err := rq.taskMeta(id)
+	if err != nil {
+		return nil, err
+	}
+	meta := map[string]any{
+		"job_id": r.JobID, "run_id": tv.RunID, "number_in_job": tv.RunID, "task_key": tv.TaskKey,
+		"run_name": tv.TaskKey, "run_type": r.RunType, "creator_user_name": r.Creator,
+		"attempt_number": tv.AttemptNumber, "original_attempt_run_id": tv.OriginalAttemptRunID,
+		"state": tv.State, "status": tv.Status, "start_time": tv.StartTime, "end_time": tv.EndTime,
+		"run_duration": tv.RunDuration, "setup_duration": 0, "execution_duration": tv.ExecutionDuration,
+		"cleanup_duration": 0, "run_page_url": tv.RunPageURL, "job_parameters": r.Params,
+		"tasks": []runTaskView{tv},
+	}
+	if r.JobID == 0 {
+		delete(meta, "job_id")
+	}
+	out := runOutput{Metadata: meta}
+	switch tv.result {
+	case rSuccess:
+		if tv.taskDef != nil && tv.taskDef.kind == "notebook_task" {
+			out.NotebookOutput = &notebookOutput{Result: tv.taskDef.exitValue}
+		}
+		out.Logs = "Task " + tv.TaskKey + " finished successfully.\n"
+	case rFailed:
+		out.Error = failMessage
+		out.ErrorTrace = "Exception: simulated failure in task " + tv.TaskKey + " (simulate parameter)\n  at <sandbox>"
+	case rTimedOut:
+		out.Error = "Task timed out."
+	case rCanceled:
+		out.Error = "Run cancelled."
+	}
+	return out, nil
+}
+
+func handleExport(rq *req) (any, *apiError) {
+	id, err := rq.requiredID("run_id")
+	if err != nil {
+		return nil, err
+	}
+	views := rq.q.Get("views_to_export")
+	switch views {
+	case "", "CODE", "DASHBOARDS", "ALL":
+	default:
+		return nil, invalidParam("Invalid views_to_export '%s': expected CODE, DASHBOARDS or ALL.", truncate(views, 40))
+	}
+	if rr := rq.sp.runs[id]; rr != nil && !rr.Deleted && len(rr.Order) > 1 {
+		return nil, invalidParam("Exporting runs with multiple tasks is not supported. Please export each individual task run instead.")
+	}
+	_, tv, aerr := rq.taskMeta(id)
+	if aerr != nil {
+		return nil, aerr
+	}
+	list := []map[string]string{}
+	if views != "DASHBOARDS" {
+		name := tv.TaskKey
+		if tv.taskDef != nil && tv.taskDef.notebookPath != "" {
+			name = tv.taskDef.notebookPath
+		}
+		var b strings.Builder
+		b.WriteString("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
+		b.WriteString(html.EscapeString(name))
+		b.WriteString("</title></head><body><h1>")
+		b.WriteString(html.EscapeString(name))
+		b.WriteString("</h1><p>Task <code>")
+		b.WriteString(html.EscapeString(tv.TaskKey))
+		b.WriteString("</code>, run ")
+		b.WriteString(strconv.FormatInt(tv.RunID, 10))
+		b.WriteString(": ")
+		b.WriteString(html.EscapeString(tv.State.LifeCycleState + " " + tv.State.ResultState))
+		b.WriteString("</p><pre>")
+		if tv.taskDef != nil && tv.taskDef.exitValue != "" {
+			b.WriteString("dbutils.notebook.exit(" + html.EscapeString(strconv.Quote(tv.taskDef.exitValue)) + ")")
+		} else {
+			b.WriteString("# (sandbox notebook: no source)")
+		}
+		b.WriteString("</pre></body></html>")
+		list = append(list, map[string]string{"content": b.String(), "name": name, "type": "NOTEBOOK"})
+	}
+	return map[string]any{"views": list}, nil
+}
+
+// cancelRun marks r's current segment cancelled at now; it reports whether anything changed.
+func (sp *space) cancelRun(r *runDoc, now int64) bool {
+	if !sp.isActive(r, now) {
+		return false
+	}
+	sg := r.Segments[len(r.Segments)-1]
+	if sg.CancelAt > 0 {
+		return false
+	}
+	sg.CancelAt = now
+	return true
+}
+
+func handleCancel(rq *req) (any, *apiError) {
+	var q struct {
+		RunID int64 `json:"run_id"`
+	}
+	if err := rq.decode(&q); err != nil {
+		return nil, err
+	}
+	if q.RunID == 0 {
+		return nil, missingField("run_id")
+	}
+	r := rq.sp.runs[q.RunID]
+	if r == nil {
+		if ref, ok := rq.sp.taskRuns[q.RunID]; ok {
+			r = rq.sp.runs[ref.runID]
+		}
+	}
+	if r == nil || r.Deleted {
+		return nil, runNotFound(q.RunID)
+	}
+	if err := rq.cancelAll([]*runDoc{r}); err != nil {
+		return nil, err
+	}
+	return struct{}{}, nil
+}
+
+// cancelAll cancels the active runs among rs with one write.
+func (rq *req) cancelAll(rs []*runDoc) *apiError {
+	puts := map[string][]byte{}
+	var changed []*runDoc
+	for _, r := range rs {
+		sg := r.Segments[len(r.Segments)-1]
+		old := sg.CancelAt
+		if rq.sp.cancelRun(r, rq.now) {
+			puts[runKey(r.RunID)] = encodeRun(r)
+			sg.CancelAt = old // applied only after the write
+			changed = append(changed, r)
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	if err := rq.m.persist(rq.ctx, rq.sp, puts, nil); err != nil {
+		return internal(err)
+	}
+	for _, r := range changed {
+		r.Segments[len(r.Segments)-1].CancelAt = rq.now
+		rq.sp.invalidate(r, len(r.Segments) == 1)
+	}
+	return nil
+}
+
+func handleCancelAll(rq *req) (any, *apiError) {
+	var q struct {
+		JobID         int64 `json:"job_id"`
+		AllQueuedRuns bool  `json:"all_queued_runs"`
+	}
+	if err := rq.decode(&q); err != nil {
+		return nil, err
+	}
+	if q.JobID == 0 && !q.AllQueuedRuns {
+		return nil, invalidParam("Either job_id or all_queued_runs must be specified.")
+	}
+	var pool []*runDoc
+	if q.JobID != 0 {
+		if _, err := rq.job(q.JobID); err != nil {
+			return nil, err
+		}
+		pool = rq.sp.jobRuns[q.JobID]
+	} else {
+		for _, id := range rq.sp.runIDs {
+			pool = append(pool, rq.sp.runs[id])
+		}
+	}
+	var rs []*runDoc
+	for _, r := range pool {
+		if r.Deleted || !rq.sp.isActive(r, rq.now) {
+			continue
+		}
+		if q.AllQueuedRuns {
+			tl := rq.sp.timelineOf(r)
+			if !(len(r.Segments) == 1 && rq.now < tl.start) {
+				continue
+			}
+		}
+		rs = append(rs, r)
+	}
+	if err := rq.cancelAll(rs); err != nil {
+		return nil, err
+	}
+	return struct{}{}, nil
+}
+
+func handleRunDelete(rq *req) (any, *apiError) {
+	var q struct {
+		RunID int64 `json:"run_id"`
+	}
+	if err := rq.decode(&q); err != nil {
+		return nil, err
+	}
+	if q.RunID == 0 {
+		return nil, missingField("run_id")
+	}
+	r, err := rq.run(q.RunID)
+	if err != nil {
+		return nil, err
+	}
+	if rq.sp.isActive(r, rq.now) {
+		return nil, invalidState("Run %d is active and cannot be deleted. Cancel it first, or wait for it to finish.", r.RunID)
+	}
+	r.Deleted = true
+	b := encodeRun(r)
+	r.Deleted = false
+	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{runKey(r.RunID): b}, nil); err != nil {
+		return nil, internal(err)
+	}
+	r.Deleted = true
+	return struct{}{}, nil
+}
+
+type repairReq struct {
+	RunID               int64             `json:"run_id"`
+	RerunTasks          []string          `json:"rerun_tasks"`
+	RerunAllFailedTasks bool              `json:"rerun_all_failed_tasks"`
+	RerunDependentTasks bool              `json:"rerun_dependent_tasks"`
+	LatestRepairID      int64             `json:"latest_repair_id"`
+	JobParameters       map[string]string `json:"job_parameters"`
+	NotebookParams      map[string]string `json:"notebook_params"`
+	PerformanceTarget   string            `json:"performance_target"`
+}
+
+func handleRepair(rq *req) (any, *apiError) {
+	var q repairReq
+	if err := rq.decode(&q); err != nil {
+		return nil, err
+	}
+	if q.RunID == 0 {
+		return nil, missingField("run_id")
+	}
+	r := rq.sp.runs[q.RunID]
+	if r == nil || r.Deleted {
+		if ref, ok := rq.sp.taskRuns[q.RunID]; ok {
+			return nil, invalidParam("Run %d is a task run. Repair the job run %d that contains it.", q.RunID, ref.runID)
+		}
+		return nil, runNotFound(q.RunID)
+	}
+	if len(q.RerunTasks) > 0 && q.RerunAllFailedTasks {
+		return nil, invalidParam("Only one of rerun_tasks or rerun_all_failed_tasks can be specified.")
+	}
+	if len(q.RerunTasks) == 0 && !q.RerunAllFailedTasks {
+		return nil, invalidParam("One of rerun_tasks or rerun_all_failed_tasks must be specified.")
+	}
+	tl := rq.sp.timelineOf(r)
+	if tl.skipped {
+		return nil, invalidState("Run %d was skipped and has no task runs to repair.", r.RunID)
+	}
+	if rq.sp.isActive(r, rq.now) {
+		return nil, invalidState("Run %d is still active. A run can only be repaired after it has finished.", r.RunID)
+	}
+	latest := r.Segments[len(r.Segments)-1].RepairID
+	if latest != 0 && q.LatestRepairID == 0 {
+		return nil, invalidParam("The latest repair ID needs to be provided in order to create a new repair")
+	}
+	if q.LatestRepairID != latest {
+		if latest == 0 {
+			return nil, invalidParam("Invalid latest_repair_id %d: run %d has not been repaired yet.", q.LatestRepairID, r.RunID)
+		}
+		return nil, invalidParam("Invalid latest_repair_id %d: the latest repair of run %d is %d.", q.LatestRepairID, r.RunID, latest)
+	}
+	// latest result per task
+	last := map[string]*taskTL{}
+	for _, st := range tl.segs {
+		for k, t := range st.tasks {
+			last[k] = t
+		}
+	}
+	sel := map[string]bool{}
+	if q.RerunAllFailedTasks {
+		for _, k := range r.Order {
+			if t := last[k]; t != nil {
+				switch t.result {
+				case rFailed, rTimedOut, rCanceled, rUpstreamFailed, rUpstreamCanceled:
+					sel[k] = true
+				}
+			}
+		}
+		if len(sel) == 0 {
+			return nil, invalidParam("Run %d has no failed tasks to repair.", r.RunID)
+		}
+	}
+	for _, k := range q.RerunTasks {
+		if _, ok := r.tasks[k]; !ok {
+			return nil, invalidParam("Invalid rerun_tasks: task '%s' does not exist in run %d.", k, r.RunID)
+		}
+		sel[k] = true
+	}
+	if q.RerunDependentTasks {
+		changed := true
+		for changed {
+			changed = false
+			for _, k := range r.Order {
+				if sel[k] {
+					continue
+				}
+				for _, d := range r.graph[k] {
+					if sel[d.TaskKey] {
+						sel[k], changed = true, true
+						break
+					}
+				}
+			}
+		}
+	}
+	var defs []*task
+	var keys []string
+	var j *job
+	if r.JobID != 0 {
+		j = rq.sp.jobs[r.JobID]
+	}
+	for _, k := range r.Order {
+		if !sel[k] {
+			continue
+		}
+		def := r.tasks[k]
+		if j != nil {
+			for _, t := range j.settings.tasks {
+				if t.key == k {
+					def = t
+				}
+			}
+		}
+		defs = append(defs, def)
+		keys = append(keys, k)
+	}
+	repairID := rq.sp.allocRun()
+	sg := &segment{RepairID: repairID, At: rq.now, Keys: keys, IDs: rq.sp.reserve(defs), Tasks: rawTasks(defs)}
+	if len(q.JobParameters) > 0 {
+		var over = map[string]string{}
+		for _, p := range r.Params {
+			over[p.Name] = p.Value
+		}
+		for k, v := range q.JobParameters {
+			over[k] = v
+		}
+		base := &settings{defaults: map[string]string{}}
+		if j != nil {
+			base = j.settings
+		}
+		sg.Params = resolveParams(base, over)
+	}
+	nr := *r
+	nr.Segments = append(append([]*segment{}, r.Segments...), sg)
+	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{runKey(r.RunID): encodeRun(&nr)}, nil); err != nil {
+		return nil, internal(err)
+	}
+	r.Segments = nr.Segments
+	r.prepare()
+	for k, ids := range sg.IDs {
+		for _, id := range ids {
+			rq.sp.taskRuns[id] = taskRef{r.RunID, k}
+		}
+	}
+	rq.sp.invalidate(r, false)
+	return map[string]int64{"repair_id": repairID}, nil
+}
+
+var _ = bytes.MinRead

@@ -1,0 +1,285 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/databricks/databricks-sdk-go"
+	"github.com/databricks/databricks-sdk-go/apierr"
+	"github.com/databricks/databricks-sdk-go/service/jobs"
+)
+
+// sdkEnv serves the emulator over HTTP and returns a real SDK client. The
+// clock moves 2s per request so the SDK waiters finish after a few polls.
+func sdkEnv(t *testing.T, tok string) (*env, *databricks.WorkspaceClient) {
+	t.Helper()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("DATABRICKS_CONFIG_FILE", filepath.Join(home, "missing.cfg"))
+	for _, k := range []string{"DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID",
+		"DATABRICKS_CLIENT_SECRET", "DATABRICKS_AUTH_TYPE", "DATABRICKS_ACCOUNT_ID", "DATABRICKS_CLUSTER_ID"} {
+		t.Setenv(k, "")
+	}
+	e := newEnv(t, openStore(t, ""), true)
+	e.clk.step = 3 * time.Second
+	srv := httptest.NewServer(e.h)
+	t.Cleanup(srv.Close)
+	w, err := databricks.NewWorkspaceClient(&databricks.Config{Host: srv.URL, Token: tok})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, w
+}
+
+func TestSDKConformance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("SDK waiters take a few seconds")
+	}
+	ctx := context.Background()
+	_, w := sdkEnv(t, tokA)
+
+	t.Run("get merges 150 tasks", func(t *testing.T) {
+		var tasks []jobs.Task
+		for i := 0; i < 150; i++ {
+			tasks = append(tasks, jobs.Task{TaskKey: fmt.Sprintf("t%03d", i), ExistingClusterId: "0101-abc",
+				NotebookTask: &jobs.NotebookTask{NotebookPath: "/Users/t/a"}})
+		}
+		cr, err := w.Jobs.Create(ctx, jobs.CreateJob{Name: "big", Tasks: tasks})
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, err := w.Jobs.Get(ctx, jobs.GetJobRequest{JobId: cr.JobId})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(j.Settings.Tasks) != 150 || j.Settings.Tasks[149].TaskKey != "t149" {
+			t.Fatalf("got %d tasks", len(j.Settings.Tasks))
+		}
+		if j.Settings.MaxConcurrentRuns != 1 || j.Settings.Tasks[0].RunIf != jobs.RunIfAllSuccess || j.CreatorUserName != "learner-1@sandbox.example" {
+			t.Fatalf("defaults: %+v", j.Settings)
+		}
+		// the 150-task fixture too
+		c, err := w.Jobs.GetBySettingsName(ctx, "customer-360")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// GetByJobId skips the SDK's page merge; Get follows next_page_token.
+		full, err := w.Jobs.Get(ctx, jobs.GetJobRequest{JobId: c.JobId})
+		if err != nil || len(full.Settings.Tasks) != 150 {
+			t.Fatalf("customer-360: %v, %v", err, full)
+		}
+	})
+
+	t.Run("ListAll 45 jobs page 20", func(t *testing.T) {
+		for i := 0; i < 41; i++ {
+			if _, err := w.Jobs.Create(ctx, jobs.CreateJob{Name: fmt.Sprintf("bulk-%d", i),
+				Tasks: []jobs.Task{{TaskKey: "a", ExistingClusterId: "x", NotebookTask: &jobs.NotebookTask{NotebookPath: "/a"}}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all, err := w.Jobs.ListAll(ctx, jobs.ListJobsRequest{Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 45 {
+			t.Fatalf("ListAll = %d jobs, want 45 (3 fixtures + big + 41)", len(all))
+		}
+		seen := map[int64]bool{}
+		for _, j := range all {
+			if seen[j.JobId] {
+				t.Fatalf("job %d listed twice", j.JobId)
+			}
+			seen[j.JobId] = true
+		}
+	})
+
+	t.Run("run-now reaches SUCCESS", func(t *testing.T) {
+		cr, err := w.Jobs.Create(ctx, jobs.CreateJob{Name: "ok", Tasks: []jobs.Task{
+			{TaskKey: "a", ExistingClusterId: "x", NotebookTask: &jobs.NotebookTask{NotebookPath: "/a"}},
+			{TaskKey: "b", DependsOn: []jobs.TaskDependency{{TaskKey: "a"}}, ExistingClusterId: "x", NotebookTask: &jobs.NotebookTask{NotebookPath: "/b"}},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wait, err := w.Jobs.RunNow(ctx, jobs.RunNow{JobId: cr.JobId, JobParameters: map[string]string{"env": "dev"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run, err := wait.GetWithTimeout(time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.State.LifeCycleState != jobs.RunLifeCycleStateTerminated || run.State.ResultState != jobs.RunResultStateSuccess {
+			t.Fatalf("state %+v", run.State)
+		}
+		if run.Status == nil || run.Status.State != jobs.RunLifecycleStateV2StateTerminated || len(run.Tasks) != 2 {
+			t.Fatalf("status %+v tasks %d", run.Status, len(run.Tasks))
+		}
+	})
+
+	t.Run("fail_once then repair", func(t *testing.T) {
+		nightly, err := w.Jobs.GetBySettingsName(ctx, "nightly-etl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wait, err := w.Jobs.RunNow(ctx, jobs.RunNow{JobId: nightly.JobId})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = wait.GetWithTimeout(time.Minute)
+		if err == nil {
+			t.Fatal("fail_once run: want the waiter to fail on INTERNAL_ERROR")
+		}
+		run, err := w.Jobs.GetRun(ctx, jobs.GetRunRequest{RunId: wait.RunId})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.State.ResultState != jobs.RunResultStateFailed || run.State.LifeCycleState != jobs.RunLifeCycleStateInternalError {
+			t.Fatalf("state %+v", run.State)
+		}
+		rw, err := w.Jobs.RepairRun(ctx, jobs.RepairRun{RunId: wait.RunId, RerunAllFailedTasks: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		repaired, err := rw.GetWithTimeout(time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if repaired.State.ResultState != jobs.RunResultStateSuccess {
+			t.Fatalf("after repair: %+v", repaired.State)
+		}
+		h, err := w.Jobs.GetRun(ctx, jobs.GetRunRequest{RunId: wait.RunId, IncludeHistory: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h.RepairHistory) != 2 || h.RepairHistory[0].Type != jobs.RepairHistoryItemTypeOriginal ||
+			h.RepairHistory[1].Type != jobs.RepairHistoryItemTypeRepair || h.RepairHistory[1].Id != rw.Response.RepairId {
+			t.Fatalf("history %+v", h.RepairHistory)
+		}
+		// a second repair without latest_repair_id is refused
+		_, err = w.Jobs.RepairRun(ctx, jobs.RepairRun{RunId: wait.RunId, RerunTasks: []string{"publish"}})
+		if err == nil || !errors.Is(err, apierr.ErrInvalidParameterValue) {
+			t.Fatalf("second repair without latest_repair_id: %v", err)
+		}
+		// output of the publish task run
+		for _, tr := range h.Tasks {
+			if tr.TaskKey == "publish" {
+				out, err := w.Jobs.GetRunOutput(ctx, jobs.GetRunOutputRequest{RunId: tr.RunId})
+				if err != nil || out.NotebookOutput == nil || out.NotebookOutput.Result == "" {
+					t.Fatalf("output: %v %+v", err, out)
+				}
+			}
+		}
+		if _, err := w.Jobs.GetRunOutput(ctx, jobs.GetRunOutputRequest{RunId: wait.RunId}); err == nil {
+			t.Fatal("get-output of a multi-task run: want 400")
+		}
+	})
+
+	t.Run("missing job", func(t *testing.T) {
+		_, err := w.Jobs.Get(ctx, jobs.GetJobRequest{JobId: 999999})
+		if !apierr.IsMissing(err) {
+			t.Fatalf("err = %v, want IsMissing", err)
+		}
+		_, err = w.Jobs.GetRun(ctx, jobs.GetRunRequest{RunId: 999999})
+		if !apierr.IsMissing(err) {
+			t.Fatalf("run err = %v, want IsMissing", err)
+		}
+	})
+
+	t.Run("update reset delete", func(t *testing.T) {
+		cr, err := w.Jobs.Create(ctx, jobs.CreateJob{Name: "u", Schedule: &jobs.CronSchedule{QuartzCronExpression: "0 0 * * * ?", TimezoneId: "UTC"},
+			Tasks: []jobs.Task{{TaskKey: "a", ExistingClusterId: "x", NotebookTask: &jobs.NotebookTask{NotebookPath: "/a"}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Jobs.Update(ctx, jobs.UpdateJob{JobId: cr.JobId, NewSettings: &jobs.JobSettings{Name: "y",
+			Tasks: []jobs.Task{{TaskKey: "b", ExistingClusterId: "x", NotebookTask: &jobs.NotebookTask{NotebookPath: "/b"}}}},
+			FieldsToRemove: []string{"schedule"}}); err != nil {
+			t.Fatal(err)
+		}
+		j, _ := w.Jobs.GetByJobId(ctx, cr.JobId)
+		if j.Settings.Name != "y" || j.Settings.Schedule != nil || len(j.Settings.Tasks) != 2 {
+			t.Fatalf("after update: %+v", j.Settings)
+		}
+		if err := w.Jobs.Reset(ctx, jobs.ResetJob{JobId: cr.JobId, NewSettings: jobs.JobSettings{Name: "z"}}); err != nil {
+			t.Fatal(err)
+		}
+		j, _ = w.Jobs.GetByJobId(ctx, cr.JobId)
+		if j.Settings.Name != "z" || len(j.Settings.Tasks) != 0 {
+			t.Fatalf("after reset: %+v", j.Settings)
+		}
+		if err := w.Jobs.DeleteByJobId(ctx, cr.JobId); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Jobs.GetByJobId(ctx, cr.JobId); !apierr.IsMissing(err) {
+			t.Fatalf("after delete: %v", err)
+		}
+	})
+
+	t.Run("cancel", func(t *testing.T) {
+		cr, _ := w.Jobs.Create(ctx, jobs.CreateJob{Name: "slow", Tasks: []jobs.Task{{TaskKey: "a", ExistingClusterId: "x",
+			NotebookTask: &jobs.NotebookTask{NotebookPath: "/a", BaseParameters: map[string]string{"simulate": "slow"}}}}})
+		wait, err := w.Jobs.RunNow(ctx, jobs.RunNow{JobId: cr.JobId})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run, err := w.Jobs.CancelRunAndWait(ctx, jobs.CancelRun{RunId: wait.RunId})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.State.ResultState != jobs.RunResultStateCanceled {
+			t.Fatalf("cancel: %+v", run.State)
+		}
+	})
+
+	t.Run("submit", func(t *testing.T) {
+		run, err := w.Jobs.SubmitAndWait(ctx, jobs.SubmitRun{RunName: "one-off", Tasks: []jobs.SubmitTask{{TaskKey: "a",
+			ExistingClusterId: "x", NotebookTask: &jobs.NotebookTask{NotebookPath: "/Users/t/a"}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.RunType != jobs.RunTypeSubmitRun || run.JobId != 0 || run.State.ResultState != jobs.RunResultStateSuccess {
+			t.Fatalf("submit: %+v %+v", run.RunType, run.State)
+		}
+		_, err = w.Jobs.Submit(ctx, jobs.SubmitRun{Tasks: []jobs.SubmitTask{{TaskKey: "a", NotebookTask: &jobs.NotebookTask{NotebookPath: "/a"}}}})
+		if err == nil {
+			t.Fatal("submit without compute: want 400")
+		}
+	})
+
+	t.Run("permissions", func(t *testing.T) {
+		nightly, _ := w.Jobs.GetBySettingsName(ctx, "nightly-etl")
+		id := fmt.Sprint(nightly.JobId)
+		p, err := w.Jobs.GetPermissionsByJobId(ctx, id)
+		if err != nil || p.ObjectId != "/jobs/"+id || p.AccessControlList[0].AllPermissions[0].PermissionLevel != jobs.JobPermissionLevelIsOwner {
+			t.Fatalf("get perms: %v %+v", err, p)
+		}
+		p, err = w.Jobs.UpdatePermissions(ctx, jobs.JobPermissionsRequest{JobId: id, AccessControlList: []jobs.JobAccessControlRequest{
+			{UserName: "ana@example.com", PermissionLevel: jobs.JobPermissionLevelCanManageRun}}})
+		if err != nil || len(p.AccessControlList) != 3 {
+			t.Fatalf("patch: %v %+v", err, p)
+		}
+		p, err = w.Jobs.SetPermissions(ctx, jobs.JobPermissionsRequest{JobId: id, AccessControlList: []jobs.JobAccessControlRequest{
+			{GroupName: "analysts", PermissionLevel: jobs.JobPermissionLevelCanView}}})
+		if err != nil || len(p.AccessControlList) != 3 || p.AccessControlList[1].GroupName != "analysts" {
+			t.Fatalf("put: %v %+v", err, p)
+		}
+		lv, err := w.Jobs.GetPermissionLevelsByJobId(ctx, id)
+		if err != nil || len(lv.PermissionLevels) != 4 {
+			t.Fatalf("levels: %v %+v", err, lv)
+		}
+	})
+
+	t.Run("wrong token", func(t *testing.T) {
+		_, bad := sdkEnv(t, "dapi-wrong")
+		_, err := bad.Jobs.ListAll(ctx, jobs.ListJobsRequest{})
+		if err == nil || !errors.Is(err, apierr.ErrPermissionDenied) {
+			t.Fatalf("err = %v, want permission denied", err)
+		}
+	})
+}
