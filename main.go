@@ -49,6 +49,7 @@ type config struct {
 	logLevel   string
 	bankDir    string
 	tokens     []string
+	liveAllow  []string
 	taskDur    time.Duration
 }
 
@@ -79,6 +80,20 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 			return errors.New("a sandbox token needs at least 8 characters")
 		}
 		c.tokens = append(c.tokens, v)
+		return nil
+	})
+	if v := env("live-allow-host", ""); v != "" {
+		for _, h := range strings.Split(v, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				c.liveAllow = append(c.liveAllow, h)
+			}
+		}
+	}
+	fl.Func("live-allow-host", "allow live mode to call this host (host or host:port; also over http) besides Databricks' workspace domains; for tests and private deployments; repeatable [TRAINER_LIVE_ALLOW_HOST]", func(v string) error {
+		if strings.TrimSpace(v) == "" || strings.ContainsAny(v, "/ ") {
+			return fmt.Errorf("want host or host:port, got %q", v)
+		}
+		c.liveAllow = append(c.liveAllow, v)
 		return nil
 	})
 	dur, err := time.ParseDuration(env("sandbox-task-duration", "3s"))
@@ -177,7 +192,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	handler, err := web.NewServer(log, db, ls, bank, workspaces, web.Options{SessionAuthKey: authKey, SessionEncKey: encKey})
+	handler, err := web.NewServer(log, db, ls, bank, workspaces, web.Options{
+		SessionAuthKey: authKey, SessionEncKey: encKey, LiveAllowHosts: cfg.liveAllow,
+	})
 	if err != nil {
 		return err
 	}

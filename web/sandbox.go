@@ -2,6 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/jobs-api-trainer/trainer/store"
 	"github.com/jobs-api-trainer/trainer/templates"
@@ -42,17 +45,42 @@ func baseURL(r *http.Request) string {
 }
 
 func (s *server) handleSandbox(w http.ResponseWriter, r *http.Request) {
-	tok, err := s.sandboxToken(w, r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	q := r.URL.Query()
+	st := consoleState{ep: q.Get("ep"), values: url.Values{}}
+	for k, vs := range q {
+		if name, ok := strings.CutPrefix(k, "p_"); ok {
+			st.values[name] = vs
+		}
 	}
-	s.render(w, r, http.StatusOK, templates.Sandbox(templates.SandboxView{
-		Meta:  s.meta(r, "Sandbox", "sandbox"),
-		Host:  baseURL(r),
-		Token: tok,
-		Try:   r.URL.Query().Get("try"),
-	}))
+	if try := q.Get("try"); try != "" && st.ep == "" {
+		st.ep, st.cliFocus = tryEndpoint(try)
+		if try == "pagination" {
+			l, _ := learnerFrom(r.Context())
+			if ov, err := s.workspaces.Overview(r.Context(), store.WorkspaceOf(l.ID), 1); err == nil {
+				if id := jobNamed(ov, "customer-360"); id != 0 {
+					st.values.Set("job_id", strconv.FormatInt(id, 10))
+				}
+			}
+		}
+		if st.cliFocus {
+			st.cliLine = "databricks jobs list-runs --active-only"
+		}
+	}
+	if id, err := strconv.ParseInt(q.Get("call"), 10, 64); err == nil {
+		l, _ := learnerFrom(r.Context())
+		row, err := s.db.SandboxCall(r.Context(), l.ID, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		st.result = s.resultFromRow(r, row)
+		if n, err := strconv.Atoi(q.Get("moved")); err == nil && st.result.Lesson != nil {
+			st.result.Lesson.Moved = n
+		}
+		st.formFromRow = &row
+		st.cliLine = row.CLILine
+	}
+	s.renderSandboxPage(w, r, http.StatusOK, st)
 }
 
 func (s *server) handleSandboxToken(w http.ResponseWriter, r *http.Request) {

@@ -23,6 +23,10 @@ type Options struct {
 	Now func() time.Time
 	// Version is shown in the footer and used to version static URLs.
 	Version string
+	// LiveAllowHosts are extra hosts ("host" or "host:port") the sandbox's
+	// live mode may call besides Databricks' workspace domains
+	// (-live-allow-host; tests and private deployments).
+	LiveAllowHosts []string
 }
 
 type server struct {
@@ -35,6 +39,7 @@ type server struct {
 	now        func() time.Time
 	static     *staticFiles
 	sess       *sessionStore
+	sendLimit  *rateLimiter // the sandbox console's send action, per learner
 }
 
 // NewServer builds the trainer's whole HTTP handler. It returns an error
@@ -58,5 +63,6 @@ func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, bank *quiz.Bank,
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.sendLimit = newRateLimiter(10, s.now)
 	return s.routes(), nil
 }

@@ -19,6 +19,10 @@ const (
 	keyLearner = "learner_id"
 	keyFlash   = "flash"
 	keyToken   = "sandbox_token"
+	// Live mode (sandbox console): the real workspace host and the
+	// learner's personal access token. Only the encrypted cookie holds them.
+	keyLiveHost = "live_host"
+	keyLivePAT  = "live_pat"
 )
 
 type sessionStore struct {
@@ -122,5 +126,33 @@ func (s *server) setFlash(w http.ResponseWriter, r *http.Request, msg string) er
 		return nil
 	}
 	sess.raw.Values[keyFlash] = msg
+	return s.saveSession(w, r, sess.raw)
+}
+
+// liveTarget returns the live workspace host and token from the session,
+// and whether live mode is on.
+func liveTarget(r *http.Request) (host, token string, ok bool) {
+	sess := sessionFrom(r.Context())
+	if sess == nil {
+		return "", "", false
+	}
+	host, _ = sess.raw.Values[keyLiveHost].(string)
+	token, _ = sess.raw.Values[keyLivePAT].(string)
+	return host, token, host != "" && token != ""
+}
+
+// setLiveTarget switches the session to live mode (host "" switches it off).
+func (s *server) setLiveTarget(w http.ResponseWriter, r *http.Request, host, token string) error {
+	sess := sessionFrom(r.Context())
+	if sess == nil {
+		return nil
+	}
+	if host == "" {
+		delete(sess.raw.Values, keyLiveHost)
+		delete(sess.raw.Values, keyLivePAT)
+	} else {
+		sess.raw.Values[keyLiveHost] = host
+		sess.raw.Values[keyLivePAT] = token
+	}
 	return s.saveSession(w, r, sess.raw)
 }

@@ -1,0 +1,41 @@
+// Sandbox console: small enhancements. The console works without them.
+(function () {
+  "use strict";
+  // htmx does not swap 4xx answers by default; the console's 400 (bad
+  // input, refusals) and 429 (slow down) carry a result panel to show.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var s = e.detail.xhr.status;
+    if ((s === 400 || s === 429) && e.detail.target && e.detail.target.id === "result") {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
+  // Ctrl/Cmd+Enter sends the form being edited.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey)) return;
+    var form = e.target.closest && e.target.closest("#call-form, #cli-box form");
+    if (!form) return;
+    e.preventDefault();
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+  });
+  // "Format JSON" re-indents the body editor when it parses.
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest("[data-format]");
+    if (!b) return;
+    var ta = document.querySelector(b.getAttribute("data-format"));
+    if (!ta) return;
+    try {
+      ta.value = JSON.stringify(JSON.parse(ta.value), null, 2);
+    } catch (err) {
+      b.textContent = "Not valid JSON: send it to see where it breaks";
+      setTimeout(function () { b.textContent = "Format JSON"; }, 2500);
+    }
+  });
+  // After a swap, bring the result into view on small screens.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail.target && e.detail.target.id === "result" && window.innerWidth < 900) {
+      var r = document.getElementById("result");
+      if (r) r.scrollIntoView({ behavior: "smooth", block: "start" });
+    }
+  });
+})();

@@ -1,0 +1,1295 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jobs-api-trainer/trainer/quiz"
+	"github.com/jobs-api-trainer/trainer/store"
+	"github.com/jobs-api-trainer/trainer/templates"
+	"github.com/jobs-api-trainer/trainer/workspace"
+	"github.com/jobs-api-trainer/trainer/workspace/cli"
+)
+
+// The sandbox console: pick an endpoint (or type a CLI command), send it to
+// the learner's emulated workspace (or, in live mode, a real one), and see
+// the exact request, the same call as curl, CLI and Go SDK, and the
+// response with its IDs linked to the next call.
+
+const (
+	// maxConsoleForm caps a console form (a JSON body for a big job fits).
+	maxConsoleForm = 512 << 10
+	// maxCLILine caps the CLI box.
+	maxCLILine = 8 << 10
+	// sendsPerSecond is the console's own send rate per learner.
+	sendsPerSecond = 10
+)
+
+// consoleCall is a call the console is about to send.
+type consoleCall struct {
+	method, path string
+	query        url.Values
+	body         string
+	call         cli.Call // the parsed form, for the renderings
+	cliLine      string   // set when the CLI box made it
+	cliNotes     []string
+}
+
+// callOutcome is what came back.
+type callOutcome struct {
+	status       int
+	header       http.Header
+	body         []byte
+	truncated    bool
+	transportErr string
+}
+
+// problem is an input error or refusal shown in the result panel.
+type problem struct {
+	status    int
+	msg, hint string
+}
+
+func (p *problem) Error() string { return p.msg }
+
+// newCall checks a request against the Jobs API endpoints it may be.
+func newCall(method, path string, q url.Values, body string) (consoleCall, *problem) {
+	method = strings.ToUpper(strings.TrimSpace(method))
+	if method == "GET" {
+		body = ""
+	}
+	c, err := cli.FromRequest(method, path, q, []byte(body))
+	if err != nil {
+		return consoleCall{}, &problem{status: http.StatusBadRequest, msg: fmt.Sprintf("%s %s is not a Jobs API call the console can send.", method, path),
+			hint: "Pick an endpoint from the list, or type a databricks jobs command."}
+	}
+	if len(q) == 0 {
+		q = nil
+	}
+	return consoleCall{method: method, path: path, query: q, body: body, call: c}, nil
+}
+
+// callFromForm reads the endpoint form (ep + p_* fields) or a raw call
+// (method, path, query, body: replay and next page).
+func callFromForm(r *http.Request) (consoleCall, *problem) {
+	f := r.PostForm
+	if key := f.Get("ep"); key != "" {
+		ep := endpointByKey(key)
+		if ep == nil {
+			return consoleCall{}, &problem{status: http.StatusBadRequest, msg: fmt.Sprintf("There is no endpoint %q.", key)}
+		}
+		q := url.Values{}
+		for _, p := range ep.params {
+			v := strings.TrimSpace(f.Get("p_" + p.name))
+			if other := strings.TrimSpace(f.Get("p_" + p.name + "_other")); other != "" && p.kind != "enum" {
+				v = other
+			}
+			if p.kind == "bool" && v != "true" {
+				v = ""
+			}
+			if v != "" {
+				q.Set(p.name, v)
+			}
+		}
+		if extra := strings.TrimSpace(f.Get("extra")); extra != "" {
+			eq, err := url.ParseQuery(strings.TrimPrefix(extra, "?"))
+			if err != nil {
+				return consoleCall{}, &problem{status: http.StatusBadRequest, msg: "The extra query parameters could not be read.", hint: "Write them as name=value&name2=value2."}
+			}
+			for k, vs := range eq {
+				for _, v := range vs {
+					q.Add(k, v)
+				}
+			}
+		}
+		path := ep.path
+		if ep.pathID {
+			id := q.Get("job_id")
+			q.Del("job_id")
+			if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+				return consoleCall{}, &problem{status: http.StatusBadRequest, msg: "This endpoint needs a job_id: it goes in the path.", hint: "Pick a job or type its numeric ID."}
+			}
+			path = strings.Replace(path, "{job_id}", id, 1)
+		}
+		return newCall(ep.method, path, q, f.Get("body"))
+	}
+	q, err := url.ParseQuery(f.Get("query"))
+	if err != nil {
+		return consoleCall{}, &problem{status: http.StatusBadRequest, msg: "The query string could not be read."}
+	}
+	return newCall(f.Get("method"), f.Get("path"), q, f.Get("body"))
+}
+
+// readConsoleForm parses a console form, capped; false means it answered.
+func (s *server) readConsoleForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxConsoleForm)
+	if err := r.ParseForm(); err != nil {
+		s.consoleProblem(w, r, &problem{status: http.StatusBadRequest,
+			msg: "The form could not be read: it is too large or malformed.", hint: fmt.Sprintf("Bodies up to %d KiB can be sent from here.", maxConsoleForm>>10)}, "")
+		return false
+	}
+	return true
+}
+
+func (s *server) handleSandboxSend(w http.ResponseWriter, r *http.Request) {
+	if !s.readConsoleForm(w, r) {
+		return
+	}
+	c, p := callFromForm(r)
+	if p != nil {
+		s.consoleProblem(w, r, p, "")
+		return
+	}
+	s.dispatch(w, r, c)
+}
+
+func (s *server) handleSandboxCLI(w http.ResponseWriter, r *http.Request) {
+	if !s.readConsoleForm(w, r) {
+		return
+	}
+	line := strings.TrimSpace(r.PostForm.Get("line"))
+	if len(line) > maxCLILine {
+		s.consoleProblem(w, r, &problem{status: http.StatusBadRequest, msg: "That command is too long for the CLI box."}, "")
+		return
+	}
+	parsed, err := cli.Parse(line)
+	if err != nil {
+		p := &problem{status: http.StatusBadRequest, msg: "Error: " + err.Error()}
+		var ce *cli.Error
+		if errors.As(err, &ce) {
+			p.hint = ce.Hint
+		}
+		res := &templates.CallResult{Problem: p.msg, ProblemHint: p.hint, CLILine: line}
+		if strings.Contains(line, "--has-more") || strings.Contains(line, "has_more") {
+			l, _ := learnerFrom(r.Context())
+			res.Lesson = s.noteMistake(r, l.ID, mistake{topic: "pagination", note: noteHasMore})
+		}
+		s.consoleResult(w, r, p.status, res, line)
+		return
+	}
+	c, p := newCall(parsed.Call.Method, parsed.Call.Path, parsed.Call.Query, string(parsed.Call.Body))
+	if p != nil {
+		s.consoleProblem(w, r, p, line)
+		return
+	}
+	c.cliLine = line
+	s.dispatch(w, r, c)
+}
+
+// cliNotes are the remarks shown under a CLI line that was sent.
+func cliNotes(line string) []string {
+	p, err := cli.Parse(line)
+	if err != nil {
+		return nil
+	}
+	notes := append([]string(nil), p.Notes...)
+	if p.Wait {
+		notes = append(notes, "The real CLI would now poll runs/get until the run is terminal (add --no-wait to skip that); here you see the first call only.")
+	}
+	if p.ClientLimit > 0 {
+		notes = append(notes, fmt.Sprintf("--limit %d is not sent: the CLI stops printing after %d items.", p.ClientLimit, p.ClientLimit))
+	}
+	return notes
+}
+
+// dispatch rate-limits, sends, spots mistakes, records and answers.
+func (s *server) dispatch(w http.ResponseWriter, r *http.Request, c consoleCall) {
+	ctx := r.Context()
+	l, _ := learnerFrom(ctx)
+	if !s.sendLimit.allow(l.ID) {
+		s.consoleProblem(w, r, &problem{status: http.StatusTooManyRequests,
+			msg:  fmt.Sprintf("Slow down: the console sends at most %d calls a second.", sendsPerSecond),
+			hint: "Wait a moment and send again. (Only this page is limited: the /api/ endpoints your CLI and SDK use never answer 429.)"}, c.cliLine)
+		return
+	}
+	liveHost, liveTok, live := liveTarget(r)
+	if live && isDestructive(c.call.Endpoint) && r.PostForm.Get("confirm") != "yes" {
+		s.consoleProblem(w, r, &problem{status: http.StatusBadRequest,
+			msg:  fmt.Sprintf("%s changes a real workspace and cannot be undone: tick the confirmation box to send it.", c.call.Endpoint),
+			hint: "In live mode, jobs/delete, jobs/reset, runs/cancel-all and runs/delete need an explicit confirmation."}, c.cliLine)
+		return
+	}
+	row := store.SandboxCall{LearnerID: l.ID, At: s.now(), Target: "sandbox", Method: c.method, Path: c.path,
+		Query: c.query.Encode(), Body: c.body, Source: "form", CLILine: c.cliLine}
+	if c.cliLine != "" {
+		row.Source = "cli"
+	}
+	var out callOutcome
+	var before *workspace.Overview
+	if live {
+		row.Target, row.Host = "live", liveHost
+		out = s.sendLive(r, liveHost, liveTok, c)
+	} else {
+		tok, err := s.sandboxToken(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if c.call.Endpoint == "jobs/run-now" {
+			if ov, err := s.workspaces.Overview(ctx, store.WorkspaceOf(l.ID), 1); err == nil {
+				before = &ov
+			}
+		}
+		out = s.sendSandbox(r, tok, c)
+	}
+	row.Status, row.Response, row.Truncated = out.status, string(out.body), out.truncated
+	row.ResponseHeaders = encodeHeaders(out.header)
+	if out.transportErr != "" {
+		row.Response = ""
+		row.ErrorCode = "CONNECTION"
+		row.Note = out.transportErr
+	} else {
+		row.ErrorCode = errorCode(out.body)
+	}
+	var lesson *templates.LessonPointer
+	if m, ok := s.spotMistake(r, l.ID, c, out, before, live); ok {
+		lesson = s.noteMistake(r, l.ID, m)
+		row.LessonAnchor, row.Note = lesson.Anchor, m.note
+	}
+	id, err := s.db.AddSandboxCall(ctx, row)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	row.ID = id
+	if !isHTMX(r) {
+		u := "/sandbox?call=" + strconv.FormatInt(id, 10)
+		if lesson != nil && lesson.Moved > 0 {
+			u += "&moved=" + strconv.Itoa(lesson.Moved)
+		}
+		http.Redirect(w, r, u+"#result", http.StatusSeeOther)
+		return
+	}
+	res := s.resultFromRow(r, row)
+	if lesson != nil {
+		res.Lesson.Moved = lesson.Moved
+	}
+	v, err := s.consoleView(r, consoleState{result: res, formFromRow: &row})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Form.Oob = true
+	s.render(w, r, http.StatusOK, templates.ConsoleSwap(v))
+}
+
+func isDestructive(endpoint string) bool {
+	switch endpoint {
+	case "jobs/delete", "jobs/reset", "runs/cancel-all", "runs/delete":
+		return true
+	}
+	return false
+}
+
+// sendSandbox serves the call with the emulator's own handler, in
+// process, exactly as the CLI's request would be served.
+func (s *server) sendSandbox(r *http.Request, token string, c consoleCall) callOutcome {
+	u := &url.URL{Scheme: "http", Host: r.Host, Path: c.path, RawQuery: c.query.Encode()}
+	var body *strings.Reader
+	if c.method != "GET" {
+		body = strings.NewReader(c.body)
+	} else {
+		body = strings.NewReader("")
+	}
+	req, err := http.NewRequestWithContext(r.Context(), c.method, u.String(), body)
+	if err != nil {
+		return callOutcome{transportErr: "The request could not be built: " + err.Error()}
+	}
+	for _, h := range requestHeaders(c, "Bearer "+token) {
+		req.Header.Set(h.Name, h.Value)
+	}
+	req.Header.Set("X-Forwarded-Proto", r.Header.Get("X-Forwarded-Proto"))
+	rec := newRecorder()
+	s.workspaces.Handler().ServeHTTP(rec, req)
+	return callOutcome{status: rec.status, header: rec.header, body: rec.body.Bytes()}
+}
+
+// recorder is a minimal in-memory http.ResponseWriter.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func newRecorder() *recorder { return &recorder{header: http.Header{}} }
+
+func (rc *recorder) Header() http.Header { return rc.header }
+func (rc *recorder) WriteHeader(code int) {
+	if rc.status == 0 {
+		rc.status = code
+	}
+}
+func (rc *recorder) Write(b []byte) (int, error) {
+	if rc.status == 0 {
+		rc.status = http.StatusOK
+	}
+	return rc.body.Write(b)
+}
+
+// requestHeaders are the headers the console sends (what the SDK sends,
+// minus tracing), with auth as given.
+func requestHeaders(c consoleCall, auth string) []templates.Header {
+	hs := []templates.Header{{Name: "Authorization", Value: auth}, {Name: "Accept", Value: "application/json"}}
+	if c.method != "GET" && c.body != "" {
+		hs = append(hs, templates.Header{Name: "Content-Type", Value: "application/json"})
+	}
+	return append(hs, templates.Header{Name: "User-Agent", Value: "jobs-api-trainer/sandbox-console"})
+}
+
+// maskToken shows a token as dapi…abcd: enough to recognise, never enough to use.
+func maskToken(tok string) string {
+	if len(tok) <= 8 {
+		return "…"
+	}
+	return tok[:4] + "…" + tok[len(tok)-4:]
+}
+
+func encodeHeaders(h http.Header) string {
+	if len(h) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(h)
+	return string(b)
+}
+
+func decodeHeaders(s string) []templates.Header {
+	var h map[string][]string
+	if s == "" || json.Unmarshal([]byte(s), &h) != nil {
+		return nil
+	}
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var out []templates.Header
+	for _, n := range names {
+		if strings.EqualFold(n, "Set-Cookie") {
+			continue
+		}
+		for _, v := range h[n] {
+			out = append(out, templates.Header{Name: n, Value: v})
+		}
+	}
+	return out
+}
+
+// apiError is a Databricks error body.
+type apiError struct {
+	Code    any    `json:"error_code"`
+	Message string `json:"message"`
+}
+
+func parseAPIError(body []byte) (apiError, bool) {
+	var e apiError
+	if json.Unmarshal(body, &e) != nil || e.Message == "" {
+		return apiError{}, false
+	}
+	return e, true
+}
+
+func errorCode(body []byte) string {
+	e, ok := parseAPIError(body)
+	if !ok || e.Code == nil {
+		return ""
+	}
+	return fmt.Sprint(e.Code)
+}
+
+// --- mistakes feed the drills ---
+
+// mistake is a misunderstanding a call showed: the drill topic (and
+// lesson section) that explains it, and what to tell the learner.
+type mistake struct {
+	topic, note string
+}
+
+const noteHasMore = "There is no has_more on 2.2: a response with more to fetch carries a next_page_token, and you send it back as page_token. (has_more was the 2.1 list flag.)"
+
+var (
+	reRunMissing = regexp.MustCompile(`^Run (\d+) does not exist\.`)
+	reJobMissing = regexp.MustCompile(`^Job (\d+) does not exist\.`)
+)
+
+// spotMistake looks for the misunderstandings the drills teach.
+func (s *server) spotMistake(r *http.Request, learnerID int64, c consoleCall, out callOutcome, before *workspace.Overview, live bool) (mistake, bool) {
+	if c.query.Has("has_more") || strings.Contains(c.cliLine, "--has-more") {
+		return mistake{"pagination", noteHasMore}, true
+	}
+	if e, ok := parseAPIError(out.body); ok && out.status >= 400 {
+		ep := c.call.Endpoint
+		if ep == "runs/repair" && strings.Contains(e.Message, "still active") {
+			return mistake{"repair", "A run can be repaired only after it has finished. Wait until runs/get shows it terminal (TERMINATED or INTERNAL_ERROR), or cancel it first; repair then reruns the failed tasks inside the same run."}, true
+		}
+		if live {
+			return mistake{}, false
+		}
+		ov, err := s.workspaces.Overview(r.Context(), store.WorkspaceOf(learnerID), 1000)
+		if err != nil {
+			return mistake{}, false
+		}
+		if m := reRunMissing.FindStringSubmatch(e.Message); m != nil && strings.HasPrefix(ep, "runs/") {
+			id, _ := strconv.ParseInt(m[1], 10, 64)
+			for _, j := range ov.Jobs {
+				if j.JobID == id {
+					return mistake{"run-endpoints", fmt.Sprintf("%d is a job_id (the job %s), not a run_id. A job is the definition; each execution is a run with its own run_id. List them with runs/list?job_id=%d, then call %s with one of those run_ids.", id, j.Name, id, ep)}, true
+				}
+			}
+		}
+		if m := reJobMissing.FindStringSubmatch(e.Message); m != nil && !strings.HasPrefix(ep, "runs/") {
+			id, _ := strconv.ParseInt(m[1], 10, 64)
+			for _, j := range ov.Jobs {
+				for _, run := range j.Runs {
+					if run.RunID == id {
+						return mistake{"job-vs-run", fmt.Sprintf("%d is a run_id (a run of %s), not a job_id. %s acts on the job, the definition: its id is %d.", id, j.Name, ep, j.JobID)}, true
+					}
+				}
+			}
+		}
+		return mistake{}, false
+	}
+	if c.call.Endpoint == "jobs/run-now" && before != nil && out.status == http.StatusOK {
+		var body struct {
+			JobID int64 `json:"job_id"`
+		}
+		_ = json.Unmarshal(c.call.Body, &body)
+		for _, j := range before.Jobs {
+			if j.JobID != body.JobID || len(j.Runs) == 0 {
+				continue
+			}
+			last := j.Runs[0]
+			failed := !last.Active && last.ResultState != "" && last.ResultState != "SUCCESS"
+			if failed && !last.EndTime.IsZero() && s.now().Sub(last.EndTime) < 15*time.Minute {
+				return mistake{"repair", fmt.Sprintf("Run %d of %s failed a few minutes ago. If the aim was to redo what failed, runs/repair reruns just the failed tasks inside that same run (run_id %d), keeping what succeeded; run-now starts a whole new run.", last.RunID, j.Name, last.RunID)}, true
+			}
+		}
+	}
+	return mistake{}, false
+}
+
+// noteMistake moves up to three drill items of the mistake's topic to the
+// front of the learner's queue and returns the lesson pointer. A failure
+// to move cards is logged, not shown: the call itself went through.
+func (s *server) noteMistake(r *http.Request, learnerID int64, m mistake) *templates.LessonPointer {
+	t, ok := quiz.TopicByID(m.topic)
+	if !ok {
+		return nil
+	}
+	lp := &templates.LessonPointer{Anchor: t.Anchor, Title: t.Title, Note: m.note}
+	if s.bank == nil {
+		return lp
+	}
+	var ids []string
+	for _, it := range s.bank.Items() {
+		if it.Topic == m.topic && len(ids) < 3 {
+			ids = append(ids, it.ID)
+		}
+	}
+	now := s.now()
+	fresh := quiz.Review(quiz.Card{}, quiz.Again, now, time.Time{})
+	fresh.Misses = 0 // a sandbox slip is not a wrong drill answer
+	n, err := s.db.MoveCardsDue(r.Context(), learnerID, ids, now, fresh)
+	if err != nil {
+		s.log.Error("sandbox: move drill cards", "err", err)
+		return lp
+	}
+	lp.Moved = n
+	return lp
+}
+
+// --- rate limit ---
+
+// rateLimiter is a token bucket per learner: rate tokens a second, burst
+// rate. Buckets refill on the injected clock, so tests need no sleeping.
+type rateLimiter struct {
+	mu      sync.Mutex
+	rate    float64
+	now     func() time.Time
+	buckets map[int64]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newRateLimiter(perSecond int, now func() time.Time) *rateLimiter {
+	return &rateLimiter{rate: float64(perSecond), now: now, buckets: map[int64]*bucket{}}
+}
+
+// allow takes a token for id and reports whether there was one.
+func (l *rateLimiter) allow(id int64) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	b, ok := l.buckets[id]
+	if !ok {
+		if len(l.buckets) > 10000 {
+			for k, old := range l.buckets {
+				if now.Sub(old.last) > time.Second {
+					delete(l.buckets, k)
+				}
+			}
+		}
+		b = &bucket{tokens: l.rate, last: now}
+		l.buckets[id] = b
+	}
+	if el := now.Sub(b.last).Seconds(); el > 0 {
+		b.tokens = min(l.rate, b.tokens+el*l.rate)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// --- JSON: pretty, linked, and where it broke ---
+
+// jsonPrinter pretty-prints JSON token by token (keeping key order) and
+// turns job and run IDs into links that prefill the next call.
+type jsonPrinter struct {
+	dec  *json.Decoder
+	segs []templates.Seg
+	buf  strings.Builder
+}
+
+func (p *jsonPrinter) text(s string) { p.buf.WriteString(s) }
+
+func (p *jsonPrinter) link(text, key, id string) {
+	if p.buf.Len() > 0 {
+		p.segs = append(p.segs, templates.Seg{Text: p.buf.String()})
+		p.buf.Reset()
+	}
+	vals, _ := json.Marshal(map[string]string{"ep": key, "p_" + idParamOf(key): id})
+	p.segs = append(p.segs, templates.Seg{Text: text, Href: "/sandbox?ep=" + key + "&p_" + idParamOf(key) + "=" + id + "#call-panel", Vals: string(vals)})
+}
+
+func idParamOf(key string) string {
+	if key == "jobs-get" {
+		return "job_id"
+	}
+	return "run_id"
+}
+
+// linkFor says which call an ID under key (inside the array named arr)
+// opens: a run's run_id → runs/get, a task run's → runs/get-output, a
+// job_id → jobs/get.
+func linkFor(key, arr string) string {
+	switch {
+	case key == "job_id":
+		return "jobs-get"
+	case key == "run_id" && arr == "tasks", key == "" && arr == "task_run_ids":
+		return "runs-get-output"
+	case key == "run_id", key == "original_attempt_run_id" && arr == "":
+		return "runs-get"
+	}
+	return ""
+}
+
+func (p *jsonPrinter) value(depth int, key, arr string) error {
+	tok, err := p.dec.Token()
+	if err != nil {
+		return err
+	}
+	ind := strings.Repeat("  ", depth)
+	switch t := tok.(type) {
+	case json.Delim:
+		open, close := string(t), "}"
+		if t == '[' {
+			close = "]"
+		}
+		if !p.dec.More() {
+			if _, err := p.dec.Token(); err != nil {
+				return err
+			}
+			p.text(open + close)
+			return nil
+		}
+		p.text(open + "\n")
+		for i := 0; p.dec.More(); i++ {
+			if i > 0 {
+				p.text(",\n")
+			}
+			p.text(ind + "  ")
+			if t == '{' {
+				kt, err := p.dec.Token()
+				if err != nil {
+					return err
+				}
+				k, _ := kt.(string)
+				p.text(quoteJSON(k) + ": ")
+				if err := p.value(depth+1, k, arr); err != nil {
+					return err
+				}
+			} else if err := p.value(depth+1, "", key); err != nil {
+				return err
+			}
+		}
+		if _, err := p.dec.Token(); err != nil {
+			return err
+		}
+		p.text("\n" + ind + close)
+	case json.Number:
+		if ep := linkFor(key, arr); ep != "" {
+			if _, err := strconv.ParseInt(t.String(), 10, 64); err == nil && t.String() != "0" {
+				p.link(t.String(), ep, t.String())
+				return nil
+			}
+		}
+		p.text(t.String())
+	case string:
+		p.text(quoteJSON(t))
+	case bool:
+		p.text(strconv.FormatBool(t))
+	case nil:
+		p.text("null")
+	}
+	return nil
+}
+
+func quoteJSON(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// prettyJSON renders body as indented JSON segments with IDs linked; a
+// body that is not JSON comes back as one plain segment.
+func prettyJSON(body []byte) []templates.Seg {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	p := &jsonPrinter{dec: json.NewDecoder(bytes.NewReader(body))}
+	p.dec.UseNumber()
+	if err := p.value(0, "", ""); err != nil || p.dec.More() {
+		return []templates.Seg{{Text: string(body)}}
+	}
+	if p.buf.Len() > 0 {
+		p.segs = append(p.segs, templates.Seg{Text: p.buf.String()})
+	}
+	return p.segs
+}
+
+// jsonPointer says where body stops being valid JSON: "line 3, column 14
+// (message)" and the line with a caret under the column; "" when it is
+// valid (or empty).
+func jsonPointer(body string) (where, excerpt string) {
+	if strings.TrimSpace(body) == "" {
+		return "", ""
+	}
+	var v any
+	err := json.Unmarshal([]byte(body), &v)
+	if err == nil {
+		return "", ""
+	}
+	off := int64(len(body))
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off > int64(len(body)) {
+		off = int64(len(body))
+	}
+	// The offset is just past the byte that broke it.
+	at := int(off)
+	if at > 0 {
+		at--
+	}
+	line := strings.Count(body[:at], "\n") + 1
+	start := strings.LastIndex(body[:at], "\n") + 1
+	end := strings.IndexByte(body[at:], '\n')
+	if end < 0 {
+		end = len(body)
+	} else {
+		end += at
+	}
+	col := at - start + 1
+	text := body[start:end]
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if errors.As(err, &se) && se.Offset >= int64(len(body)) {
+		msg = "the JSON ends before it is complete (a missing } or ]?)"
+	}
+	return fmt.Sprintf("line %d, column %d: %s", line, col, msg), text + "\n" + strings.Repeat(" ", max(0, col-1)) + "^"
+}
+
+// --- views ---
+
+// resultFromRow builds the result panel for a recorded call.
+func (s *server) resultFromRow(r *http.Request, row store.SandboxCall) *templates.CallResult {
+	q, _ := url.ParseQuery(row.Query)
+	c, p := newCall(row.Method, row.Path, q, row.Body)
+	res := &templates.CallResult{ID: row.ID, Target: row.Target, Host: row.Host, Status: row.Status,
+		Method: row.Method, URL: row.Path, CLILine: row.CLILine, Truncated: row.Truncated}
+	if row.Query != "" {
+		res.URL += "?" + row.Query
+	}
+	if row.CLILine != "" {
+		res.CLINotes = cliNotes(row.CLILine)
+	}
+	auth := "Bearer <your token>"
+	host := baseURL(r)
+	if row.Target == "live" {
+		host = row.Host
+		if h, tok, ok := liveTarget(r); ok && h == row.Host {
+			auth = "Bearer " + maskToken(tok)
+		}
+	} else if sess := sessionFrom(r.Context()); sess != nil {
+		if tok, ok := sess.raw.Values[keyToken].(string); ok && tok != "" {
+			auth = "Bearer " + maskToken(tok)
+		}
+	}
+	c.method = row.Method
+	res.ReqHeaders = requestHeaders(consoleCall{method: row.Method, body: row.Body}, auth)
+	if row.Method != "GET" {
+		res.ReqBody = row.Body
+		res.JSONError, res.JSONExcerpt = jsonPointer(row.Body)
+	}
+	if p == nil {
+		res.Curl = cli.Curl(c.call, host, "$DATABRICKS_TOKEN")
+		res.CLI, res.CLILegacy = cli.CLI(c.call)
+		res.GoSDK = cli.GoSDK(c.call)
+	}
+	res.Replay = &templates.RawCall{Method: row.Method, Path: row.Path, Query: row.Query, Body: row.Body}
+	if row.ErrorCode == "CONNECTION" {
+		res.TransportError = row.Note
+	} else {
+		res.RespHeaders = decodeHeaders(row.ResponseHeaders)
+		res.Resp = prettyJSON([]byte(row.Response))
+		var top struct {
+			Next string `json:"next_page_token"`
+		}
+		if json.Unmarshal([]byte(row.Response), &top) == nil && top.Next != "" {
+			nq, _ := url.ParseQuery(row.Query)
+			nq.Set("page_token", top.Next)
+			res.NextPage = &templates.RawCall{Method: row.Method, Path: row.Path, Query: nq.Encode(), Body: row.Body}
+		}
+		if row.LessonAnchor != "" {
+			for _, t := range quiz.Topics {
+				if t.Anchor == row.LessonAnchor {
+					res.Lesson = &templates.LessonPointer{Anchor: t.Anchor, Title: t.Title, Note: row.Note}
+				}
+			}
+		}
+	}
+	return res
+}
+
+// consoleState is what the page shows besides the defaults.
+type consoleState struct {
+	ep          string     // endpoint key to show
+	values      url.Values // prefill: job_id, run_id, ..., body, extra
+	formFromRow *store.SandboxCall
+	result      *templates.CallResult
+	cliLine     string
+	cliFocus    bool
+	liveErr     string
+	liveInput   string
+}
+
+// consoleView builds the console for the learner.
+func (s *server) consoleView(r *http.Request, st consoleState) (templates.ConsoleView, error) {
+	ctx := r.Context()
+	l, _ := learnerFrom(ctx)
+	ov, err := s.workspaces.Overview(ctx, store.WorkspaceOf(l.ID), 5)
+	if err != nil {
+		return templates.ConsoleView{}, err
+	}
+	host, tok, live := liveTarget(r)
+	v := templates.ConsoleView{Result: st.result, CLILine: st.cliLine, CLIFocus: st.cliFocus}
+	v.Live = templates.LiveView{On: live, Host: host, HostInput: st.liveInput, Error: st.liveErr}
+	if live {
+		v.Live.MaskedToken = maskToken(tok)
+	}
+
+	key, values := st.ep, st.values
+	if values == nil {
+		values = url.Values{}
+	}
+	if row := st.formFromRow; row != nil {
+		q, _ := url.ParseQuery(row.Query)
+		if c, err := cli.FromRequest(row.Method, row.Path, q, []byte(row.Body)); err == nil {
+			if ep := endpointByName(c.Endpoint); ep != nil {
+				key = ep.key
+				values = formValues(ep, row.Path, q, row.Body)
+			}
+		}
+	}
+	ep := endpointByKey(key)
+	if ep == nil {
+		ep = endpointByKey("jobs-list")
+	}
+	v.Form = buildForm(ep, values, ov, live)
+	for _, g := range groupTitles {
+		grp := templates.EndpointGroup{Title: g.title}
+		for _, e := range consoleEndpoints {
+			if e.group == g.key {
+				grp.Items = append(grp.Items, templates.EndpointLink{Key: e.key, Name: e.name, Method: e.method, Summary: e.summary, Current: e == ep})
+			}
+		}
+		v.Groups = append(v.Groups, grp)
+	}
+	calls, err := s.db.SandboxCalls(ctx, l.ID, store.SandboxHistoryLimit)
+	if err != nil {
+		return templates.ConsoleView{}, err
+	}
+	for _, c := range calls {
+		u := c.Path
+		if c.Query != "" {
+			u += "?" + c.Query
+		}
+		v.History = append(v.History, templates.HistoryRow{ID: c.ID, At: c.At.Format("15:04:05"), Method: c.Method, URL: u,
+			Target: c.Target, Host: c.Host, Status: c.Status, CLILine: c.CLILine, Mistake: c.LessonAnchor != "",
+			Replay: templates.RawCall{Method: c.Method, Path: c.Path, Query: c.Query, Body: c.Body}})
+	}
+	return v, nil
+}
+
+// formValues turns a recorded call back into form prefill values.
+func formValues(ep *consoleEndpoint, path string, q url.Values, body string) url.Values {
+	v := url.Values{}
+	extra := url.Values{}
+	for k, vs := range q {
+		known := slices.ContainsFunc(ep.params, func(p consoleParam) bool { return p.name == k })
+		for _, x := range vs {
+			if known && !v.Has(k) {
+				v.Set(k, x)
+			} else {
+				extra.Add(k, x)
+			}
+		}
+	}
+	if ep.pathID {
+		parts := strings.Split(strings.TrimPrefix(path, "/api/2.0/permissions/jobs/"), "/")
+		v.Set("job_id", parts[0])
+	}
+	if len(extra) > 0 {
+		v.Set("extra", extra.Encode())
+	}
+	if ep.hasBody() {
+		v.Set("body", body)
+	}
+	return v
+}
+
+// buildForm is the form for ep, prefilled from values, with the learner's
+// jobs and runs as choices (none in live mode: they are the sandbox's).
+func buildForm(ep *consoleEndpoint, values url.Values, ov workspace.Overview, live bool) templates.CallForm {
+	f := templates.CallForm{Key: ep.key, Name: ep.name, Method: ep.method, Path: ep.path, Summary: ep.summary,
+		HasBody: ep.hasBody(), Extra: values.Get("extra"), Destructive: ep.destructive, Live: live}
+	ex := examples(ov)
+	for _, p := range ep.params {
+		pf := templates.ParamField{Name: p.name, Kind: p.kind, Value: values.Get(p.name), Help: p.help, Required: p.required}
+		if !values.Has(p.name) && p.required && !live {
+			switch p.kind {
+			case "job":
+				pf.Value = strconv.FormatInt(ex.job, 10)
+			case "run":
+				pf.Value = strconv.FormatInt(ex.run, 10)
+			}
+		}
+		switch p.kind {
+		case "enum":
+			for _, e := range p.enum {
+				pf.Options = append(pf.Options, templates.Option{Value: e, Label: e})
+			}
+		case "job", "run", "taskrun":
+			if !live {
+				pf.Options = idOptions(p.kind, ov)
+			}
+			if pf.Value != "" && !slices.ContainsFunc(pf.Options, func(o templates.Option) bool { return o.Value == pf.Value }) {
+				pf.Other, pf.Value = pf.Value, ""
+			}
+		}
+		f.Params = append(f.Params, pf)
+	}
+	if f.HasBody {
+		if values.Has("body") {
+			f.Body = values.Get("body")
+		} else if ep.example != nil {
+			f.Body = ep.example(ex)
+		}
+	}
+	return f
+}
+
+// idOptions lists the learner's jobs, runs or task runs as choices.
+func idOptions(kind string, ov workspace.Overview) []templates.Option {
+	var out []templates.Option
+	add := func(id int64, label string) {
+		if len(out) < 40 {
+			out = append(out, templates.Option{Value: strconv.FormatInt(id, 10), Label: strconv.FormatInt(id, 10) + " · " + label})
+		}
+	}
+	runs := func(fn func(j string, r workspace.RunOverview)) {
+		for _, j := range ov.Jobs {
+			for _, r := range j.Runs {
+				fn(j.Name, r)
+			}
+		}
+		for _, r := range ov.SubmitRuns {
+			fn("one-time run "+r.RunName, r)
+		}
+	}
+	switch kind {
+	case "job":
+		for _, j := range ov.Jobs {
+			add(j.JobID, j.Name)
+		}
+	case "run":
+		runs(func(name string, r workspace.RunOverview) { add(r.RunID, name+" · "+runState(r)) })
+	case "taskrun":
+		runs(func(name string, r workspace.RunOverview) {
+			for _, t := range r.Tasks {
+				st := t.ResultState
+				if st == "" {
+					st = t.LifeCycleState
+				}
+				add(t.RunID, fmt.Sprintf("%s (run %d of %s) · %s", t.TaskKey, r.RunID, name, st))
+			}
+		})
+	}
+	return out
+}
+
+func runState(r workspace.RunOverview) string {
+	if r.ResultState != "" {
+		return r.ResultState
+	}
+	return r.LifeCycleState
+}
+
+// consoleProblem answers with a problem in the result panel: the fragment
+// for htmx, else the whole page, with p.status.
+func (s *server) consoleProblem(w http.ResponseWriter, r *http.Request, p *problem, cliLine string) {
+	s.consoleResult(w, r, p.status, &templates.CallResult{Problem: p.msg, ProblemHint: p.hint, CLILine: cliLine}, cliLine)
+}
+
+func (s *server) consoleResult(w http.ResponseWriter, r *http.Request, status int, res *templates.CallResult, cliLine string) {
+	if isHTMX(r) {
+		s.render(w, r, status, templates.Result(res))
+		return
+	}
+	st := consoleState{result: res, cliLine: cliLine}
+	if ep := r.PostForm.Get("ep"); ep != "" {
+		st.ep = ep
+		st.values = url.Values{}
+		for k, vs := range r.PostForm {
+			if name, ok := strings.CutPrefix(k, "p_"); ok && !strings.HasSuffix(name, "_other") {
+				st.values[name] = vs
+			}
+		}
+		st.values.Set("body", r.PostForm.Get("body"))
+		st.values.Set("extra", r.PostForm.Get("extra"))
+	}
+	s.renderSandboxPage(w, r, status, st)
+}
+
+// renderSandboxPage renders the whole sandbox page.
+func (s *server) renderSandboxPage(w http.ResponseWriter, r *http.Request, status int, st consoleState) {
+	tok, err := s.sandboxToken(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cv, err := s.consoleView(r, st)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, templates.Sandbox(templates.SandboxView{
+		Meta:      s.meta(r, "Sandbox", "sandbox"),
+		Host:      baseURL(r),
+		Token:     tok,
+		Try:       r.URL.Query().Get("try"),
+		Console:   cv,
+		ScriptURL: "/static/" + s.static.version + "/sandbox.js",
+	}))
+}
+
+// consoleParam is one query (or path) parameter of an endpoint's form.
+type consoleParam struct {
+	name     string
+	kind     string // job, run, taskrun, bool, int, text, enum
+	enum     []string
+	required bool
+	help     string
+}
+
+// consoleEndpoint is one endpoint in the console's picker.
+type consoleEndpoint struct {
+	key         string // form value and ?ep= / ?try=
+	name        string // as cli.Endpoint.Name: "runs/get"
+	group       string // job, run, perm
+	method      string
+	path        string // permissions paths hold {job_id}
+	summary     string
+	params      []consoleParam
+	pathID      bool // the job_id goes in the path (permissions)
+	destructive bool // needs confirmation in live mode
+	example     func(ex exampleIDs) string
+}
+
+func (e *consoleEndpoint) hasBody() bool { return e.method != "GET" }
+
+// exampleIDs are IDs from the learner's workspace for example bodies.
+type exampleIDs struct {
+	job, run       int64 // nightly-etl (or the first job) and its newest run
+	failedRun      int64 // the newest finished run that failed (0 if none)
+	latestRepairID int64 // of failedRun
+}
+
+var (
+	pJobID    = consoleParam{name: "job_id", kind: "job", required: true}
+	pRunID    = consoleParam{name: "run_id", kind: "run", required: true}
+	pPage     = consoleParam{name: "page_token", kind: "text", help: "next_page_token from the previous response."}
+	pExpand   = consoleParam{name: "expand_tasks", kind: "bool"}
+	pOffset   = consoleParam{name: "offset", kind: "int", help: "Deprecated; use page_token."}
+	exCompute = `"existing_cluster_id": "0101-sandbox"`
+)
+
+// consoleEndpoints lists every Jobs API endpoint, in picker order.
+var consoleEndpoints = []*consoleEndpoint{
+	{key: "jobs-list", name: "jobs/list", group: "job", method: "GET", path: "/api/2.2/jobs/list",
+		summary: "The workspace's jobs, newest first, optionally by exact name.",
+		params: []consoleParam{{name: "name", kind: "text", help: "Exact name, case-insensitive."}, pExpand,
+			{name: "limit", kind: "int", help: "1 to 100 per page (default 20)."}, pOffset, pPage}},
+	{key: "jobs-get", name: "jobs/get", group: "job", method: "GET", path: "/api/2.2/jobs/get",
+		summary: "One job's definition (settings: tasks, clusters, schedule). 100 tasks per page on 2.2.",
+		params:  []consoleParam{pJobID, {name: "include_trigger_state", kind: "bool"}, pPage}},
+	{key: "jobs-create", name: "jobs/create", group: "job", method: "POST", path: "/api/2.2/jobs/create",
+		summary: "Creates a job from its settings and returns its job_id.",
+		example: func(exampleIDs) string {
+			return `{
+  "name": "my-first-job",
+  "max_concurrent_runs": 1,
+  "tasks": [
+    {
+      "task_key": "extract",
+      "notebook_task": {"notebook_path": "/Workspace/Users/me/extract"},
+      ` + exCompute + `
+    },
+    {
+      "task_key": "load",
+      "depends_on": [{"task_key": "extract"}],
+      "notebook_task": {"notebook_path": "/Workspace/Users/me/load"},
+      ` + exCompute + `
+    }
+  ]
+}`
+		}},
+	{key: "jobs-update", name: "jobs/update", group: "job", method: "POST", path: "/api/2.2/jobs/update",
+		summary: "Merges changes into the job's settings: what you leave out stays.",
+		example: func(ex exampleIDs) string {
+			return fmt.Sprintf(`{
+  "job_id": %d,
+  "new_settings": {
+    "max_concurrent_runs": 2
+  }
+}`, ex.job)
+		}},
+	{key: "jobs-reset", name: "jobs/reset", group: "job", method: "POST", path: "/api/2.2/jobs/reset", destructive: true,
+		summary: "Replaces the job's whole settings: what you leave out is gone.",
+		example: func(ex exampleIDs) string {
+			return fmt.Sprintf(`{
+  "job_id": %d,
+  "new_settings": {
+    "name": "nightly-etl",
+    "tasks": [
+      {
+        "task_key": "ingest",
+        "notebook_task": {"notebook_path": "/Workspace/Shared/etl/01_ingest"},
+        `+exCompute+`
+      }
+    ]
+  }
+}`, ex.job)
+		}},
+	{key: "jobs-delete", name: "jobs/delete", group: "job", method: "POST", path: "/api/2.2/jobs/delete", destructive: true,
+		summary: "Deletes the job. Its past runs stay listable.",
+		example: func(ex exampleIDs) string { return fmt.Sprintf(`{"job_id": %d}`, ex.job) }},
+	{key: "run-now", name: "jobs/run-now", group: "job", method: "POST", path: "/api/2.2/jobs/run-now",
+		summary: "Starts a new run of an existing job and returns its run_id.",
+		example: func(ex exampleIDs) string {
+			return fmt.Sprintf(`{
+  "job_id": %d,
+  "job_parameters": {"env": "dev"}
+}`, ex.job)
+		}},
+	{key: "runs-list", name: "runs/list", group: "run", method: "GET", path: "/api/2.2/jobs/runs/list",
+		summary: "Runs, newest first, each with its state: the overview.",
+		params: []consoleParam{{name: "job_id", kind: "job"}, {name: "active_only", kind: "bool"}, {name: "completed_only", kind: "bool"},
+			pExpand, {name: "run_type", kind: "enum", enum: []string{"JOB_RUN", "SUBMIT_RUN", "WORKFLOW_RUN"}},
+			{name: "limit", kind: "int", help: "1 to 25 per page (default 20)."}, pOffset, pPage,
+			{name: "start_time_from", kind: "int", help: "Epoch milliseconds."}, {name: "start_time_to", kind: "int", help: "Epoch milliseconds."}}},
+	{key: "runs-get", name: "runs/get", group: "run", method: "GET", path: "/api/2.2/jobs/runs/get",
+		summary: "One run in detail: state, task runs, timings. Takes a run_id, not a job_id.",
+		params:  []consoleParam{pRunID, {name: "include_history", kind: "bool", help: "Adds repair_history."}, {name: "include_resolved_values", kind: "bool"}, pPage}},
+	{key: "runs-get-output", name: "runs/get-output", group: "run", method: "GET", path: "/api/2.2/jobs/runs/get-output",
+		summary: "The output of one task run (a task's own run_id, from runs/get's tasks).",
+		params:  []consoleParam{{name: "run_id", kind: "taskrun", required: true}}},
+	{key: "runs-export", name: "runs/export", group: "run", method: "GET", path: "/api/2.2/jobs/runs/export",
+		summary: "Exports a task run's notebook views.",
+		params:  []consoleParam{{name: "run_id", kind: "taskrun", required: true}, {name: "views_to_export", kind: "enum", enum: []string{"CODE", "DASHBOARDS", "ALL"}}}},
+	{key: "runs-submit", name: "runs/submit", group: "run", method: "POST", path: "/api/2.2/jobs/runs/submit",
+		summary: "A one-time run without a job: the tasks travel in the body.",
+		example: func(exampleIDs) string {
+			return `{
+  "run_name": "one-off backfill",
+  "tasks": [
+    {
+      "task_key": "backfill",
+      "notebook_task": {"notebook_path": "/Workspace/Shared/etl/backfill"},
+      ` + exCompute + `
+    }
+  ]
+}`
+		}},
+	{key: "runs-repair", name: "runs/repair", group: "run", method: "POST", path: "/api/2.2/jobs/runs/repair",
+		summary: "Reruns failed (or chosen) tasks inside the same run. latest_repair_id is needed after the first repair.",
+		example: func(ex exampleIDs) string {
+			run := ex.failedRun
+			if run == 0 {
+				run = ex.run
+			}
+			if ex.latestRepairID != 0 {
+				return fmt.Sprintf(`{
+  "run_id": %d,
+  "rerun_all_failed_tasks": true,
+  "latest_repair_id": %d
+}`, run, ex.latestRepairID)
+			}
+			return fmt.Sprintf(`{
+  "run_id": %d,
+  "rerun_all_failed_tasks": true
+}`, run)
+		}},
+	{key: "runs-cancel", name: "runs/cancel", group: "run", method: "POST", path: "/api/2.2/jobs/runs/cancel",
+		summary: "Stops an active run (asynchronously).",
+		example: func(ex exampleIDs) string { return fmt.Sprintf(`{"run_id": %d}`, ex.run) }},
+	{key: "runs-cancel-all", name: "runs/cancel-all", group: "run", method: "POST", path: "/api/2.2/jobs/runs/cancel-all", destructive: true,
+		summary: "Cancels every active run of a job (or, with all_queued_runs, every queued run).",
+		example: func(ex exampleIDs) string { return fmt.Sprintf(`{"job_id": %d}`, ex.job) }},
+	{key: "runs-delete", name: "runs/delete", group: "run", method: "POST", path: "/api/2.2/jobs/runs/delete", destructive: true,
+		summary: "Deletes a finished run.",
+		example: func(ex exampleIDs) string { return fmt.Sprintf(`{"run_id": %d}`, ex.run) }},
+	{key: "permissions-get", name: "permissions/get", group: "perm", method: "GET", path: "/api/2.0/permissions/jobs/{job_id}", pathID: true,
+		summary: "Who may view, run or manage the job.", params: []consoleParam{pJobID}},
+	{key: "permissions-levels", name: "permissions/levels", group: "perm", method: "GET", path: "/api/2.0/permissions/jobs/{job_id}/permissionLevels", pathID: true,
+		summary: "The permission levels a job has.", params: []consoleParam{pJobID}},
+	{key: "permissions-set", name: "permissions/set", group: "perm", method: "PUT", path: "/api/2.0/permissions/jobs/{job_id}", pathID: true,
+		summary: "Replaces the job's access control list.", params: []consoleParam{pJobID},
+		example: func(exampleIDs) string {
+			return `{
+  "access_control_list": [
+    {"user_name": "analyst@example.com", "permission_level": "CAN_VIEW"}
+  ]
+}`
+		}},
+	{key: "permissions-update", name: "permissions/update", group: "perm", method: "PATCH", path: "/api/2.0/permissions/jobs/{job_id}", pathID: true,
+		summary: "Adds to the job's access control list.", params: []consoleParam{pJobID},
+		example: func(exampleIDs) string {
+			return `{
+  "access_control_list": [
+    {"user_name": "analyst@example.com", "permission_level": "CAN_MANAGE_RUN"}
+  ]
+}`
+		}},
+}
+
+var groupTitles = []struct{ key, title string }{
+	{"job", "On the job"},
+	{"run", "On runs"},
+	{"perm", "Permissions"},
+}
+
+func endpointByKey(key string) *consoleEndpoint {
+	for _, e := range consoleEndpoints {
+		if e.key == key {
+			return e
+		}
+	}
+	return nil
+}
+
+func endpointByName(name string) *consoleEndpoint {
+	for _, e := range consoleEndpoints {
+		if e.name == name {
+			return e
+		}
+	}
+	return nil
+}
+
+// tryEndpoint maps a lesson "try it" value (an endpoint key, "cli", or a
+// drill topic id) to the endpoint to preselect and whether the CLI box is
+// meant.
+func tryEndpoint(try string) (key string, cliBox bool) {
+	switch try {
+	case "cli", "four-ways", "bundles":
+		return "runs-list", true
+	case "job-vs-run", "pagination":
+		return "jobs-get", false
+	case "job-endpoints":
+		return "jobs-list", false
+	case "run-endpoints":
+		return "runs-list", false
+	case "repair":
+		return "runs-repair", false
+	case "runs-repair", "repair-run":
+		return "runs-repair", false
+	}
+	if endpointByKey(try) != nil {
+		return try, false
+	}
+	return "", false
+}
+
+// examples picks IDs from the learner's workspace for example bodies.
+func examples(ov workspace.Overview) exampleIDs {
+	var ex exampleIDs
+	for _, j := range ov.Jobs {
+		if ex.job == 0 || j.Name == "nightly-etl" {
+			ex.job = j.JobID
+			if len(j.Runs) > 0 {
+				ex.run = j.Runs[0].RunID
+			}
+		}
+	}
+	for _, j := range ov.Jobs {
+		for _, r := range j.Runs {
+			if !r.Active && r.ResultState != "" && r.ResultState != "SUCCESS" && r.RunID > ex.failedRun {
+				ex.failedRun, ex.latestRepairID = r.RunID, r.LatestRepairID
+			}
+		}
+	}
+	return ex
+}
+
+// jobNamed returns the id of the job with the name, or 0.
+func jobNamed(ov workspace.Overview, name string) int64 {
+	for _, j := range ov.Jobs {
+		if strings.EqualFold(j.Name, name) {
+			return j.JobID
+		}
+	}
+	return 0
+}

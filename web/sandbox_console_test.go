@@ -1,0 +1,608 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/jobs-api-trainer/trainer/data"
+	"github.com/jobs-api-trainer/trainer/lessons"
+	"github.com/jobs-api-trainer/trainer/quiz"
+	"github.com/jobs-api-trainer/trainer/store"
+	"github.com/jobs-api-trainer/trainer/store/storetest"
+	"github.com/jobs-api-trainer/trainer/web"
+	"github.com/jobs-api-trainer/trainer/workspace"
+)
+
+// consoleClock is a settable clock for the web server (the console's rate
+// limit); the emulator keeps real time.
+type consoleClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *consoleClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *consoleClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// newConsoleApp is newAppWithDB with web.Options adjusted by opt.
+func newConsoleApp(t *testing.T, opt func(*web.Options)) *app {
+	t.Helper()
+	db := storetest.New(t)
+	ls, err := lessons.Load(data.FS, "lessons")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixtures, err := fs.Sub(data.FS, "workspace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr, err := workspace.NewManager(workspace.Options{
+		TaskDuration: time.Second,
+		Store:        db,
+		Resolve: func(ctx context.Context, token string) (workspace.Identity, error) {
+			id, err := db.ResolveSandboxToken(ctx, token)
+			if err != nil {
+				return workspace.Identity{}, workspace.ErrUnknownToken
+			}
+			return workspace.Identity{WorkspaceID: store.WorkspaceOf(id), UserName: "learner@sandbox.example"}, nil
+		},
+		Fixtures: fixtures,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := web.Options{SessionAuthKey: testKeys.auth, SessionEncKey: testKeys.enc}
+	if opt != nil {
+		opt(&o)
+	}
+	h, err := web.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), db, ls, testBank(t), mgr, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return &app{t: t, db: db, srv: srv, c: c}
+}
+
+// hxPost posts a form the way htmx does.
+func (a *app) hxPost(path string, v url.Values) resp {
+	a.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+path, strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	return a.do(req)
+}
+
+// send posts a console form without JavaScript and follows the 303.
+func (a *app) send(path string, v url.Values) resp {
+	a.t.Helper()
+	r := a.postForm(path, v)
+	if r.status != http.StatusSeeOther {
+		a.t.Fatalf("POST %s %v: status %d, want 303\n%s", path, v, r.status, r.text(`[data-testid="result"]`))
+	}
+	loc := r.header.Get("Location")
+	if !strings.HasPrefix(loc, "/sandbox?call=") {
+		a.t.Fatalf("Location %q", loc)
+	}
+	return a.get(loc)
+}
+
+// consoleJobs returns the learner's job ids by name, through the API.
+func consoleJobs(t *testing.T, a *app, tok string) map[string]int64 {
+	t.Helper()
+	status, body := a.api("GET", "/api/2.2/jobs/list", tok, "")
+	if status != 200 {
+		t.Fatalf("jobs/list: %d %v", status, body)
+	}
+	out := map[string]int64{}
+	for _, j := range body["jobs"].([]any) {
+		m := j.(map[string]any)
+		out[m["settings"].(map[string]any)["name"].(string)] = int64(m["job_id"].(float64))
+	}
+	return out
+}
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestConsolePageShowsPickerAndPanels(t *testing.T) {
+	a := newApp(t)
+	r := a.get("/sandbox")
+	if r.status != 200 {
+		t.Fatalf("status %d", r.status)
+	}
+	picker := r.text(`[data-testid="endpoint-picker"]`)
+	for _, want := range []string{"On the job", "On runs", "Permissions", "jobs/get", "runs/repair", "runs/submit", "permissions/set"} {
+		if !strings.Contains(picker, want) {
+			t.Errorf("picker lacks %q", want)
+		}
+	}
+	if n := r.doc.Find(`[data-testid^="ep-"]`).Length(); n != 20 {
+		t.Errorf("picker has %d endpoints, want 20", n)
+	}
+	for _, sel := range []string{`[data-testid="token-panel"]`, `[data-testid="cli-box"]`, `[data-testid="history"]`, `[data-testid="live-panel"]`, `a[href="/sandbox/fidelity"]`, `a[href="/sandbox/challenges"]`, `#picture[hx-get="/sandbox/picture"][hx-trigger="load"]`} {
+		if r.doc.Find(sel).Length() == 0 {
+			t.Errorf("page lacks %s", sel)
+		}
+	}
+	if !strings.Contains(r.body, `<noscript><a href="/sandbox/picture">See your jobs and runs</a></noscript>`) {
+		t.Error("no noscript link to the picture")
+	}
+
+	tests := []struct {
+		try, ep string
+	}{
+		{"jobs-get", "jobs-get"}, {"jobs-list", "jobs-list"}, {"jobs-create", "jobs-create"}, {"run-now", "run-now"},
+		{"runs-list", "runs-list"}, {"runs-get", "runs-get"}, {"runs-repair", "runs-repair"}, {"runs-submit", "runs-submit"},
+		{"pagination", "jobs-get"}, {"repair", "runs-repair"}, {"job-vs-run", "jobs-get"}, {"cli", "runs-list"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.try, func(t *testing.T) {
+			r := a.get("/sandbox?try=" + tt.try)
+			got, _ := r.doc.Find(`#call-form input[name="ep"]`).Attr("value")
+			if got != tt.ep {
+				t.Fatalf("try=%s preselects %q, want %q", tt.try, got, tt.ep)
+			}
+		})
+	}
+	// The pagination link preselects the 150-task job.
+	tok := tokenFromPage(t, a)
+	jobs := consoleJobs(t, a, tok)
+	r = a.get("/sandbox?try=pagination")
+	if v, _ := r.doc.Find(`select[name="p_job_id"] option[selected]`).Attr("value"); v != id(jobs["customer-360"]) {
+		t.Errorf("pagination: job %q selected, want customer-360 %d", v, jobs["customer-360"])
+	}
+	// A POST endpoint starts from a valid example with the learner's IDs.
+	r = a.get("/sandbox?try=run-now")
+	if body := r.text(`[data-testid="body-editor"]`); !strings.Contains(body, `"job_id": `+id(jobs["nightly-etl"])) {
+		t.Errorf("run-now example: %s", body)
+	}
+	r = a.get("/sandbox?try=cli")
+	if _, ok := r.doc.Find(`#cli-line`).Attr("autofocus"); !ok {
+		t.Error("try=cli does not focus the CLI box")
+	}
+}
+
+func TestConsoleSendGetShowsRequestRenderingsAndLinkedResponse(t *testing.T) {
+	a := newApp(t)
+	tok := tokenFromPage(t, a)
+	jobs := consoleJobs(t, a, tok)
+	r := a.send("/sandbox/send", url.Values{"ep": {"runs-list"}, "p_job_id": {id(jobs["nightly-etl"])}, "p_limit": {"5"}})
+	if got := r.text(`[data-testid="request-line"]`); got != "GET /api/2.2/jobs/runs/list?job_id="+id(jobs["nightly-etl"])+"&limit=5" {
+		t.Fatalf("request line %q", got)
+	}
+	req := r.text(`[data-testid="request"]`)
+	masked := "Bearer " + tok[:4] + "…" + tok[len(tok)-4:]
+	if !strings.Contains(req, masked) {
+		t.Errorf("request headers lack the masked token %q:\n%s", masked, req)
+	}
+	if strings.Contains(r.text(`[data-testid="console"]`), tok) || strings.Contains(r.text(`[data-testid="history"]`), tok) {
+		t.Error("the full token is shown in the console")
+	}
+	if got := r.text(`[data-testid="response-status"]`); got != "200 OK" {
+		t.Errorf("status %q", got)
+	}
+	for key, want := range map[string]string{
+		"curl": "curl \"" + a.srv.URL + "/api/2.2/jobs/runs/list?job_id=" + id(jobs["nightly-etl"]) + "&limit=5\"",
+		"cli":  "databricks jobs list-runs --job-id " + id(jobs["nightly-etl"]),
+		"go":   "w.Jobs.ListRuns",
+	} {
+		if got := r.text(`[data-testid="render-` + key + `"]`); !strings.Contains(got, want) {
+			t.Errorf("%s rendering %q lacks %q", key, got, want)
+		}
+	}
+	if r.doc.Find(`[data-testid="renderings"] [data-copy]`).Length() < 3 {
+		t.Error("renderings without copy buttons")
+	}
+	// run_id → runs/get, job_id → jobs/get, as links and as htmx sends.
+	var runLink, jobLink string
+	r.doc.Find(`[data-testid="id-link"]`).Each(func(_ int, s *goquery.Selection) {
+		href, _ := s.Attr("href")
+		switch {
+		case strings.Contains(href, "ep=runs-get&"):
+			runLink = href
+		case strings.Contains(href, "ep=jobs-get&"):
+			jobLink = href
+		}
+	})
+	if runLink == "" || jobLink == "" {
+		t.Fatalf("no run_id/job_id links (run %q job %q)", runLink, jobLink)
+	}
+	next := a.get(runLink)
+	if v, _ := next.doc.Find(`#call-form input[name="ep"]`).Attr("value"); v != "runs-get" {
+		t.Fatalf("run link opens %q", v)
+	}
+	runID := strings.TrimSuffix(runLink[strings.Index(runLink, "p_run_id=")+len("p_run_id="):], "#call-panel")
+	if v, _ := next.doc.Find(`select[name="p_run_id"] option[selected]`).Attr("value"); v != runID {
+		t.Errorf("run link prefills %q, want %s", v, runID)
+	}
+	vals, _ := r.doc.Find(`[data-testid="id-link"][href="` + runLink + `"]`).First().Attr("hx-vals")
+	if !strings.Contains(vals, `"p_run_id":"`+runID+`"`) {
+		t.Errorf("hx-vals %q", vals)
+	}
+}
+
+func TestConsoleSendPostWithHTMXSwapsResultFormAndHistory(t *testing.T) {
+	a := newApp(t)
+	tok := tokenFromPage(t, a)
+	jobs := consoleJobs(t, a, tok)
+	body := fmt.Sprintf(`{"job_id": %d, "job_parameters": {"env": "dev"}}`, jobs["hourly-report"])
+	r := a.hxPost("/sandbox/send", url.Values{"ep": {"run-now"}, "body": {body}})
+	if r.status != 200 {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	if r.doc.Find(`section#result`).Length() != 1 || r.doc.Find(`#call-panel[hx-swap-oob]`).Length() != 1 || r.doc.Find(`#history[hx-swap-oob]`).Length() != 1 {
+		t.Fatalf("fragment lacks result, oob form or oob history:\n%s", r.body)
+	}
+	if r.doc.Find(`header.site-header`).Length() != 0 {
+		t.Error("htmx answer rendered the whole page")
+	}
+	if got := r.text(`[data-testid="request-line"]`); got != "POST /api/2.2/jobs/run-now" {
+		t.Errorf("request line %q", got)
+	}
+	if !strings.Contains(r.text(`[data-testid="request"]`), "Content-Type: application/json") {
+		t.Error("no Content-Type on a POST")
+	}
+	if got := r.text(`[data-testid="render-cli"]`); !strings.Contains(got, "databricks jobs run-now --json") {
+		t.Errorf("cli rendering %q", got)
+	}
+	if got := r.text(`[data-testid="render-curl"]`); !strings.Contains(got, "-X POST") || !strings.Contains(got, `"job_parameters"`) {
+		t.Errorf("curl rendering %q", got)
+	}
+	link, _ := r.doc.Find(`[data-testid="response-body"] [data-testid="id-link"]`).First().Attr("href")
+	if !strings.Contains(link, "ep=runs-get&p_run_id=") {
+		t.Errorf("run_id of run-now not linked: %q", link)
+	}
+	if n := r.doc.Find(`[data-testid="history-row"]`).Length(); n != 1 {
+		t.Errorf("history rows %d, want 1", n)
+	}
+	// A job_id the CLI renders as legacy --job-id too.
+	r = a.hxPost("/sandbox/send", url.Values{"ep": {"jobs-get"}, "p_job_id": {id(jobs["nightly-etl"])}})
+	if got := r.text(`[data-testid="render-cli-legacy"]`); !strings.Contains(got, "--job-id "+id(jobs["nightly-etl"])) {
+		t.Errorf("legacy rendering %q", got)
+	}
+}
+
+func TestConsoleNextPageOnTheBigJob(t *testing.T) {
+	a := newApp(t)
+	tok := tokenFromPage(t, a)
+	jobs := consoleJobs(t, a, tok)
+	r := a.send("/sandbox/send", url.Values{"ep": {"jobs-get"}, "p_job_id_other": {id(jobs["customer-360"])}})
+	form := r.doc.Find(`[data-testid="next-page-form"]`)
+	if form.Length() != 1 {
+		t.Fatalf("no next page button on customer-360:\n%s", r.text(`[data-testid="result"]`))
+	}
+	q, _ := form.Find(`input[name="query"]`).Attr("value")
+	pq, _ := url.ParseQuery(q)
+	if pq.Get("page_token") == "" || pq.Get("job_id") != id(jobs["customer-360"]) {
+		t.Fatalf("next page query %q", q)
+	}
+	v := url.Values{}
+	form.Find("input").Each(func(_ int, s *goquery.Selection) {
+		n, _ := s.Attr("name")
+		val, _ := s.Attr("value")
+		v.Set(n, val)
+	})
+	r = a.send("/sandbox/send", v)
+	if got := r.text(`[data-testid="request-line"]`); !strings.Contains(got, "page_token=") {
+		t.Errorf("page 2 request %q", got)
+	}
+	if r.doc.Find(`[data-testid="next-page-form"]`).Length() != 0 {
+		t.Error("page 2 of 150 tasks still offers a next page")
+	}
+	// Tasks' own fields sit at 8 spaces (root, settings, tasks, task).
+	if got := strings.Count(r.text(`[data-testid="response-body"]`), "\n        \"task_key\""); got != 50 {
+		t.Errorf("page 2 has %d tasks, want 50", got)
+	}
+}
+
+func TestConsoleCLIBox(t *testing.T) {
+	a := newApp(t)
+	tok := tokenFromPage(t, a)
+	jobs := consoleJobs(t, a, tok)
+	nightly := id(jobs["nightly-etl"])
+
+	r := a.send("/sandbox/cli", url.Values{"line": {"databricks jobs list-runs --job-id " + nightly + " --active-only"}})
+	if got := r.text(`[data-testid="request-line"]`); got != "GET /api/2.2/jobs/runs/list?active_only=true&job_id="+nightly {
+		t.Errorf("request line %q", got)
+	}
+	if !strings.Contains(r.text(`[data-testid="cli-parsed"]`), "list-runs") {
+		t.Error("the typed line is not shown")
+	}
+	if v, _ := r.doc.Find(`#cli-line`).Attr("value"); !strings.Contains(v, "list-runs") {
+		t.Errorf("CLI box not kept: %q", v)
+	}
+
+	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs get --job-id " + nightly}})
+	if !strings.Contains(r.text(`[data-testid="cli-note"]`), "legacy") {
+		t.Errorf("no legacy note: %q", r.text(`[data-testid="cli-parsed"]`))
+	}
+
+	before := a.get("/sandbox").doc.Find(`[data-testid="history-row"]`).Length()
+	tests := []struct {
+		name, line, want string
+	}{
+		{"wrong arg count", "databricks jobs get", "accepts 1 arg(s), received 0"},
+		{"unknown flag", "databricks jobs repair-run 5 --rerun-tasks a", "unknown flag: --rerun-tasks"},
+		{"json file", "databricks jobs create --json @job.json", "@"},
+		{"bundle run", "databricks bundle run nightly", "bundle"},
+		{"not a command", "ls -la", "not a databricks command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := a.postForm("/sandbox/cli", url.Values{"line": {tt.line}})
+			if r.status != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400", r.status)
+			}
+			if got := r.text(`[data-testid="problem"]`); !strings.Contains(got, tt.want) {
+				t.Errorf("problem %q lacks %q", got, tt.want)
+			}
+			if r.doc.Find(`[data-testid="request-line"]`).Length() != 0 {
+				t.Error("a call was shown for a bad line")
+			}
+			h := a.hxPost("/sandbox/cli", url.Values{"line": {tt.line}})
+			if h.status != http.StatusBadRequest || h.doc.Find(`section#result [data-testid="problem"]`).Length() != 1 {
+				t.Errorf("htmx: %d %s", h.status, h.body)
+			}
+		})
+	}
+	if r := a.hxPost("/sandbox/cli", url.Values{"line": {"databricks jobs repair-run 5 --rerun-tasks a"}}); r.text(`[data-testid="problem-hint"]`) == "" {
+		t.Error("unknown flag without a hint")
+	}
+	if after := a.get("/sandbox").doc.Find(`[data-testid="history-row"]`).Length(); after != before {
+		t.Errorf("bad lines made calls: history %d → %d", before, after)
+	}
+}
+
+func TestConsoleHistoryAndReplay(t *testing.T) {
+	a := newApp(t)
+	tok := tokenFromPage(t, a)
+	jobs := consoleJobs(t, a, tok)
+	a.send("/sandbox/send", url.Values{"ep": {"jobs-list"}})
+	a.send("/sandbox/send", url.Values{"ep": {"jobs-get"}, "p_job_id": {id(jobs["nightly-etl"])}})
+	r := a.get("/sandbox")
+	rows := r.doc.Find(`[data-testid="history-row"]`)
+	if rows.Length() != 2 {
+		t.Fatalf("history rows %d, want 2", rows.Length())
+	}
+	if !strings.Contains(rows.First().Text(), "/api/2.2/jobs/get?job_id="+id(jobs["nightly-etl"])) {
+		t.Errorf("newest row %q", rows.First().Text())
+	}
+	// Opening a row shows its result and prefills the form with it.
+	href, _ := rows.First().Find(`[data-testid="history-open"]`).Attr("href")
+	open := a.get(href)
+	if v, _ := open.doc.Find(`#call-form input[name="ep"]`).Attr("value"); v != "jobs-get" {
+		t.Errorf("opened row prefills %q", v)
+	}
+	if open.text(`[data-testid="response-status"]`) != "200 OK" {
+		t.Error("opened row has no response")
+	}
+	// Resending makes a new call.
+	v := url.Values{}
+	rows.Last().Find(`input`).Each(func(_ int, s *goquery.Selection) {
+		n, _ := s.Attr("name")
+		val, _ := s.Attr("value")
+		v.Set(n, val)
+	})
+	r = a.send("/sandbox/send", v)
+	if got := r.text(`[data-testid="request-line"]`); got != "GET /api/2.2/jobs/list" {
+		t.Errorf("replayed %q", got)
+	}
+	if n := r.doc.Find(`[data-testid="history-row"]`).Length(); n != 3 {
+		t.Errorf("history after replay %d, want 3", n)
+	}
+	// Another learner cannot open it.
+	b := newAppWithDB(t, a.db)
+	if r := b.get(href); r.status != http.StatusNotFound {
+		t.Errorf("another learner's call: %d", r.status)
+	}
+	// A raw call outside the Jobs API is refused.
+	if r := a.postForm("/sandbox/send", url.Values{"method": {"GET"}, "path": {"/api/2.0/clusters/list"}}); r.status != http.StatusBadRequest {
+		t.Errorf("non-Jobs path: %d", r.status)
+	}
+}
+
+func TestConsoleInvalidJSONShowsTheRealErrorAndWhereItBroke(t *testing.T) {
+	a := newApp(t)
+	tokenFromPage(t, a)
+	r := a.send("/sandbox/send", url.Values{"ep": {"run-now"}, "body": {"{\n  \"job_id\": 1,\n  \"job_parameters\": {\"env\": \"dev\",}\n}"}})
+	if got := r.text(`[data-testid="response-status"]`); got != "400 Bad Request" {
+		t.Errorf("status %q", got)
+	}
+	if !strings.Contains(r.text(`[data-testid="response-body"]`), "MALFORMED_REQUEST") {
+		t.Errorf("not the emulator's error: %s", r.text(`[data-testid="response-body"]`))
+	}
+	got := r.text(`[data-testid="json-error"]`)
+	if !strings.Contains(got, "line 3, column 35") || !strings.Contains(got, "^") {
+		t.Errorf("json pointer %q", got)
+	}
+}
+
+func TestConsoleBadInput(t *testing.T) {
+	a := newApp(t)
+	tokenFromPage(t, a)
+	big := strings.Repeat("x", 600<<10)
+	if r := a.postForm("/sandbox/send", url.Values{"ep": {"run-now"}, "body": {big}}); r.status != http.StatusBadRequest {
+		t.Errorf("oversized form: %d", r.status)
+	}
+	if r := a.hxPost("/sandbox/send", url.Values{"ep": {"nope"}}); r.status != http.StatusBadRequest || r.text(`[data-testid="problem"]`) == "" {
+		t.Errorf("unknown endpoint: %d", r.status)
+	}
+	if r := a.postForm("/sandbox/send", url.Values{"ep": {"permissions-get"}, "p_job_id_other": {"../../clusters"}}); r.status != http.StatusBadRequest {
+		t.Errorf("path injection: %d", r.status)
+	}
+	if r := a.postForm("/sandbox/send", url.Values{"ep": {"jobs-list"}, "extra": {"%zz"}}); r.status != http.StatusBadRequest {
+		t.Errorf("bad extra query: %d", r.status)
+	}
+	if r := a.get("/sandbox?call=999999"); r.status != http.StatusNotFound {
+		t.Errorf("unknown call: %d", r.status)
+	}
+}
+
+func TestConsoleRateLimit(t *testing.T) {
+	clk := &consoleClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	a := newConsoleApp(t, func(o *web.Options) { o.Now = clk.now })
+	tok := tokenFromPage(t, a)
+	for i := 1; i <= 10; i++ {
+		if r := a.hxPost("/sandbox/send", url.Values{"ep": {"jobs-list"}}); r.status != 200 {
+			t.Fatalf("send %d: %d", i, r.status)
+		}
+	}
+	r := a.hxPost("/sandbox/send", url.Values{"ep": {"jobs-list"}})
+	if r.status != http.StatusTooManyRequests || !strings.Contains(r.text(`[data-testid="problem"]`), "10 calls a second") {
+		t.Fatalf("11th send: %d %q", r.status, r.text(`[data-testid="problem"]`))
+	}
+	if r := a.postForm("/sandbox/cli", url.Values{"line": {"databricks jobs list"}}); r.status != http.StatusTooManyRequests {
+		t.Errorf("CLI box over the limit: %d", r.status)
+	}
+	// The API the CLI and SDK use is never limited.
+	for i := 0; i < 30; i++ {
+		if status, _ := a.api("GET", "/api/2.2/jobs/list", tok, ""); status != 200 {
+			t.Fatalf("api call %d: %d", i, status)
+		}
+	}
+	clk.add(200 * time.Millisecond) // two tokens back
+	for i := 0; i < 2; i++ {
+		if r := a.hxPost("/sandbox/send", url.Values{"ep": {"jobs-list"}}); r.status != 200 {
+			t.Fatalf("after refill, send %d: %d", i, r.status)
+		}
+	}
+	if r := a.hxPost("/sandbox/send", url.Values{"ep": {"jobs-list"}}); r.status != http.StatusTooManyRequests {
+		t.Errorf("third send after 200ms: %d", r.status)
+	}
+}
+
+func TestConsoleMistakesMoveDrillsUp(t *testing.T) {
+	a := newApp(t)
+	tok := tokenFromPage(t, a)
+	jobs := consoleJobs(t, a, tok)
+	bank := testBank(t)
+	learner := learnerOf(t, a)
+	topicItems := func(topic string) []string {
+		var ids []string
+		for _, it := range bank.Items() {
+			if it.Topic == topic && len(ids) < 3 {
+				ids = append(ids, it.ID)
+			}
+		}
+		return ids
+	}
+	tests := []struct {
+		name   string
+		form   url.Values
+		path   string
+		anchor string
+		topic  string
+		note   string
+	}{
+		{"runs/get with a job_id", url.Values{"ep": {"runs-get"}, "p_run_id_other": {id(jobs["nightly-etl"])}}, "/sandbox/send", "#run-endpoints", "run-endpoints", "is a job_id"},
+		{"has_more on 2.2", url.Values{"ep": {"jobs-list"}, "extra": {"has_more=true"}}, "/sandbox/send", "#pagination", "pagination", "has_more"},
+		{"CLI --has-more", url.Values{"line": {"databricks jobs list --has-more"}}, "/sandbox/cli", "#pagination", "pagination", "has_more"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := a.hxPost(tt.path, tt.form)
+			lp := r.doc.Find(`[data-testid="lesson-pointer"]`)
+			if lp.Length() != 1 {
+				t.Fatalf("no lesson pointer (%d):\n%s", r.status, r.text(`[data-testid="result"]`))
+			}
+			if href, _ := lp.Find(`[data-testid="lesson-link"]`).Attr("href"); href != "/lessons/jobs-api"+tt.anchor {
+				t.Errorf("lesson link %q", href)
+			}
+			if !strings.Contains(lp.Text(), tt.note) {
+				t.Errorf("note %q lacks %q", lp.Text(), tt.note)
+			}
+			cards, err := a.db.Cards(context.Background(), learner)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := topicItems(tt.topic)
+			if len(want) == 0 {
+				t.Fatalf("bank has no %s items", tt.topic)
+			}
+			for _, it := range want {
+				c, ok := cards[it]
+				if !ok || c.Due.After(time.Now()) || !c.Seen() {
+					t.Errorf("item %s not due now: %+v (ok %v)", it, c, ok)
+				}
+			}
+			// The due cards come before any item never seen.
+			q := quiz.Queue(bank, cards, time.Now(), quiz.QueueOptions{Size: 40})
+			var carded []string
+			for it := range cards {
+				carded = append(carded, it)
+			}
+			pairs := pairOf(bank, carded)
+			found := 0
+			for _, it := range q {
+				if _, ok := cards[it]; !ok && !contains(pairs, it) {
+					break
+				}
+				if contains(want, it) {
+					found++
+				}
+			}
+			if found != len(want) {
+				t.Errorf("queue %v: only %d of %v before the unseen items", q, found, want)
+			}
+		})
+	}
+	// A plain call with no misunderstanding has no pointer.
+	r := a.hxPost("/sandbox/send", url.Values{"ep": {"jobs-list"}})
+	if r.doc.Find(`[data-testid="lesson-pointer"]`).Length() != 0 {
+		t.Error("a fine call got a lesson pointer")
+	}
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// pairOf adds each item's classify/endpoint partner (the queue keeps a
+// pair together, classify first).
+func pairOf(b *quiz.Bank, ids []string) []string {
+	out := append([]string(nil), ids...)
+	for _, it := range b.Items() {
+		for _, id := range ids {
+			other, _ := b.Item(id)
+			if other.Scenario != "" && it.Scenario == other.Scenario {
+				out = append(out, it.ID)
+			}
+		}
+	}
+	return out
+}
+
+// learnerOf finds the learner the app's cookie names, through its token.
+func learnerOf(t *testing.T, a *app) int64 {
+	t.Helper()
+	tok := tokenFromPage(t, a)
+	id, err := a.db.ResolveSandboxToken(context.Background(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}

@@ -1,0 +1,93 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/jobs-api-trainer/trainer/workspace/live"
+)
+
+// Live mode: the console's calls go, server-side, to the learner's real
+// workspace. The host is checked by live.Guard before any connection; the
+// personal access token lives only in the encrypted session cookie and is
+// never logged, stored in SQLite or shown in full.
+
+func (s *server) liveGuard() live.Guard {
+	return live.Guard{Allow: s.opts.LiveAllowHosts}
+}
+
+// sendLive sends c to the live host with the learner's token.
+func (s *server) sendLive(r *http.Request, host, token string, c consoleCall) callOutcome {
+	u, err := url.Parse(host)
+	if err != nil {
+		return callOutcome{transportErr: "The live host in your session could not be read; switch live mode on again."}
+	}
+	client := &live.Client{Guard: s.liveGuard()}
+	resp, err := client.Do(r.Context(), u, token, live.Request{Method: c.method, Path: c.path, Query: c.query, Body: []byte(c.body)})
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), "live: ")
+		switch {
+		case errors.Is(err, live.ErrHostNotAllowed), errors.Is(err, live.ErrRequestNotAllowed):
+			msg = "Refused before connecting: " + msg
+		case errors.Is(err, live.ErrTimeout):
+			msg = "The workspace did not answer in time: " + msg
+		default:
+			msg = "The call to the workspace failed: " + msg
+		}
+		// Belt and braces: no error text may carry the token.
+		return callOutcome{transportErr: strings.ReplaceAll(msg, token, maskToken(token))}
+	}
+	return callOutcome{status: resp.Status, header: resp.Header, body: resp.Body, truncated: resp.Truncated}
+}
+
+func (s *server) handleLiveOn(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	rawHost := strings.TrimSpace(r.PostForm.Get("host"))
+	token := strings.TrimSpace(r.PostForm.Get("token"))
+	refuse := func(msg string) {
+		s.renderSandboxPage(w, r, http.StatusBadRequest, consoleState{liveErr: msg, liveInput: rawHost})
+	}
+	u, err := s.liveGuard().CheckHost(r.Context(), rawHost)
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), "live: ")
+		if errors.Is(err, live.ErrHostNotAllowed) {
+			msg = strings.TrimSuffix(msg, ": "+live.ErrHostNotAllowed.Error())
+			msg = "Not switched: " + msg + ". Nothing was sent to that host."
+		} else {
+			msg = "Not switched: " + msg + "."
+		}
+		refuse(msg)
+		return
+	}
+	if token == "" || len(token) > 512 || strings.ContainsAny(token, " \t\r\n") {
+		refuse("Not switched: paste a personal access token (User settings → Developer → Access tokens).")
+		return
+	}
+	host := u.Scheme + "://" + u.Host
+	if err := s.setLiveTarget(w, r, host, token); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.setFlash(w, r, fmt.Sprintf("Live mode: calls now go to %s. The token is kept only in your encrypted session cookie.", host)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/sandbox#console", http.StatusSeeOther)
+}
+
+func (s *server) handleLiveOff(w http.ResponseWriter, r *http.Request) {
+	if err := s.setLiveTarget(w, r, "", ""); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.setFlash(w, r, "Back to your sandbox workspace. The live token was removed from your session."); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/sandbox", http.StatusSeeOther)
+}
