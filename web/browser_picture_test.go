@@ -1,0 +1,87 @@
+//go:build browser
+
+package web_test
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserPictureUpdatesItself triggers a run through the API and
+// watches the open picture follow it to the end without a reload, then
+// stop polling.
+func TestBrowserPictureUpdatesItself(t *testing.T) {
+	a := newPicAppAt(t, 200*time.Millisecond, time.Now)
+	ctx := newBrowser(t)
+
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(a.srv.URL+"/sandbox"),
+		chromedp.WaitReady(chromedp.CSS(`[data-testid="env-snippet"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	snippet, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="env-snippet"]').textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tok, ok := strings.Cut(strings.TrimSpace(snippet), "DATABRICKS_TOKEN=")
+	if !ok {
+		t.Fatalf("no token in %q", snippet)
+	}
+	tok = strings.TrimSpace(tok)
+	etl := a.picJobID(tok, "nightly-etl")
+	// A slow ingest (10 task durations) keeps the run active for ~2.6s:
+	// long enough to see it active, short enough for one or two polls.
+	_, body := a.api("POST", "/api/2.2/jobs/run-now", tok,
+		`{"job_id":`+strconv.FormatInt(etl, 10)+`,"job_parameters":{"simulate_ingest":"slow"}}`)
+	run := strconv.FormatInt(picRunID(t, body), 10)
+	sel := `[data-testid="pic-run-` + run + `"]`
+	attr := func(sel, name string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.Value
+	}
+
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(a.srv.URL+"/sandbox/picture"),
+		chromedp.WaitVisible(chromedp.CSS(sel)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__samePage = true`)); err != nil {
+		t.Fatal(err)
+	}
+	if polling, state := attr(`[data-testid="run-picture"]`, "data-polling"), attr(sel, "data-state"); polling != "true" || state == "failed" {
+		t.Fatalf("just triggered: polling=%q state=%q", polling, state)
+	}
+	dir := os.Getenv("SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	screenshot(t, ctx, dir, "picture-active.png")
+
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('`+sel+`[data-state="failed"]') !== null`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("the run never showed as failed: %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('[data-testid="run-picture"]').dataset.polling === "false"`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the picture kept polling: %v", err)
+	}
+	same, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__samePage === true`))
+	if err != nil || !same {
+		t.Errorf("the page reloaded instead of updating the picture in place (%v)", err)
+	}
+	if got := attr(sel+` [data-task="quality_check"]`, "data-state"); got != "failed" {
+		t.Errorf("quality_check: %q", got)
+	}
+	screenshot(t, ctx, dir, "picture-done.png")
+}

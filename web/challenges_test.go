@@ -1,0 +1,240 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// chLearner reads the learner's id back through the token the page shows.
+func (a *app) chLearner(tok string) int64 {
+	a.t.Helper()
+	id, err := a.db.ResolveSandboxToken(context.Background(), tok)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return id
+}
+
+func (a *app) chPost(path string, v url.Values) resp {
+	a.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+path, strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	return a.do(req)
+}
+
+func checkVerdict(t *testing.T, r resp, passed bool, reason string) {
+	t.Helper()
+	if r.status != 200 {
+		t.Fatalf("check: status %d: %s", r.status, r.body)
+	}
+	res := r.doc.Find(`[data-testid="check-result"]`)
+	if res.AttrOr("data-passed", "") != strconv.FormatBool(passed) || !strings.Contains(res.Text(), reason) {
+		t.Fatalf("check: passed=%s %q, want %v with %q", res.AttrOr("data-passed", "?"), strings.TrimSpace(res.Text()), passed, reason)
+	}
+}
+
+func TestChallengeListAndPages(t *testing.T) {
+	a := newApp(t)
+	r := a.get("/sandbox/challenges")
+	if r.status != 200 {
+		t.Fatalf("list: %d", r.status)
+	}
+	items := r.doc.Find(`[data-testid="challenge-list"] li`)
+	if items.Length() < 9 {
+		t.Fatalf("%d challenges listed", items.Length())
+	}
+	if got := r.text(`[data-testid="challenge-repair-failed-task"] [data-testid="challenge-status"]`); got != "not started" {
+		t.Errorf("fresh status %q", got)
+	}
+	if href := r.doc.Find(`[data-testid="challenge-repair-failed-task"] a[href^="/lessons/jobs-api#"]`).AttrOr("href", ""); href != "/lessons/jobs-api#repair" {
+		t.Errorf("lesson link %q", href)
+	}
+	if r := a.get("/sandbox/challenges/nope"); r.status != 404 {
+		t.Errorf("unknown challenge: %d", r.status)
+	}
+	page := a.get("/sandbox/challenges/repair-failed-task")
+	if page.status != 200 || page.doc.Find("header.site-header").Length() != 1 || page.text(`[data-testid="challenge-status"]`) != "started" {
+		t.Fatalf("challenge page: %d %q", page.status, page.text(`[data-testid="challenge-status"]`))
+	}
+	if got := a.get("/sandbox/challenges").text(`[data-testid="challenge-repair-failed-task"] [data-testid="challenge-status"]`); got != "started" {
+		t.Errorf("status after opening %q", got)
+	}
+	// The fixture's failed run does not count.
+	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "No nightly-etl run started")
+	// A plain POST answers 303 back, with the verdict as a flash.
+	p := a.postForm("/sandbox/challenges/repair-failed-task/check", nil)
+	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/sandbox/challenges/repair-failed-task" {
+		t.Fatalf("plain check: %d %q", p.status, p.header.Get("Location"))
+	}
+	back := a.get("/sandbox/challenges/repair-failed-task")
+	if !strings.Contains(back.text(`[data-testid="flash"]`), "Not yet") {
+		t.Errorf("flash %q", back.text(`[data-testid="flash"]`))
+	}
+	// An answer challenge without an answer is a 400.
+	a.get("/sandbox/challenges/report-run-id")
+	if r := a.postForm("/sandbox/challenges/report-run-id/check", nil); r.status != 400 {
+		t.Errorf("empty answer: %d", r.status)
+	}
+}
+
+func TestChallengeFlowScoresAndStores(t *testing.T) {
+	a, clk := newPicApp(t, time.Second)
+	tok := tokenFromPage(t, a)
+	me := a.chLearner(tok)
+
+	// 1. Two dependent tasks, without help: 100.
+	a.get("/sandbox/challenges/two-task-job")
+	checkVerdict(t, a.chPost("/sandbox/challenges/two-task-job/check", nil), false, "No job was created")
+	clk.Advance(time.Second)
+	if st, body := a.api("POST", "/api/2.2/jobs/create", tok, `{"name":"flat","tasks":[
+		{"task_key":"a","notebook_task":{"notebook_path":"/a"},"existing_cluster_id":"c1"},
+		{"task_key":"b","notebook_task":{"notebook_path":"/b"},"existing_cluster_id":"c1"}]}`); st != 200 {
+		t.Fatalf("create: %d %v", st, body)
+	}
+	checkVerdict(t, a.chPost("/sandbox/challenges/two-task-job/check", nil), false, "none has depends_on")
+	a.api("POST", "/api/2.2/jobs/create", tok, `{"name":"chain","tasks":[
+		{"task_key":"a","notebook_task":{"notebook_path":"/a"},"existing_cluster_id":"c1"},
+		{"task_key":"b","depends_on":[{"task_key":"a"}],"notebook_task":{"notebook_path":"/b"},"existing_cluster_id":"c1"}]}`)
+	r := a.chPost("/sandbox/challenges/two-task-job/check", nil)
+	checkVerdict(t, r, true, "b depends on a")
+	if got := r.text(`[data-testid="challenge-score"]`); got != "100" {
+		t.Errorf("score shown %q", got)
+	}
+	res, err := a.db.ChallengeResult(context.Background(), me, "two-task-job")
+	if err != nil || res.Status != "solved" || res.Score != 100 || res.Checks != 3 || res.SolvedAt.IsZero() {
+		t.Fatalf("stored: %+v %v", res, err)
+	}
+
+	// 2. Repair with one hint: 80. run-now first, fail, then repair.
+	a.get("/sandbox/challenges/repair-failed-task")
+	r = a.chPost("/sandbox/challenges/repair-failed-task/hint", nil)
+	if r.doc.Find(`[data-testid="hints"] li`).Length() != 1 || !strings.Contains(r.body, "earns 80 points") {
+		t.Fatalf("after one hint: %s", r.text(`[data-testid="hints"]`))
+	}
+	etl := strconv.FormatInt(a.picJobID(tok, "nightly-etl"), 10)
+	clk.Advance(time.Second)
+	_, body := a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+etl+`}`)
+	run := strconv.FormatInt(picRunID(t, body), 10)
+	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "still")
+	clk.Advance(time.Minute)
+	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "Now repair that run")
+	// Repairing everything is not what was asked.
+	if st, body := a.api("POST", "/api/2.2/jobs/runs/repair", tok, `{"run_id":`+run+`,"rerun_tasks":["ingest"],"rerun_dependent_tasks":true}`); st != 200 {
+		t.Fatalf("repair: %d %v", st, body)
+	}
+	clk.Advance(time.Minute)
+	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "The repair re-ran every task")
+
+	// A fresh run, repaired properly.
+	a.postForm("/sandbox/challenges/repair-failed-task/restart", nil)
+	clk.Advance(time.Second)
+	_, body = a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+etl+`}`)
+	run = strconv.FormatInt(picRunID(t, body), 10)
+	clk.Advance(time.Minute)
+	if st, body := a.api("POST", "/api/2.2/jobs/runs/repair", tok, `{"run_id":`+run+`,"rerun_tasks":["quality_check"]}`); st != 200 {
+		t.Fatalf("repair: %d %v", st, body)
+	}
+	clk.Advance(time.Minute)
+	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), true, "only quality_check")
+	if res, _ := a.db.ChallengeResult(context.Background(), me, "repair-failed-task"); res.Score != 80 || res.HintsUsed != 1 {
+		t.Fatalf("repair stored: %+v", res)
+	}
+
+	// 3. Solution first: solving scores 0; the solution names the real job id.
+	a.get("/sandbox/challenges/job-params-override")
+	r = a.chPost("/sandbox/challenges/job-params-override/solution", nil)
+	if sol := r.text(`[data-testid="solution"]`); !strings.Contains(sol, `"job_id":`+etl) || !strings.Contains(sol, "databricks jobs run-now") {
+		t.Fatalf("solution: %q", sol)
+	}
+	clk.Advance(time.Second)
+	a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+etl+`,"job_parameters":{"run_date":"2024-01-31"}}`)
+	checkVerdict(t, a.chPost("/sandbox/challenges/job-params-override/check", nil), true, `run_date="2024-01-31"`)
+	if res, _ := a.db.ChallengeResult(context.Background(), me, "job-params-override"); res.Status != "solved" || res.Score != 0 {
+		t.Fatalf("params stored: %+v", res)
+	}
+
+	// 4. An answer challenge: the run_id of a run started after the start.
+	a.get("/sandbox/challenges/report-run-id")
+	checkVerdict(t, a.chPost("/sandbox/challenges/report-run-id/check", url.Values{"answer": {etl}}), false, "is the job_id of")
+	checkVerdict(t, a.chPost("/sandbox/challenges/report-run-id/check", url.Values{"answer": {run}}), false, "started before you began")
+	clk.Advance(time.Second)
+	_, body = a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+etl+`}`)
+	fresh := strconv.FormatInt(picRunID(t, body), 10)
+	checkVerdict(t, a.chPost("/sandbox/challenges/report-run-id/check", url.Values{"answer": {fresh}}), true, "Run "+fresh)
+
+	// The list sums it up.
+	list := a.get("/sandbox/challenges")
+	if got := list.text(`[data-testid="challenge-two-task-job"] [data-testid="challenge-status"]`); !strings.Contains(got, "solved") || !strings.Contains(got, "100 points") {
+		t.Errorf("list status %q", got)
+	}
+	if got := list.text(`[data-testid="challenge-total"]`); !strings.Contains(got, "Solved 4 of") || !strings.Contains(got, "280") {
+		t.Errorf("total %q", got)
+	}
+}
+
+func TestChallengeUpdateVersusReset(t *testing.T) {
+	a, clk := newPicApp(t, time.Second)
+	tok := tokenFromPage(t, a)
+	rep := strconv.FormatInt(a.picJobID(tok, "hourly-report"), 10)
+	a.get("/sandbox/challenges/update-not-reset")
+	checkVerdict(t, a.chPost("/sandbox/challenges/update-not-reset/check", nil), false, "still 1")
+	clk.Advance(time.Second)
+	if st, body := a.api("POST", "/api/2.2/jobs/reset", tok, `{"job_id":`+rep+`,"new_settings":{"name":"hourly-report","max_concurrent_runs":3,
+		"tasks":[{"task_key":"build_report","existing_cluster_id":"c1","notebook_task":{"notebook_path":"/r"}}]}}`); st != 200 {
+		t.Fatalf("reset: %d %v", st, body)
+	}
+	checkVerdict(t, a.chPost("/sandbox/challenges/update-not-reset/check", nil), false, "lost its schedule")
+	a.api("POST", "/api/2.2/jobs/update", tok, `{"job_id":`+rep+`,"new_settings":{"schedule":{"quartz_cron_expression":"0 0 * * * ?","timezone_id":"UTC","pause_status":"PAUSED"}}}`)
+	checkVerdict(t, a.chPost("/sandbox/challenges/update-not-reset/check", nil), true, "allows 3 concurrent runs")
+}
+
+func TestChallengePagingAnswerMatchesTheAPI(t *testing.T) {
+	a := newApp(t)
+	tok := tokenFromPage(t, a)
+	id := strconv.FormatInt(a.picJobID(tok, "customer-360"), 10)
+	// The learner's way: page 1 lacks build_profile, page 2 has it.
+	_, p1 := a.api("GET", "/api/2.2/jobs/get?job_id="+id, tok, "")
+	next, _ := p1["next_page_token"].(string)
+	if next == "" || strings.Contains(chTaskKeys(p1), "build_profile") {
+		t.Fatalf("page 1: token %q", next)
+	}
+	_, p2 := a.api("GET", "/api/2.2/jobs/get?job_id="+id+"&page_token="+url.QueryEscape(next), tok, "")
+	deps := -1
+	for _, x := range chTasksOf(p2) {
+		if x["task_key"] == "build_profile" {
+			d, _ := x["depends_on"].([]any)
+			deps = len(d)
+		}
+	}
+	if deps <= 0 {
+		t.Fatalf("build_profile not on page 2")
+	}
+	a.get("/sandbox/challenges/page-150-tasks")
+	checkVerdict(t, a.chPost("/sandbox/challenges/page-150-tasks/check", url.Values{"answer": {"150"}}), false, "count of tasks in the job")
+	checkVerdict(t, a.chPost("/sandbox/challenges/page-150-tasks/check", url.Values{"answer": {strconv.Itoa(deps)}}), true, "second page")
+}
+
+func chTasksOf(job map[string]any) []map[string]any {
+	s, _ := job["settings"].(map[string]any)
+	ts, _ := s["tasks"].([]any)
+	var out []map[string]any
+	for _, x := range ts {
+		out = append(out, x.(map[string]any))
+	}
+	return out
+}
+
+func chTaskKeys(job map[string]any) string {
+	var keys []string
+	for _, x := range chTasksOf(job) {
+		k, _ := x["task_key"].(string)
+		keys = append(keys, k)
+	}
+	return strings.Join(keys, ",")
+}

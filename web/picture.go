@@ -1,0 +1,348 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jobs-api-trainer/trainer/store"
+	"github.com/jobs-api-trainer/trainer/templates"
+	"github.com/jobs-api-trainer/trainer/workspace"
+)
+
+// pictureRunsPerJob is how many of each job's newest runs the picture draws.
+const pictureRunsPerJob = 5
+
+// pictureCollapseAt is the task count above which a run's DAG is folded
+// behind a summary bar (customer-360 has 150 tasks).
+const pictureCollapseAt = 24
+
+// DAG geometry, in SVG user units.
+const (
+	nodeW   = 184
+	nodeH   = 44
+	colGap  = 34
+	rowGap  = 10
+	svgPad  = 6
+	keyRune = 24 // task keys longer than this are shortened in the node
+)
+
+func (s *server) handlePicture(w http.ResponseWriter, r *http.Request) {
+	l, _ := learnerFrom(r.Context())
+	ov, err := s.workspaces.Overview(r.Context(), store.WorkspaceOf(l.ID), pictureRunsPerJob)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := buildPicture(ov)
+	if isHTMX(r) {
+		s.render(w, r, http.StatusOK, templates.Picture(v))
+		return
+	}
+	v.Meta = s.meta(r, "Run picture", "sandbox")
+	s.render(w, r, http.StatusOK, templates.PicturePage(v))
+}
+
+// buildPicture turns the workspace overview into the picture's view model.
+func buildPicture(ov workspace.Overview) templates.PictureView {
+	v := templates.PictureView{Legend: pictureLegend()}
+	for _, j := range ov.Jobs {
+		pj := templates.PictureJob{
+			JobID: j.JobID, Name: j.Name, Href: tryURL("jobs-get", "job_id", j.JobID),
+			TaskCount: len(j.Tasks), TotalRuns: j.TotalRuns, Schedule: j.Schedule, Paused: j.Paused,
+			MaxConcurrentRuns: j.MaxConcurrentRuns,
+		}
+		var defs []workspace.TaskRunOverview
+		for _, t := range j.Tasks {
+			defs = append(defs, workspace.TaskRunOverview{TaskKey: t.TaskKey, DependsOn: t.DependsOn})
+		}
+		pj.Graph = buildDAG(fmt.Sprintf("job-%d", j.JobID), "Task graph of "+j.Name, defs, true)
+		for i := range pj.Graph.Nodes {
+			pj.Graph.Nodes[i].Href = pj.Href
+		}
+		for _, run := range j.Runs {
+			pr := buildRun(run, ov.Now)
+			v.Polling = v.Polling || run.Active
+			pj.Runs = append(pj.Runs, pr)
+		}
+		v.Jobs = append(v.Jobs, pj)
+	}
+	for _, run := range ov.SubmitRuns {
+		v.Polling = v.Polling || run.Active
+		v.SubmitRuns = append(v.SubmitRuns, buildRun(run, ov.Now))
+	}
+	return v
+}
+
+func tryURL(try, param string, id int64) string {
+	q := url.Values{"try": {try}, param: {strconv.FormatInt(id, 10)}}
+	return "/sandbox?" + q.Encode()
+}
+
+func buildRun(run workspace.RunOverview, now time.Time) templates.PictureRun {
+	class, label := stateOf(run.LifeCycleState, run.ResultState)
+	pr := templates.PictureRun{
+		RunID: run.RunID, Href: tryURL("runs-get", "run_id", run.RunID), Name: run.RunName,
+		RunType: run.RunType, Trigger: run.Trigger, LifeCycle: run.LifeCycleState, Result: run.ResultState,
+		Message: run.StateMessage, StateClass: class, StateLabel: label, Active: run.Active,
+		Repairs: run.RepairCount, TaskCount: len(run.Tasks),
+	}
+	if !run.StartTime.IsZero() {
+		pr.Start = run.StartTime.UTC().Format("2006-01-02 15:04:05 UTC")
+		end := run.EndTime
+		if end.IsZero() {
+			end = now
+		}
+		pr.Duration = formatDuration(end.Sub(run.StartTime))
+	}
+	title := fmt.Sprintf("Run %d", run.RunID)
+	pr.DAG = buildDAGRun(fmt.Sprintf("run-%d", run.RunID), title, run)
+	if len(run.Tasks) > pictureCollapseAt {
+		pr.Collapsed = true
+		pr.Summary = summarize(run.Tasks)
+	}
+	return pr
+}
+
+// buildDAGRun draws a run's task runs, with repair ordinals worked out
+// from the distinct repair ids its latest task runs carry.
+func buildDAGRun(id, title string, run workspace.RunOverview) templates.DAGView {
+	var ids []int64
+	for _, t := range run.Tasks {
+		if t.RepairID > 0 && !slices.Contains(ids, t.RepairID) {
+			ids = append(ids, t.RepairID)
+		}
+	}
+	slices.Sort(ids)
+	// The newest repair is number RepairCount; older ones count down from it.
+	offset := 0
+	if len(ids) > 0 && ids[len(ids)-1] == run.LatestRepairID {
+		offset = run.RepairCount - len(ids)
+	}
+	ordinal := func(rid int64) int { return slices.Index(ids, rid) + 1 + offset }
+	d := buildDAG(id, title, run.Tasks, false)
+	for i := range d.Nodes {
+		t := run.Tasks[d.Nodes[i].Index]
+		var parts []string
+		if t.AttemptNumber > 0 || t.RepairID > 0 {
+			parts = append(parts, fmt.Sprintf("attempt %d", t.AttemptNumber+1))
+		}
+		if t.RepairID > 0 {
+			parts = append(parts, fmt.Sprintf("repair %d", ordinal(t.RepairID)))
+		}
+		d.Nodes[i].Badge = strings.Join(parts, " · ")
+		d.Nodes[i].Href = tryURL("runs-get", "run_id", run.RunID)
+		d.Nodes[i].Title = fmt.Sprintf("%s: %s (task run %d)", t.TaskKey, d.Nodes[i].StateLabel, t.RunID)
+		if d.Nodes[i].Badge != "" {
+			d.Nodes[i].Title += ", " + d.Nodes[i].Badge
+		}
+	}
+	return d
+}
+
+// buildDAG lays tasks out in topological columns: a task's column is the
+// length of the longest depends_on chain above it (dependencies outside the
+// list are ignored). definition marks a job's task graph, drawn without
+// states.
+func buildDAG(id, title string, tasks []workspace.TaskRunOverview, definition bool) templates.DAGView {
+	index := make(map[string]int, len(tasks))
+	for i, t := range tasks {
+		index[t.TaskKey] = i
+	}
+	col := make([]int, len(tasks))
+	state := make([]int, len(tasks)) // 0 unvisited, 1 visiting, 2 done
+	var depth func(i int) int
+	depth = func(i int) int {
+		switch state[i] {
+		case 1:
+			return 0 // a cycle cannot be stored, but never loop on one
+		case 2:
+			return col[i]
+		}
+		state[i] = 1
+		c := 0
+		for _, d := range tasks[i].DependsOn {
+			if j, ok := index[d]; ok {
+				c = max(c, depth(j)+1)
+			}
+		}
+		col[i], state[i] = c, 2
+		return c
+	}
+	rowsIn := map[int]int{}
+	row := make([]int, len(tasks))
+	cols := 0
+	for i := range tasks {
+		c := depth(i)
+		row[i] = rowsIn[c]
+		rowsIn[c]++
+		cols = max(cols, c+1)
+	}
+	rows := 0
+	for _, n := range rowsIn {
+		rows = max(rows, n)
+	}
+	d := templates.DAGView{
+		ID:     id,
+		Width:  svgPad*2 + cols*nodeW + max(cols-1, 0)*colGap,
+		Height: svgPad*2 + rows*nodeH + max(rows-1, 0)*rowGap,
+	}
+	var counts []string
+	tally := map[string]int{}
+	var order []string
+	for i, t := range tasks {
+		n := templates.DAGNode{
+			Index: i, Key: t.TaskKey, Short: shorten(t.TaskKey, keyRune),
+			X: svgPad + col[i]*(nodeW+colGap), Y: svgPad + row[i]*(nodeH+rowGap), W: nodeW, H: nodeH,
+		}
+		if definition {
+			n.Class, n.StateLabel = "st-none", "task"
+			n.Title = t.TaskKey
+		} else {
+			n.Class, n.StateLabel = stateOf(t.LifeCycleState, t.ResultState)
+			if tally[n.StateLabel] == 0 {
+				order = append(order, n.StateLabel)
+			}
+			tally[n.StateLabel]++
+		}
+		n.Glyph = glyphs[n.Class]
+		d.Nodes = append(d.Nodes, n)
+	}
+	for i, t := range tasks {
+		for _, dep := range t.DependsOn {
+			j, ok := index[dep]
+			if !ok {
+				continue
+			}
+			x1, y1 := svgPad+col[j]*(nodeW+colGap)+nodeW, svgPad+row[j]*(nodeH+rowGap)+nodeH/2
+			x2, y2 := svgPad+col[i]*(nodeW+colGap), svgPad+row[i]*(nodeH+rowGap)+nodeH/2
+			mid := (x1 + x2) / 2
+			d.Edges = append(d.Edges, templates.DAGEdge{
+				Path: fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, y1, mid, y1, mid, y2, x2-2, y2),
+			})
+		}
+	}
+	for _, l := range order {
+		counts = append(counts, fmt.Sprintf("%d %s", tally[l], l))
+	}
+	d.Label = fmt.Sprintf("%s: %d tasks in %d columns", title, len(tasks), cols)
+	if len(counts) > 0 {
+		d.Label += "; " + strings.Join(counts, ", ")
+	}
+	return d
+}
+
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// summarize counts a run's task runs by state, in legend order.
+func summarize(tasks []workspace.TaskRunOverview) []templates.StateCount {
+	tally := map[string]int{}
+	for _, t := range tasks {
+		c, _ := stateOf(t.LifeCycleState, t.ResultState)
+		tally[c]++
+	}
+	var out []templates.StateCount
+	for _, l := range pictureLegend() {
+		if n := tally[l.Class]; n > 0 {
+			out = append(out, templates.StateCount{Class: l.Class, Label: l.Label, Count: n,
+				Percent: strconv.FormatFloat(100*float64(n)/float64(len(tasks)), 'f', 2, 64)})
+		}
+	}
+	return out
+}
+
+// stateOf maps a life_cycle_state and result_state to the picture's CSS
+// class and the words shown next to the colour.
+func stateOf(life, result string) (class, label string) {
+	switch result {
+	case "SUCCESS":
+		return "st-succeeded", "succeeded"
+	case "SUCCESS_WITH_FAILURES":
+		return "st-succeeded", "succeeded with failures"
+	case "FAILED":
+		return "st-failed", "failed"
+	case "TIMEDOUT":
+		return "st-timedout", "timed out"
+	case "CANCELED":
+		return "st-canceled", "canceled"
+	case "EXCLUDED":
+		return "st-excluded", "excluded"
+	case "DISABLED":
+		return "st-excluded", "disabled"
+	case "UPSTREAM_FAILED":
+		return "st-upstream-failed", "upstream failed"
+	case "UPSTREAM_CANCELED":
+		return "st-upstream-canceled", "upstream canceled"
+	case "MAXIMUM_CONCURRENT_RUNS_REACHED":
+		return "st-skipped", "skipped (max concurrent runs)"
+	}
+	switch life {
+	case "QUEUED":
+		return "st-queued", "queued"
+	case "PENDING":
+		return "st-pending", "pending"
+	case "BLOCKED":
+		return "st-pending", "blocked"
+	case "RUNNING":
+		return "st-running", "running"
+	case "TERMINATING":
+		return "st-running", "terminating"
+	case "WAITING_FOR_RETRY":
+		return "st-waiting", "waiting for retry"
+	case "SKIPPED":
+		return "st-skipped", "skipped"
+	case "INTERNAL_ERROR":
+		return "st-failed", "internal error"
+	case "TERMINATED":
+		return "st-succeeded", "terminated"
+	}
+	return "st-none", strings.ToLower(life)
+}
+
+// glyphs give every state a shape as well as a colour.
+var glyphs = map[string]string{
+	"st-queued": "≡", "st-pending": "…", "st-running": "▶", "st-succeeded": "✓", "st-failed": "✕",
+	"st-skipped": "↷", "st-excluded": "⊘", "st-upstream-failed": "⤓", "st-upstream-canceled": "↧",
+	"st-canceled": "■", "st-timedout": "◔", "st-waiting": "↻", "st-none": "○",
+}
+
+func pictureLegend() []templates.StateCount {
+	items := []struct{ class, label string }{
+		{"st-queued", "queued"}, {"st-pending", "pending"}, {"st-running", "running"},
+		{"st-succeeded", "succeeded"}, {"st-failed", "failed"}, {"st-skipped", "skipped"},
+		{"st-excluded", "excluded"}, {"st-upstream-failed", "upstream failed"},
+		{"st-upstream-canceled", "upstream canceled"}, {"st-canceled", "canceled"},
+		{"st-timedout", "timed out"}, {"st-waiting", "waiting for retry"},
+	}
+	out := make([]templates.StateCount, len(items))
+	for i, it := range items {
+		out[i] = templates.StateCount{Class: it.class, Label: it.label, Glyph: glyphs[it.class]}
+	}
+	return out
+}
+
+// formatDuration prints a run's length the way a person reads it.
+func formatDuration(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0s"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
+	default:
+		return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+}

@@ -1,0 +1,275 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jobs-api-trainer/trainer/data"
+	"github.com/jobs-api-trainer/trainer/lessons"
+	"github.com/jobs-api-trainer/trainer/store"
+	"github.com/jobs-api-trainer/trainer/store/storetest"
+	"github.com/jobs-api-trainer/trainer/web"
+	"github.com/jobs-api-trainer/trainer/workspace"
+)
+
+// picClock is a movable time shared by the server and its emulator.
+type picClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *picClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *picClock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// newPicApp is newAppWithDB with one fake picClock for both the web server
+// (challenge start times) and the emulator (run states), and task attempts
+// of taskDur.
+func newPicApp(t *testing.T, taskDur time.Duration) (*app, *picClock) {
+	t.Helper()
+	clk := &picClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	return newPicAppAt(t, taskDur, clk.Now), clk
+}
+
+// newPicAppAt builds the app on the clock now (time.Now for browser tests).
+func newPicAppAt(t *testing.T, taskDur time.Duration, now func() time.Time) *app {
+	t.Helper()
+	db := storetest.New(t)
+	ls, err := lessons.Load(data.FS, "lessons")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixtures, err := fs.Sub(data.FS, "workspace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr, err := workspace.NewManager(workspace.Options{
+		Now:          now,
+		TaskDuration: taskDur,
+		Store:        db,
+		Resolve: func(ctx context.Context, token string) (workspace.Identity, error) {
+			id, err := db.ResolveSandboxToken(ctx, token)
+			if err != nil {
+				return workspace.Identity{}, workspace.ErrUnknownToken
+			}
+			return workspace.Identity{WorkspaceID: store.WorkspaceOf(id), UserName: "learner@sandbox.example"}, nil
+		},
+		Fixtures: fixtures,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), db, ls, testBank(t), mgr, web.Options{
+		SessionAuthKey: testKeys.auth, SessionEncKey: testKeys.enc, Now: now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return &app{t: t, db: db, srv: srv, c: c}
+}
+
+func (a *app) picGet(path string) resp {
+	a.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, a.srv.URL+path, nil)
+	req.Header.Set("HX-Request", "true")
+	return a.do(req)
+}
+
+func picRunID(t *testing.T, m map[string]any) int64 {
+	t.Helper()
+	id, _ := m["run_id"].(float64)
+	if id == 0 {
+		t.Fatalf("no run_id in %v", m)
+	}
+	return int64(id)
+}
+
+// jobID finds a job's id by name through jobs/list.
+func (a *app) picJobID(tok, name string) int64 {
+	a.t.Helper()
+	_, body := a.api("GET", "/api/2.2/jobs/list?name="+name, tok, "")
+	jobs, _ := body["jobs"].([]any)
+	if len(jobs) != 1 {
+		a.t.Fatalf("jobs/list name=%s: %v", name, body)
+	}
+	return int64(jobs[0].(map[string]any)["job_id"].(float64))
+}
+
+func TestPictureFreshLearner(t *testing.T) {
+	a := newApp(t)
+	r := a.picGet("/sandbox/picture")
+	if r.status != 200 {
+		t.Fatalf("status %d", r.status)
+	}
+	if r.doc.Find("html").Length() != 0 && strings.Contains(r.body, "<html") {
+		t.Fatal("htmx request got a whole page")
+	}
+	root := r.doc.Find(`[data-testid="run-picture"]`)
+	if root.Length() != 1 {
+		t.Fatalf("no picture root: %s", r.body)
+	}
+	if _, ok := root.Attr("hx-trigger"); ok {
+		t.Error("fresh workspace (all runs finished) still polls")
+	}
+	etl := r.doc.Find(`[data-testid="pic-job-nightly-etl"]`)
+	if etl.Length() != 1 {
+		t.Fatal("no nightly-etl in the picture")
+	}
+	runs := etl.Find(".pic-run")
+	if runs.Length() != 2 {
+		t.Fatalf("nightly-etl shows %d runs, want its 2 past runs", runs.Length())
+	}
+	// Newest first: the successful run, then the one whose quality_check failed.
+	if !runs.Eq(0).HasClass("st-succeeded") || !runs.Eq(1).HasClass("st-failed") {
+		t.Errorf("run classes: %q, %q", runs.Eq(0).AttrOr("class", ""), runs.Eq(1).AttrOr("class", ""))
+	}
+	failed := runs.Eq(1)
+	qc := failed.Find(`[data-task="quality_check"]`)
+	if !qc.HasClass("st-failed") || !strings.Contains(qc.Text(), "failed") {
+		t.Errorf("quality_check node: class %q text %q", qc.AttrOr("class", ""), qc.Text())
+	}
+	if pub := failed.Find(`[data-task="publish"]`); !pub.HasClass("st-succeeded") {
+		t.Errorf("publish node: %q", pub.AttrOr("class", ""))
+	}
+	id := failed.AttrOr("data-run-id", "")
+	if href, _ := failed.Find("a.pic-run-id").Attr("href"); href != "/sandbox?run_id="+id+"&try=runs-get" {
+		t.Errorf("run link %q", href)
+	}
+	if href, _ := etl.Find(`[data-testid="job-link"]`).Attr("href"); !strings.Contains(href, "try=jobs-get") || !strings.Contains(href, "job_id=") {
+		t.Errorf("job link %q", href)
+	}
+	svg := failed.Find(`svg[role="img"]`)
+	if label, _ := svg.Attr("aria-label"); !strings.Contains(label, "4 tasks") || !strings.Contains(label, "1 failed") {
+		t.Errorf("svg aria-label %q", label)
+	}
+	// Transform runs after ingest: a later column.
+	in := failed.Find(`[data-task="ingest"] rect`).AttrOr("x", "")
+	tr := failed.Find(`[data-task="transform"] rect`).AttrOr("x", "")
+	if xi, _ := strconv.Atoi(in); xi >= func() int { x, _ := strconv.Atoi(tr); return x }() {
+		t.Errorf("ingest x=%s, transform x=%s: not in dependency order", in, tr)
+	}
+	for _, want := range []string{"queued", "pending", "running", "succeeded", "failed", "skipped", "excluded", "upstream failed", "canceled", "timed out", "waiting for retry"} {
+		if !strings.Contains(r.text(`[data-testid="picture-legend"]`), want) {
+			t.Errorf("legend lacks %q", want)
+		}
+	}
+	if r.doc.Find(`[data-testid="pic-job-customer-360"]`).Length() != 1 || r.doc.Find(`[data-testid="pic-job-hourly-report"]`).Length() != 1 {
+		t.Error("customer-360 or hourly-report missing")
+	}
+
+	// Without htmx: the whole page with the layout.
+	full := a.get("/sandbox/picture")
+	if full.status != 200 || full.doc.Find("header.site-header").Length() != 1 || full.doc.Find(`[data-testid="run-picture"]`).Length() != 1 {
+		t.Fatalf("full page: %d", full.status)
+	}
+}
+
+func TestPicturePollsWhileActiveAndStops(t *testing.T) {
+	a, clk := newPicApp(t, time.Second)
+	tok := tokenFromPage(t, a)
+	etl := a.picJobID(tok, "nightly-etl")
+	status, body := a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+strconv.FormatInt(etl, 10)+`}`)
+	if status != 200 {
+		t.Fatalf("run-now: %d %v", status, body)
+	}
+	run := picRunID(t, body)
+	sel := `[data-testid="pic-run-` + strconv.FormatInt(run, 10) + `"]`
+
+	r := a.picGet("/sandbox/picture")
+	root := r.doc.Find(`[data-testid="run-picture"]`)
+	if root.AttrOr("hx-trigger", "") != "every 2s" || root.AttrOr("hx-get", "") != "/sandbox/picture" || root.AttrOr("hx-swap", "") != "outerHTML" {
+		t.Fatalf("active run but root attrs: %v", root.Nodes[0].Attr)
+	}
+	if got := r.doc.Find(sel).AttrOr("data-state", ""); got != "pending" && got != "queued" && got != "running" {
+		t.Errorf("new run state %q", got)
+	}
+
+	clk.Advance(time.Second) // PENDING lasts a third of a task: ingest runs from 0.33s to 1.33s
+	r = a.picGet("/sandbox/picture")
+	if got := r.doc.Find(sel+` [data-task="ingest"]`).AttrOr("data-state", ""); got != "running" {
+		t.Errorf("ingest mid-run: %q", got)
+	}
+	if got := r.doc.Find(sel+` [data-task="publish"]`).AttrOr("data-state", ""); got != "blocked" && got != "pending" {
+		t.Errorf("publish before its upstream ends: %q", got)
+	}
+
+	clk.Advance(time.Minute)
+	r = a.picGet("/sandbox/picture")
+	root = r.doc.Find(`[data-testid="run-picture"]`)
+	if _, ok := root.Attr("hx-trigger"); ok {
+		t.Fatal("still polling after the run ended")
+	}
+	if got := r.doc.Find(sel).AttrOr("data-state", ""); got != "failed" {
+		t.Errorf("run after the end: %q", got)
+	}
+
+	// Repair quality_check: the same run, with a repair badge on that task only.
+	status, body = a.api("POST", "/api/2.2/jobs/runs/repair", tok, `{"run_id":`+strconv.FormatInt(run, 10)+`,"rerun_tasks":["quality_check"]}`)
+	if status != 200 {
+		t.Fatalf("repair: %d %v", status, body)
+	}
+	if root := a.picGet("/sandbox/picture").doc.Find(`[data-testid="run-picture"]`); root.AttrOr("hx-trigger", "") == "" {
+		t.Error("repair in progress but no polling")
+	}
+	clk.Advance(time.Minute)
+	r = a.picGet("/sandbox/picture")
+	node := r.doc.Find(sel + ` [data-task="quality_check"]`)
+	if node.AttrOr("data-state", "") != "succeeded" || !strings.Contains(node.Text(), "repair 1") {
+		t.Errorf("repaired quality_check: %q %q", node.AttrOr("data-state", ""), node.Text())
+	}
+	if strings.Contains(r.doc.Find(sel+` [data-task="ingest"]`).Text(), "repair") {
+		t.Error("ingest shows a repair badge but was not rerun")
+	}
+	if got := r.text(sel + ` [data-testid="repairs"]`); got != "1 repair" {
+		t.Errorf("repairs in the header: %q", got)
+	}
+	if got := r.doc.Find(sel).AttrOr("data-state", ""); got != "succeeded" {
+		t.Errorf("run after repair: %q", got)
+	}
+}
+
+func TestPictureCollapsesBigRunsAndListsSubmitRuns(t *testing.T) {
+	a, clk := newPicApp(t, time.Second)
+	tok := tokenFromPage(t, a)
+	c360 := a.picJobID(tok, "customer-360")
+	_, body := a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+strconv.FormatInt(c360, 10)+`}`)
+	big := picRunID(t, body)
+	status, body := a.api("POST", "/api/2.2/jobs/runs/submit", tok,
+		`{"run_name":"one-off","tasks":[{"task_key":"only","notebook_task":{"notebook_path":"/x"},"existing_cluster_id":"c1"}]}`)
+	if status != 200 {
+		t.Fatalf("submit: %d %v", status, body)
+	}
+	sub := picRunID(t, body)
+	clk.Advance(3 * time.Second)
+
+	r := a.picGet("/sandbox/picture")
+	run := r.doc.Find(`[data-testid="pic-run-` + strconv.FormatInt(big, 10) + `"]`)
+	summary := run.Find(`[data-testid="run-summary"]`)
+	if summary.Length() != 1 {
+		t.Fatal("150-task run not summarised")
+	}
+	if run.Find("details.pic-graph").Length() != 1 || run.Find(`[data-task]`).Length() != 150 {
+		t.Errorf("expand holds %d task nodes", run.Find(`[data-task]`).Length())
+	}
+	if txt := summary.Find(".pic-counts").Text(); !strings.Contains(txt, "running") || !strings.Contains(txt, "blocked") && !strings.Contains(txt, "pending") {
+		t.Errorf("summary counts %q", txt)
+	}
+	subs := r.doc.Find(`[data-testid="pic-submit-runs"]`)
+	if subs.Find(`[data-testid="pic-run-`+strconv.FormatInt(sub, 10)+`"]`).Length() != 1 || !strings.Contains(subs.Text(), "one-off") {
+		t.Errorf("submit run missing: %q", subs.Text())
+	}
+}

@@ -1,0 +1,547 @@
+package challenge
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/jobs-api-trainer/trainer/workspace"
+)
+
+// The fixture facts the challenges rely on (data/workspace/jobs.json).
+const (
+	etlJob       = "nightly-etl"
+	bigJob       = "customer-360"
+	reportJob    = "hourly-report"
+	profileTask  = "build_profile"
+	failingTask  = "quality_check"
+	firstPageCut = 100 // jobs/get returns 100 tasks per page on 2.2
+)
+
+// etlDefaults are nightly-etl's job parameter defaults in the fixture.
+var etlDefaults = map[string]string{"env": "prod", "run_date": "today"}
+
+const curlAuth = `-H "Authorization: Bearer $DATABRICKS_TOKEN"`
+
+// All returns the challenges in the order the page lists them.
+func All() []Challenge {
+	return []Challenge{
+		{
+			ID:    "two-task-job",
+			Title: "Create a job with two dependent tasks",
+			Goal: "Create a new job with two tasks, a and b, where b depends_on a, so b starts only after a " +
+				"succeeds. Any notebook path and cluster will do.",
+			Section: "job-endpoints", SectionTitle: "Verbs on the job",
+			Hints: []string{
+				"Creating a definition is a verb on the job: POST /api/2.2/jobs/create.",
+				"The body holds a name and a tasks array; every task needs a unique task_key and something to run (notebook_task) on some compute (existing_cluster_id).",
+				`The dependency lives on the second task: "depends_on": [{"task_key": "a"}].`,
+			},
+			Curl: `curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/create" ` + curlAuth + ` \
+  -d '{"name":"two-steps","tasks":[
+    {"task_key":"a","notebook_task":{"notebook_path":"/Workspace/Shared/a"},"existing_cluster_id":"0101-120000-reports1"},
+    {"task_key":"b","depends_on":[{"task_key":"a"}],"notebook_task":{"notebook_path":"/Workspace/Shared/b"},"existing_cluster_id":"0101-120000-reports1"}]}'`,
+			CLI: `databricks jobs create --json '{"name":"two-steps","tasks":[
+  {"task_key":"a","notebook_task":{"notebook_path":"/Workspace/Shared/a"},"existing_cluster_id":"0101-120000-reports1"},
+  {"task_key":"b","depends_on":[{"task_key":"a"}],"notebook_task":{"notebook_path":"/Workspace/Shared/b"},"existing_cluster_id":"0101-120000-reports1"}]}'`,
+			check: checkTwoTaskJob,
+		},
+		{
+			ID:    "report-run-id",
+			Title: "Trigger a job and report its run_id",
+			Goal: "Trigger any job of your workspace once, then type the run_id the API gave back. " +
+				"A run is one execution of the job: it gets its own id.",
+			Section: "run-endpoints", SectionTitle: "Verbs on the run",
+			AnswerLabel: "run_id",
+			Hints: []string{
+				"Starting a run of an existing job is POST /api/2.2/jobs/run-now with {\"job_id\": N}.",
+				"The response is tiny: {\"run_id\": …, \"number_in_job\": …}. The run_id is the number to report.",
+				"Do not report a job_id (the definition) or the run_id of a single task inside the run.",
+			},
+			Curl:  `curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/run-now" ` + curlAuth + ` -d '{"job_id":{job:hourly-report}}'`,
+			CLI:   `databricks jobs run-now {job:hourly-report} --no-wait`,
+			check: checkReportRunID,
+		},
+		{
+			ID:    "count-failed-runs",
+			Title: "How many runs of nightly-etl failed?",
+			Goal: "Use runs/list to find how many runs of nightly-etl ended with state.result_state FAILED, " +
+				"and type the number. It is checked against your workspace as it is when you press Check.",
+			Section: "run-endpoints", SectionTitle: "Verbs on the run",
+			AnswerLabel: "Number of FAILED runs",
+			Hints: []string{
+				"Listing executions is a verb on the run: GET /api/2.2/jobs/runs/list?job_id=N.",
+				"completed_only=true leaves out active runs; count the items whose state.result_state is FAILED.",
+				"A run that was repaired to SUCCESS is no longer FAILED. If next_page_token comes back, fetch the next page too.",
+			},
+			Curl: `curl "$DATABRICKS_HOST/api/2.2/jobs/runs/list?job_id={job:nightly-etl}&completed_only=true" ` + curlAuth + ` \
+  | jq '[.runs[]? | select(.state.result_state == "FAILED")] | length'`,
+			CLI: `databricks jobs list-runs --job-id {job:nightly-etl} --completed-only -o json \
+  | jq '[.[] | select(.state.result_state == "FAILED")] | length'`,
+			check: checkCountFailed,
+		},
+		{
+			ID:    "repair-failed-task",
+			Title: "Repair only the failed task of nightly-etl",
+			Goal: "Trigger nightly-etl. Its quality_check task fails on its first attempt (simulate=fail_once), so the " +
+				"run fails. Repair that same run so that only the failed task (and anything downstream of it) runs " +
+				"again, and the run ends SUCCESS with its original run_id.",
+			Section: "repair", SectionTitle: "Repair versus run-now",
+			Hints: []string{
+				"run-now would start a brand-new run with a new run_id. Fixing a failed run in place is POST /api/2.2/jobs/runs/repair.",
+				"Wait until the run is terminal (INTERNAL_ERROR/FAILED): repairing an active run is a 400.",
+				`Name only the failed task: {"run_id": N, "rerun_tasks": ["quality_check"]}, or let the service pick with "rerun_all_failed_tasks": true.`,
+			},
+			Curl: `curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/run-now" ` + curlAuth + ` -d '{"job_id":{job:nightly-etl}}'
+# wait until runs/get shows result_state FAILED, then, with that run_id:
+curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/runs/repair" ` + curlAuth + ` \
+  -d '{"run_id":RUN_ID,"rerun_tasks":["quality_check"],"rerun_dependent_tasks":true}'`,
+			CLI: `databricks jobs run-now {job:nightly-etl}     # waits, then fails: quality_check failed
+databricks jobs repair-run RUN_ID --rerun-all-failed-tasks
+# or, naming the task (rerun_tasks has no flag):
+databricks jobs repair-run --json '{"run_id":RUN_ID,"rerun_tasks":["quality_check"]}'`,
+			check: checkRepair,
+		},
+		{
+			ID:    "page-150-tasks",
+			Title: "Page through the 150-task job",
+			Goal: "customer-360 has 150 tasks, and jobs/get on 2.2 returns them 100 at a time. Near the end of the " +
+				"list is build_profile. How many tasks does build_profile depend on (the length of its depends_on)?",
+			Section: "pagination", SectionTitle: "What changed in 2.2: paging",
+			AnswerLabel: "Number of tasks in build_profile's depends_on",
+			Hints: []string{
+				"GET /api/2.2/jobs/get?job_id=N shows only the first 100 tasks; build_profile is not among them.",
+				"When there is more, the response carries next_page_token. Send it back as page_token with the same job_id.",
+				"Count the entries of build_profile's depends_on array on the second page. (The CLI and SDK merge the pages for you.)",
+			},
+			Curl: `curl "$DATABRICKS_HOST/api/2.2/jobs/get?job_id={job:customer-360}" ` + curlAuth + ` | jq -r .next_page_token
+curl "$DATABRICKS_HOST/api/2.2/jobs/get?job_id={job:customer-360}&page_token=TOKEN" ` + curlAuth + ` \
+  | jq '.settings.tasks[] | select(.task_key == "build_profile") | .depends_on | length'`,
+			CLI: `databricks jobs get {job:customer-360} -o json \
+  | jq '.settings.tasks[] | select(.task_key == "build_profile") | .depends_on | length'`,
+			check: checkPaging,
+		},
+		{
+			ID:    "cancel-slow-run",
+			Title: "Cancel a slow run",
+			Goal: "Start a run in which some task is slow (simulate=slow: it runs ten times longer), and cancel it " +
+				"while it is still running, so the run ends TERMINATED/CANCELED.",
+			Section: "run-endpoints", SectionTitle: "Verbs on the run",
+			Hints: []string{
+				`Make a task slow without editing the job: run-now nightly-etl with "job_parameters": {"simulate_ingest": "slow"}.`,
+				"Stopping one execution is a verb on the run: POST /api/2.2/jobs/runs/cancel with {\"run_id\": N}.",
+				"Cancel is asynchronous: the run goes TERMINATING, then TERMINATED with result_state CANCELED. Check after that.",
+			},
+			Curl: `curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/run-now" ` + curlAuth + ` \
+  -d '{"job_id":{job:nightly-etl},"job_parameters":{"simulate_ingest":"slow"}}'
+curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/runs/cancel" ` + curlAuth + ` -d '{"run_id":RUN_ID}'`,
+			CLI: `databricks jobs run-now --no-wait --json '{"job_id":{job:nightly-etl},"job_parameters":{"simulate_ingest":"slow"}}'
+databricks jobs cancel-run RUN_ID`,
+			check: checkCancelSlow,
+		},
+		{
+			ID:    "update-not-reset",
+			Title: "Change max_concurrent_runs without losing the schedule",
+			Goal: "Let hourly-report run up to 3 runs at once (any value other than its current one will do), " +
+				"while keeping every other setting: its name, its task and its (paused) schedule.",
+			Section: "job-endpoints", SectionTitle: "Verbs on the job",
+			Hints: []string{
+				"There are two ways to change a job: jobs/update and jobs/reset. Only one of them keeps what you leave out.",
+				"jobs/reset replaces all settings with new_settings: anything not in it, like the schedule, is gone.",
+				`jobs/update merges: {"job_id": N, "new_settings": {"max_concurrent_runs": 3}} changes only that field.`,
+			},
+			Curl: `curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/update" ` + curlAuth + ` \
+  -d '{"job_id":{job:hourly-report},"new_settings":{"max_concurrent_runs":3}}'`,
+			CLI:      `databricks jobs update --json '{"job_id":{job:hourly-report},"new_settings":{"max_concurrent_runs":3}}'`,
+			baseline: baselineReport,
+			check:    checkUpdate,
+		},
+		{
+			ID:    "submit-one-time",
+			Title: "Submit a one-time run",
+			Goal: "Run a task once without creating a job, using runs/submit, and let the run finish " +
+				"(run_type SUBMIT_RUN, in a terminal state).",
+			Section: "run-endpoints", SectionTitle: "Verbs on the run",
+			Hints: []string{
+				"A one-time run has no job behind it: POST /api/2.2/jobs/runs/submit.",
+				"The body looks like a job's: a run_name and a tasks array, each task with a task_key, a notebook_task and compute.",
+				"The CLI command is databricks jobs submit --json '{…}'. Wait for the run to end before you check.",
+			},
+			Curl: `curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/runs/submit" ` + curlAuth + ` \
+  -d '{"run_name":"one-off","tasks":[{"task_key":"once","notebook_task":{"notebook_path":"/Workspace/Shared/once"},"existing_cluster_id":"0101-120000-reports1"}]}'`,
+			CLI:   `databricks jobs submit --json '{"run_name":"one-off","tasks":[{"task_key":"once","notebook_task":{"notebook_path":"/Workspace/Shared/once"},"existing_cluster_id":"0101-120000-reports1"}]}'`,
+			check: checkSubmit,
+		},
+		{
+			ID:    "job-params-override",
+			Title: "Run nightly-etl with a job parameter override",
+			Goal: "nightly-etl defines job parameters env (default prod) and run_date (default today). Trigger it " +
+				"once with run_date (or env) set to a value of your choice for that run only.",
+			Section: "run-endpoints", SectionTitle: "Verbs on the run",
+			Hints: []string{
+				"An override for one run is a run-now argument, not a change to the job.",
+				`run-now takes "job_parameters": {"run_date": "2024-01-31"}; the names must match the job's parameters.`,
+				"notebook_params is the legacy form: it does not change job parameters. In the CLI, job_parameters go only through --json.",
+			},
+			Curl: `curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/run-now" ` + curlAuth + ` \
+  -d '{"job_id":{job:nightly-etl},"job_parameters":{"run_date":"2024-01-31"}}'`,
+			CLI:   `databricks jobs run-now --no-wait --json '{"job_id":{job:nightly-etl},"job_parameters":{"run_date":"2024-01-31"}}'`,
+			check: checkParams,
+		},
+	}
+}
+
+func checkTwoTaskJob(in Input) Result {
+	var fresh []workspace.JobOverview
+	for _, j := range in.Overview.Jobs {
+		if since(j.CreatedTime, in.StartedAt) && !j.CreatedTime.IsZero() {
+			fresh = append(fresh, j)
+		}
+	}
+	if len(fresh) == 0 {
+		return fail("No job was created since you started this challenge. Creating a definition is POST /api/2.2/jobs/create (databricks jobs create).")
+	}
+	var two *workspace.JobOverview
+	for i, j := range fresh {
+		keys := map[string]bool{}
+		for _, t := range j.Tasks {
+			keys[t.TaskKey] = true
+		}
+		for _, t := range j.Tasks {
+			for _, d := range t.DependsOn {
+				if keys[d] && d != t.TaskKey {
+					return pass("Job %q (job_id %d): task %s depends on %s, so it waits for it.", j.Name, j.JobID, t.TaskKey, d)
+				}
+			}
+		}
+		if len(j.Tasks) >= 2 && two == nil {
+			two = &fresh[i]
+		}
+	}
+	if two != nil {
+		return fail("Job %q (job_id %d) has %d tasks, but none has depends_on: they would all start at once. Give the second task \"depends_on\": [{\"task_key\": \"a\"}].",
+			two.Name, two.JobID, len(two.Tasks))
+	}
+	j := fresh[len(fresh)-1]
+	return fail("Job %q (job_id %d) has only %d task. The challenge needs two tasks in the job's tasks array, one depending on the other.", j.Name, j.JobID, len(j.Tasks))
+}
+
+func checkReportRunID(in Input) Result {
+	id, err := strconv.ParseInt(strings.TrimSpace(in.Answer), 10, 64)
+	if err != nil || id <= 0 {
+		return fail("%q is not a run_id: run ids are whole numbers, like the run_id field in run-now's response.", in.Answer)
+	}
+	for _, o := range allRuns(in.Overview) {
+		if o.run.RunID == id {
+			if !since(o.run.StartTime, in.StartedAt) {
+				return fail("Run %d started before you began this challenge. Trigger a new run and report its run_id.", id)
+			}
+			if o.job == nil {
+				return fail("Run %d is a one-time runs/submit run. This challenge asks you to trigger a job (run-now).", id)
+			}
+			return pass("Run %d of %q exists and started after you began: that is the run_id run-now returned.", id, o.job.Name)
+		}
+		for _, t := range o.run.Tasks {
+			if t.RunID == id {
+				return fail("%d is the run_id of task %q inside run %d. Report the run_id of the whole run, the one run-now returned.", id, t.TaskKey, o.run.RunID)
+			}
+		}
+	}
+	for _, j := range in.Overview.Jobs {
+		if j.JobID == id {
+			return fail("%d is the job_id of %q: that is the definition. Triggering it answers with a new run_id.", id, j.Name)
+		}
+	}
+	return fail("There is no run %d in your workspace. Copy the run_id from run-now's response.", id)
+}
+
+func checkCountFailed(in Input) Result {
+	n, err := strconv.Atoi(strings.TrimSpace(in.Answer))
+	if err != nil || n < 0 {
+		return fail("%q is not a number. Type how many runs of nightly-etl have result_state FAILED.", in.Answer)
+	}
+	j, ok := firstJob(in.Overview, etlJob)
+	if !ok {
+		return fail("There is no job called nightly-etl in your workspace. Reset the workspace from the sandbox page to get it back.")
+	}
+	failed := 0
+	for _, r := range j.Runs {
+		if r.ResultState == "FAILED" {
+			failed++
+		}
+	}
+	switch {
+	case n == failed:
+		return pass("Right: %d of nightly-etl's %d runs ended with result_state FAILED.", failed, len(j.Runs))
+	case n == len(j.Runs) && n != failed:
+		return fail("%d is how many runs nightly-etl has in all. Count only those whose state.result_state is FAILED.", n)
+	case n > failed:
+		return fail("Too many. Count runs whose state.result_state is FAILED: not SUCCESS, not CANCELED, and not runs that were later repaired to SUCCESS.")
+	default:
+		return fail("Too few. runs/list returns at most 20 runs per page (limit up to 25): if the response has next_page_token, fetch the next page too.")
+	}
+}
+
+// failingTasks are the tasks of run r designed to fail: simulate fail or
+// fail_once on the job's task, or a simulate_<key> job parameter.
+func failingTasks(j workspace.JobOverview, r workspace.RunOverview) map[string]bool {
+	set := map[string]bool{}
+	for _, t := range j.Tasks {
+		if t.Simulate == "fail" || t.Simulate == "fail_once" {
+			set[t.TaskKey] = true
+		}
+	}
+	for k, v := range r.JobParameters {
+		if key, ok := strings.CutPrefix(k, "simulate_"); ok {
+			set[key] = v == "fail" || v == "fail_once"
+		}
+	}
+	for k, v := range set {
+		if !v {
+			delete(set, k)
+		}
+	}
+	return set
+}
+
+func checkRepair(in Input) Result {
+	j, ok := firstJob(in.Overview, etlJob)
+	if !ok {
+		return fail("There is no job called nightly-etl in your workspace. Reset the workspace from the sandbox page to get it back.")
+	}
+	runs := newRuns(j, in.StartedAt)
+	if len(runs) == 0 {
+		return fail("No nightly-etl run started since you began this challenge. Trigger one with run-now: its quality_check fails on the first attempt.")
+	}
+	var repaired []workspace.RunOverview
+	for _, r := range runs {
+		if r.RepairCount > 0 {
+			repaired = append(repaired, r)
+		}
+	}
+	if len(repaired) == 0 {
+		oldest := runs[len(runs)-1]
+		switch {
+		case len(runs) > 1 && (oldest.ResultState == "FAILED" || runs[0].ResultState == "SUCCESS"):
+			return fail("You started a new run with run-now instead of repairing: run %d is a new run_id. A repair re-runs tasks inside the failed run (%d), keeping its run_id: POST runs/repair.",
+				runs[0].RunID, oldest.RunID)
+		case runs[0].Active:
+			return fail("Run %d is still %s. Wait until it ends (it will fail at quality_check), then repair it.", runs[0].RunID, strings.ToLower(runs[0].LifeCycleState))
+		case runs[0].ResultState == "FAILED":
+			return fail("Run %d failed, as planned. Now repair that run: POST runs/repair with its run_id.", runs[0].RunID)
+		default:
+			return fail("Run %d ended %s without failing, so there was nothing to repair. Keep quality_check's simulate=fail_once and trigger nightly-etl again.", runs[0].RunID, runs[0].ResultState)
+		}
+	}
+	r := repaired[0]
+	if r.Active {
+		return fail("The repair of run %d is still running. Check again when the run is terminal.", r.RunID)
+	}
+	var rerun []string
+	for _, t := range r.Tasks {
+		if t.RepairID > 0 {
+			rerun = append(rerun, t.TaskKey)
+		}
+	}
+	allowed := failingTasks(j, r)
+	downstream(r.Tasks, allowed)
+	var extra []string
+	for _, k := range rerun {
+		if !allowed[k] {
+			extra = append(extra, k)
+		}
+	}
+	switch {
+	case len(rerun) == len(r.Tasks) && len(extra) > 0:
+		return fail("The repair re-ran every task (%s). Re-run only what failed: rerun_tasks [\"quality_check\"] or rerun_all_failed_tasks: true.", quoteList(rerun))
+	case len(extra) > 0:
+		return fail("The repair re-ran %s, which had not failed. Name only the failed task and what depends on it.", quoteList(extra))
+	case r.ResultState != "SUCCESS":
+		return fail("The run is still failed: run %d was repaired but ended %s. Repair it again with only the failed task (latest_repair_id is needed after the first repair).", r.RunID, r.ResultState)
+	}
+	return pass("Run %d failed, then a repair re-ran only %s and the same run_id ended SUCCESS.", r.RunID, quoteList(rerun))
+}
+
+func checkPaging(in Input) Result {
+	n, err := strconv.Atoi(strings.TrimSpace(in.Answer))
+	if err != nil || n < 0 {
+		return fail("%q is not a number. Type how many task_keys build_profile's depends_on lists.", in.Answer)
+	}
+	j, ok := firstJob(in.Overview, bigJob)
+	if !ok {
+		return fail("There is no job called customer-360 in your workspace. Reset the workspace from the sandbox page to get it back.")
+	}
+	idx := slices.IndexFunc(j.Tasks, func(t workspace.TaskOverview) bool { return t.TaskKey == profileTask })
+	if idx < 0 {
+		return fail("customer-360 no longer has a build_profile task. Reset the workspace from the sandbox page to get it back.")
+	}
+	want := len(j.Tasks[idx].DependsOn)
+	onFirst := 0
+	for _, d := range j.Tasks[idx].DependsOn {
+		if k := slices.IndexFunc(j.Tasks, func(t workspace.TaskOverview) bool { return t.TaskKey == d }); k >= 0 && k < firstPageCut {
+			onFirst++
+		}
+	}
+	switch {
+	case n == want:
+		return pass("Right: build_profile (task %d of %d, on the second page) depends on %d tasks.", idx+1, len(j.Tasks), want)
+	case n == len(j.Tasks) || n == firstPageCut:
+		return fail("%d is a count of tasks in the job (or in one page), not of build_profile's depends_on.", n)
+	case n == onFirst:
+		return fail("%d is how many of build_profile's upstream tasks appear on the first page. build_profile itself is on the second page: fetch it with page_token and count its depends_on.", n)
+	default:
+		return fail("Not what build_profile's depends_on holds. It is past the first 100 tasks: follow next_page_token (or let the CLI merge the pages) and count its entries.")
+	}
+}
+
+// slowTasks names the tasks of r that ran with simulate=slow.
+func slowTasks(j *workspace.JobOverview, r workspace.RunOverview) []string {
+	set := map[string]bool{}
+	if j != nil {
+		for _, t := range j.Tasks {
+			if t.Simulate == "slow" {
+				set[t.TaskKey] = true
+			}
+		}
+	}
+	for k, v := range r.JobParameters {
+		if key, ok := strings.CutPrefix(k, "simulate_"); ok {
+			set[key] = v == "slow"
+		}
+	}
+	var out []string
+	for _, t := range r.Tasks {
+		if set[t.TaskKey] {
+			out = append(out, t.TaskKey)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func checkCancelSlow(in Input) Result {
+	var fresh []ownedRun
+	for _, o := range allRuns(in.Overview) {
+		if since(o.run.StartTime, in.StartedAt) {
+			fresh = append(fresh, o)
+		}
+	}
+	if len(fresh) == 0 {
+		return fail("No run started since you began this challenge. Start a slow one: run-now nightly-etl with job_parameters {\"simulate_ingest\": \"slow\"}.")
+	}
+	var canceledFast, activeSlow, finishedSlow *ownedRun
+	for i, o := range fresh {
+		slow := slowTasks(o.job, o.run)
+		submit := o.job == nil
+		switch {
+		case o.run.ResultState == "CANCELED" && (len(slow) > 0 || submit):
+			what := "its slow task " + quoteList(slow)
+			if submit {
+				what = "a one-time run"
+			}
+			return pass("Run %d (%s) was canceled while running and ended TERMINATED/CANCELED.", o.run.RunID, what)
+		case o.run.ResultState == "CANCELED" && canceledFast == nil:
+			canceledFast = &fresh[i]
+		case o.run.Active && len(slow) > 0 && activeSlow == nil:
+			activeSlow = &fresh[i]
+		case !o.run.Active && len(slow) > 0 && finishedSlow == nil:
+			finishedSlow = &fresh[i]
+		}
+	}
+	switch {
+	case activeSlow != nil:
+		return fail("Run %d is still %s. Cancel it with POST runs/cancel, then check once it is TERMINATED.", activeSlow.run.RunID, strings.ToLower(activeSlow.run.LifeCycleState))
+	case canceledFast != nil:
+		return fail("Run %d was canceled, but none of its tasks was slow. Start one with a simulate=slow task (job_parameters {\"simulate_ingest\": \"slow\"}) and cancel that.", canceledFast.run.RunID)
+	case finishedSlow != nil:
+		return fail("Run %d had a slow task but ended %s before you canceled it. Cancel while it is still running.", finishedSlow.run.RunID, finishedSlow.run.ResultState)
+	}
+	return fail("None of your new runs had a slow task. Pass job_parameters {\"simulate_<task_key>\": \"slow\"} to run-now, then cancel the run.")
+}
+
+// baselineReport remembers hourly-report's job_id and max_concurrent_runs.
+func baselineReport(ov workspace.Overview) string {
+	j, ok := firstJob(ov, reportJob)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("%d:%d", j.JobID, j.MaxConcurrentRuns)
+}
+
+func checkUpdate(in Input) Result {
+	var id int64
+	start := -1
+	if a, b, ok := strings.Cut(in.Baseline, ":"); ok {
+		id, _ = strconv.ParseInt(a, 10, 64)
+		start, _ = strconv.Atoi(b)
+	}
+	var j workspace.JobOverview
+	found := false
+	for _, x := range in.Overview.Jobs {
+		if (id != 0 && x.JobID == id) || (id == 0 && x.Name == reportJob) {
+			j, found = x, true
+			break
+		}
+	}
+	if !found {
+		return fail("hourly-report is gone from your workspace. Reset the workspace from the sandbox page, then start this challenge again.")
+	}
+	switch {
+	case j.Name != reportJob:
+		return fail("Job %d is now called %q: jobs/reset replaced every setting, the name too. Use jobs/update, which changes only the fields you send.", j.JobID, j.Name)
+	case j.Schedule == "":
+		return fail("hourly-report lost its schedule: that is what jobs/reset does, replacing all settings with new_settings. jobs/update changes only the fields you send (put the schedule back with update, then change max_concurrent_runs).")
+	case len(j.Tasks) == 0:
+		return fail("hourly-report lost its task. jobs/update with only max_concurrent_runs in new_settings keeps the tasks.")
+	case j.MaxConcurrentRuns == start:
+		return fail("max_concurrent_runs is still %d. Change it with jobs/update: {\"job_id\": %d, \"new_settings\": {\"max_concurrent_runs\": 3}}.", start, j.JobID)
+	}
+	return pass("hourly-report now allows %d concurrent runs and kept its name, task and schedule (%s).", j.MaxConcurrentRuns, j.Schedule)
+}
+
+func checkSubmit(in Input) Result {
+	for _, r := range in.Overview.SubmitRuns {
+		if !since(r.StartTime, in.StartedAt) {
+			continue
+		}
+		if r.Active {
+			return fail("Submit run %d is still %s. Check again when it is terminal.", r.RunID, strings.ToLower(r.LifeCycleState))
+		}
+		return pass("Run %d (%q) is a SUBMIT_RUN with no job behind it, and it ended %s/%s.", r.RunID, r.RunName, r.LifeCycleState, r.ResultState)
+	}
+	for _, o := range allRuns(in.Overview) {
+		if o.job != nil && since(o.run.StartTime, in.StartedAt) {
+			return fail("Run %d is a run of job %q (run-now, run_type JOB_RUN). A one-time run goes through runs/submit, with the tasks in the request and no job.", o.run.RunID, o.job.Name)
+		}
+	}
+	return fail("No runs/submit run since you started this challenge. POST /api/2.2/jobs/runs/submit with a run_name and tasks.")
+}
+
+func checkParams(in Input) Result {
+	j, ok := firstJob(in.Overview, etlJob)
+	if !ok {
+		return fail("There is no job called nightly-etl in your workspace. Reset the workspace from the sandbox page to get it back.")
+	}
+	runs := newRuns(j, in.StartedAt)
+	if len(runs) == 0 {
+		return fail("No nightly-etl run started since you began this challenge. Trigger one with run-now and job_parameters.")
+	}
+	var unknown []string
+	for _, r := range runs {
+		for name, v := range r.JobParameters {
+			if def, known := etlDefaults[name]; known && v != def {
+				return pass("Run %d ran with %s=%q instead of the default %q, for that run only.", r.RunID, name, v, def)
+			}
+			if _, known := etlDefaults[name]; !known && !strings.HasPrefix(name, "simulate_") && !slices.Contains(unknown, name) {
+				unknown = append(unknown, name)
+			}
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return fail("Run %d got job parameter %s, which nightly-etl does not define. The names must match the job's parameters: env, run_date.", runs[0].RunID, quoteList(unknown))
+	}
+	return fail("Run %d used the defaults (env=prod, run_date=today). Pass \"job_parameters\": {\"run_date\": \"2024-01-31\"} to run-now (notebook_params is the legacy form and does not count).", runs[0].RunID)
+}
