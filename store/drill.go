@@ -138,11 +138,7 @@ func (db *DB) RecordAnswer(ctx context.Context, a quiz.Attempt, c quiz.Card) (re
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		// The session must be the learner's: the WHERE makes a forged
 		// session insert nothing, told apart from a duplicate below.
-		res, err := tx.ExecContext(ctx, `INSERT INTO attempts
-			(learner_id, session_id, showing_id, item_id, kind, topic, chosen, correct, ms_taken, answered_at)
-			SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
-			WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM drill_sessions WHERE id = ?2 AND learner_id = ?1)
-			ON CONFLICT (showing_id) DO NOTHING`,
+		res, err := tx.StmtContext(ctx, db.stmts.insertAttempt).ExecContext(ctx,
 			a.LearnerID, session, a.ShowingID, a.ItemID, string(a.Kind), a.Topic, string(chosen),
 			a.Correct, a.Took.Milliseconds(), ms(a.AnsweredAt))
 		if err != nil {
@@ -150,7 +146,7 @@ func (db *DB) RecordAnswer(ctx context.Context, a quiz.Attempt, c quiz.Card) (re
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			var dup int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM attempts WHERE showing_id = ?`, a.ShowingID).Scan(&dup); err != nil {
+			if err := tx.StmtContext(ctx, db.stmts.countShowing).QueryRowContext(ctx, a.ShowingID).Scan(&dup); err != nil {
 				return err
 			}
 			if dup == 0 {
@@ -159,14 +155,7 @@ func (db *DB) RecordAnswer(ctx context.Context, a quiz.Attempt, c quiz.Card) (re
 			return nil
 		}
 		recorded = true
-		_, err = tx.ExecContext(ctx, `INSERT INTO cards
-			(learner_id, item_id, due, stability, difficulty, scheduled_days, reps, lapses, state, last_review, remaining_steps, misses)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (learner_id, item_id) DO UPDATE SET
-				due = excluded.due, stability = excluded.stability, difficulty = excluded.difficulty,
-				scheduled_days = excluded.scheduled_days, reps = excluded.reps, lapses = excluded.lapses,
-				state = excluded.state, last_review = excluded.last_review,
-				remaining_steps = excluded.remaining_steps, misses = excluded.misses`,
+		_, err = tx.StmtContext(ctx, db.stmts.upsertCard).ExecContext(ctx,
 			a.LearnerID, a.ItemID, msOrZero(c.Due), c.Stability, c.Difficulty, int64(c.ScheduledDays),
 			int64(c.Reps), int64(c.Lapses), int(c.State), msOrZero(c.LastReview), c.RemainingSteps, c.Misses)
 		return err
@@ -438,4 +427,134 @@ func (db *DB) ExamDate(ctx context.Context, learnerID int64) (time.Time, error) 
 		return time.Time{}, fmt.Errorf("store: exam date: %w", err)
 	}
 	return fromMS(v.Int64), nil
+}
+
+// drillStmts are the statements of one answer, prepared once at Open:
+// preparing them roughly doubles RecordAnswer's throughput.
+type drillStmts struct {
+	insertAttempt, countShowing, upsertCard *sql.Stmt // writer
+	answerState                             *sql.Stmt // reader
+}
+
+const (
+	insertAttemptSQL = `INSERT INTO attempts
+		(learner_id, session_id, showing_id, item_id, kind, topic, chosen, correct, ms_taken, answered_at)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
+		WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM drill_sessions WHERE id = ?2 AND learner_id = ?1)
+		ON CONFLICT (showing_id) DO NOTHING`
+	countShowingSQL = `SELECT COUNT(*) FROM attempts WHERE showing_id = ?`
+	upsertCardSQL   = `INSERT INTO cards
+		(learner_id, item_id, due, stability, difficulty, scheduled_days, reps, lapses, state, last_review, remaining_steps, misses)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (learner_id, item_id) DO UPDATE SET
+			due = excluded.due, stability = excluded.stability, difficulty = excluded.difficulty,
+			scheduled_days = excluded.scheduled_days, reps = excluded.reps, lapses = excluded.lapses,
+			state = excluded.state, last_review = excluded.last_review,
+			remaining_steps = excluded.remaining_steps, misses = excluded.misses`
+	answerStateSQL = `SELECT s.topic, s.size, s.started_at, s.ended_at,
+			(SELECT exam_date FROM learner_prefs WHERE learner_id = s.learner_id),
+			(SELECT showing_id FROM attempts WHERE session_id = s.id AND item_id = ?3 ORDER BY id LIMIT 1),
+			c.due, c.stability, c.difficulty, c.scheduled_days, c.reps, c.lapses, c.state,
+			c.last_review, c.remaining_steps, c.misses
+		FROM drill_sessions s
+		LEFT JOIN cards c ON c.learner_id = s.learner_id AND c.item_id = ?3
+		WHERE s.id = ?1 AND s.learner_id = ?2`
+)
+
+func prepareDrill(ctx context.Context, w, r *sql.DB) (*drillStmts, error) {
+	st := &drillStmts{}
+	for _, p := range []struct {
+		db  *sql.DB
+		dst **sql.Stmt
+		sql string
+	}{
+		{w, &st.insertAttempt, insertAttemptSQL},
+		{w, &st.countShowing, countShowingSQL},
+		{w, &st.upsertCard, upsertCardSQL},
+		{r, &st.answerState, answerStateSQL},
+	} {
+		s, err := p.db.PrepareContext(ctx, p.sql)
+		if err != nil {
+			st.close()
+			return nil, fmt.Errorf("store: prepare drill statements: %w", err)
+		}
+		*p.dst = s
+	}
+	return st, nil
+}
+
+func (st *drillStmts) close() error {
+	var errs []error
+	for _, s := range []*sql.Stmt{st.insertAttempt, st.countShowing, st.upsertCard, st.answerState} {
+		if s != nil {
+			errs = append(errs, s.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// AnswerState is what recording one answer needs to know, read at once.
+type AnswerState struct {
+	Session  DrillSession
+	ExamDate time.Time // zero when the learner set none
+	Card     quiz.Card // the zero Card for an item never answered
+	// Answered is the showing id of the item's attempt in this session,
+	// "" when the item was not answered in it yet.
+	Answered string
+}
+
+// AnswerState reads, in one query, learnerID's session sessionID, their
+// exam date, their card for itemID and any earlier answer to itemID in the
+// session. It returns ErrNotFound when the session is not learnerID's.
+func (db *DB) AnswerState(ctx context.Context, learnerID, sessionID int64, itemID string) (AnswerState, error) {
+	st := AnswerState{Session: DrillSession{ID: sessionID, LearnerID: learnerID}}
+	var started int64
+	var ended, exam, due, sched, reps, lapses, state, last, steps, misses sql.NullInt64
+	var stab, diff sql.NullFloat64
+	var answered sql.NullString
+	err := db.stmts.answerState.QueryRowContext(ctx, sessionID, learnerID, itemID).Scan(
+		&st.Session.Topic, &st.Session.Size, &started, &ended, &exam, &answered,
+		&due, &stab, &diff, &sched, &reps, &lapses, &state, &last, &steps, &misses)
+	if errors.Is(err, sql.ErrNoRows) {
+		return AnswerState{}, ErrNotFound
+	}
+	if err != nil {
+		return AnswerState{}, fmt.Errorf("store: answer state: %w", err)
+	}
+	st.Session.StartedAt = fromMS(started)
+	if ended.Valid {
+		st.Session.EndedAt = fromMS(ended.Int64)
+	}
+	if exam.Valid {
+		st.ExamDate = fromMS(exam.Int64)
+	}
+	st.Answered = answered.String
+	if due.Valid {
+		c := &st.Card
+		c.Due, c.LastReview = fromMSOrZero(due.Int64), fromMSOrZero(last.Int64)
+		c.Stability, c.Difficulty = stab.Float64, diff.Float64
+		c.ScheduledDays, c.Reps, c.Lapses = uint64(sched.Int64), uint64(reps.Int64), uint64(lapses.Int64)
+		c.State = quiz.State(state.Int64)
+		c.RemainingSteps = int(steps.Int64)
+		c.Misses = int(misses.Int64)
+	}
+	return st, nil
+}
+
+// AttemptByShowing returns learnerID's attempt recorded for showingID. It
+// returns ErrNotFound when there is none (or it is another learner's).
+func (db *DB) AttemptByShowing(ctx context.Context, learnerID int64, showingID string) (quiz.Attempt, error) {
+	var out quiz.Attempt
+	found := false
+	err := db.eachAttempt(ctx, "attempt by showing", func(a quiz.Attempt) error {
+		out, found = a, true
+		return nil
+	}, `SELECT `+attemptColumns+` FROM attempts WHERE showing_id = ? AND learner_id = ?`, showingID, learnerID)
+	if err != nil {
+		return quiz.Attempt{}, err
+	}
+	if !found {
+		return quiz.Attempt{}, ErrNotFound
+	}
+	return out, nil
 }

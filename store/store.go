@@ -32,6 +32,8 @@ type DB struct {
 	w    *sql.DB
 	r    *sql.DB
 	path string
+	// stmts are the drill's hot statements, prepared once at Open (drill.go).
+	stmts *drillStmts
 }
 
 // Open opens (creating if needed) the SQLite database at path and applies
@@ -77,6 +79,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	db.r = r
+	if db.stmts, err = prepareDrill(ctx, w, r); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -92,6 +98,9 @@ func explain(err error) error {
 // Close closes both pools. The WAL is checkpointed by SQLite on the last close.
 func (db *DB) Close() error {
 	var errs []error
+	if db.stmts != nil {
+		errs = append(errs, db.stmts.close())
+	}
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
 	}

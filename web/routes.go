@@ -17,14 +17,33 @@ func (s *server) routes() http.Handler {
 	pages.HandleFunc("GET /lessons/{slug}", s.handleLessonShow)
 
 	// Parts not built yet.
-	pages.HandleFunc("GET /drill", s.handleComing("drill", "Drills"))
+	// Drills.
+	pages.HandleFunc("GET /drill", s.handleDrillHome)
+	pages.HandleFunc("POST /drill/sessions", s.handleDrillStart)
+	pages.HandleFunc("POST /drill/exam-date", s.handleExamDate)
+	pages.HandleFunc("GET /drill/s/{id}", s.handleDrillShow)
+	pages.HandleFunc("POST /drill/s/{id}/answer", s.handleDrillAnswer)
+	pages.HandleFunc("GET /drill/s/{id}/feedback/{showing}", s.handleDrillFeedback)
 	// Sandbox.
 	pages.HandleFunc("GET /sandbox", s.handleSandbox)
 	pages.HandleFunc("POST /sandbox/token", s.handleSandboxToken)
 	pages.HandleFunc("POST /sandbox/reset", s.handleSandboxReset)
 	pages.HandleFunc("GET /sandbox/fidelity", s.handleFidelity)
+	pages.HandleFunc("POST /sandbox/send", s.handleSandboxSend)
+	pages.HandleFunc("POST /sandbox/cli", s.handleSandboxCLI)
+	pages.HandleFunc("POST /sandbox/live", s.handleLiveOn)
+	pages.HandleFunc("POST /sandbox/live/off", s.handleLiveOff)
+	pages.HandleFunc("GET /sandbox/picture", s.handlePicture)
+	pages.HandleFunc("GET /sandbox/challenges", s.handleChallenges)
+	pages.HandleFunc("GET /sandbox/challenges/{id}", s.handleChallengeShow)
+	pages.HandleFunc("POST /sandbox/challenges/{id}/check", s.handleChallengeCheck)
+	pages.HandleFunc("POST /sandbox/challenges/{id}/hint", s.handleChallengeHint)
+	pages.HandleFunc("POST /sandbox/challenges/{id}/solution", s.handleChallengeSolution)
+	pages.HandleFunc("POST /sandbox/challenges/{id}/restart", s.handleChallengeRestart)
 	pages.HandleFunc("GET /exam", s.handleComing("exam", "Mock exam"))
-	pages.HandleFunc("GET /progress", s.handleComing("progress", "Progress"))
+	// Progress.
+	pages.HandleFunc("GET /progress", s.handleProgress)
+	pages.HandleFunc("GET /progress/export.csv", s.handleProgressExport)
 	pages.HandleFunc("GET /workshops", s.handleComing("workshops", "Workshops"))
 
 	// Everything else is a styled 404.

@@ -1,0 +1,87 @@
+// Drill keyboard: j / r answer Job / Run, 1-6 pick an option, space toggles
+// a focused "select all" option, Enter answers and goes on, ? shows the
+// shortcuts. The drill works without this file: it only presses the same
+// buttons a mouse would.
+(function () {
+  "use strict";
+
+  function typing(el) {
+    if (!el) return false;
+    if (el.isContentEditable) return true;
+    var tag = el.tagName;
+    if (tag === "TEXTAREA" || tag === "SELECT") return true;
+    if (tag !== "INPUT") return false;
+    var t = (el.type || "text").toLowerCase();
+    return t !== "radio" && t !== "checkbox" && t !== "button" && t !== "submit";
+  }
+
+  function drill() { return document.getElementById("drill"); }
+
+  document.addEventListener("keydown", function (e) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+    if (typing(e.target)) return;
+    var root = drill();
+    if (!root) return;
+    var key = e.key;
+
+    if (key === "?") {
+      var panel = document.getElementById("shortcuts");
+      if (panel) {
+        panel.open = !panel.open;
+        e.preventDefault();
+      }
+      return;
+    }
+    // While a request is in flight, ignore keys: one answer per showing.
+    if (root.classList.contains("htmx-request") || root.querySelector(".htmx-request")) return;
+
+    var form = root.querySelector("form.answer-form");
+    if (form) {
+      if (key === "j" || key === "r") {
+        var b = form.querySelector('button[data-key="' + key + '"]');
+        if (b) {
+          e.preventDefault();
+          b.click();
+        }
+        return;
+      }
+      if (/^[1-6]$/.test(key)) {
+        var input = form.querySelector('input[data-n="' + key + '"]');
+        if (!input) return;
+        e.preventDefault();
+        if (input.type === "checkbox") input.checked = !input.checked;
+        else input.checked = true;
+        input.focus();
+        return;
+      }
+      if (key === "Enter") {
+        // A focused button answers by itself; anywhere else, Enter checks.
+        if (e.target.tagName === "BUTTON" || e.target.tagName === "A") return;
+        var submit = form.querySelector('button[type="submit"][data-testid="submit"]');
+        if (submit) {
+          e.preventDefault();
+          submit.click();
+        }
+      }
+      return;
+    }
+
+    if (key === "Enter") {
+      if (e.target.tagName === "BUTTON" || e.target.tagName === "A") return;
+      var next = root.querySelector('[data-testid="next"]');
+      if (next) {
+        e.preventDefault();
+        next.click();
+      }
+    }
+  });
+
+  // After htmx swaps a new card in, put focus where the keyboard expects
+  // it (htmx also honours autofocus; this covers browsers that do not).
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var root = drill();
+    if (!root || e.target !== root) return;
+    var el = root.querySelector("[autofocus]");
+    if (el && document.activeElement !== el) el.focus();
+  });
+})();

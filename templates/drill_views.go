@@ -1,0 +1,324 @@
+package templates
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DrillTopicChoice is one topic on the drill landing page, with its counts.
+type DrillTopicChoice struct {
+	ID, Title string // ID "" is every topic
+	Due, New  int
+	Selected  bool
+}
+
+// DrillHomeView is the drill landing page: topic, size, start, exam date.
+type DrillHomeView struct {
+	Meta                   PageMeta
+	Topics                 []DrillTopicChoice
+	DueNow, New, Leeches   int // for the selected topic
+	Sizes                  []int
+	Size                   int
+	ResumeURL, ResumeLabel string // an open session to continue, if any
+	Exam                   ExamDateForm
+}
+
+// ExamDateForm is the exam-date form: the value shown, its error, and the
+// date it is saved as, readable.
+type ExamDateForm struct {
+	Value string // YYYY-MM-DD, "" for none
+	Label string // "12 March 2026", "" for none
+	Min   string // today, YYYY-MM-DD
+	Error string
+}
+
+// DrillOption is one answer option of a showing, in display order.
+type DrillOption struct {
+	N     int    // 1-based position: the keyboard digit
+	Value string // the option text, posted back as "choice"
+	Code  bool   // render the whole option as code (endpoints, commands)
+}
+
+// DrillPrior is the feedback on the classify half of a pair, shown above
+// its endpoint question.
+type DrillPrior struct {
+	Correct     bool
+	Chosen, Key string // "job" or "run"
+}
+
+// DrillQuestionView is one question of a session.
+type DrillQuestionView struct {
+	Meta            PageMeta
+	ScriptURL       string
+	SessionID       int64
+	Action          string // POST target for the answer
+	Showing         string // the signed showing token
+	ItemID          string
+	Kind            string
+	KindLabel       string
+	TopicTitle      string
+	Position, Total int
+	Stem            string
+	Options         []DrillOption
+	Leech           bool
+	LeechMisses     int
+	Explanation     string // shown first for a leech only
+	Prior           *DrillPrior
+	Error           string
+}
+
+// DrillAnswer is one option on the feedback screen.
+type DrillAnswer struct {
+	Value  string
+	Code   bool
+	Key    bool // a right answer
+	Chosen bool // the learner picked it
+}
+
+// DrillFeedbackView is the screen after an answer.
+type DrillFeedbackView struct {
+	Meta        PageMeta
+	ScriptURL   string
+	SessionID   int64
+	NextURL     string
+	Correct     bool
+	Kind        string
+	Stem        string
+	Answers     []DrillAnswer
+	Explanation string
+	LessonURL   string
+	LessonTitle string
+	SandboxURL  string
+	Took        string
+}
+
+// DrillReviewItem is an item answered wrong in a session.
+type DrillReviewItem struct {
+	Stem, TopicTitle, LessonURL string
+}
+
+// DrillSummaryView is the end of a session.
+type DrillSummaryView struct {
+	Meta        PageMeta
+	ScriptURL   string
+	SessionID   int64
+	Topic       string
+	TopicTitle  string
+	Size        int
+	Answered    int
+	Correct     int
+	AccuracyPct int
+	Took        string
+	Review      []DrillReviewItem
+	NextDue     string // "" when nothing is scheduled
+	ExamDate    string // "" without an exam date
+	NotSolid    int
+	BankSize    int
+}
+
+// textSpan is a run of text, code or not.
+type textSpan struct {
+	Text string
+	Code bool
+}
+
+// codeSpans splits s at backticks: `databricks jobs list` becomes code.
+// An unmatched backtick is kept as text.
+func codeSpans(s string) []textSpan {
+	parts := strings.Split(s, "`")
+	if len(parts)%2 == 0 { // unmatched: glue the tail back on
+		parts[len(parts)-2] += "`" + parts[len(parts)-1]
+		parts = parts[:len(parts)-1]
+	}
+	out := make([]textSpan, 0, len(parts))
+	for i, p := range parts {
+		if p != "" {
+			out = append(out, textSpan{Text: p, Code: i%2 == 1})
+		}
+	}
+	return out
+}
+
+func choiceLabel(v string) string {
+	switch v {
+	case "job":
+		return "Job"
+	case "run":
+		return "Run"
+	}
+	return v
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func pct(part, whole int) string {
+	if whole <= 0 {
+		return "0%"
+	}
+	return strconv.Itoa(part*100/whole) + "%"
+}
+
+func progressStyle(pos, total int) string {
+	if total <= 0 {
+		return "width:0%"
+	}
+	return fmt.Sprintf("width:%d%%", min(100, (pos-1)*100/total))
+}
+
+// FormatDuration prints a duration the way the drill pages show it:
+// "42s", "3m 05s", "1h 02m".
+func FormatDuration(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
+	default:
+		return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+}
+
+// ChartDay is one day's answers for the accuracy chart.
+type ChartDay struct {
+	Day      time.Time
+	Answered int
+	Correct  int
+}
+
+// ChartTick is a labelled position on an axis.
+type ChartTick struct {
+	Pos   float64
+	Label string
+}
+
+// ChartMark is one day drawn on the chart: its volume bar and accuracy dot.
+type ChartMark struct {
+	X, Y       float64 // accuracy dot
+	BarY, BarH float64 // answer-volume bar, from the baseline up
+	Label      string  // "2 Mar: 80% of 20 answers"
+}
+
+// AccuracyChart is the geometry of the daily accuracy chart, computed
+// here so the SVG template only places what it is given.
+type AccuracyChart struct {
+	W, H                     int
+	Left, Right, Top, Bottom float64 // the plot box
+	BarW                     float64
+	Title, Desc              string
+	YTicks, XTicks           []ChartTick
+	Marks                    []ChartMark
+	Line                     string // polyline points through the dots
+	Days                     []ChartDay
+	Empty                    bool
+}
+
+// NewAccuracyChart lays out n days from first (midnight) with the answers
+// in days (any order, days without answers omitted).
+func NewAccuracyChart(days []ChartDay, first time.Time, n int) AccuracyChart {
+	c := AccuracyChart{W: 640, H: 240, Left: 46, Right: 628, Top: 14, Bottom: 206, Days: days, Empty: len(days) == 0}
+	step := (c.Right - c.Left) / float64(max(n-1, 1))
+	c.BarW = max(step*0.6, 2)
+	y := func(acc float64) float64 { return c.Bottom - acc*(c.Bottom-c.Top) }
+	for _, p := range []int{0, 25, 50, 75, 100} {
+		c.YTicks = append(c.YTicks, ChartTick{Pos: y(float64(p) / 100), Label: strconv.Itoa(p) + "%"})
+	}
+	for _, i := range []int{0, n / 2, n - 1} {
+		c.XTicks = append(c.XTicks, ChartTick{Pos: c.Left + float64(i)*step, Label: first.AddDate(0, 0, i).Format("2 Jan")})
+	}
+	most := 1
+	for _, d := range days {
+		most = max(most, d.Answered)
+	}
+	var pts []string
+	total, right := 0, 0
+	for _, d := range days {
+		i := int(d.Day.Sub(first).Round(time.Hour).Hours() / 24)
+		if i < 0 || i >= n || d.Answered == 0 {
+			continue
+		}
+		total, right = total+d.Answered, right+d.Correct
+		acc := float64(d.Correct) / float64(d.Answered)
+		x := c.Left + float64(i)*step
+		h := float64(d.Answered) / float64(most) * (c.Bottom - c.Top) * 0.35
+		c.Marks = append(c.Marks, ChartMark{
+			X: x, Y: y(acc), BarY: c.Bottom - h, BarH: h,
+			Label: fmt.Sprintf("%s: %d%% of %d answers", d.Day.Format("2 Jan"), int(acc*100+0.5), d.Answered),
+		})
+		pts = append(pts, num(x)+","+num(y(acc)))
+	}
+	c.Line = strings.Join(pts, " ")
+	last := first.AddDate(0, 0, n-1)
+	c.Title = "Daily accuracy, " + first.Format("2 Jan") + " to " + last.Format("2 Jan 2006")
+	if total == 0 {
+		c.Desc = "No answers in the last " + strconv.Itoa(n) + " days."
+	} else {
+		c.Desc = fmt.Sprintf("%d answers on %d %s, %d%% right overall. Each dot is one day's share of right answers; the bars show how many answers that day.",
+			total, len(c.Marks), dayWord(len(c.Marks)), right*100/total)
+	}
+	return c
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+
+// MasteryRow is one topic's mastery bar.
+type MasteryRow struct {
+	Title        string
+	Solid, Total int
+	Pct          int
+	LessonURL    string
+	DrillURL     string
+}
+
+// LeechRow is an item the learner keeps missing.
+type LeechRow struct {
+	Stem, TopicTitle, LessonURL, DrillURL string
+	Misses                                int
+}
+
+// SessionRow is one recent drill session.
+type SessionRow struct {
+	Started     string
+	Topic       string
+	Answered    int
+	Size        int
+	AccuracyPct int
+	Took        string
+	URL         string
+	Open        bool
+}
+
+// ProgressView is the progress page.
+type ProgressView struct {
+	Meta                      PageMeta
+	Chart                     AccuracyChart
+	Mastery                   []MasteryRow
+	DueNow, DueToday, DueWeek int
+	Seen, BankSize            int
+	Streak                    int
+	Leeches                   []LeechRow
+	Sessions                  []SessionRow
+	ExamDate                  string // "" without one
+	NotSolid                  int
+}
+
+func barStyle(p int) string { return fmt.Sprintf("width:%d%%", min(max(p, 0), 100)) }
+
+func dayWord(n int) string {
+	if n == 1 {
+		return "day"
+	}
+	return "days"
+}
+
+func tickAnchor(i, n int) string {
+	switch i {
+	case 0:
+		return "start"
+	case n - 1:
+		return "end"
+	}
+	return "middle"
+}

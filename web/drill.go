@@ -1,0 +1,702 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jobs-api-trainer/trainer/quiz"
+	"github.com/jobs-api-trainer/trainer/store"
+	"github.com/jobs-api-trainer/trainer/templates"
+)
+
+// drillSizes are the session sizes offered; any size from 1 to
+// maxDrillSize is accepted from a form.
+var drillSizes = []int{10, 20, 30, 50}
+
+const maxDrillSize = 100
+
+// maxTook caps an answer's recorded time: a question left open over lunch
+// is slow, not three hours slow.
+const maxTook = time.Hour
+
+// A showing is one display of one item in one session. The form carries it
+// signed, so the server can trust, without storing anything, which item was
+// shown, in which option order (Shuffle with Seed) and since when.
+type showing struct {
+	SessionID int64
+	ItemID    string
+	Seed      uint64
+	ShownAt   time.Time
+}
+
+// showingKey is the HMAC key for showings, derived from the session
+// authentication key so that it needs no configuration of its own and a
+// cookie key never signs anything but cookies.
+func (s *server) showingKey() []byte {
+	m := hmac.New(sha256.New, s.opts.SessionAuthKey)
+	m.Write([]byte("jobs-api-trainer/drill-showing/v1"))
+	return m.Sum(nil)
+}
+
+func (s *server) showingMAC(payload string) []byte {
+	m := hmac.New(sha256.New, s.showingKey())
+	m.Write([]byte(payload))
+	return m.Sum(nil)[:18]
+}
+
+// signShowing encodes sh as "v1.<session>.<item>.<seed hex>.<ms>.<mac>".
+// Item ids are [a-z0-9-]+, so the dots are unambiguous.
+func (s *server) signShowing(sh showing) string {
+	payload := "v1." + strconv.FormatInt(sh.SessionID, 10) + "." + sh.ItemID + "." +
+		strconv.FormatUint(sh.Seed, 16) + "." + strconv.FormatInt(sh.ShownAt.UnixMilli(), 10)
+	return payload + "." + base64.RawURLEncoding.EncodeToString(s.showingMAC(payload))
+}
+
+// verifyShowing checks the signature of a token from signShowing and
+// decodes it.
+func (s *server) verifyShowing(tok string) (showing, bool) {
+	if len(tok) > 512 {
+		return showing{}, false
+	}
+	i := strings.LastIndexByte(tok, '.')
+	if i < 0 {
+		return showing{}, false
+	}
+	payload := tok[:i]
+	mac, err := base64.RawURLEncoding.DecodeString(tok[i+1:])
+	if err != nil || !hmac.Equal(mac, s.showingMAC(payload)) {
+		return showing{}, false
+	}
+	parts := strings.Split(payload, ".")
+	if len(parts) != 5 || parts[0] != "v1" {
+		return showing{}, false
+	}
+	sid, err1 := strconv.ParseInt(parts[1], 10, 64)
+	seed, err2 := strconv.ParseUint(parts[3], 16, 64)
+	at, err3 := strconv.ParseInt(parts[4], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return showing{}, false
+	}
+	return showing{SessionID: sid, ItemID: parts[2], Seed: seed, ShownAt: time.UnixMilli(at).UTC()}, true
+}
+
+// showingID is the store's idempotency key for a token: one attempt per
+// showing, so a double submit is recorded once.
+func showingID(tok string) string {
+	sum := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(sum[:16])
+}
+
+// seedFor is the shuffle seed of item in session sid. It is the same on
+// every showing of the item in the session, so a reload keeps the option
+// order and the feedback page can show it again from the item alone.
+func (s *server) seedFor(sid int64, itemID string) uint64 {
+	m := hmac.New(sha256.New, s.showingKey())
+	fmt.Fprintf(m, "seed.%d.%s", sid, itemID)
+	return binary.BigEndian.Uint64(m.Sum(nil))
+}
+
+func (s *server) drillScript() string {
+	return strings.Replace(s.static.assets.JS, "/app.js", "/drill.js", 1)
+}
+
+// sessionIDParam reads {id}; a malformed id is a 404 like an unknown one.
+func sessionIDParam(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, store.ErrNotFound
+	}
+	return id, nil
+}
+
+func topicTitle(id string) string {
+	if id == "" {
+		return "All topics"
+	}
+	if t, ok := quiz.TopicByID(id); ok {
+		return t.Title
+	}
+	return id
+}
+
+// validTopic checks a topic from a form or query: "" (all) or a known id.
+func validTopic(id string) error {
+	if id == "" {
+		return nil
+	}
+	if _, ok := quiz.TopicByID(id); ok {
+		return nil
+	}
+	names := make([]string, len(quiz.Topics))
+	for i, t := range quiz.Topics {
+		names[i] = t.ID
+	}
+	return badRequest{fmt.Sprintf("There is no drill topic %q. The topics are: %s.", id, strings.Join(names, ", "))}
+}
+
+func (s *server) handleDrillHome(w http.ResponseWriter, r *http.Request) {
+	topic := r.URL.Query().Get("topic")
+	if err := validTopic(topic); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.drillHomeView(r, topic)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.DrillHome(v))
+}
+
+func (s *server) drillHomeView(r *http.Request, topic string) (templates.DrillHomeView, error) {
+	ctx := r.Context()
+	l, _ := learnerFrom(ctx)
+	cards, err := s.db.Cards(ctx, l.ID)
+	if err != nil {
+		return templates.DrillHomeView{}, err
+	}
+	exam, err := s.db.ExamDate(ctx, l.ID)
+	if err != nil {
+		return templates.DrillHomeView{}, err
+	}
+	recent, err := s.db.RecentSessions(ctx, l.ID, 1)
+	if err != nil {
+		return templates.DrillHomeView{}, err
+	}
+	now := s.now()
+	type counts struct{ due, fresh, leech int }
+	per := map[string]*counts{"": {}}
+	for _, t := range quiz.Topics {
+		per[t.ID] = &counts{}
+	}
+	for _, it := range s.bank.Items() {
+		c, ok := cards[it.ID]
+		for _, k := range []string{"", it.Topic} {
+			n := per[k]
+			if n == nil {
+				continue
+			}
+			switch {
+			case !ok || !c.Seen():
+				n.fresh++
+			case !c.Due.After(now):
+				n.due++
+			}
+			if c.IsLeech() {
+				n.leech++
+			}
+		}
+	}
+	v := templates.DrillHomeView{
+		Meta:  s.meta(r, "Drill", "drill"),
+		Sizes: drillSizes,
+		Size:  quiz.DefaultQueueSize,
+		Exam:  s.examForm(exam, ""),
+	}
+	v.Meta.Description = "Drill the Databricks Jobs API: job or run, which endpoint, paging, repair, the CLI."
+	for _, id := range append([]string{""}, topicIDs()...) {
+		n := per[id]
+		v.Topics = append(v.Topics, templates.DrillTopicChoice{
+			ID: id, Title: topicTitle(id), Due: n.due, New: n.fresh, Selected: id == topic,
+		})
+	}
+	sel := per[topic]
+	v.DueNow, v.New, v.Leeches = sel.due, sel.fresh, sel.leech
+	if len(recent) == 1 && recent[0].EndedAt.IsZero() && recent[0].Answered > 0 {
+		v.ResumeURL = sessionURL(recent[0].ID)
+		v.ResumeLabel = fmt.Sprintf("%s, %d of %d answered", topicTitle(recent[0].Topic), recent[0].Answered, recent[0].Size)
+	}
+	return v, nil
+}
+
+func topicIDs() []string {
+	out := make([]string, len(quiz.Topics))
+	for i, t := range quiz.Topics {
+		out[i] = t.ID
+	}
+	return out
+}
+
+// examForm is the exam-date form for a stored date (zero: none), with an
+// error message and the raw value when a submission was rejected.
+func (s *server) examForm(date time.Time, errMsg string) templates.ExamDateForm {
+	f := templates.ExamDateForm{Min: s.now().UTC().Format(time.DateOnly), Error: errMsg}
+	if !date.IsZero() {
+		f.Value = date.UTC().Format(time.DateOnly)
+		f.Label = date.UTC().Format("Monday 2 January 2006")
+	}
+	return f
+}
+
+func sessionURL(id int64) string { return "/drill/s/" + strconv.FormatInt(id, 10) }
+
+func (s *server) handleDrillStart(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	topic := r.PostFormValue("topic")
+	if err := validTopic(topic); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	size := quiz.DefaultQueueSize
+	if raw := r.PostFormValue("size"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxDrillSize {
+			s.fail(w, r, badRequest{fmt.Sprintf("A session has 1 to %d questions.", maxDrillSize)})
+			return
+		}
+		size = n
+	}
+	l, _ := learnerFrom(r.Context())
+	sess, err := s.db.StartDrillSession(r.Context(), l.ID, topic, size, s.now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, sessionURL(sess.ID), http.StatusSeeOther)
+}
+
+// parseExamDate validates the exam-date form value: a calendar day from
+// today (UTC) to three years on. It returns the day at 00:00 UTC, or a
+// message for the form.
+func parseExamDate(raw string, now time.Time) (time.Time, string) {
+	d, err := time.Parse(time.DateOnly, raw)
+	if err != nil {
+		return time.Time{}, "Enter a date as YYYY-MM-DD, for example " + now.UTC().AddDate(0, 1, 0).Format(time.DateOnly) + "."
+	}
+	today := now.UTC().Truncate(24 * time.Hour)
+	switch {
+	case d.Before(today):
+		return time.Time{}, "That date has passed. Pick today or a later day."
+	case d.After(today.AddDate(3, 0, 0)):
+		return time.Time{}, "Pick a date within the next three years."
+	}
+	return d, ""
+}
+
+func (s *server) handleExamDate(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	l, _ := learnerFrom(r.Context())
+	raw := strings.TrimSpace(r.PostFormValue("exam_date"))
+	var date time.Time
+	flash := "Exam date cleared. Intervals are no longer capped."
+	if r.PostFormValue("clear") == "" && raw != "" {
+		d, msg := parseExamDate(raw, s.now())
+		if msg != "" {
+			v, err := s.drillHomeView(r, "")
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			v.Exam.Value, v.Exam.Error = raw, msg
+			s.render(w, r, http.StatusBadRequest, templates.DrillHome(v))
+			return
+		}
+		date = d
+		flash = "Exam date set to " + d.Format("Monday 2 January 2006") + ". Every item you have seen comes back before then."
+	}
+	if err := s.db.SetExamDate(r.Context(), l.ID, date); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.setFlash(w, r, flash); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/drill", http.StatusSeeOther)
+}
+
+// drillState is everything the session page is computed from.
+type drillState struct {
+	sess     store.DrillSession
+	attempts []quiz.Attempt
+	cards    map[string]quiz.Card
+	exam     time.Time
+}
+
+func (s *server) loadDrill(ctx context.Context, learnerID, sid int64) (drillState, error) {
+	var st drillState
+	var err error
+	if st.sess, err = s.db.DrillSession(ctx, learnerID, sid); err != nil {
+		return st, err
+	}
+	if st.attempts, err = s.db.SessionAttempts(ctx, learnerID, sid); err != nil {
+		return st, err
+	}
+	if st.cards, err = s.db.Cards(ctx, learnerID); err != nil {
+		return st, err
+	}
+	st.exam, err = s.db.ExamDate(ctx, learnerID)
+	return st, err
+}
+
+// next picks the session's next item: the endpoint half of a classify just
+// answered, else the first item of the queue not answered in this session.
+// It reports false when the session is done.
+func (s *server) next(st drillState, now time.Time) (quiz.Item, bool) {
+	answered := make(map[string]bool, len(st.attempts))
+	for _, a := range st.attempts {
+		answered[a.ItemID] = true
+	}
+	if n := len(st.attempts); n > 0 && st.attempts[n-1].Kind == quiz.Classify {
+		if it, ok := s.bank.Item(st.attempts[n-1].ItemID); ok {
+			if _, ep, ok := s.bank.Pair(it.Scenario); ok && !answered[ep.ID] {
+				return ep, true
+			}
+		}
+	}
+	if len(st.attempts) >= st.sess.Size {
+		return quiz.Item{}, false
+	}
+	// The whole order, so that items answered earlier in the session can
+	// be skipped; the session's own size bounds what is asked.
+	for _, id := range quiz.Queue(s.bank, st.cards, now, quiz.QueueOptions{
+		Topic: st.sess.Topic, Size: s.bank.Len(), ExamDate: st.exam,
+	}) {
+		if !answered[id] {
+			it, ok := s.bank.Item(id)
+			return it, ok
+		}
+	}
+	return quiz.Item{}, false
+}
+
+var kindLabels = map[quiz.Kind]string{
+	quiz.Classify: "Job or run?",
+	quiz.Endpoint: "Which endpoint?",
+	quiz.CLI:      "CLI and HTTP",
+	quiz.Concept:  "Concept",
+	quiz.Multi:    "Select all that apply",
+}
+
+func codeOptions(k quiz.Kind) bool { return k == quiz.Endpoint || k == quiz.CLI }
+
+func (s *server) handleDrillShow(w http.ResponseWriter, r *http.Request) {
+	sid, err := sessionIDParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l, _ := learnerFrom(r.Context())
+	st, err := s.loadDrill(r.Context(), l.ID, sid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.now()
+	it, ok := s.next(st, now)
+	if !ok || !st.sess.EndedAt.IsZero() {
+		s.showSummary(w, r, st, now)
+		return
+	}
+	v := s.questionView(r, st, it, now)
+	if isHTMX(r) {
+		s.render(w, r, http.StatusOK, templates.DrillQuestion(v))
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.DrillQuestionPage(v))
+}
+
+func (s *server) questionView(r *http.Request, st drillState, it quiz.Item, now time.Time) templates.DrillQuestionView {
+	sid := st.sess.ID
+	seed := s.seedFor(sid, it.ID)
+	pos := len(st.attempts) + 1
+	total := max(st.sess.Size, pos)
+	if pos == total && it.Kind == quiz.Classify {
+		if _, _, ok := s.bank.Pair(it.Scenario); ok {
+			total++ // its endpoint half follows
+		}
+	}
+	v := templates.DrillQuestionView{
+		Meta:       s.meta(r, fmt.Sprintf("Question %d of %d", pos, total), "drill"),
+		ScriptURL:  s.drillScript(),
+		SessionID:  sid,
+		Action:     sessionURL(sid) + "/answer",
+		Showing:    s.signShowing(showing{SessionID: sid, ItemID: it.ID, Seed: seed, ShownAt: now}),
+		ItemID:     it.ID,
+		Kind:       string(it.Kind),
+		KindLabel:  kindLabels[it.Kind],
+		TopicTitle: topicTitle(it.Topic),
+		Position:   pos,
+		Total:      total,
+		Stem:       it.Stem,
+	}
+	for i, o := range quiz.Shuffle(it, seed) {
+		v.Options = append(v.Options, templates.DrillOption{N: i + 1, Value: o, Code: codeOptions(it.Kind)})
+	}
+	if c := st.cards[it.ID]; c.IsLeech() {
+		v.Leech, v.LeechMisses, v.Explanation = true, c.Misses, it.Explanation
+	}
+	if n := len(st.attempts); it.Kind == quiz.Endpoint && n > 0 {
+		last := st.attempts[n-1]
+		if cl, _, ok := s.bank.Pair(it.Scenario); ok && last.ItemID == cl.ID && len(last.Chosen) == 1 {
+			v.Prior = &templates.DrillPrior{Correct: last.Correct, Chosen: last.Chosen[0], Key: cl.Key}
+		}
+	}
+	return v
+}
+
+// whenDue says when t comes, from now: "now", "in 10 minutes", "in 3 days
+// (Thursday 5 March)".
+func whenDue(now, t time.Time) string {
+	d := t.Sub(now)
+	switch {
+	case d <= time.Minute:
+		return "now"
+	case d < time.Hour:
+		return fmt.Sprintf("in %d minutes", int(d.Minutes()))
+	case d < 24*time.Hour:
+		if h := int(d.Hours()); h > 1 {
+			return fmt.Sprintf("in %d hours", h)
+		}
+		return "in an hour"
+	default:
+		days := int(d.Hours() / 24)
+		unit := "days"
+		if days == 1 {
+			unit = "day"
+		}
+		return fmt.Sprintf("in %d %s (%s)", days, unit, t.UTC().Format("Monday 2 January"))
+	}
+}
+
+func (s *server) showSummary(w http.ResponseWriter, r *http.Request, st drillState, now time.Time) {
+	l, _ := learnerFrom(r.Context())
+	if st.sess.EndedAt.IsZero() {
+		if err := s.db.EndDrillSession(r.Context(), l.ID, st.sess.ID, now); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	sum := quiz.Summarize(s.bank, st.cards, st.attempts, st.exam)
+	v := templates.DrillSummaryView{
+		Meta:        s.meta(r, "Session done", "drill"),
+		ScriptURL:   s.drillScript(),
+		SessionID:   st.sess.ID,
+		Topic:       st.sess.Topic,
+		TopicTitle:  topicTitle(st.sess.Topic),
+		Size:        st.sess.Size,
+		Answered:    sum.Answered,
+		Correct:     sum.Correct,
+		AccuracyPct: int(sum.Accuracy*100 + 0.5),
+		Took:        templates.FormatDuration(sum.Took),
+		BankSize:    s.bank.Len(),
+		NotSolid:    sum.NotSolid,
+	}
+	if !sum.NextDue.IsZero() {
+		v.NextDue = whenDue(now, sum.NextDue)
+	}
+	if !st.exam.IsZero() {
+		v.ExamDate = st.exam.UTC().Format("2 January 2006")
+	}
+	for _, id := range sum.Review {
+		if it, ok := s.bank.Item(id); ok {
+			v.Review = append(v.Review, templates.DrillReviewItem{
+				Stem: it.Stem, TopicTitle: topicTitle(it.Topic), LessonURL: lessonURL(it),
+			})
+		}
+	}
+	if isHTMX(r) {
+		s.render(w, r, http.StatusOK, templates.DrillSummary(v))
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.DrillSummaryPage(v))
+}
+
+func lessonURL(it quiz.Item) string { return "/lessons/jobs-api" + it.Anchor }
+
+func feedbackURL(sid int64, showingID string) string {
+	return sessionURL(sid) + "/feedback/" + showingID
+}
+
+func (s *server) handleDrillAnswer(w http.ResponseWriter, r *http.Request) {
+	sid, err := sessionIDParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !s.parseForm(w, r) {
+		return
+	}
+	tok := r.PostFormValue("showing")
+	sh, ok := s.verifyShowing(tok)
+	if !ok {
+		s.fail(w, r, badRequest{"This answer did not come from a question this server showed (its signature does not match). Go back to the drill and answer again."})
+		return
+	}
+	if sh.SessionID != sid {
+		s.fail(w, r, badRequest{"This answer belongs to another drill session."})
+		return
+	}
+	it, ok := s.bank.Item(sh.ItemID)
+	if !ok {
+		s.fail(w, r, badRequest{"That question is not in the question bank (it may have been removed). Go back to the drill for the next one."})
+		return
+	}
+	ctx := r.Context()
+	l, _ := learnerFrom(ctx)
+	st, err := s.db.AnswerState(ctx, l.ID, sid, it.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if st.Answered != "" {
+		// A double submit, a retried request or a second tab: the answer
+		// given first stands, and its feedback is shown again.
+		s.answered(w, r, sid, st.Answered, nil)
+		return
+	}
+	if !st.Session.EndedAt.IsZero() {
+		s.fail(w, r, badRequest{"This drill session has ended. Start a new one from the drill page."})
+		return
+	}
+	chosen := r.PostForm["choice"]
+	correct, err := quiz.Grade(it, chosen)
+	if errors.Is(err, quiz.ErrBadAnswer) {
+		if len(chosen) == 0 {
+			s.retryQuestion(w, r, sid, it, tok)
+			return
+		}
+		s.fail(w, r, badRequest{"That answer is not one of this question's possible answers: choose from its own options (just one, unless it says select all)."})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.now()
+	took := min(max(now.Sub(sh.ShownAt), 0), maxTook)
+	card := quiz.Review(st.Card, quiz.Rate(it, correct, took), now, st.ExamDate)
+	a := quiz.NewAttempt(l.ID, sid, showingID(tok), it, chosen, correct, took, now)
+	recorded, err := s.db.RecordAnswer(ctx, a, card)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !recorded { // lost a race with the same showing: show what was stored
+		s.answered(w, r, sid, a.ShowingID, nil)
+		return
+	}
+	s.answered(w, r, sid, a.ShowingID, &a)
+}
+
+// answered answers a recorded attempt: 303 to its feedback page for a
+// plain form, the feedback fragment for htmx. a may be nil to load it.
+func (s *server) answered(w http.ResponseWriter, r *http.Request, sid int64, showingID string, a *quiz.Attempt) {
+	if !isHTMX(r) {
+		http.Redirect(w, r, feedbackURL(sid, showingID), http.StatusSeeOther)
+		return
+	}
+	v, err := s.feedbackFor(r, sid, showingID, a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.DrillFeedback(v))
+}
+
+// retryQuestion shows the same showing again with a message: nothing was
+// chosen (possible without JavaScript in a "select all" question).
+func (s *server) retryQuestion(w http.ResponseWriter, r *http.Request, sid int64, it quiz.Item, tok string) {
+	l, _ := learnerFrom(r.Context())
+	st, err := s.loadDrill(r.Context(), l.ID, sid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := s.questionView(r, st, it, s.now())
+	v.Showing = tok // keep the original shown-at time
+	v.Error = "Choose an answer first."
+	if isHTMX(r) {
+		// htmx swaps only 2xx responses.
+		s.render(w, r, http.StatusOK, templates.DrillQuestion(v))
+		return
+	}
+	s.render(w, r, http.StatusBadRequest, templates.DrillQuestionPage(v))
+}
+
+func (s *server) feedbackFor(r *http.Request, sid int64, showingID string, a *quiz.Attempt) (templates.DrillFeedbackView, error) {
+	if a == nil {
+		l, _ := learnerFrom(r.Context())
+		got, err := s.db.AttemptByShowing(r.Context(), l.ID, showingID)
+		if err != nil {
+			return templates.DrillFeedbackView{}, err
+		}
+		a = &got
+	}
+	if a.SessionID != sid {
+		return templates.DrillFeedbackView{}, store.ErrNotFound
+	}
+	it, ok := s.bank.Item(a.ItemID)
+	if !ok {
+		return templates.DrillFeedbackView{}, store.ErrNotFound
+	}
+	v := templates.DrillFeedbackView{
+		Meta:        s.meta(r, "Feedback", "drill"),
+		ScriptURL:   s.drillScript(),
+		SessionID:   sid,
+		NextURL:     sessionURL(sid),
+		Correct:     a.Correct,
+		Kind:        string(it.Kind),
+		Stem:        it.Stem,
+		Explanation: it.Explanation,
+		LessonURL:   lessonURL(it),
+		LessonTitle: s.sectionTitle(it),
+		SandboxURL:  "/sandbox?try=" + url.QueryEscape(it.Topic),
+		Took:        templates.FormatDuration(a.Took),
+	}
+	keys := it.Answers()
+	for _, o := range quiz.Shuffle(it, s.seedFor(sid, it.ID)) {
+		v.Answers = append(v.Answers, templates.DrillAnswer{
+			Value: o, Code: codeOptions(it.Kind),
+			Key: slices.Contains(keys, o), Chosen: slices.Contains(a.Chosen, o),
+		})
+	}
+	return v, nil
+}
+
+// sectionTitle is the title of the lesson section an item links to.
+func (s *server) sectionTitle(it quiz.Item) string {
+	if l, err := s.lessons.Get("jobs-api"); err == nil {
+		id := strings.TrimPrefix(it.Anchor, "#")
+		for _, sec := range l.Sections {
+			if sec.ID == id {
+				return sec.Title
+			}
+		}
+	}
+	return topicTitle(it.Topic)
+}
+
+func (s *server) handleDrillFeedback(w http.ResponseWriter, r *http.Request) {
+	sid, err := sessionIDParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.feedbackFor(r, sid, r.PathValue("showing"), nil)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if isHTMX(r) {
+		s.render(w, r, http.StatusOK, templates.DrillFeedback(v))
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.DrillFeedbackPage(v))
+}

@@ -1,0 +1,181 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jobs-api-trainer/trainer/quiz"
+	"github.com/jobs-api-trainer/trainer/templates"
+)
+
+// chartDays is how many days the accuracy chart covers.
+const chartDays = 30
+
+// day is midnight UTC of t's day: progress counts calendar days in UTC.
+func day(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func (s *server) handleProgress(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	l, _ := learnerFrom(ctx)
+	now := s.now()
+	first := day(now).AddDate(0, 0, -(chartDays - 1))
+	cards, err := s.db.Cards(ctx, l.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	exam, err := s.db.ExamDate(ctx, l.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	daily, err := s.db.DailyAccuracy(ctx, l.ID, first, time.UTC)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	streak, err := s.db.Streak(ctx, l.ID, now, time.UTC)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	recent, err := s.db.RecentSessions(ctx, l.ID, 10)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+
+	v := templates.ProgressView{Meta: s.meta(r, "Progress", "progress"), Streak: streak, BankSize: s.bank.Len()}
+	days := make([]templates.ChartDay, len(daily))
+	for i, d := range daily {
+		days[i] = templates.ChartDay{Day: d.Day, Answered: d.Answered, Correct: d.Correct}
+	}
+	v.Chart = templates.NewAccuracyChart(days, first, chartDays)
+
+	endOfDay, endOfWeek := day(now).AddDate(0, 0, 1), now.AddDate(0, 0, 7)
+	total, solid := map[string]int{}, map[string]int{}
+	for _, it := range s.bank.Items() {
+		total[it.Topic]++
+		c, ok := cards[it.ID]
+		if !ok || !c.Seen() {
+			continue
+		}
+		v.Seen++
+		if c.Stability >= quiz.MasteryStability {
+			solid[it.Topic]++
+		}
+		switch {
+		case !c.Due.After(now):
+			v.DueNow++
+			v.DueToday++
+			v.DueWeek++
+		case c.Due.Before(endOfDay):
+			v.DueToday++
+			v.DueWeek++
+		case c.Due.Before(endOfWeek):
+			v.DueWeek++
+		}
+	}
+	for _, t := range quiz.Topics {
+		if total[t.ID] == 0 {
+			continue
+		}
+		v.Mastery = append(v.Mastery, templates.MasteryRow{
+			Title: t.Title, Solid: solid[t.ID], Total: total[t.ID], Pct: solid[t.ID] * 100 / total[t.ID],
+			LessonURL: "/lessons/jobs-api" + t.Anchor, DrillURL: "/drill?topic=" + url.QueryEscape(t.ID),
+		})
+	}
+	for _, id := range quiz.Leeches(s.bank, cards) {
+		it, _ := s.bank.Item(id)
+		v.Leeches = append(v.Leeches, templates.LeechRow{
+			Stem: it.Stem, TopicTitle: s.sectionTitle(it), LessonURL: lessonURL(it),
+			DrillURL: "/drill?topic=" + url.QueryEscape(it.Topic), Misses: cards[id].Misses,
+		})
+	}
+	for _, ss := range recent {
+		row := templates.SessionRow{
+			Started:  ss.StartedAt.UTC().Format("Mon 2 Jan 15:04"),
+			Topic:    topicTitle(ss.Topic),
+			Answered: ss.Answered,
+			Size:     ss.Size,
+			Took:     templates.FormatDuration(ss.Took),
+			URL:      sessionURL(ss.ID),
+			Open:     ss.EndedAt.IsZero(),
+		}
+		if ss.Answered > 0 {
+			row.AccuracyPct = ss.Correct * 100 / ss.Answered
+		}
+		v.Sessions = append(v.Sessions, row)
+	}
+	if !exam.IsZero() {
+		v.ExamDate = exam.UTC().Format("2 January 2006")
+		v.NotSolid = len(quiz.NotSolid(s.bank, cards, exam))
+	}
+	s.render(w, r, http.StatusOK, templates.Progress(v))
+}
+
+// countingWriter tells whether anything reached the client, so an error
+// before the first byte can still become an error page.
+type countingWriter struct {
+	w http.ResponseWriter
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// csvHeader names the export's columns.
+var csvHeader = []string{"answered_at", "item_id", "kind", "topic", "chosen", "correct", "ms_taken", "session_id"}
+
+// handleProgressExport streams the learner's attempts as CSV, oldest
+// first, without holding them in memory. Several chosen options (a multi
+// item) are joined with " | ".
+func (s *server) handleProgressExport(w http.ResponseWriter, r *http.Request) {
+	l, _ := learnerFrom(r.Context())
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="jobs-api-trainer-answers-`+s.now().UTC().Format("2006-01-02")+`.csv"`)
+	h.Set("Cache-Control", "no-store")
+	cw := &countingWriter{w: w}
+	out := csv.NewWriter(cw)
+	if err := out.Write(csvHeader); err != nil {
+		s.log.Error("export failed", "err", err)
+		return
+	}
+	rec := make([]string, len(csvHeader))
+	err := s.db.Attempts(r.Context(), l.ID, func(a quiz.Attempt) error {
+		rec[0] = a.AnsweredAt.UTC().Format(time.RFC3339)
+		rec[1], rec[2], rec[3] = a.ItemID, string(a.Kind), a.Topic
+		rec[4] = strings.Join(a.Chosen, " | ")
+		rec[5] = strconv.FormatBool(a.Correct)
+		rec[6] = strconv.FormatInt(a.Took.Milliseconds(), 10)
+		rec[7] = ""
+		if a.SessionID != 0 {
+			rec[7] = strconv.FormatInt(a.SessionID, 10)
+		}
+		return out.Write(rec)
+	})
+	if err == nil {
+		out.Flush()
+		err = out.Error()
+	}
+	if err != nil {
+		if cw.n == 0 {
+			h.Del("Content-Disposition")
+			s.fail(w, r, err)
+			return
+		}
+		// Headers are gone; a truncated file is all we can do. Log it once.
+		s.log.Error("export failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+}
