@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jobs-api-trainer/trainer/quiz"
@@ -135,31 +136,9 @@ func (db *DB) RecordAnswer(ctx context.Context, a quiz.Attempt, c quiz.Card) (re
 	if a.SessionID != 0 {
 		session = sql.NullInt64{Int64: a.SessionID, Valid: true}
 	}
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		// The session must be the learner's: the WHERE makes a forged
-		// session insert nothing, told apart from a duplicate below.
-		res, err := tx.StmtContext(ctx, db.stmts.insertAttempt).ExecContext(ctx,
-			a.LearnerID, session, a.ShowingID, a.ItemID, string(a.Kind), a.Topic, string(chosen),
-			a.Correct, a.Took.Milliseconds(), ms(a.AnsweredAt))
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var dup int
-			if err := tx.StmtContext(ctx, db.stmts.countShowing).QueryRowContext(ctx, a.ShowingID).Scan(&dup); err != nil {
-				return err
-			}
-			if dup == 0 {
-				return ErrNotFound
-			}
-			return nil
-		}
-		recorded = true
-		_, err = tx.StmtContext(ctx, db.stmts.upsertCard).ExecContext(ctx,
-			a.LearnerID, a.ItemID, msOrZero(c.Due), c.Stability, c.Difficulty, int64(c.ScheduledDays),
-			int64(c.Reps), int64(c.Lapses), int(c.State), msOrZero(c.LastReview), c.RemainingSteps, c.Misses)
-		return err
-	})
+	req := &answerReq{a: a, c: c, chosen: string(chosen), session: session, done: make(chan answerResult, 1)}
+	res := db.answers.submit(ctx, db, req)
+	recorded, err = res.recorded, res.err
 	if errors.Is(err, ErrNotFound) {
 		return false, ErrNotFound
 	}
@@ -557,4 +536,131 @@ func (db *DB) AttemptByShowing(ctx context.Context, learnerID int64, showingID s
 		return quiz.Attempt{}, ErrNotFound
 	}
 	return out, nil
+}
+
+// answerReq is one RecordAnswer call waiting for the group commit.
+type answerReq struct {
+	a       quiz.Attempt
+	c       quiz.Card
+	chosen  string
+	session sql.NullInt64
+	done    chan answerResult
+}
+
+type answerResult struct {
+	recorded bool
+	err      error
+}
+
+// answerBatcher commits concurrent RecordAnswer calls together: the first
+// caller to find no commit in progress becomes the leader and writes every
+// request queued so far in one transaction, then the ones queued while it
+// wrote, until the queue is empty. Others wait for their result. With one
+// writer connection, the per-transaction cost (BEGIN, COMMIT, the WAL
+// write) is paid once per batch instead of once per answer.
+type answerBatcher struct {
+	mu      sync.Mutex
+	pending []*answerReq
+	leading bool
+}
+
+// maxAnswerBatch bounds one transaction, so a burst cannot make the first
+// waiter's answer wait behind thousands of others.
+const maxAnswerBatch = 64
+
+func (b *answerBatcher) submit(ctx context.Context, db *DB, r *answerReq) answerResult {
+	b.mu.Lock()
+	b.pending = append(b.pending, r)
+	if b.leading {
+		b.mu.Unlock()
+		select {
+		case res := <-r.done:
+			return res
+		case <-ctx.Done():
+			// The leader still writes it; the caller just stops waiting.
+			return answerResult{err: ctx.Err()}
+		}
+	}
+	b.leading = true
+	for len(b.pending) > 0 {
+		n := min(len(b.pending), maxAnswerBatch)
+		batch := b.pending[:n:n]
+		b.pending = b.pending[n:]
+		b.mu.Unlock()
+		db.writeAnswers(context.WithoutCancel(ctx), batch)
+		b.mu.Lock()
+	}
+	b.leading = false
+	b.pending = nil
+	b.mu.Unlock()
+	return <-r.done
+}
+
+// writeAnswers writes a batch in one transaction and answers every
+// request. If the batch transaction fails as a whole, each request is
+// retried alone, so one bad answer cannot fail its neighbours.
+func (db *DB) writeAnswers(ctx context.Context, batch []*answerReq) {
+	results := make([]answerResult, len(batch))
+	defer func() {
+		// A panic must not strand the waiters (or the leader flag).
+		if v := recover(); v != nil {
+			for _, r := range batch {
+				select {
+				case r.done <- answerResult{err: fmt.Errorf("store: record answer: panic: %v", v)}:
+				default:
+				}
+			}
+		}
+	}()
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		for i, r := range batch {
+			rec, err := writeAnswer(ctx, tx, db.stmts, r)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			results[i] = answerResult{recorded: rec, err: err}
+		}
+		return nil
+	})
+	if err != nil && len(batch) > 1 {
+		for _, r := range batch {
+			db.writeAnswers(ctx, []*answerReq{r})
+		}
+		return
+	}
+	for i, r := range batch {
+		if err != nil {
+			results[i] = answerResult{err: err}
+		}
+		r.done <- results[i]
+	}
+}
+
+// writeAnswer inserts one attempt and upserts its card inside tx. It
+// returns recorded=false for a showing already recorded, and ErrNotFound
+// (writing nothing) when the session is not the learner's.
+func writeAnswer(ctx context.Context, tx *sql.Tx, st *drillStmts, r *answerReq) (bool, error) {
+	a, c := r.a, r.c
+	// The session must be the learner's: the WHERE makes a forged
+	// session insert nothing, told apart from a duplicate below.
+	res, err := tx.StmtContext(ctx, st.insertAttempt).ExecContext(ctx,
+		a.LearnerID, r.session, a.ShowingID, a.ItemID, string(a.Kind), a.Topic, r.chosen,
+		a.Correct, a.Took.Milliseconds(), ms(a.AnsweredAt))
+	if err != nil {
+		return false, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var dup int
+		if err := tx.StmtContext(ctx, st.countShowing).QueryRowContext(ctx, a.ShowingID).Scan(&dup); err != nil {
+			return false, err
+		}
+		if dup == 0 {
+			return false, ErrNotFound
+		}
+		return false, nil
+	}
+	_, err = tx.StmtContext(ctx, st.upsertCard).ExecContext(ctx,
+		a.LearnerID, a.ItemID, msOrZero(c.Due), c.Stability, c.Difficulty, int64(c.ScheduledDays),
+		int64(c.Reps), int64(c.Lapses), int(c.State), msOrZero(c.LastReview), c.RemainingSteps, c.Misses)
+	return err == nil, err
 }

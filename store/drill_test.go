@@ -394,3 +394,68 @@ func BenchmarkRecordAnswer(b *testing.B) {
 }
 
 func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
+
+// TestRecordAnswerBatchIsolation sends valid answers, forged sessions and
+// answers for a learner that does not exist at the same time: group commit
+// must give each caller its own result and never let one bad answer undo
+// its neighbours.
+func TestRecordAnswerBatchIsolation(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.New(t)
+	a := newLearner(t, db)
+	b := newLearner(t, db)
+	sb, err := db.StartDrillSession(ctx, b, "", 20, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 60
+	type outcome struct {
+		kind string
+		ok   bool
+		err  error
+	}
+	out := make(chan outcome, 3*n)
+	var wg sync.WaitGroup
+	card := quiz.Review(quiz.Card{}, quiz.Good, t0, time.Time{})
+	for i := range n {
+		wg.Go(func() {
+			ok, err := db.RecordAnswer(ctx, attempt(a, 0, fmt.Sprint("good-", i), "item", true, t0), card)
+			out <- outcome{"good", ok, err}
+		})
+		wg.Go(func() { // a's answer claiming b's session
+			ok, err := db.RecordAnswer(ctx, attempt(a, sb.ID, fmt.Sprint("forged-", i), "item", true, t0), card)
+			out <- outcome{"forged", ok, err}
+		})
+		wg.Go(func() { // no such learner: a foreign-key failure
+			ok, err := db.RecordAnswer(ctx, attempt(99999, 0, fmt.Sprint("ghost-", i), "item", true, t0), card)
+			out <- outcome{"ghost", ok, err}
+		})
+	}
+	wg.Wait()
+	close(out)
+	counts := map[string]int{}
+	for o := range out {
+		switch o.kind {
+		case "good":
+			if !o.ok || o.err != nil {
+				t.Errorf("good answer: ok=%v err=%v", o.ok, o.err)
+			}
+		case "forged":
+			if o.ok || !errors.Is(o.err, store.ErrNotFound) {
+				t.Errorf("forged session: ok=%v err=%v, want ErrNotFound", o.ok, o.err)
+			}
+		case "ghost":
+			if o.ok || o.err == nil {
+				t.Errorf("unknown learner: ok=%v err=%v, want an error", o.ok, o.err)
+			}
+		}
+		counts[o.kind]++
+	}
+	var got int
+	if err := db.Attempts(ctx, a, func(quiz.Attempt) error { got++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got != n || counts["good"] != n {
+		t.Fatalf("learner a has %d attempts, want %d", got, n)
+	}
+}

@@ -34,6 +34,8 @@ type DB struct {
 	path string
 	// stmts are the drill's hot statements, prepared once at Open (drill.go).
 	stmts *drillStmts
+	// answers group-commits concurrent RecordAnswer calls (drill.go).
+	answers answerBatcher
 }
 
 // Open opens (creating if needed) the SQLite database at path and applies

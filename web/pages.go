@@ -82,7 +82,7 @@ func (s *server) handleProfileSave(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, templates.Profile(v))
 		return
 	}
-	if err := s.db.SetDisplayName(r.Context(), l.ID, name); err != nil {
+	if err := s.learners.setDisplayName(r.Context(), l.ID, name); err != nil {
 		s.fail(w, r, err)
 		return
 	}

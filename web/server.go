@@ -39,6 +39,7 @@ type server struct {
 	now        func() time.Time
 	static     *staticFiles
 	sess       *sessionStore
+	learners   *learnerCache
 	sendLimit  *rateLimiter // the sandbox console's send action, per learner
 }
 
@@ -59,6 +60,7 @@ func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, bank *quiz.Bank,
 		now:        opts.Now,
 		static:     st,
 		sess:       newSessionStore(opts.SessionAuthKey, opts.SessionEncKey),
+		learners:   newLearnerCache(db),
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -81,7 +81,7 @@ func (s *server) withSession(next http.Handler) http.Handler {
 		var learner store.Learner
 		id, _ := raw.Values[keyLearner].(int64)
 		if id > 0 {
-			l, err := s.db.Learner(r.Context(), id)
+			l, err := s.learners.get(r.Context(), id)
 			switch {
 			case err == nil:
 				learner = l
@@ -98,6 +98,7 @@ func (s *server) withSession(next http.Handler) http.Handler {
 				return
 			}
 			learner = l
+			s.learners.put(l)
 			raw.Values[keyLearner] = l.ID
 			dirty = true
 		}

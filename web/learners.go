@@ -1,0 +1,63 @@
+package web
+
+import (
+	"context"
+	"sync"
+
+	"github.com/jobs-api-trainer/trainer/store"
+)
+
+// learnerCache keeps learner rows in memory: every page request needs the
+// learner, and they change only through this server (display names), so a
+// read per request is wasted work on the hot drill path. A server sharing
+// its database with another process would see stale names until restart;
+// the trainer runs one process per database.
+type learnerCache struct {
+	db *store.DB
+	mu sync.RWMutex
+	m  map[int64]store.Learner
+}
+
+func newLearnerCache(db *store.DB) *learnerCache {
+	return &learnerCache{db: db, m: map[int64]store.Learner{}}
+}
+
+// get returns the learner, from memory when it has been seen before;
+// store.ErrNotFound when there is no such learner.
+func (c *learnerCache) get(ctx context.Context, id int64) (store.Learner, error) {
+	c.mu.RLock()
+	l, ok := c.m[id]
+	c.mu.RUnlock()
+	if ok {
+		return l, nil
+	}
+	l, err := c.db.Learner(ctx, id)
+	if err != nil {
+		return store.Learner{}, err
+	}
+	c.put(l)
+	return l, nil
+}
+
+func (c *learnerCache) put(l store.Learner) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= 100_000 { // bound memory; a refill is one query per learner
+		clear(c.m)
+	}
+	c.m[l.ID] = l
+}
+
+// setDisplayName renames the learner in the database, then in memory.
+func (c *learnerCache) setDisplayName(ctx context.Context, id int64, name string) error {
+	if err := c.db.SetDisplayName(ctx, id, name); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if l, ok := c.m[id]; ok {
+		l.DisplayName = name
+		c.m[id] = l
+	}
+	return nil
+}
