@@ -1,6 +1,15 @@
 // Jobs API Trainer: small progressive enhancements. Every page works without it.
 (function () {
   "use strict";
+  // htmx swaps only 2xx answers by default. An error answer that names its
+  // own target (HX-Retarget, as the server's error pages do) is shown.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var xhr = e.detail.xhr;
+    if (xhr.status >= 400 && xhr.getResponseHeader("HX-Retarget")) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
   // Copy buttons: <button data-copy="#id">.
   document.addEventListener("click", function (e) {
     var b = e.target.closest("[data-copy]");

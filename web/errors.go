@@ -48,6 +48,14 @@ func (s *server) errorPage(w http.ResponseWriter, r *http.Request, status int, h
 	if l, ok := learnerFrom(r.Context()); ok {
 		v.Meta.Learner = l.DisplayName
 	}
+	if isHTMX(r) {
+		// htmx swaps only 2xx answers by default; app.js also swaps an
+		// error answer that names its own target, so the message shows.
+		w.Header().Set("HX-Retarget", "#main")
+		w.Header().Set("HX-Reswap", "innerHTML show:top")
+		s.render(w, r, status, templates.ErrorBody(v))
+		return
+	}
 	s.render(w, r, status, templates.Error(v))
 }
 

@@ -178,3 +178,17 @@ func TestSessionCookieFlags(t *testing.T) {
 		t.Errorf("Secure set on plain HTTP: %q", sc)
 	}
 }
+
+func TestHTMXErrorsAreFragmentsWithATarget(t *testing.T) {
+	a := newApp(t)
+	a.get("/")
+	req, _ := http.NewRequest(http.MethodGet, a.srv.URL+"/no/such/page", nil)
+	req.Header.Set("HX-Request", "true")
+	r := a.do(req)
+	if r.status != 404 || r.header.Get("HX-Retarget") != "#main" {
+		t.Fatalf("htmx 404: %d retarget=%q", r.status, r.header.Get("HX-Retarget"))
+	}
+	if r.doc.Find("header.site-header").Length() != 0 || r.doc.Find(`[data-testid="error"]`).Length() != 1 {
+		t.Fatalf("htmx error is not a bare fragment:\n%s", r.body)
+	}
+}
