@@ -116,8 +116,10 @@ func (db *DB) EndDrillSession(ctx context.Context, learnerID, id int64, now time
 }
 
 // RecordAnswer appends a and stores c as the learner's card for a.ItemID,
-// in one transaction. When an attempt with a.ShowingID was already
-// recorded (a double submit or retried request) it changes nothing and
+// in one transaction (shared with other answers arriving at the same
+// time: see answerBatcher). When an attempt with a.ShowingID was already
+// recorded (a double submit or retried request), or a.ItemID was already
+// answered in session a.SessionID (a second tab), it changes nothing and
 // returns recorded=false. It returns ErrNotFound when a.SessionID is set
 // but is not a session of a.LearnerID, and an error for a missing learner
 // or an empty ShowingID.
@@ -420,8 +422,8 @@ const (
 		(learner_id, session_id, showing_id, item_id, kind, topic, chosen, correct, ms_taken, answered_at)
 		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
 		WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM drill_sessions WHERE id = ?2 AND learner_id = ?1)
-		ON CONFLICT (showing_id) DO NOTHING`
-	countShowingSQL = `SELECT COUNT(*) FROM attempts WHERE showing_id = ?`
+		ON CONFLICT DO NOTHING`
+	countShowingSQL = `SELECT COUNT(*) FROM attempts WHERE showing_id = ?1 OR (session_id = ?2 AND item_id = ?3 AND learner_id = ?4)`
 	upsertCardSQL   = `INSERT INTO cards
 		(learner_id, item_id, due, stability, difficulty, scheduled_days, reps, lapses, state, last_review, remaining_steps, misses)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -550,22 +552,26 @@ type answerReq struct {
 type answerResult struct {
 	recorded bool
 	err      error
+	lead     bool // not a result: this waiter now leads the next batch
 }
 
-// answerBatcher commits concurrent RecordAnswer calls together: the first
-// caller to find no commit in progress becomes the leader and writes every
-// request queued so far in one transaction, then the ones queued while it
-// wrote, until the queue is empty. Others wait for their result. With one
-// writer connection, the per-transaction cost (BEGIN, COMMIT, the WAL
-// write) is paid once per batch instead of once per answer.
+// answerBatcher commits concurrent RecordAnswer calls together. The caller
+// that finds no commit in progress becomes the leader and writes every
+// request queued so far (up to maxAnswerBatch) in one transaction. If more
+// arrived meanwhile it hands leadership to the oldest waiter, whose own
+// request is first in the queue, and returns: no caller writes more than
+// one batch, so nobody's answer waits behind an endless stream of others.
+// With one writer connection, the per-transaction cost (BEGIN, COMMIT, the
+// WAL write) is paid once per batch instead of once per answer.
+//
+// Invariant: when leading is false the queue is empty.
 type answerBatcher struct {
 	mu      sync.Mutex
 	pending []*answerReq
 	leading bool
 }
 
-// maxAnswerBatch bounds one transaction, so a burst cannot make the first
-// waiter's answer wait behind thousands of others.
+// maxAnswerBatch bounds one transaction.
 const maxAnswerBatch = 64
 
 func (b *answerBatcher) submit(ctx context.Context, db *DB, r *answerReq) answerResult {
@@ -573,25 +579,29 @@ func (b *answerBatcher) submit(ctx context.Context, db *DB, r *answerReq) answer
 	b.pending = append(b.pending, r)
 	if b.leading {
 		b.mu.Unlock()
-		select {
-		case res := <-r.done:
+		// Waiting is bounded by the batches ahead; it does not follow ctx,
+		// because this caller may be handed the lead and must take it.
+		res := <-r.done
+		if !res.lead {
 			return res
-		case <-ctx.Done():
-			// The leader still writes it; the caller just stops waiting.
-			return answerResult{err: ctx.Err()}
 		}
-	}
-	b.leading = true
-	for len(b.pending) > 0 {
-		n := min(len(b.pending), maxAnswerBatch)
-		batch := b.pending[:n:n]
-		b.pending = b.pending[n:]
-		b.mu.Unlock()
-		db.writeAnswers(context.WithoutCancel(ctx), batch)
 		b.mu.Lock()
 	}
-	b.leading = false
-	b.pending = nil
+	b.leading = true
+	n := min(len(b.pending), maxAnswerBatch)
+	batch := b.pending[:n:n] // r is pending[0]: see the type comment
+	b.pending = b.pending[n:]
+	b.mu.Unlock()
+
+	db.writeAnswers(context.WithoutCancel(ctx), batch)
+
+	b.mu.Lock()
+	if len(b.pending) > 0 {
+		b.pending[0].done <- answerResult{lead: true}
+	} else {
+		b.leading = false
+		b.pending = nil
+	}
 	b.mu.Unlock()
 	return <-r.done
 }
@@ -651,7 +661,7 @@ func writeAnswer(ctx context.Context, tx *sql.Tx, st *drillStmts, r *answerReq) 
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		var dup int
-		if err := tx.StmtContext(ctx, st.countShowing).QueryRowContext(ctx, a.ShowingID).Scan(&dup); err != nil {
+		if err := tx.StmtContext(ctx, st.countShowing).QueryRowContext(ctx, a.ShowingID, r.session, a.ItemID, a.LearnerID).Scan(&dup); err != nil {
 			return false, err
 		}
 		if dup == 0 {

@@ -95,7 +95,12 @@ func TestRecordAnswer(t *testing.T) {
 	t.Run("card round trip", func(t *testing.T) {
 		c := quiz.Review(card, quiz.Again, t0.Add(time.Hour), time.Time{})
 		c = quiz.Review(c, quiz.Good, t0.Add(2*time.Hour), time.Time{})
-		if _, err := db.RecordAnswer(ctx, attempt(alice, sess.ID, "s2", "pag-1", true, t0.Add(2*time.Hour)), c); err != nil {
+		// A later session: one item is answered once per session.
+		later, err := db.StartDrillSession(ctx, alice, "pagination", 20, t0.Add(2*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.RecordAnswer(ctx, attempt(alice, later.ID, "s2", "pag-1", true, t0.Add(2*time.Hour)), c); err != nil {
 			t.Fatal(err)
 		}
 		cards, err := db.Cards(ctx, alice)
@@ -146,7 +151,7 @@ func TestDrillSessions(t *testing.T) {
 
 	s2, _ := db.StartDrillSession(ctx, alice, "repair", 10, t0.Add(day))
 	for i, correct := range []bool{true, false, true} {
-		if _, err := db.RecordAnswer(ctx, attempt(alice, s2.ID, fmt.Sprint("r", i), "x", correct, t0.Add(day)), quiz.Card{}); err != nil {
+		if _, err := db.RecordAnswer(ctx, attempt(alice, s2.ID, fmt.Sprint("r", i), fmt.Sprint("x", i), correct, t0.Add(day)), quiz.Card{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -457,5 +462,41 @@ func TestRecordAnswerBatchIsolation(t *testing.T) {
 	}
 	if got != n || counts["good"] != n {
 		t.Fatalf("learner a has %d attempts, want %d", got, n)
+	}
+}
+
+// TestRecordAnswerOncePerItemPerSession: two showings of the same item in
+// one session (two tabs) record one answer; outside a session both count.
+func TestRecordAnswerOncePerItemPerSession(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.New(t)
+	l := newLearner(t, db)
+	sess, err := db.StartDrillSession(ctx, l, "", 20, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := quiz.Review(quiz.Card{}, quiz.Good, t0, time.Time{})
+	var wg sync.WaitGroup
+	var recorded atomic.Int64
+	for i := range 10 {
+		wg.Go(func() {
+			ok, err := db.RecordAnswer(ctx, attempt(l, sess.ID, fmt.Sprint("tab-", i), "same-item", true, t0), card)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				recorded.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if got := recorded.Load(); got != 1 {
+		t.Fatalf("recorded %d answers to one item in one session, want 1", got)
+	}
+	for i := range 2 {
+		ok, err := db.RecordAnswer(ctx, attempt(l, 0, fmt.Sprint("free-", i), "same-item", true, t0), card)
+		if err != nil || !ok {
+			t.Fatalf("answer outside a session #%d: ok=%v err=%v", i, ok, err)
+		}
 	}
 }

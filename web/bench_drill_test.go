@@ -174,6 +174,7 @@ func runAnswers(b *testing.B, h http.Handler, learners []*benchLearner, path fun
 	b.ReportMetric(rate, "answers/s")
 	if len(lat) > 0 {
 		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
 	}
 	return rate
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -588,8 +589,15 @@ func (s *server) handleDrillAnswer(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if !recorded { // lost a race with the same showing: show what was stored
-		s.answered(w, r, sid, a.ShowingID, nil)
+	if !recorded {
+		// Lost a race with the same showing, or with another showing of
+		// the same item (a second tab): show the answer that was stored.
+		st, err := s.db.AnswerState(ctx, l.ID, sid, it.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.answered(w, r, sid, cmp.Or(st.Answered, a.ShowingID), nil)
 		return
 	}
 	s.answered(w, r, sid, a.ShowingID, &a)

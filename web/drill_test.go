@@ -602,3 +602,45 @@ func TestDrillScriptIsServed(t *testing.T) {
 		t.Fatalf("drill.js: %d", r.status)
 	}
 }
+
+// TestDrillTwoTabsRecordOnce answers one item from two showings at the same
+// moment (two tabs): one answer is stored and both tabs see it.
+func TestDrillTwoTabsRecordOnce(t *testing.T) {
+	clk := &drillClock{t: drillT0}
+	a := newDrillApp(t, clk)
+	bank := testBank(t)
+	path := a.startDrill("pagination", 5)
+	q1 := readQuestion(t, a.get(path))
+	clk.Advance(3 * time.Second)
+	q2 := readQuestion(t, a.get(path))
+	if q1.item != q2.item || q1.showing == q2.showing {
+		t.Fatalf("want two showings of one item, got %s/%s", q1.item, q2.item)
+	}
+	forms := []url.Values{answerForm(q1, answerKey(t, bank, q1.item)), answerForm(q2, wrongAnswer(t, bank, q2))}
+	locs := make([]string, 2)
+	var wg sync.WaitGroup
+	for i := range forms {
+		wg.Go(func() {
+			req, _ := http.NewRequest(http.MethodPost, a.srv.URL+path+"/answer", strings.NewReader(forms[i].Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			res, err := a.c.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			res.Body.Close()
+			locs[i] = res.Header.Get("Location")
+		})
+	}
+	wg.Wait()
+	if locs[0] == "" || locs[0] != locs[1] {
+		t.Fatalf("tabs were sent to %q and %q, want the same feedback", locs[0], locs[1])
+	}
+	var n int
+	if err := a.db.Attempts(context.Background(), 1, func(quiz.Attempt) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("%d attempts stored for one item in one session, want 1", n)
+	}
+}
