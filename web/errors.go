@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/jobs-api-trainer/trainer/lessons"
 	"github.com/jobs-api-trainer/trainer/store"
@@ -59,9 +60,33 @@ func (s *server) errorPage(w http.ResponseWriter, r *http.Request, status int, h
 	s.render(w, r, status, templates.Error(v))
 }
 
+// handleNotFound answers every request no route matched: 405 with Allow
+// when the path exists for other methods, else the styled 404.
 func (s *server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	if allow := s.allowedMethods(r); len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		s.errorPage(w, r, http.StatusMethodNotAllowed, "Method not allowed",
+			r.Method+" is not used at "+r.URL.Path+"; it answers "+strings.Join(allow, ", ")+".", "")
+		return
+	}
 	s.errorPage(w, r, http.StatusNotFound, "Page not found",
 		"There is no page at "+r.URL.Path+". The lesson is a good place to start.", "")
+}
+
+// allowedMethods lists the methods some page route serves r's path with.
+func (s *server) allowedMethods(r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		if m == r.Method || s.pages == nil {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.pages.Handler(probe); pattern != "/" && pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }
 
 func requestID() string {

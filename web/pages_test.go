@@ -192,3 +192,29 @@ func TestHTMXErrorsAreFragmentsWithATarget(t *testing.T) {
 		t.Fatalf("htmx error is not a bare fragment:\n%s", r.body)
 	}
 }
+
+func TestWrongMethodIs405WithAllow(t *testing.T) {
+	a := newApp(t)
+	tests := []struct {
+		method, path, allow string
+		status              int
+	}{
+		{http.MethodGet, "/drill/s/1/answer", "POST", 405},
+		{http.MethodPut, "/drill/sessions", "POST", 405},
+		{http.MethodDelete, "/me", "GET, POST", 405},
+		{http.MethodPost, "/lessons/jobs-api", "GET", 405},
+		{http.MethodDelete, "/nowhere", "", 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			req, _ := http.NewRequest(tt.method, a.srv.URL+tt.path, nil)
+			r := a.do(req)
+			if r.status != tt.status || r.header.Get("Allow") != tt.allow {
+				t.Fatalf("got %d Allow=%q, want %d Allow=%q", r.status, r.header.Get("Allow"), tt.status, tt.allow)
+			}
+			if r.doc.Find(`[data-testid="error"]`).Length() != 1 {
+				t.Fatal("not the styled error page")
+			}
+		})
+	}
+}

@@ -3,8 +3,7 @@ package web
 import "net/http"
 
 // routes is the only route table. Pages get the learner session; the
-// emulator's API paths (mounted by later features) identify callers by
-// Bearer token instead.
+// emulator's API paths identify callers by Bearer token instead.
 func (s *server) routes() http.Handler {
 	pages := http.NewServeMux()
 
@@ -16,7 +15,6 @@ func (s *server) routes() http.Handler {
 	// Lessons.
 	pages.HandleFunc("GET /lessons/{slug}", s.handleLessonShow)
 
-	// Parts not built yet.
 	// Drills.
 	pages.HandleFunc("GET /drill", s.handleDrillHome)
 	pages.HandleFunc("POST /drill/sessions", s.handleDrillStart)
@@ -40,14 +38,18 @@ func (s *server) routes() http.Handler {
 	pages.HandleFunc("POST /sandbox/challenges/{id}/hint", s.handleChallengeHint)
 	pages.HandleFunc("POST /sandbox/challenges/{id}/solution", s.handleChallengeSolution)
 	pages.HandleFunc("POST /sandbox/challenges/{id}/restart", s.handleChallengeRestart)
-	pages.HandleFunc("GET /exam", s.handleComing("exam", "Mock exam"))
+
 	// Progress.
 	pages.HandleFunc("GET /progress", s.handleProgress)
 	pages.HandleFunc("GET /progress/export.csv", s.handleProgressExport)
+
+	// Parts not built yet.
+	pages.HandleFunc("GET /exam", s.handleComing("exam", "Mock exam"))
 	pages.HandleFunc("GET /workshops", s.handleComing("workshops", "Workshops"))
 
-	// Everything else is a styled 404.
+	// Everything else is a styled 404, or 405 for a known path.
 	pages.HandleFunc("/", s.handleNotFound)
+	s.pages = pages
 
 	root := http.NewServeMux()
 	root.HandleFunc("GET /healthz", s.handleHealth)
@@ -57,6 +59,7 @@ func (s *server) routes() http.Handler {
 	// identified by Bearer token, not by the session cookie.
 	api := s.workspaces.Handler()
 	root.Handle("/api/", api)
+	root.Handle("/api", api)
 	root.Handle("/.well-known/databricks-config", api)
 
 	csrf := http.NewCrossOriginProtection()

@@ -119,6 +119,7 @@ func TestEmulatorMountedAtRoot(t *testing.T) {
 		{"no token", "GET", "/api/2.2/jobs/list", "", 403, "403"},
 		{"unknown token", "GET", "/api/2.2/jobs/list", "dapi00000000000000000000000000000000", 403, "403"},
 		{"unknown api", "GET", "/api/2.0/clusters/list", "dapi00000000000000000000000000000000", 0, ""},
+		{"bare /api", "GET", "/api", "", 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -40,7 +40,8 @@ type server struct {
 	static     *staticFiles
 	sess       *sessionStore
 	learners   *learnerCache
-	sendLimit  *rateLimiter // the sandbox console's send action, per learner
+	pages      *http.ServeMux // the page routes, asked which methods a path allows
+	sendLimit  *rateLimiter   // the sandbox console's send action, per learner
 }
 
 // NewServer builds the trainer's whole HTTP handler. It returns an error
