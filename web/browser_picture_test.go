@@ -84,4 +84,40 @@ func TestBrowserPictureUpdatesItself(t *testing.T) {
 		t.Errorf("quality_check: %q", got)
 	}
 	screenshot(t, ctx, dir, "picture-done.png")
+
+	// Repair it: the picture (reloaded, nothing is active) shows the repair
+	// badge and the failed attempt it replaced.
+	if st, body := a.api("POST", "/api/2.2/jobs/runs/repair", tok, `{"run_id":`+run+`,"rerun_tasks":["quality_check"]}`); st != 200 {
+		t.Fatalf("repair: %d %v", st, body)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(a.srv.URL+"/sandbox/picture")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('`+sel+`[data-state="succeeded"] [data-testid="earlier-attempt"][data-earlier-task="quality_check"]') !== null`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("the repair never showed: %v", err)
+	}
+	// SVG text has no innerText: read textContent.
+	badge, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('`+sel+` [data-task="quality_check"] [data-testid="node-badge"]').textContent`))
+	if err != nil || badge != "repair 1 · before: failed" {
+		t.Errorf("badge %q %v", badge, err)
+	}
+	screenshot(t, ctx, dir, "picture-repaired.png")
+	// On a phone the picture fits: the DAGs scroll inside their boxes.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(a.srv.URL+"/sandbox/picture"), chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+		t.Fatal(err)
+	}
+	if wide, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || wide > 390 {
+		t.Errorf("the phone picture is %dpx wide (%v)", wide, err)
+	}
+	screenshot(t, ctx, dir, "picture-phone.png")
+
+	// Clicking the run opens runs/get in the console with that run filled in.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel+` a.pic-run-id`)), chromedp.WaitVisible(chromedp.CSS(`#call-form`))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#call-form input[name="ep"]').value + ' ' + (document.querySelector('[data-testid="param-run_id"]').value || document.querySelector('[data-testid="param-run_id-other"]').value)`))
+	if err != nil || got != "runs-get "+run {
+		t.Errorf("the run link opened %q (%v), want runs-get %s", got, err, run)
+	}
 }

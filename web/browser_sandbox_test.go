@@ -4,6 +4,7 @@ package web_test
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -70,11 +71,62 @@ func TestBrowserSandboxConsole(t *testing.T) {
 	if ep.Value != "runs-get" {
 		t.Errorf("form shows %q after following the link, want runs-get", ep.Value)
 	}
+	// The picker's mark follows the form.
+	current, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('[data-testid="endpoint-picker"] a[aria-current="true"]')].map(a => a.dataset.testid).join(',')`))
+	if err != nil || current != "ep-runs-get" {
+		t.Errorf("picker marks %q (%v), want ep-runs-get", current, err)
+	}
 	screenshot(t, ctx, dir, "sandbox-runs-get.png")
+
+	// The CLI box: the legacy --job-id on jobs get runs with a truthful note,
+	// and the result shows the 0.x form labelled as rejected today.
+	jobID, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="response-body"] a.id-link[href*="ep=jobs-get"]').textContent`))
+	if err != nil || jobID == "" {
+		t.Fatalf("no job_id link in runs/get: %q %v", jobID, err)
+	}
+	cliRun := func(line string) {
+		t.Helper()
+		if err := chromedp.Do(ctx,
+			chromedp.ScrollIntoView(css(`#cli-line`)),
+			chromedp.SetValue(css(`#cli-line`), line),
+			chromedp.Click(css(`[data-testid="cli-run"]`)),
+		); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](
+			`(document.querySelector('[data-testid="cli-parsed"] pre')||{textContent:''}).textContent === `+strconvQuote(line),
+			chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+			t.Fatalf("%s: no result: %v", line, err)
+		}
+	}
+	cliRun("databricks jobs get --job-id " + jobID)
+	note, err := chromedp.Run(ctx, chromedp.Text(css(`[data-testid="cli-note"]`)))
+	if err != nil || !strings.Contains(note, "CLI v1.12 takes the job ID positionally") {
+		t.Errorf("legacy note %q %v", note, err)
+	}
+	legacy, err := chromedp.Run(ctx, chromedp.Text(css(`[data-testid="render-cli-legacy"]`)))
+	if err != nil || legacy != "databricks jobs get --job-id "+jobID {
+		t.Errorf("legacy rendering %q %v", legacy, err)
+	}
+	screenshot(t, ctx, dir, "sandbox-cli-legacy.png")
 
 	// The same page on a phone.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(a.srv.URL+"/sandbox?try=runs-get")); err != nil {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, dir, "sandbox-phone.png")
+	cliRun("databricks jobs list-runs --job-id " + jobID + " --limit 2")
+	notes, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('[data-testid="cli-note"]')].filter(n => n.textContent.includes('--limit')).length`))
+	if err != nil || notes != 1 {
+		t.Errorf("%d --limit notes (%v), want 1", notes, err)
+	}
+	// Nothing on the phone page is wider than the screen (the DAGs and
+	// code blocks scroll inside their own boxes).
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil || wide > 390 {
+		t.Errorf("the phone page is %dpx wide (%v)", wide, err)
+	}
+	screenshot(t, ctx, dir, "sandbox-phone-cli.png")
 }
+
+func strconvQuote(s string) string { return strconv.Quote(s) }

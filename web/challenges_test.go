@@ -129,14 +129,16 @@ func TestChallengeFlowScoresAndStores(t *testing.T) {
 		t.Fatalf("repair: %d %v", st, body)
 	}
 	clk.Advance(time.Minute)
-	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "The repair re-ran every task")
+	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "The repair of run "+run+" re-ran every task")
+	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "start a new run of nightly-etl with run-now, let it fail, then repair only quality_check (and its dependents)")
 
-	// A fresh run, repaired properly.
-	a.postForm("/sandbox/challenges/repair-failed-task/restart", nil)
+	// A fresh run, as the reason says (no restart needed), repaired properly.
 	clk.Advance(time.Second)
 	_, body = a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+etl+`}`)
 	run = strconv.FormatInt(picRunID(t, body), 10)
+	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "Run "+run+" is still")
 	clk.Advance(time.Minute)
+	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "Run "+run+" failed, as planned")
 	if st, body := a.api("POST", "/api/2.2/jobs/runs/repair", tok, `{"run_id":`+run+`,"rerun_tasks":["quality_check"]}`); st != 200 {
 		t.Fatalf("repair: %d %v", st, body)
 	}
@@ -237,4 +239,55 @@ func chTaskKeys(job map[string]any) string {
 		keys = append(keys, k)
 	}
 	return strings.Join(keys, ",")
+}
+
+// Opening a challenge starts it once: viewing it again (or the list) keeps
+// the start time and the baseline; only the restart button moves them.
+func TestChallengeViewDoesNotRestart(t *testing.T) {
+	a, clk := newPicApp(t, time.Second)
+	tok := tokenFromPage(t, a)
+	me := a.chLearner(tok)
+	const ch = "/sandbox/challenges/report-run-id"
+
+	first := a.get(ch)
+	started := first.text(`[data-testid="challenge-started"]`)
+	res0, err := a.db.ChallengeResult(context.Background(), me, "report-run-id")
+	if err != nil || res0.StartedAt.IsZero() {
+		t.Fatalf("after the first view: %+v %v", res0, err)
+	}
+	clk.Advance(time.Minute)
+	etl := strconv.FormatInt(a.picJobID(tok, "nightly-etl"), 10)
+	_, body := a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+etl+`}`)
+	run := strconv.FormatInt(picRunID(t, body), 10)
+	clk.Advance(time.Minute)
+
+	// Viewing again, as a page, as htmx, and the list: nothing moves.
+	again := a.get(ch)
+	a.picGet(ch)
+	a.get("/sandbox/challenges")
+	if got := again.text(`[data-testid="challenge-started"]`); started == "" || got != started {
+		t.Errorf("start shown as %q after a second view, was %q", got, started)
+	}
+	res1, _ := a.db.ChallengeResult(context.Background(), me, "report-run-id")
+	if !res1.StartedAt.Equal(res0.StartedAt) || res1.Baseline != res0.Baseline {
+		t.Fatalf("a second view moved the start: %v -> %v", res0.StartedAt, res1.StartedAt)
+	}
+	// So the run made between the two views counts.
+	checkVerdict(t, a.chPost(ch+"/check", url.Values{"answer": {run}}), true, "Run "+run)
+
+	// The restart button does move it: that run is now from before.
+	if r := a.postForm(ch+"/restart", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("restart: %d", r.status)
+	}
+	res2, _ := a.db.ChallengeResult(context.Background(), me, "report-run-id")
+	if !res2.StartedAt.After(res0.StartedAt) {
+		t.Fatalf("restart kept the start: %v -> %v", res0.StartedAt, res2.StartedAt)
+	}
+	checkVerdict(t, a.chPost(ch+"/check", url.Values{"answer": {run}}), false, "started before you began")
+	// From the page (htmx, after a confirm), restart answers the new body.
+	clk.Advance(time.Hour)
+	r := a.chPost(ch+"/restart", nil)
+	if r.status != 200 || r.doc.Find(`#challenge`).Length() != 1 || r.text(`[data-testid="challenge-started"]`) == again.text(`[data-testid="challenge-started"]`) {
+		t.Errorf("htmx restart: %d %q", r.status, r.text(`[data-testid="challenge-started"]`))
+	}
 }

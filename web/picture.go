@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -21,10 +22,16 @@ const pictureRunsPerJob = 5
 // behind a summary bar (customer-360 has 150 tasks).
 const pictureCollapseAt = 24
 
+// maxEarlierAttempts caps the replaced task runs looked up per run (one
+// in-process runs/get-output each); past it the picture links to
+// runs/get?include_history=true instead.
+const maxEarlierAttempts = 24
+
 // DAG geometry, in SVG user units.
 const (
 	nodeW   = 184
 	nodeH   = 44
+	nodeHB  = 58 // a node with a badge line (repair, retry)
 	colGap  = 34
 	rowGap  = 10
 	svgPad  = 6
@@ -39,6 +46,7 @@ func (s *server) handlePicture(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := buildPicture(ov)
+	s.addEarlierAttempts(r, &v, ov)
 	if isHTMX(r) {
 		s.render(w, r, http.StatusOK, templates.Picture(v))
 		return
@@ -52,7 +60,7 @@ func buildPicture(ov workspace.Overview) templates.PictureView {
 	v := templates.PictureView{Legend: pictureLegend()}
 	for _, j := range ov.Jobs {
 		pj := templates.PictureJob{
-			JobID: j.JobID, Name: j.Name, Href: tryURL("jobs-get", "job_id", j.JobID),
+			JobID: j.JobID, Name: j.Name, Href: callURL("jobs-get", "job_id", j.JobID),
 			TaskCount: len(j.Tasks), TotalRuns: j.TotalRuns, Schedule: j.Schedule, Paused: j.Paused,
 			MaxConcurrentRuns: j.MaxConcurrentRuns,
 		}
@@ -60,7 +68,7 @@ func buildPicture(ov workspace.Overview) templates.PictureView {
 		for _, t := range j.Tasks {
 			defs = append(defs, workspace.TaskRunOverview{TaskKey: t.TaskKey, DependsOn: t.DependsOn})
 		}
-		pj.Graph = buildDAG(fmt.Sprintf("job-%d", j.JobID), "Task graph of "+j.Name, defs, true)
+		pj.Graph = buildDAG(fmt.Sprintf("job-%d", j.JobID), "Task graph of "+j.Name, defs, true, false)
 		for i := range pj.Graph.Nodes {
 			pj.Graph.Nodes[i].Href = pj.Href
 		}
@@ -78,15 +86,20 @@ func buildPicture(ov workspace.Overview) templates.PictureView {
 	return v
 }
 
-func tryURL(try, param string, id int64) string {
-	q := url.Values{"try": {try}, param: {strconv.FormatInt(id, 10)}}
-	return "/sandbox?" + q.Encode()
+// callURL opens the sandbox console on the endpoint ep with the ID
+// prefilled (the console reads p_* parameters), at the form.
+func callURL(ep, param string, id int64, extra ...string) string {
+	q := url.Values{"ep": {ep}, "p_" + param: {strconv.FormatInt(id, 10)}}
+	for _, e := range extra {
+		q.Set("p_"+e, "true")
+	}
+	return "/sandbox?" + q.Encode() + "#call-panel"
 }
 
 func buildRun(run workspace.RunOverview, now time.Time) templates.PictureRun {
 	class, label := stateOf(run.LifeCycleState, run.ResultState)
 	pr := templates.PictureRun{
-		RunID: run.RunID, Href: tryURL("runs-get", "run_id", run.RunID), Name: run.RunName,
+		RunID: run.RunID, Href: callURL("runs-get", "run_id", run.RunID), Name: run.RunName,
 		RunType: run.RunType, Trigger: run.Trigger, LifeCycle: run.LifeCycleState, Result: run.ResultState,
 		Message: run.StateMessage, StateClass: class, StateLabel: label, Active: run.Active,
 		Repairs: run.RepairCount, TaskCount: len(run.Tasks),
@@ -99,6 +112,9 @@ func buildRun(run workspace.RunOverview, now time.Time) templates.PictureRun {
 		}
 		pr.Duration = formatDuration(end.Sub(run.StartTime))
 	}
+	if run.RepairCount > 0 {
+		pr.HistoryHref = callURL("runs-get", "run_id", run.RunID, "include_history")
+	}
 	title := fmt.Sprintf("Run %d", run.RunID)
 	pr.DAG = buildDAGRun(fmt.Sprintf("run-%d", run.RunID), title, run)
 	if len(run.Tasks) > pictureCollapseAt {
@@ -108,8 +124,10 @@ func buildRun(run workspace.RunOverview, now time.Time) templates.PictureRun {
 	return pr
 }
 
-// buildDAGRun draws a run's task runs, with repair ordinals worked out
-// from the distinct repair ids its latest task runs carry.
+// buildDAGRun draws a run's task runs. A node's badge line says which
+// repair produced the task run ("repair 2", ordinals worked out from the
+// distinct repair ids the latest task runs carry) and, for a retry, the
+// API's attempt_number (0 for a first attempt, so shown only when > 0).
 func buildDAGRun(id, title string, run workspace.RunOverview) templates.DAGView {
 	var ids []int64
 	for _, t := range run.Tasks {
@@ -124,21 +142,30 @@ func buildDAGRun(id, title string, run workspace.RunOverview) templates.DAGView 
 		offset = run.RepairCount - len(ids)
 	}
 	ordinal := func(rid int64) int { return slices.Index(ids, rid) + 1 + offset }
-	d := buildDAG(id, title, run.Tasks, false)
-	for i := range d.Nodes {
-		t := run.Tasks[d.Nodes[i].Index]
+	badges := make([]string, len(run.Tasks))
+	tall := false
+	for i, t := range run.Tasks {
 		var parts []string
-		if t.AttemptNumber > 0 || t.RepairID > 0 {
-			parts = append(parts, fmt.Sprintf("attempt %d", t.AttemptNumber+1))
-		}
 		if t.RepairID > 0 {
 			parts = append(parts, fmt.Sprintf("repair %d", ordinal(t.RepairID)))
 		}
-		d.Nodes[i].Badge = strings.Join(parts, " · ")
-		d.Nodes[i].Href = tryURL("runs-get", "run_id", run.RunID)
+		if t.AttemptNumber > 0 {
+			parts = append(parts, fmt.Sprintf("attempt_number %d", t.AttemptNumber))
+		}
+		badges[i] = strings.Join(parts, " · ")
+		tall = tall || badges[i] != ""
+	}
+	d := buildDAG(id, title, run.Tasks, false, tall)
+	for i := range d.Nodes {
+		t := run.Tasks[d.Nodes[i].Index]
+		d.Nodes[i].Badge = badges[d.Nodes[i].Index]
+		d.Nodes[i].Href = callURL("runs-get-output", "run_id", t.RunID)
 		d.Nodes[i].Title = fmt.Sprintf("%s: %s (task run %d)", t.TaskKey, d.Nodes[i].StateLabel, t.RunID)
-		if d.Nodes[i].Badge != "" {
-			d.Nodes[i].Title += ", " + d.Nodes[i].Badge
+		if t.RepairID > 0 {
+			d.Nodes[i].Title += fmt.Sprintf(", rerun in repair %d", ordinal(t.RepairID))
+		}
+		if t.AttemptNumber > 0 {
+			d.Nodes[i].Title += fmt.Sprintf(", attempt_number %d (retry %d)", t.AttemptNumber, t.AttemptNumber)
 		}
 	}
 	return d
@@ -148,7 +175,12 @@ func buildDAGRun(id, title string, run workspace.RunOverview) templates.DAGView 
 // length of the longest depends_on chain above it (dependencies outside the
 // list are ignored). definition marks a job's task graph, drawn without
 // states.
-func buildDAG(id, title string, tasks []workspace.TaskRunOverview, definition bool) templates.DAGView {
+// tall makes room for a badge line in every node.
+func buildDAG(id, title string, tasks []workspace.TaskRunOverview, definition, tall bool) templates.DAGView {
+	nh := nodeH
+	if tall {
+		nh = nodeHB
+	}
 	index := make(map[string]int, len(tasks))
 	for i, t := range tasks {
 		index[t.TaskKey] = i
@@ -189,7 +221,7 @@ func buildDAG(id, title string, tasks []workspace.TaskRunOverview, definition bo
 	d := templates.DAGView{
 		ID:     id,
 		Width:  svgPad*2 + cols*nodeW + max(cols-1, 0)*colGap,
-		Height: svgPad*2 + rows*nodeH + max(rows-1, 0)*rowGap,
+		Height: svgPad*2 + rows*nh + max(rows-1, 0)*rowGap,
 	}
 	var counts []string
 	tally := map[string]int{}
@@ -197,7 +229,7 @@ func buildDAG(id, title string, tasks []workspace.TaskRunOverview, definition bo
 	for i, t := range tasks {
 		n := templates.DAGNode{
 			Index: i, Key: t.TaskKey, Short: shorten(t.TaskKey, keyRune),
-			X: svgPad + col[i]*(nodeW+colGap), Y: svgPad + row[i]*(nodeH+rowGap), W: nodeW, H: nodeH,
+			X: svgPad + col[i]*(nodeW+colGap), Y: svgPad + row[i]*(nh+rowGap), W: nodeW, H: nh,
 		}
 		if definition {
 			n.Class, n.StateLabel = "st-none", "task"
@@ -218,8 +250,8 @@ func buildDAG(id, title string, tasks []workspace.TaskRunOverview, definition bo
 			if !ok {
 				continue
 			}
-			x1, y1 := svgPad+col[j]*(nodeW+colGap)+nodeW, svgPad+row[j]*(nodeH+rowGap)+nodeH/2
-			x2, y2 := svgPad+col[i]*(nodeW+colGap), svgPad+row[i]*(nodeH+rowGap)+nodeH/2
+			x1, y1 := svgPad+col[j]*(nodeW+colGap)+nodeW, svgPad+row[j]*(nh+rowGap)+nh/2
+			x2, y2 := svgPad+col[i]*(nodeW+colGap), svgPad+row[i]*(nh+rowGap)+nh/2
 			mid := (x1 + x2) / 2
 			d.Edges = append(d.Edges, templates.DAGEdge{
 				Path: fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, y1, mid, y1, mid, y2, x2-2, y2),
@@ -345,4 +377,137 @@ func formatDuration(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
 	}
+}
+
+// addEarlierAttempts fills in, for each repaired run, the task runs its
+// repairs replaced, as the API shows them (the Overview, like runs/get's
+// tasks[], holds only the latest attempt of each task):
+// runs/get?include_history=true lists each attempt's task_run_ids in
+// repair_history, and runs/get-output gives a replaced task run's task_key
+// and state. The calls go in process to the learner's own emulated
+// workspace with their sandbox token. Without a token, or on any error, a
+// repaired run keeps only its repair count and the link to
+// runs/get?include_history=true.
+func (s *server) addEarlierAttempts(r *http.Request, v *templates.PictureView, ov workspace.Overview) {
+	sess := sessionFrom(r.Context())
+	if sess == nil {
+		return
+	}
+	tok, _ := sess.raw.Values[keyToken].(string)
+	if tok == "" {
+		return
+	}
+	runs := map[int64]workspace.RunOverview{}
+	for _, j := range ov.Jobs {
+		for _, run := range j.Runs {
+			runs[run.RunID] = run
+		}
+	}
+	for _, run := range ov.SubmitRuns {
+		runs[run.RunID] = run
+	}
+	fill := func(pr *templates.PictureRun) {
+		run, ok := runs[pr.RunID]
+		if !ok || run.RepairCount == 0 {
+			return
+		}
+		groups, more, err := s.earlierAttempts(r, tok, run)
+		if err != nil {
+			s.log.Debug("picture: earlier attempts", "run_id", run.RunID, "err", err)
+			return
+		}
+		pr.Earlier, pr.EarlierMore = groups, more
+		// Each rerun task's node says what its previous attempt was.
+		prev := map[string]string{}
+		for _, g := range groups {
+			for _, a := range g.Attempts {
+				prev[a.TaskKey] = fmt.Sprintf("%s in the %s (task run %d)", a.Label, g.Label, a.RunID)
+				prev[a.TaskKey+"\x00short"] = "before: " + a.Label
+			}
+		}
+		for i := range pr.DAG.Nodes {
+			n := &pr.DAG.Nodes[i]
+			if p, ok := prev[n.Key]; ok {
+				n.Title += "; earlier attempt: " + p
+				n.Badge = strings.TrimPrefix(n.Badge+" · "+prev[n.Key+"\x00short"], " · ")
+			}
+		}
+	}
+	for i := range v.Jobs {
+		for k := range v.Jobs[i].Runs {
+			fill(&v.Jobs[i].Runs[k])
+		}
+	}
+	for k := range v.SubmitRuns {
+		fill(&v.SubmitRuns[k])
+	}
+}
+
+// earlierAttempts asks the emulator for run's replaced task runs, grouped
+// by the attempt (original run, repair N) that produced them. more is true
+// when there were more than maxEarlierAttempts.
+func (s *server) earlierAttempts(r *http.Request, token string, run workspace.RunOverview) (groups []templates.PictureAttemptGroup, more bool, err error) {
+	get := func(path string, q url.Values, into any) error {
+		out := s.sendSandbox(r, token, consoleCall{method: "GET", path: path, query: q})
+		if out.status != http.StatusOK {
+			return fmt.Errorf("GET %s?%s: %d %s", path, q.Encode(), out.status, out.body)
+		}
+		return json.Unmarshal(out.body, into)
+	}
+	type state struct {
+		Life   string `json:"life_cycle_state"`
+		Result string `json:"result_state"`
+	}
+	var got struct {
+		History []struct {
+			Type       string  `json:"type"`
+			State      state   `json:"state"`
+			TaskRunIDs []int64 `json:"task_run_ids"`
+		} `json:"repair_history"`
+	}
+	q := url.Values{"run_id": {strconv.FormatInt(run.RunID, 10)}, "include_history": {"true"}}
+	if err := get("/api/2.2/jobs/runs/get", q, &got); err != nil {
+		return nil, false, err
+	}
+	current := map[int64]bool{}
+	for _, t := range run.Tasks {
+		current[t.RunID] = true
+	}
+	looked := 0
+	for i, h := range got.History {
+		g := templates.PictureAttemptGroup{Label: "original run"}
+		if i > 0 {
+			g.Label = fmt.Sprintf("repair %d", i)
+		}
+		g.StateClass, g.StateLabel = stateOf(h.State.Life, h.State.Result)
+		for _, id := range h.TaskRunIDs {
+			if current[id] {
+				continue
+			}
+			if looked == maxEarlierAttempts {
+				more = true
+				break
+			}
+			looked++
+			var o struct {
+				Meta struct {
+					TaskKey       string `json:"task_key"`
+					AttemptNumber int    `json:"attempt_number"`
+					State         state  `json:"state"`
+				} `json:"metadata"`
+			}
+			if err := get("/api/2.2/jobs/runs/get-output", url.Values{"run_id": {strconv.FormatInt(id, 10)}}, &o); err != nil {
+				return nil, false, err
+			}
+			a := templates.PictureAttempt{TaskKey: o.Meta.TaskKey, RunID: id, AttemptNumber: o.Meta.AttemptNumber,
+				Href: callURL("runs-get-output", "run_id", id)}
+			a.Class, a.Label = stateOf(o.Meta.State.Life, o.Meta.State.Result)
+			a.Glyph = glyphs[a.Class]
+			g.Attempts = append(g.Attempts, a)
+		}
+		if len(g.Attempts) > 0 {
+			groups = append(groups, g)
+		}
+	}
+	return groups, more, nil
 }

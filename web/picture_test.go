@@ -146,11 +146,33 @@ func TestPictureFreshLearner(t *testing.T) {
 		t.Errorf("publish node: %q", pub.AttrOr("class", ""))
 	}
 	id := failed.AttrOr("data-run-id", "")
-	if href, _ := failed.Find("a.pic-run-id").Attr("href"); href != "/sandbox?run_id="+id+"&try=runs-get" {
+	href, _ := failed.Find("a.pic-run-id").Attr("href")
+	if href != "/sandbox?ep=runs-get&p_run_id="+id+"#call-panel" {
 		t.Errorf("run link %q", href)
 	}
-	if href, _ := etl.Find(`[data-testid="job-link"]`).Attr("href"); !strings.Contains(href, "try=jobs-get") || !strings.Contains(href, "job_id=") {
-		t.Errorf("job link %q", href)
+	// The link opens runs/get with that run (not some other) filled in.
+	page := a.get(strings.TrimSuffix(href, "#call-panel"))
+	if got := page.doc.Find(`[data-testid="param-run_id"] option[selected]`).AttrOr("value", "") + page.doc.Find(`[data-testid="param-run_id-other"]`).AttrOr("value", ""); got != id {
+		t.Errorf("the run link prefills run_id %q, want %s", got, id)
+	}
+	if got := page.text(`[data-testid="call-panel"] h2`); !strings.Contains(got, "/api/2.2/jobs/runs/get") {
+		t.Errorf("the run link opens %q", got)
+	}
+	jhref, _ := etl.Find(`[data-testid="job-link"]`).Attr("href")
+	if jhref != "/sandbox?ep=jobs-get&p_job_id="+etl.AttrOr("data-job-id", "")+"#call-panel" {
+		t.Errorf("job link %q", jhref)
+	}
+	// A task node opens the call that shows that task run.
+	qcRun := failed.Find(`[data-task="quality_check"]`)
+	if h := qcRun.AttrOr("href", ""); !strings.HasPrefix(h, "/sandbox?ep=runs-get-output&p_run_id=") {
+		t.Errorf("task node link %q", h)
+	}
+	// No badges on first attempts that no repair touched.
+	if n := failed.Find(`[data-testid="node-badge"]`).Length(); n != 0 {
+		t.Errorf("%d badges on a run without retries or repairs", n)
+	}
+	if failed.Find(`[data-testid="earlier-attempts"]`).Length() != 0 {
+		t.Error("earlier attempts on a run never repaired")
 	}
 	svg := failed.Find(`svg[role="img"]`)
 	if label, _ := svg.Attr("aria-label"); !strings.Contains(label, "4 tasks") || !strings.Contains(label, "1 failed") {
@@ -228,8 +250,40 @@ func TestPicturePollsWhileActiveAndStops(t *testing.T) {
 	clk.Advance(time.Minute)
 	r = a.picGet("/sandbox/picture")
 	node := r.doc.Find(sel + ` [data-task="quality_check"]`)
-	if node.AttrOr("data-state", "") != "succeeded" || !strings.Contains(node.Text(), "repair 1") {
+	if node.AttrOr("data-state", "") != "succeeded" || node.Find(`[data-testid="node-badge"]`).Text() != "repair 1 · before: failed" {
 		t.Errorf("repaired quality_check: %q %q", node.AttrOr("data-state", ""), node.Text())
+	}
+	// attempt_number is 0 for a repaired (not retried) task run: no "attempt".
+	if strings.Contains(node.Find(`[data-testid="node-badge"]`).Text(), "attempt") || strings.Contains(node.Find("title").Text(), "attempt_number") {
+		t.Errorf("repaired quality_check shows an attempt: %q", node.Text())
+	}
+	if title := node.Find("title").Text(); !strings.Contains(title, "rerun in repair 1; earlier attempt: failed in the original run (task run ") {
+		t.Errorf("quality_check title %q", title)
+	}
+	// The attempt the repair replaced: quality_check, failed, in the original run.
+	earlier := r.doc.Find(sel + ` [data-testid="earlier-attempts"]`)
+	if g := earlier.Find(`[data-testid="earlier-group"]`); g.Length() != 1 || !strings.Contains(g.Text(), "original run") || !strings.Contains(g.Text(), "failed") {
+		t.Errorf("earlier groups: %q", earlier.Text())
+	}
+	att := earlier.Find(`[data-testid="earlier-attempt"]`)
+	if att.Length() != 1 || att.AttrOr("data-earlier-task", "") != "quality_check" || att.AttrOr("data-earlier-state", "") != "failed" {
+		t.Fatalf("earlier attempts: %q", earlier.Text())
+	}
+	if h := att.Find("a").AttrOr("href", ""); !strings.HasPrefix(h, "/sandbox?ep=runs-get-output&p_run_id=") {
+		t.Errorf("earlier attempt link %q", h)
+	}
+	// It is the task run the original attempt listed in repair_history.
+	_, got := a.api("GET", "/api/2.2/jobs/runs/get?include_history=true&run_id="+strconv.FormatInt(run, 10), tok, "")
+	orig := got["repair_history"].([]any)[0].(map[string]any)["task_run_ids"].([]any)
+	found := false
+	for _, x := range orig {
+		found = found || strings.Contains(att.Text(), "task run "+strconv.FormatInt(int64(x.(float64)), 10))
+	}
+	if !found {
+		t.Errorf("earlier attempt %q is not among the original task runs %v", att.Text(), orig)
+	}
+	if h := earlier.Find(`[data-testid="history-link"]`).AttrOr("href", ""); h != "/sandbox?ep=runs-get&p_include_history=true&p_run_id="+strconv.FormatInt(run, 10)+"#call-panel" {
+		t.Errorf("history link %q", h)
 	}
 	if strings.Contains(r.doc.Find(sel+` [data-task="ingest"]`).Text(), "repair") {
 		t.Error("ingest shows a repair badge but was not rerun")
@@ -271,5 +325,36 @@ func TestPictureCollapsesBigRunsAndListsSubmitRuns(t *testing.T) {
 	subs := r.doc.Find(`[data-testid="pic-submit-runs"]`)
 	if subs.Find(`[data-testid="pic-run-`+strconv.FormatInt(sub, 10)+`"]`).Length() != 1 || !strings.Contains(subs.Text(), "one-off") {
 		t.Errorf("submit run missing: %q", subs.Text())
+	}
+}
+
+// A retried task shows the API's attempt_number (1 for the first retry);
+// first attempts show none.
+func TestPictureShowsRetries(t *testing.T) {
+	a, clk := newPicApp(t, time.Second)
+	tok := tokenFromPage(t, a)
+	etl := a.picJobID(tok, "nightly-etl")
+	// transform has max_retries 1: failing once, it is retried and succeeds.
+	_, body := a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+strconv.FormatInt(etl, 10)+`,"job_parameters":{"simulate_transform":"fail_once"}}`)
+	run := picRunID(t, body)
+	clk.Advance(time.Hour)
+	r := a.picGet("/sandbox/picture")
+	sel := `[data-testid="pic-run-` + strconv.FormatInt(run, 10) + `"]`
+	tr := r.doc.Find(sel + ` [data-task="transform"]`)
+	if got := tr.Find(`[data-testid="node-badge"]`).Text(); got != "attempt_number 1" {
+		t.Errorf("retried transform badge %q (%q)", got, tr.Text())
+	}
+	if title := tr.Find("title").Text(); !strings.Contains(title, "attempt_number 1 (retry 1)") {
+		t.Errorf("retried transform title %q", title)
+	}
+	if got := r.doc.Find(sel + ` [data-task="ingest"] [data-testid="node-badge"]`).Length(); got != 0 {
+		t.Error("ingest (first attempt) has a badge")
+	}
+	// A badge line makes every node of that run taller, not just one.
+	if h := tr.Find("rect").AttrOr("height", ""); h != "58" {
+		t.Errorf("node height %s with a badge line", h)
+	}
+	if h := r.doc.Find(sel+` [data-task="ingest"] rect`).AttrOr("height", ""); h != "58" {
+		t.Errorf("ingest height %s", h)
 	}
 }

@@ -197,9 +197,6 @@ func cliNotes(line string) []string {
 	if p.Wait {
 		notes = append(notes, "The real CLI would now poll runs/get until the run is terminal (add --no-wait to skip that); here you see the first call only.")
 	}
-	if p.ClientLimit > 0 {
-		notes = append(notes, fmt.Sprintf("--limit %d is not sent: the CLI stops printing after %d items.", p.ClientLimit, p.ClientLimit))
-	}
 	return notes
 }
 
@@ -214,6 +211,12 @@ func (s *server) dispatch(w http.ResponseWriter, r *http.Request, c consoleCall)
 		return
 	}
 	liveHost, liveTok, live := liveTarget(r)
+	if live {
+		if p := liveRefusal(liveHost, c.path); p != nil {
+			s.consoleProblem(w, r, p, c.cliLine)
+			return
+		}
+	}
 	if live && isDestructive(c.call.Endpoint) && r.PostForm.Get("confirm") != "yes" {
 		s.consoleProblem(w, r, &problem{status: http.StatusBadRequest,
 			msg:  fmt.Sprintf("%s changes a real workspace and cannot be undone: tick the confirmation box to send it.", c.call.Endpoint),
@@ -895,6 +898,9 @@ func formValues(ep *consoleEndpoint, path string, q url.Values, body string) url
 func buildForm(ep *consoleEndpoint, values url.Values, ov workspace.Overview, live bool) templates.CallForm {
 	f := templates.CallForm{Key: ep.key, Name: ep.name, Method: ep.method, Path: ep.path, Summary: ep.summary,
 		HasBody: ep.hasBody(), Extra: values.Get("extra"), Destructive: ep.destructive, Live: live}
+	if live && !strings.HasPrefix(ep.path, livePrefix) {
+		f.LiveRefused = "Live mode calls only /api/2.2/jobs/… on the real workspace: this permissions call is refused there. Switch live mode off to try it on your sandbox."
+	}
 	ex := examples(ov)
 	for _, p := range ep.params {
 		pf := templates.ParamField{Name: p.name, Kind: p.kind, Value: values.Get(p.name), Help: p.help, Required: p.required}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -276,6 +277,10 @@ func TestConsoleSendPostWithHTMXSwapsResultFormAndHistory(t *testing.T) {
 	}
 	// A job_id the CLI renders as legacy --job-id too.
 	r = a.hxPost("/sandbox/send", url.Values{"ep": {"jobs-get"}, "p_job_id": {id(jobs["nightly-etl"])}})
+	// The picker comes along out of band, marking the form's endpoint.
+	if p := r.doc.Find(`#ep-picker[hx-swap-oob="true"]`); p.Length() != 1 || p.Find(`a[aria-current="true"]`).AttrOr("data-testid", "") != "ep-jobs-get" {
+		t.Errorf("picker in the htmx answer: %d, current %q", p.Length(), p.Find(`a[aria-current="true"]`).AttrOr("data-testid", ""))
+	}
 	if got := r.text(`[data-testid="render-cli-legacy"]`); !strings.Contains(got, "--job-id "+id(jobs["nightly-etl"])) {
 		t.Errorf("legacy rendering %q", got)
 	}
@@ -605,4 +610,88 @@ func learnerOf(t *testing.T, a *app) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// The legacy rendering shows only commands databricks-cli 0.x had, in its
+// syntax, labelled as rejected by the current CLI; a CLI line's --limit note
+// appears once.
+func TestConsoleLegacyRenderingAndNotes(t *testing.T) {
+	a := newApp(t)
+	tok := tokenFromPage(t, a)
+	jobs := consoleJobs(t, a, tok)
+	nightly := id(jobs["nightly-etl"])
+
+	r := a.send("/sandbox/send", url.Values{"ep": {"jobs-get"}, "p_job_id_other": {nightly}})
+	if got := r.text(`[data-testid="render-cli-legacy"]`); got != "databricks jobs get --job-id "+nightly {
+		t.Errorf("legacy jobs/get = %q", got)
+	}
+	label := r.doc.Find(`[data-testid="render-cli-legacy"]`).Parent().Find(".rendering-head span").Text()
+	if label != "Legacy databricks-cli 0.x form (seen in older material; the current CLI rejects it)" {
+		t.Errorf("legacy label %q", label)
+	}
+	if strings.Contains(r.body, "still accepted") {
+		t.Error("the page still calls the legacy form accepted")
+	}
+	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs run-now " + nightly}})
+	if got := r.text(`[data-testid="render-cli-legacy"]`); got != "databricks jobs run-now --job-id "+nightly {
+		t.Errorf("legacy run-now = %q", got)
+	}
+	run := gjsonInt(t, r.text(`[data-testid="response-body"]`), "run_id")
+	r = a.send("/sandbox/send", url.Values{"ep": {"runs-get"}, "p_run_id_other": {id(run)}})
+	if got := r.text(`[data-testid="render-cli-legacy"]`); got != "databricks runs get --run-id "+id(run) {
+		t.Errorf("legacy runs/get = %q", got)
+	}
+	// No legacy form for what 0.x never had.
+	for _, v := range []url.Values{
+		{"ep": {"permissions-get"}, "p_job_id_other": {nightly}},
+		{"ep": {"runs-repair"}, "body": {fmt.Sprintf(`{"run_id":%d,"rerun_all_failed_tasks":true}`, run)}},
+		{"ep": {"jobs-update"}, "body": {`{"job_id":` + nightly + `,"new_settings":{"max_concurrent_runs":2}}`}},
+		{"ep": {"runs-get"}, "p_run_id_other": {id(run)}, "p_include_history": {"true"}},
+	} {
+		r := a.send("/sandbox/send", v)
+		if n := r.doc.Find(`[data-testid="render-cli-legacy"]`).Length(); n != 0 {
+			t.Errorf("%s: legacy rendering %q", v.Get("ep"), r.text(`[data-testid="render-cli-legacy"]`))
+		}
+		if r.text(`[data-testid="render-cli"]`) == "" {
+			t.Errorf("%s: no CLI rendering", v.Get("ep"))
+		}
+	}
+
+	// The legacy --job-id on jobs get runs, with a truthful note.
+	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs get --job-id " + nightly}})
+	want := "`--job-id` is the legacy CLI's spelling; CLI v1.12 takes the job ID positionally (`databricks jobs get " + nightly + "`) and would reject this flag. Run here as `databricks jobs get " + nightly + "`."
+	if got := r.text(`[data-testid="cli-note"]`); got != want {
+		t.Errorf("legacy note %q\nwant %q", got, want)
+	}
+	// ... but not on repair-run: the real CLI's error, with the fix.
+	r = a.postForm("/sandbox/cli", url.Values{"line": {fmt.Sprintf("databricks jobs repair-run --run-id %d --rerun-all-failed-tasks", run)}})
+	if got := r.text(`[data-testid="problem"]`); !strings.Contains(got, "unknown flag: --run-id") || !strings.Contains(got, fmt.Sprintf("databricks jobs repair-run %d", run)) {
+		t.Errorf("repair-run --run-id: %q", got)
+	}
+
+	// --limit is explained once.
+	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs list-runs --job-id " + nightly + " --limit 3"}})
+	n := 0
+	r.doc.Find(`[data-testid="cli-note"]`).Each(func(_ int, s *goquery.Selection) {
+		if strings.Contains(s.Text(), "--limit") {
+			n++
+		}
+	})
+	if n != 1 {
+		t.Errorf("%d --limit notes, want 1: %q", n, r.text(`[data-testid="cli-parsed"]`))
+	}
+}
+
+// gjsonInt reads a top-level integer field from a JSON text.
+func gjsonInt(t *testing.T, body, key string) int64 {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatalf("response %q: %v", body, err)
+	}
+	f, ok := m[key].(float64)
+	if !ok {
+		t.Fatalf("no %s in %q", key, body)
+	}
+	return int64(f)
 }

@@ -19,8 +19,37 @@ func (s *server) liveGuard() live.Guard {
 	return live.Guard{Allow: s.opts.LiveAllowHosts}
 }
 
+// livePrefix is the only path live mode calls: issue 5 allows
+// https://<host>/api/2.2/jobs/... and no other path (no 2.1 alias, no
+// permissions API), even though live.Client would accept those.
+const livePrefix = "/api/2.2/jobs/"
+
+// liveRefusal says why a call is not sent to a live workspace, or nil when
+// it may be. It is checked before any connection.
+func liveRefusal(host, path string) *problem {
+	if strings.HasPrefix(path, livePrefix) {
+		return nil
+	}
+	p := &problem{status: http.StatusBadRequest}
+	switch {
+	case strings.HasPrefix(path, "/api/2.0/permissions/"):
+		p.msg = fmt.Sprintf("Not sent: live mode calls only %s/api/2.2/jobs/…, and %s is the permissions API. Nothing was sent to %s.", host, path, host)
+		p.hint = "Permissions calls stay in your sandbox: switch live mode off to try them there."
+	case strings.HasPrefix(path, "/api/2.1/jobs/"):
+		p.msg = fmt.Sprintf("Not sent: live mode calls only %s/api/2.2/jobs/…, not the 2.1 path %s. Nothing was sent to %s.", host, path, host)
+		p.hint = "Send the same call on 2.2: " + livePrefix + strings.TrimPrefix(path, "/api/2.1/jobs/")
+	default:
+		p.msg = fmt.Sprintf("Not sent: live mode calls only %s/api/2.2/jobs/…; %s is outside it. Nothing was sent to %s.", host, path, host)
+		p.hint = "Pick a Jobs API 2.2 endpoint from the list."
+	}
+	return p
+}
+
 // sendLive sends c to the live host with the learner's token.
 func (s *server) sendLive(r *http.Request, host, token string, c consoleCall) callOutcome {
+	if p := liveRefusal(host, c.path); p != nil {
+		return callOutcome{transportErr: p.msg}
+	}
 	u, err := url.Parse(host)
 	if err != nil {
 		return callOutcome{transportErr: "The live host in your session could not be read; switch live mode on again."}

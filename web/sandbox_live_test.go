@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -162,5 +163,80 @@ func TestLiveModeRefusesOtherHostsWithoutConnecting(t *testing.T) {
 	}
 	if a.get("/sandbox").doc.Find(`[data-testid="live-off"]`).Length() != 0 {
 		t.Error("live mode switched on after a refusal")
+	}
+}
+
+// Live mode sends only /api/2.2/jobs/... (issue 5): the permissions API and
+// the 2.1 paths, which the sandbox serves, are refused before any
+// connection, from the form, the CLI box and a replayed call alike.
+func TestLiveModeSendsOnlyJobs22(t *testing.T) {
+	remote := newLiveWorkspace(t)
+	var mu sync.Mutex
+	var paths []string
+	counting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.Path)
+		mu.Unlock()
+		remote.Config.Handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(counting.Close)
+	seen := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), paths...)
+	}
+	hostPort := strings.TrimPrefix(counting.URL, "http://")
+	a := newConsoleApp(t, func(o *web.Options) { o.LiveAllowHosts = []string{hostPort} })
+	tokenFromPage(t, a)
+	if r := a.postForm("/sandbox/live", url.Values{"host": {counting.URL}, "token": {livePAT}}); r.status != http.StatusSeeOther {
+		t.Fatalf("switch: %d %s", r.status, r.text(`[data-testid="live-error"]`))
+	}
+	// A 2.2 call goes through.
+	if r := a.send("/sandbox/send", url.Values{"ep": {"jobs-list"}}); r.text(`[data-testid="response-status"]`) != "200 OK" {
+		t.Fatalf("live jobs/list: %s", r.text(`[data-testid="result"]`))
+	}
+	before := len(seen())
+
+	tests := []struct {
+		name, url string
+		form      url.Values
+		want      string
+	}{
+		{"permissions form", "/sandbox/send", url.Values{"ep": {"permissions-get"}, "p_job_id_other": {"101"}}, "/api/2.0/permissions/jobs/101 is the permissions API"},
+		{"permission levels form", "/sandbox/send", url.Values{"ep": {"permissions-levels"}, "p_job_id_other": {"101"}}, "permissions API"},
+		{"set permissions form", "/sandbox/send", url.Values{"ep": {"permissions-set"}, "p_job_id_other": {"101"}, "body": {`{"access_control_list":[]}`}}, "permissions API"},
+		{"permissions CLI", "/sandbox/cli", url.Values{"line": {"databricks jobs get-permissions 101"}}, "permissions API"},
+		{"2.1 replay", "/sandbox/send", url.Values{"method": {"GET"}, "path": {"/api/2.1/jobs/list"}}, "not the 2.1 path /api/2.1/jobs/list"},
+		{"2.1 destructive replay", "/sandbox/send", url.Values{"method": {"POST"}, "path": {"/api/2.1/jobs/delete"}, "body": {`{"job_id":1}`}, "confirm": {"yes"}}, "2.1 path"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := a.postForm(tt.url, tt.form)
+			if r.status != http.StatusBadRequest {
+				t.Errorf("status %d, want 400", r.status)
+			}
+			p := r.text(`[data-testid="problem"]`)
+			if !strings.Contains(p, tt.want) || !strings.Contains(p, "Nothing was sent to "+counting.URL) {
+				t.Errorf("problem %q lacks %q", p, tt.want)
+			}
+			if strings.Contains(r.body, livePAT) {
+				t.Error("the PAT is in the page")
+			}
+		})
+	}
+	if got := seen(); len(got) != before {
+		t.Errorf("the live host was called for refused paths: %q", got[before:])
+	}
+	// The form says so up front.
+	if got := a.get("/sandbox?ep=permissions-get").text(`[data-testid="live-refused"]`); !strings.Contains(got, "/api/2.2/jobs/") {
+		t.Errorf("permissions form in live mode: %q", got)
+	}
+	if n := a.get("/sandbox?ep=jobs-get").doc.Find(`[data-testid="live-refused"]`).Length(); n != 0 {
+		t.Error("a 2.2 endpoint marked as refused in live mode")
+	}
+	// In the sandbox, permissions work as before.
+	a.postForm("/sandbox/live/off", nil)
+	if r := a.send("/sandbox/cli", url.Values{"line": {"databricks jobs get-permissions " + id(consoleJobs(t, a, tokenFromPage(t, a))["nightly-etl"])}}); r.text(`[data-testid="response-status"]`) != "200 OK" {
+		t.Errorf("sandbox permissions: %s", r.text(`[data-testid="result"]`))
 	}
 }

@@ -306,6 +306,12 @@ func failingTasks(j workspace.JobOverview, r workspace.RunOverview) map[string]b
 	return set
 }
 
+// startOver is how to recover from a repair that re-ran too much: a repair
+// cannot be undone, so that run can never show a clean repair.
+const startOver = "A repair cannot be undone, so this run will not count: start a new run of nightly-etl with run-now, let it fail, " +
+	"then repair only quality_check (and its dependents): {\"run_id\": NEW_RUN_ID, \"rerun_tasks\": [\"quality_check\"], \"rerun_dependent_tasks\": true} " +
+	"or {\"run_id\": NEW_RUN_ID, \"rerun_all_failed_tasks\": true}."
+
 func checkRepair(in Input) Result {
 	j, ok := firstJob(in.Overview, etlJob)
 	if !ok {
@@ -323,19 +329,43 @@ func checkRepair(in Input) Result {
 	}
 	if len(repaired) == 0 {
 		oldest := runs[len(runs)-1]
-		switch {
-		case len(runs) > 1 && (oldest.ResultState == "FAILED" || runs[0].ResultState == "SUCCESS"):
+		if len(runs) > 1 && (oldest.ResultState == "FAILED" || runs[0].ResultState == "SUCCESS") {
 			return fail("You started a new run with run-now instead of repairing: run %d is a new run_id. A repair re-runs tasks inside the failed run (%d), keeping its run_id: POST runs/repair.",
 				runs[0].RunID, oldest.RunID)
-		case runs[0].Active:
-			return fail("Run %d is still %s. Wait until it ends (it will fail at quality_check), then repair it.", runs[0].RunID, strings.ToLower(runs[0].LifeCycleState))
-		case runs[0].ResultState == "FAILED":
-			return fail("Run %d failed, as planned. Now repair that run: POST runs/repair with its run_id.", runs[0].RunID)
-		default:
-			return fail("Run %d ended %s without failing, so there was nothing to repair. Keep quality_check's simulate=fail_once and trigger nightly-etl again.", runs[0].RunID, runs[0].ResultState)
+		}
+		return unrepaired(runs[0])
+	}
+	// Any repaired run that meets the goal passes; otherwise the newest
+	// repaired run says what went wrong.
+	verdicts := make([]Result, len(repaired))
+	for i, r := range repaired {
+		verdicts[i] = judgeRepair(j, r)
+		if verdicts[i].Passed {
+			return verdicts[i]
 		}
 	}
-	r := repaired[0]
+	// A newer run, not repaired yet: the learner is starting over, as a
+	// failed repair tells them to.
+	if runs[0].RepairCount == 0 && !repaired[0].Active {
+		return unrepaired(runs[0])
+	}
+	return verdicts[0]
+}
+
+// unrepaired guides the learner on their newest run, not repaired yet.
+func unrepaired(r workspace.RunOverview) Result {
+	switch {
+	case r.Active:
+		return fail("Run %d is still %s. Wait until it ends (it will fail at quality_check), then repair it.", r.RunID, strings.ToLower(r.LifeCycleState))
+	case r.ResultState == "FAILED":
+		return fail("Run %d failed, as planned. Now repair that run: POST runs/repair with its run_id.", r.RunID)
+	default:
+		return fail("Run %d ended %s without failing, so there was nothing to repair. Keep quality_check's simulate=fail_once and trigger nightly-etl again.", r.RunID, r.ResultState)
+	}
+}
+
+// judgeRepair grades one repaired run of nightly-etl.
+func judgeRepair(j workspace.JobOverview, r workspace.RunOverview) Result {
 	if r.Active {
 		return fail("The repair of run %d is still running. Check again when the run is terminal.", r.RunID)
 	}
@@ -355,9 +385,9 @@ func checkRepair(in Input) Result {
 	}
 	switch {
 	case len(rerun) == len(r.Tasks) && len(extra) > 0:
-		return fail("The repair re-ran every task (%s). Re-run only what failed: rerun_tasks [\"quality_check\"] or rerun_all_failed_tasks: true.", quoteList(rerun))
+		return fail("The repair of run %d re-ran every task (%s), not only what failed. %s", r.RunID, quoteList(rerun), startOver)
 	case len(extra) > 0:
-		return fail("The repair re-ran %s, which had not failed. Name only the failed task and what depends on it.", quoteList(extra))
+		return fail("The repair of run %d re-ran %s, which had not failed. %s", r.RunID, quoteList(extra), startOver)
 	case r.ResultState != "SUCCESS":
 		return fail("The run is still failed: run %d was repaired but ended %s. Repair it again with only the failed task (latest_repair_id is needed after the first repair).", r.RunID, r.ResultState)
 	}

@@ -232,6 +232,13 @@ func TestRepair(t *testing.T) {
 	running := failedEtl(500, after)
 	running.Active, running.LifeCycleState, running.ResultState = true, "RUNNING", ""
 	skipped := okEtl(500, after)
+	everything := repairedRun("TERMINATED", "SUCCESS", map[string]string{"ingest": "SUCCESS", "transform": "SUCCESS", "quality_check": "SUCCESS", "publish": "SUCCESS"})
+	newRunning := failedEtl(600, later)
+	newRunning.Active, newRunning.LifeCycleState, newRunning.ResultState = true, "RUNNING", ""
+	goodRepair := repairedRun("TERMINATED", "SUCCESS", map[string]string{"quality_check": "SUCCESS"})
+	goodRepair.RunID, goodRepair.StartTime = 600, later
+	secondBad := repairedRun("TERMINATED", "SUCCESS", map[string]string{"ingest": "SUCCESS", "quality_check": "SUCCESS"})
+	secondBad.RunID, secondBad.StartTime = 600, later
 	runChecks(t, "repair-failed-task", []checkCase{
 		{"no new run (fixture failure does not count)", overview(), "", "", false, "No nightly-etl run started"},
 		{"still running", overview(running), "", "", false, "still running"},
@@ -240,8 +247,18 @@ func TestRepair(t *testing.T) {
 		{"run-now twice, both failed", overview(failedEtl(501, later), failedEtl(500, after)), "", "", false, "instead of repairing"},
 		{"never failed", overview(skipped), "", "", false, "without failing"},
 		{"repair still running", overview(repairedRun("RUNNING", "", map[string]string{"quality_check": ""})), "", "", false, "still running"},
-		{"repair re-ran everything", overview(repairedRun("TERMINATED", "SUCCESS", map[string]string{"ingest": "SUCCESS", "transform": "SUCCESS", "quality_check": "SUCCESS", "publish": "SUCCESS"})), "", "", false, "the repair re-ran every task"},
-		{"repair re-ran a succeeded task", overview(repairedRun("TERMINATED", "SUCCESS", map[string]string{"quality_check": "SUCCESS", "publish": "SUCCESS"})), "", "", false, "re-ran publish"},
+		{"repair re-ran everything", overview(repairedRun("TERMINATED", "SUCCESS", map[string]string{"ingest": "SUCCESS", "transform": "SUCCESS", "quality_check": "SUCCESS", "publish": "SUCCESS"})), "", "", false, "the repair of run 500 re-ran every task"},
+		{"re-ran everything: how to recover", overview(everything), "", "", false,
+			"start a new run of nightly-etl with run-now, let it fail, then repair only quality_check (and its dependents)"},
+		{"repair re-ran a succeeded task", overview(repairedRun("TERMINATED", "SUCCESS", map[string]string{"quality_check": "SUCCESS", "publish": "SUCCESS"})), "", "", false, "re-ran publish, which had not failed"},
+		{"re-ran a succeeded task: how to recover", overview(repairedRun("TERMINATED", "SUCCESS", map[string]string{"quality_check": "SUCCESS", "publish": "SUCCESS"})), "", "", false,
+			"start a new run of nightly-etl with run-now, let it fail, then repair only quality_check (and its dependents)"},
+		// Starting over after a bad repair, as the reason says.
+		{"start over: new run active", overview(newRunning, everything), "", "", false, "Run 600 is still running"},
+		{"start over: new run failed", overview(failedEtl(600, later), everything), "", "", false, "Run 600 failed, as planned. Now repair that run"},
+		{"start over: repaired right", overview(goodRepair, everything), "", "", true, "Run 600 failed, then a repair re-ran only quality_check"},
+		{"an older good repair still counts", overview(failedEtl(700, later.Add(time.Minute)), goodRepair, everything), "", "", true, "Run 600"},
+		{"start over: bad again", overview(secondBad, everything), "", "", false, "The repair of run 600 re-ran ingest"},
 		{"still failed", overview(repairedRun("INTERNAL_ERROR", "FAILED", map[string]string{"quality_check": "FAILED"})), "", "", false, "The run is still failed"},
 		{"repaired only quality_check", overview(repairedRun("TERMINATED", "SUCCESS", map[string]string{"quality_check": "SUCCESS"})), "", "", true, "only quality_check"},
 	})

@@ -205,7 +205,14 @@ func (c *command) flagForField(field string) *flagSpec {
 	return nil
 }
 
-// legacyFlag is the old-style ID flag accepted with a note: --job-id or --run-id.
+// acceptsLegacyID reports whether Parse runs the command given the legacy
+// --job-id flag (with a note): only `jobs get` and `jobs run-now`, which the
+// legacy databricks-cli 0.x had under the same names.
+func (c *command) acceptsLegacyID() bool {
+	return c.name == "get" || c.name == "run-now"
+}
+
+// legacyFlag is the old-style ID flag: --job-id or --run-id.
 func (c *command) legacyFlag() string {
 	if c.idField == "" {
 		return ""

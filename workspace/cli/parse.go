@@ -21,8 +21,11 @@ const defaultTimeout = 20 * time.Minute
 // expansion); global flags -o/--output, -p/--profile and --debug are
 // accepted anywhere.
 //
-// Parse deviates from the real CLI only to teach: --job-id/--run-id in place
-// of a positional ID (the legacy form) is accepted with a note.
+// Parse deviates from the real CLI only to teach: `jobs get --job-id N` and
+// `jobs run-now --job-id N` (the legacy databricks-cli 0.x spelling, which
+// CLI v1.12 rejects) are run as `jobs get N` / `jobs run-now N`, with a note
+// saying so. --job-id/--run-id on any other ID command is an unknown flag,
+// as in the real CLI, with a hint.
 //
 // Every error is an *Error with a message worded like the real CLI's
 // ("unknown flag: --x", "accepts 1 arg(s), received 0", `unknown command "x"
@@ -292,13 +295,19 @@ func (p *parser) command(c *command, i int) (Parsed, error) {
 				return Parsed{}, err
 			}
 			i = n
-		case name == c.legacyFlag() && c.legacyFlag() != "":
+		case name == c.legacyFlag() && c.acceptsLegacyID():
 			v, n, err := flagValue(p.toks, i, val, hasVal, t)
 			if err != nil {
 				return Parsed{}, err
 			}
 			a.legacyID = v
 			i = n
+		case name == c.legacyFlag() && c.legacyFlag() != "":
+			v := val
+			if !hasVal && i+1 < len(p.toks) && !strings.HasPrefix(p.toks[i+1], "-") {
+				v = p.toks[i+1]
+			}
+			return Parsed{}, errf(legacyIDHint(c, v), "unknown flag: --"+name)
 		default:
 			return Parsed{}, errf(unknownFlagHint(c, name), "unknown flag: --"+name)
 		}
@@ -383,6 +392,7 @@ func (p *parser) build(c *command, a *jobsArgs) (Parsed, error) {
 
 	// The positional ID.
 	var id int64
+	legacyNote := "" // completed with the command to type once the call is built
 	hasID := false
 	switch {
 	case c.idName == "":
@@ -400,14 +410,14 @@ func (p *parser) build(c *command, a *jobsArgs) (Parsed, error) {
 				return Parsed{}, err
 			}
 			id, hasID = x, true
-			p.note(fmt.Sprintf("%s is the legacy CLI form; the current CLI has no %s flag: with --json the %s goes inside the JSON.", legacy, legacy, c.idField))
+			legacyNote = fmt.Sprintf("`%s` is the legacy CLI's spelling; CLI v1.12 has no such flag and would reject it: with --json the %s goes inside the JSON.", legacy, c.idField)
 		}
 	default:
 		raw, what := "", c.idName
 		switch {
 		case a.legacyID != "" && len(a.pos) == 0:
 			raw, what = a.legacyID, legacy
-			p.note(fmt.Sprintf("%s %s is the legacy CLI form (databricks-cli 0.x); the current CLI takes the ID positionally: databricks jobs %s %s", legacy, a.legacyID, c.name, a.legacyID))
+			legacyNote = fmt.Sprintf("`%s` is the legacy CLI's spelling; CLI v1.12 takes the %s positionally (`databricks jobs %s %s`) and would reject this flag.", legacy, idNoun(c), c.name, a.legacyID)
 		case a.legacyID != "" && len(a.pos) == 1 && a.pos[0] != a.legacyID:
 			return Parsed{}, errf(fmt.Sprintf("give the ID once: databricks jobs %s %s", c.name, a.pos[0]),
 				fmt.Sprintf("%s given twice: %s and %s %s", c.idName, a.pos[0], legacy, a.legacyID))
@@ -416,7 +426,7 @@ func (p *parser) build(c *command, a *jobsArgs) (Parsed, error) {
 		default:
 			raw = a.pos[0]
 			if a.legacyID != "" {
-				p.note(fmt.Sprintf("%s is the legacy CLI form; the current CLI takes the ID positionally only.", legacy))
+				legacyNote = fmt.Sprintf("`%s` is the legacy CLI's spelling; CLI v1.12 takes the %s positionally only and would reject this flag.", legacy, idNoun(c))
 			}
 		}
 		x, err := parseID(c, raw, what)
@@ -495,6 +505,10 @@ func (p *parser) build(c *command, a *jobsArgs) (Parsed, error) {
 			p.note("--page-size is a hidden flag: it is sent as limit (items per page).")
 		}
 	}
+	if legacyNote != "" {
+		cur, _ := CLI(call)
+		p.note(legacyNote + " Run here as `" + cur + "`.")
+	}
 	if c.wait {
 		out.Wait = !a.noWait
 		out.Timeout = a.timeout
@@ -503,7 +517,7 @@ func (p *parser) build(c *command, a *jobsArgs) (Parsed, error) {
 		p.note("without --json nothing changes: new_settings and fields_to_remove are only settable via --json.")
 	}
 	if c.name == "set-permissions" && a.json == nil {
-		p.note("set-permissions replaces the job's whole access control list; without --json it sends an empty one.")
+		p.note("set-permissions replaces the job's whole access control list; without --json it sends {} (no access_control_list), which leaves only the owner and admins.")
 	}
 	if p.output == "text" && !c.paged {
 		p.note("-o text only changes how list commands print; this command prints JSON either way.")
@@ -570,11 +584,42 @@ func extraArgHint(c *command, arg string) string {
 	return ""
 }
 
+func idNoun(c *command) string {
+	if c.idField == "run_id" {
+		return "run ID"
+	}
+	return "job ID"
+}
+
+// legacyIDHint explains --job-id/--run-id on a command that takes the ID
+// positionally and does not accept the legacy spelling.
+func legacyIDHint(c *command, val string) string {
+	if !isInt(val) {
+		val = exampleID(c)
+	}
+	h := fmt.Sprintf("CLI v1.12 takes the %s positionally: databricks jobs %s %s", idNoun(c), c.name, val)
+	if c.json && !c.idInPath {
+		h += fmt.Sprintf(" (or inside --json '{\"%s\":%s,...}')", c.idField, val)
+	}
+	h += fmt.Sprintf(". --%s is the legacy databricks-cli 0.x spelling", c.legacyFlag())
+	switch c.name {
+	case "delete":
+		h += " (databricks jobs delete --job-id N)"
+	case "get-run", "get-run-output", "cancel-run":
+		h += fmt.Sprintf(" (databricks runs %s --run-id N)", map[string]string{"get-run": "get", "get-run-output": "get-output", "cancel-run": "cancel"}[c.name])
+	default:
+		h += fmt.Sprintf("; 0.x had no command for %s", c.endpoint)
+	}
+	return h + "."
+}
+
 func unknownFlagHint(c *command, name string) string {
 	field := strings.ReplaceAll(name, "-", "_")
 	switch {
 	case name == "json":
 		return fmt.Sprintf("jobs %s has no --json; it takes: %s", c.name, strings.Join(c.allFlagNames(), ", "))
+	case c.name == "reset" && name == "job-id":
+		return `jobs reset takes the job_id and the whole new settings in --json: databricks jobs reset --json '{"job_id":101,"new_settings":{...}}'. (databricks jobs reset --job-id N --json NEW_SETTINGS is the legacy databricks-cli 0.x form, where the JSON held only the new settings.)`
 	case c.name == "list" && name == "job-id":
 		return "jobs list lists jobs; for the runs of a job: databricks jobs list-runs --job-id N; for one job: databricks jobs get N"
 	case name == "job-id" && c.idField == "run_id":
@@ -848,8 +893,25 @@ func bundleError(rest []string) error {
 }
 
 func legacyRunsError(rest []string) error {
-	m := map[string]string{"list": "jobs list-runs --job-id N", "get": "jobs get-run RUN_ID", "get-output": "jobs get-run-output RUN_ID",
-		"cancel": "jobs cancel-run RUN_ID", "submit": "jobs submit --json '{...}'"}
+	// The IDs given, to fill in the current command.
+	runID, jobID := "RUN_ID", "N"
+	for i := 0; i < len(rest); i++ {
+		name, val, hasVal, short := splitFlag(rest[i])
+		if short || !strings.HasPrefix(rest[i], "--") || (name != "run-id" && name != "job-id") {
+			continue
+		}
+		if !hasVal && i+1 < len(rest) {
+			i++
+			val = rest[i]
+		}
+		if isInt(val) && name == "run-id" {
+			runID = val
+		} else if isInt(val) {
+			jobID = val
+		}
+	}
+	m := map[string]string{"list": "jobs list-runs --job-id " + jobID, "get": "jobs get-run " + runID, "get-output": "jobs get-run-output " + runID,
+		"cancel": "jobs cancel-run " + runID, "submit": "jobs submit --json '{...}'"}
 	hint := "databricks runs ... is the legacy CLI (databricks-cli 0.x); in the current CLI runs are under jobs: runs list → jobs list-runs, runs get → jobs get-run, runs get-output → jobs get-run-output, runs cancel → jobs cancel-run, runs submit → jobs submit"
 	if len(rest) > 0 {
 		if cur, ok := m[rest[0]]; ok {

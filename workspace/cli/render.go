@@ -154,11 +154,15 @@ func shellWord(s string) string {
 
 // CLI renders c as the `databricks jobs` command (CLI v1.12.1) that sends
 // it: IDs positional, fields with a flag as flags, and the whole body as
-// --json '...' when a field has no flag. legacy is the same command with the
-// ID as --job-id/--run-id (the old form that Parse accepts with a note), or
-// "" when the command takes no positional ID. Query parameters the CLI
-// cannot send are listed in a trailing shell comment. A call that is not a
-// Jobs API endpoint gives a comment saying so.
+// --json '...' when a field has no flag. Query parameters the CLI cannot
+// send are listed in a trailing shell comment. A call that is not a Jobs API
+// endpoint gives a comment saying so.
+//
+// legacy is the same call in the legacy databricks-cli 0.x syntax (the
+// `--job-id` form older material shows), or "" when 0.x had no such
+// command (repair, permissions, update, export, cancel-all, runs/delete), a
+// field of the call has no 0.x flag, or the 0.x form is the same text as
+// the current one. See Legacy.
 func CLI(c Call) (current string, legacy string) {
 	cmd := commandByEndpoint(c.Endpoint)
 	if cmd == nil {
@@ -214,21 +218,173 @@ func CLI(c Call) (current string, legacy string) {
 		}
 	}
 	words := []string{"databricks", "jobs", cmd.name}
-	cur := append(append([]string{}, words...), flags...)
 	if id != "" {
-		cur = append(append(append([]string{}, words...), shellWord(id)), flags...)
-		leg := append(append(append([]string{}, words...), "--"+cmd.legacyFlag(), shellWord(id)), flags...)
-		legacy = strings.Join(leg, " ")
+		words = append(words, shellWord(id))
 	}
-	current = strings.Join(cur, " ")
+	current = strings.Join(append(words, flags...), " ")
 	if len(comment) > 0 {
-		note := "  # not settable with the CLI: " + strings.Join(comment, " ")
-		current += note
-		if legacy != "" {
-			legacy += note
-		}
+		current += "  # not settable with the CLI: " + strings.Join(comment, " ")
+	}
+	legacy = Legacy(c)
+	if legacy == current {
+		legacy = ""
 	}
 	return current, legacy
+}
+
+// Legacy renders c in the syntax of the legacy databricks-cli 0.x (the
+// Python CLI that exam material and old blog posts show), or "" when that
+// CLI could not send it. 0.x had only these commands for jobs:
+//
+//	databricks jobs list [--expand-tasks] [--offset N] [--limit N]
+//	databricks jobs get --job-id N
+//	databricks jobs create --json J
+//	databricks jobs reset --job-id N --json NEW_SETTINGS
+//	databricks jobs delete --job-id N
+//	databricks jobs run-now --job-id N [--notebook-params J] [--jar-params J] [--python-params J]
+//	    [--python-named-params J] [--spark-submit-params J] [--idempotency-token T]
+//	databricks runs list [--job-id N] [--active-only|--completed-only] [--expand-tasks] [--offset N] [--limit N]
+//	databricks runs get --run-id N
+//	databricks runs get-output --run-id N
+//	databricks runs cancel --run-id N
+//	databricks runs submit --json J
+//
+// (--json-file F works wherever --json does.) There was no repair, no
+// permissions, no update, no export, no cancel-all and no runs delete. The
+// current CLI (v1.12) rejects these forms: it takes IDs positionally and
+// has no `databricks runs` group. It never fails.
+func Legacy(c Call) string {
+	cmd := commandByEndpoint(c.Endpoint)
+	if cmd == nil {
+		rc, err := FromRequest(c.Method, c.Path, c.Query, c.Body)
+		if err != nil {
+			return ""
+		}
+		cmd, c = commandByEndpoint(rc.Endpoint), rc
+	}
+	// GET: every query key must have a 0.x flag (an ID flag or a listed one).
+	query := func(words []string, idFlag string, required bool, allowed map[string]string) string {
+		hasID := false
+		for _, k := range sortedKeys(c.Query) {
+			if len(c.Query[k]) != 1 {
+				return ""
+			}
+			v := c.Query.Get(k)
+			switch f, ok := allowed[k]; {
+			case idFlag != "" && k == strings.ReplaceAll(idFlag, "-", "_"):
+				if !isInt(v) {
+					return ""
+				}
+				hasID = true
+				words = append(words, "--"+idFlag, v)
+			case ok && f[0] == '!': // a bool flag
+				if v != "true" {
+					return ""
+				}
+				words = append(words, "--"+f[1:])
+			case ok:
+				if !isInt(v) {
+					return ""
+				}
+				words = append(words, "--"+f, v)
+			default:
+				return ""
+			}
+		}
+		if required && !hasID {
+			return ""
+		}
+		return strings.Join(words, " ")
+	}
+	// POST: the body as a JSON object.
+	obj := func() map[string]any {
+		v, err := decodeJSON(c.Body)
+		m, ok := v.(map[string]any)
+		if err != nil || !ok {
+			return nil
+		}
+		return m
+	}
+	intField := func(m map[string]any, k string) (string, bool) {
+		n, ok := m[k].(json.Number)
+		if !ok || !isInt(n.String()) {
+			return "", false
+		}
+		return n.String(), true
+	}
+	// onlyID renders a POST whose body is just the ID.
+	onlyID := func(words []string, field string) string {
+		m := obj()
+		id, ok := intField(m, field)
+		if !ok || len(m) != 1 {
+			return ""
+		}
+		return strings.Join(append(words, "--"+strings.ReplaceAll(field, "_", "-"), id), " ")
+	}
+	wholeBody := func(words []string) string {
+		if obj() == nil {
+			return ""
+		}
+		return strings.Join(append(words, "--json", sq(string(marshal(obj())))), " ")
+	}
+	switch cmd.endpoint {
+	case "jobs/list":
+		return query([]string{"databricks", "jobs", "list"}, "", false,
+			map[string]string{"expand_tasks": "!expand-tasks", "offset": "offset", "limit": "limit"})
+	case "jobs/get":
+		return query([]string{"databricks", "jobs", "get"}, "job-id", true, nil)
+	case "runs/list":
+		if c.Query.Get("active_only") == "true" && c.Query.Get("completed_only") == "true" {
+			return ""
+		}
+		return query([]string{"databricks", "runs", "list"}, "job-id", false,
+			map[string]string{"active_only": "!active-only", "completed_only": "!completed-only", "expand_tasks": "!expand-tasks", "offset": "offset", "limit": "limit"})
+	case "runs/get":
+		return query([]string{"databricks", "runs", "get"}, "run-id", true, nil)
+	case "runs/get-output":
+		return query([]string{"databricks", "runs", "get-output"}, "run-id", true, nil)
+	case "jobs/create":
+		return wholeBody([]string{"databricks", "jobs", "create"})
+	case "runs/submit":
+		return wholeBody([]string{"databricks", "runs", "submit"})
+	case "jobs/delete":
+		return onlyID([]string{"databricks", "jobs", "delete"}, "job_id")
+	case "runs/cancel":
+		return onlyID([]string{"databricks", "runs", "cancel"}, "run_id")
+	case "jobs/reset":
+		// 0.x took the job ID as a flag and only new_settings as JSON.
+		m := obj()
+		id, ok := intField(m, "job_id")
+		ns, isObj := m["new_settings"].(map[string]any)
+		if !ok || !isObj || len(m) != 2 {
+			return ""
+		}
+		return strings.Join([]string{"databricks", "jobs", "reset", "--job-id", id, "--json", sq(string(marshal(ns)))}, " ")
+	case "jobs/run-now":
+		m := obj()
+		id, ok := intField(m, "job_id")
+		if !ok {
+			return ""
+		}
+		words := []string{"databricks", "jobs", "run-now", "--job-id", id}
+		for _, k := range sortedMapKeys(m) {
+			switch k {
+			case "job_id":
+			case "idempotency_token":
+				s, isStr := m[k].(string)
+				if !isStr || s == "" {
+					return ""
+				}
+				words = append(words, "--idempotency-token", shellWord(s))
+			case "notebook_params", "jar_params", "python_params", "python_named_params", "spark_submit_params":
+				words = append(words, "--"+strings.ReplaceAll(k, "_", "-"), sq(string(marshal(m[k]))))
+			default:
+				return ""
+			}
+		}
+		return strings.Join(words, " ")
+	}
+	return ""
 }
 
 // bodyFlags reports whether every body field can be given as a flag (or the

@@ -65,11 +65,7 @@ func TestRoundTrip(t *testing.T) {
 			if got := mustParse(t, cur); !sameCall(got, c) {
 				t.Errorf("Parse(CLI(c).current = %q) = %+v, want %+v", cur, got, c)
 			}
-			if legacy != "" {
-				if got := mustParse(t, legacy); !sameCall(got, c) {
-					t.Errorf("Parse(legacy %q) = %+v, want %+v", legacy, got, c)
-				}
-			}
+			checkLegacyParse(t, legacy, c)
 			// The same call, as the page would have sent it, renders the same.
 			fr, err := FromRequest(c.Method, c.Path, c.Query, c.Body)
 			if err != nil || !sameCall(fr, c) {
@@ -87,17 +83,112 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// checkLegacyParse checks what the CLI box does with a legacy 0.x line:
+// `jobs get --job-id N` and `jobs run-now --job-id N` run as the same call
+// with a note; every other legacy form is refused, as CLI v1.12 refuses it,
+// and `databricks runs ...` gets a hint naming today's command.
+func checkLegacyParse(t *testing.T, legacy string, c Call) {
+	t.Helper()
+	if legacy == "" {
+		return
+	}
+	p, err := Parse(legacy)
+	switch {
+	case strings.HasPrefix(legacy, "databricks jobs get --job-id "), strings.HasPrefix(legacy, "databricks jobs run-now --job-id ") && !strings.Contains(legacy, "-params"):
+		if err != nil || !sameCall(p.Call, c) {
+			t.Errorf("Parse(legacy %q) = %+v, %v; want %+v", legacy, p.Call, err, c)
+		}
+		if !strings.Contains(strings.Join(p.Notes, "\n"), "`--job-id` is the legacy CLI's spelling") {
+			t.Errorf("Parse(legacy %q) notes = %q", legacy, p.Notes)
+		}
+	case strings.HasPrefix(legacy, "databricks jobs list "):
+		// The same flags exist in v1.12, but --limit is a client-side cap
+		// there (0.x sent it), so the call differs.
+		if err != nil || strings.Contains(legacy, "--limit") && (p.ClientLimit == 0 || p.Call.Query.Has("limit")) {
+			t.Errorf("Parse(legacy %q) = %+v, %v", legacy, p, err)
+		}
+	case err == nil:
+		t.Errorf("Parse(legacy %q) accepted it; CLI v1.12 rejects it", legacy)
+	case strings.HasPrefix(legacy, "databricks runs "):
+		cur, _ := CLI(c)
+		cmd := strings.Join(strings.Fields(cur)[:3], " ")
+		if h := err.(*Error).Hint; !strings.Contains(h, "today it is: "+cmd) {
+			t.Errorf("Parse(legacy %q) hint %q does not name %q", legacy, h, cmd)
+		}
+	}
+}
+
+// TestLegacy pins the 0.x rendering of every call: only the commands the
+// legacy databricks-cli had, in its syntax.
+func TestLegacy(t *testing.T) {
+	tests := []struct{ line, legacy string }{
+		{"jobs list", ""}, // the same text in both CLIs
+		{"jobs list --expand-tasks --offset 3 --page-size 5", "databricks jobs list --expand-tasks --limit 5 --offset 3"},
+		{"jobs list --name etl", ""}, // 0.x had no --name
+		{"jobs list --page-token p2", ""},
+		{"jobs get 101", "databricks jobs get --job-id 101"},
+		{"jobs get --job-id 101", "databricks jobs get --job-id 101"},
+		{"jobs get 101 --page-token tasks-p2", ""},
+		{`jobs create --json '{"name":"x"}'`, ""}, // the same text in both CLIs
+		{`jobs reset --json '{"job_id":103,"new_settings":{"name":"z","max_concurrent_runs":2}}'`, `databricks jobs reset --job-id 103 --json '{"max_concurrent_runs":2,"name":"z"}'`},
+		{`jobs reset --json '{"job_id":103}'`, ""},
+		{"jobs delete 103", "databricks jobs delete --job-id 103"},
+		{"jobs update 103", ""},
+		{`jobs update --json '{"job_id":103,"new_settings":{"max_concurrent_runs":2}}'`, ""},
+		{"jobs run-now 101", "databricks jobs run-now --job-id 101"},
+		{"jobs run-now 101 --idempotency-token tok-1", "databricks jobs run-now --job-id 101 --idempotency-token tok-1"},
+		{`jobs run-now --json '{"job_id":101,"notebook_params":{"env":"dev"},"jar_params":["a"],"python_params":["b"],"spark_submit_params":["--x"]}'`,
+			`databricks jobs run-now --job-id 101 --jar-params '["a"]' --notebook-params '{"env":"dev"}' --python-params '["b"]' --spark-submit-params '["--x"]'`},
+		{`jobs run-now --json '{"job_id":101,"job_parameters":{"env":"dev"}}'`, ""}, // job_parameters came after 0.x
+		{"jobs run-now 101 --performance-target STANDARD", ""},
+		{"jobs list-runs", "databricks runs list"},
+		{"jobs list-runs --job-id 12 --active-only", "databricks runs list --active-only --job-id 12"},
+		{"jobs list-runs --job-id 12 --completed-only --offset 20 --page-size 5 --expand-tasks", "databricks runs list --completed-only --expand-tasks --job-id 12 --limit 5 --offset 20"},
+		{"jobs list-runs --job-id 12 --run-type JOB_RUN", ""},
+		{"jobs list-runs --job-id 12 --page-token runs-p2", ""},
+		{"jobs get-run 1013", "databricks runs get --run-id 1013"},
+		{"jobs get-run 1013 --include-history", ""},
+		{"jobs get-run-output 1555", "databricks runs get-output --run-id 1555"},
+		{"jobs cancel-run 555", "databricks runs cancel --run-id 555"},
+		{"jobs submit --run-name x", `databricks runs submit --json '{"run_name":"x"}'`},
+		{"jobs repair-run 1013 --rerun-all-failed-tasks", ""},
+		{`jobs repair-run --json '{"run_id":1013,"rerun_tasks":["b"]}'`, ""},
+		{"jobs cancel-all-runs --job-id 101", ""},
+		{"jobs delete-run 554", ""},
+		{"jobs export-run 1555", ""},
+		{"jobs get-permissions 101", ""},
+		{"jobs set-permissions 101", ""},
+		{`jobs update-permissions 101 --json '{"access_control_list":[]}'`, ""},
+		{"jobs get-permission-levels 101", ""},
+	}
+	for _, tt := range tests {
+		c := mustParse(t, tt.line)
+		if _, legacy := CLI(c); legacy != tt.legacy {
+			t.Errorf("CLI(%q) legacy =\n %q\nwant\n %q", tt.line, legacy, tt.legacy)
+		}
+		checkLegacyParse(t, tt.legacy, c)
+	}
+	// The 2.1 paths render the same.
+	if got := Legacy(Call{Method: "GET", Path: "/api/2.1/jobs/runs/get", Query: url.Values{"run_id": {"7"}}}); got != "databricks runs get --run-id 7" {
+		t.Errorf("Legacy(2.1 runs/get) = %q", got)
+	}
+	if got := Legacy(Call{Method: "GET", Path: "/api/2.0/clusters/list"}); got != "" {
+		t.Errorf("Legacy(non-jobs) = %q", got)
+	}
+}
+
 func TestCLIRender(t *testing.T) {
 	tests := []struct {
 		line, cur, legacy string
 	}{
 		{"jobs get --job-id 101", "databricks jobs get 101", "databricks jobs get --job-id 101"},
-		{"jobs repair-run 555 --rerun-all-failed-tasks --latest-repair-id 777", "databricks jobs repair-run 555 --latest-repair-id 777 --rerun-all-failed-tasks",
-			"databricks jobs repair-run --run-id 555 --latest-repair-id 777 --rerun-all-failed-tasks"},
+		{"jobs repair-run 555 --rerun-all-failed-tasks --latest-repair-id 777", "databricks jobs repair-run 555 --latest-repair-id 777 --rerun-all-failed-tasks", ""},
 		{`jobs run-now --json '{"job_id":101,"job_parameters":{"env":"dev"}}'`, `databricks jobs run-now --json '{"job_id":101,"job_parameters":{"env":"dev"}}'`, ""},
+		{"jobs run-now 101", "databricks jobs run-now 101", "databricks jobs run-now --job-id 101"},
 		{"jobs list --name 'a b'", "databricks jobs list --name 'a b'", ""},
-		{"jobs list-runs --job-id 12 --active-only", "databricks jobs list-runs --active-only --job-id 12", ""},
-		{"jobs get-permissions 101", "databricks jobs get-permissions 101", "databricks jobs get-permissions --job-id 101"},
+		{"jobs list-runs --job-id 12 --active-only", "databricks jobs list-runs --active-only --job-id 12", "databricks runs list --active-only --job-id 12"},
+		{"jobs get-run 101", "databricks jobs get-run 101", "databricks runs get --run-id 101"},
+		{"jobs get-permissions 101", "databricks jobs get-permissions 101", ""},
 	}
 	for _, tt := range tests {
 		cur, legacy := CLI(mustParse(t, tt.line))
