@@ -70,14 +70,15 @@ type runDoc struct {
 	ExtraTaskIDs map[string]string `json:"-"`
 
 	// derived, cached
-	tl     *timeline
-	tlS    int64
-	start  int64 // admission time (after queue)
-	skip   bool
-	tasks  map[string]*task // latest definition per key
-	graph  map[string][]dep // deps restricted to tasks in the run
-	down   map[string]bool  // keys that some task depends on
-	excSet map[string]bool
+	listJSON [listVariants]listCacheEntry // runs/list items of a terminal run, see baseRunJSON
+	tl       *timeline
+	tlS      int64
+	start    int64 // admission time (after queue)
+	skip     bool
+	tasks    map[string]*task // latest definition per key
+	graph    map[string][]dep // deps restricted to tasks in the run
+	down     map[string]bool  // keys that some task depends on
+	excSet   map[string]bool
 }
 
 // prepare parses the stored task definitions after load or creation.

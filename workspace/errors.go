@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -64,39 +66,86 @@ func jsonKind(raw json.RawMessage) string {
 	}
 }
 
+// joinPath joins a field path prefix and a field name ("" prefix = top level).
+func joinPath(prefix, field string) string {
+	switch {
+	case prefix == "":
+		return field
+	case field == "":
+		return prefix
+	}
+	return prefix + "." + field
+}
+
+// goTypeName names a decoding target type in MALFORMED_REQUEST messages:
+// precise for numbers (int64, int32, float64...), JSON kinds for the rest.
+func goTypeName(t reflect.Type) string {
+	switch k := t.Kind(); k {
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int:
+		return "int" + strconv.Itoa(strconv.IntSize)
+	case reflect.Uint:
+		return "uint" + strconv.Itoa(strconv.IntSize)
+	case reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return k.String()
+	case reflect.Pointer:
+		return goTypeName(t.Elem())
+	default:
+		return "value"
+	}
+}
+
+// isIntegerLiteral reports whether a JSON number has no fraction or exponent.
+func isIntegerLiteral(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// typeErrorMessage is the text of a wrong-type MALFORMED_REQUEST: it says
+// exactly what was expected and never contradicts itself ("Expected int64
+// ..., found 1.5", "... found 99999999999999999999 (value out of range)").
+func typeErrorMessage(want, field, value string) string {
+	found := strings.ToUpper(value)
+	switch value {
+	case "bool":
+		found = "BOOLEAN"
+	case "number":
+		found = "NUMBER"
+	}
+	if lit, ok := strings.CutPrefix(value, "number "); ok {
+		// encoding/json names the literal only when it does not fit a numeric target.
+		found = truncate(lit, 40)
+		isInt := strings.HasPrefix(want, "int") || strings.HasPrefix(want, "uint")
+		if !isInt || isIntegerLiteral(lit) {
+			found += " (value out of range)"
+		}
+	}
+	return fmt.Sprintf("Could not parse request object: Expected %s for field '%s', found %s", want, field, found)
+}
+
 // decodeErr turns an encoding/json error into a MALFORMED_REQUEST that names
 // the field, prefixed with path (the enclosing field, may be empty).
 func decodeErr(err error, path string) *apiError {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		field := te.Field
-		if path != "" {
-			if field != "" {
-				field = path + "." + field
-			} else {
-				field = path
-			}
-		}
-		want := te.Type.Kind().String()
-		switch want {
-		case "struct", "map":
-			want = "object"
-		case "slice", "array":
-			want = "array"
-		case "int", "int64", "int32", "float64", "uint", "uint64":
-			want = "number"
-		}
-		found := strings.ToUpper(te.Value)
-		switch te.Value {
-		case "bool":
-			found = "BOOLEAN"
-		case "number", "number " + te.Value:
-			found = "NUMBER"
-		}
-		if strings.HasPrefix(te.Value, "number") {
-			found = "NUMBER"
-		}
-		return malformed("Could not parse request object: Expected %s for field '%s', found %s", want, field, found)
+		return malformed("%s", typeErrorMessage(goTypeName(te.Type), joinPath(path, te.Field), te.Value))
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {

@@ -91,9 +91,14 @@ func (fx *fixtureSet) seed(now, durMS int64) map[string][]byte {
 			d = durMS
 		}
 		r := &runDoc{
-			RunID: sp.allocRun(), JobID: j.JobID, RunName: s.name, RunType: "JOB_RUN", Trigger: "PERIODIC",
+			RunID: sp.allocRun(), JobID: j.JobID, RunName: s.name, RunType: "JOB_RUN", Trigger: "ONE_TIME",
 			Creator: fixtureOwner, Created: now - int64(fr.DaysBefore)*day, DurationMS: d,
 			Queue: s.queue, MaxConc: s.maxConc, TimeoutSec: s.timeout, Params: resolveParams(s, nil),
+		}
+		if sc, ok := s.top["schedule"]; ok {
+			// a past run of a scheduled job came from its schedule (which,
+			// in the sandbox, never fires again: see the Ledger)
+			r.Trigger, r.Schedule = "PERIODIC", sc
 		}
 		if len(s.arrays["job_clusters"]) > 0 {
 			r.JobClusters = joinItems(s.arrays["job_clusters"])

@@ -261,7 +261,11 @@ func (rq *req) qInt(name string) (int64, bool, *apiError) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		return 0, false, malformed("Could not parse request object: Expected number for field '%s', found '%s'", name, truncate(s, 40))
+		found := "'" + truncate(s, 40) + "'"
+		if errors.Is(err, strconv.ErrRange) {
+			found += " (value out of range)"
+		}
+		return 0, false, malformed("Could not parse request object: Expected int64 for field '%s', found %s", name, found)
 	}
 	return n, true, nil
 }

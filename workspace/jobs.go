@@ -100,7 +100,8 @@ func handleCreate(rq *req) (any, *apiError) {
 	}
 	acl := obj["access_control_list"]
 	delete(obj, "access_control_list")
-	s, err := parseSettings(obj, "settings", !rq.v21)
+	// The create body is the JobSettings itself: fields are named from the top.
+	s, err := parseSettings(obj, "", !rq.v21)
 	if err != nil {
 		return nil, err
 	}
@@ -211,20 +212,20 @@ func handleList(rq *req) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	var tok *pageToken
-	if t := rq.q.Get("page_token"); t != "" {
-		pt, err := parseToken(t, "jl")
-		if err != nil {
-			return nil, err
-		}
-		tok = &pt
-	}
 	name := rq.q.Get("name")
+	filter := int64(0)
+	if name != "" {
+		filter = filterSum("name=" + strings.ToLower(name))
+	}
+	tok, err := listToken(rq.q.Get("page_token"), "jl", filter)
+	if err != nil {
+		return nil, err
+	}
 	match := func(id int64) bool {
 		j := rq.sp.jobs[id]
 		return j != nil && (name == "" || strings.EqualFold(j.settings.name, name))
 	}
-	ids, next, prev := keysetPage(rq.sp.jobIDs, "jl", tok, int(offset), int(limit), match)
+	ids, next, prev := keysetPage(rq.sp.jobIDs, "jl", filter, tok, int(offset), int(limit), match)
 	var b bytes.Buffer
 	b.WriteByte('{')
 	if len(ids) > 0 {
@@ -510,14 +511,32 @@ type permisssion struct {
 	InheritedFromObject []string `json:"inherited_from_object,omitempty"`
 }
 
+// inheritedAdmins is what every job inherits from the workspace's /jobs/ root.
+var inheritedAdmins = permisssion{PermissionLevel: "CAN_MANAGE", Inherited: true, InheritedFromObject: []string{"/jobs/"}}
+
+// permResponse is the JobPermissions object: one entry per principal, its
+// all_permissions listing the direct level (inherited:false) and any
+// inherited one (the admins group's CAN_MANAGE from /jobs/), as the real
+// service folds them.
 func (rq *req) permResponse(id int64) any {
 	var list []permView
+	at := map[string]int{}
 	for _, e := range rq.sp.perms[id] {
+		p := permisssion{PermissionLevel: e.PermissionLevel}
+		if i, ok := at[e.principal()]; ok {
+			list[i].AllPermissions = append(list[i].AllPermissions, p)
+			continue
+		}
+		at[e.principal()] = len(list)
 		list = append(list, permView{UserName: e.UserName, GroupName: e.GroupName, ServicePrincipalName: e.ServicePrincipalName,
-			DisplayName:    e.UserName,
-			AllPermissions: []permisssion{{PermissionLevel: e.PermissionLevel}}})
+			DisplayName: e.UserName, AllPermissions: []permisssion{p}})
 	}
-	list = append(list, permView{GroupName: "admins", AllPermissions: []permisssion{{PermissionLevel: "CAN_MANAGE", Inherited: true, InheritedFromObject: []string{"/jobs/"}}}})
+	admins := aclEntry{GroupName: "admins"}.principal()
+	if i, ok := at[admins]; ok {
+		list[i].AllPermissions = append(list[i].AllPermissions, inheritedAdmins)
+	} else {
+		list = append(list, permView{GroupName: "admins", AllPermissions: []permisssion{inheritedAdmins}})
+	}
 	return map[string]any{"object_id": "/jobs/" + strconv.FormatInt(id, 10), "object_type": "job", "access_control_list": list}
 }
 

@@ -106,19 +106,20 @@ type metaDoc struct {
 
 // space is one workspace in memory.
 type space struct {
-	mu       sync.Mutex
-	id       string
-	meta     metaDoc
-	jobs     map[int64]*job
-	jobIDs   []int64 // ascending
-	runs     map[int64]*runDoc
-	runIDs   []int64 // ascending, includes deleted
-	jobRuns  map[int64][]*runDoc
-	sweeps   map[int64]*sweep
-	taskRuns map[int64]taskRef
-	idem     map[string]int64
-	perms    map[int64][]aclEntry
-	version  int64 // bumps on every write (page token snapshot marker)
+	mu        sync.Mutex
+	id        string
+	meta      metaDoc
+	jobs      map[int64]*job
+	jobIDs    []int64 // ascending
+	runs      map[int64]*runDoc
+	runIDs    []int64 // ascending, includes deleted
+	jobRuns   map[int64][]*runDoc
+	jobRunIDs map[int64][]int64 // the ids of jobRuns, ascending (runs/list?job_id= pages them)
+	sweeps    map[int64]*sweep
+	taskRuns  map[int64]taskRef
+	idem      map[string]int64
+	perms     map[int64][]aclEntry
+	version   int64 // bumps on every write (page token snapshot marker)
 }
 
 type taskRef struct {
@@ -127,7 +128,7 @@ type taskRef struct {
 }
 
 func newSpace(id string) *space {
-	return &space{id: id, jobs: map[int64]*job{}, runs: map[int64]*runDoc{}, jobRuns: map[int64][]*runDoc{},
+	return &space{id: id, jobs: map[int64]*job{}, runs: map[int64]*runDoc{}, jobRuns: map[int64][]*runDoc{}, jobRunIDs: map[int64][]int64{},
 		sweeps: map[int64]*sweep{}, taskRuns: map[int64]taskRef{}, idem: map[string]int64{}, perms: map[int64][]aclEntry{}}
 }
 
@@ -217,6 +218,7 @@ func buildSpace(id string, docs map[string][]byte) (*space, error) {
 func (sp *space) indexRun(r *runDoc) {
 	if r.JobID != 0 {
 		sp.jobRuns[r.JobID] = append(sp.jobRuns[r.JobID], r)
+		sp.jobRunIDs[r.JobID] = append(sp.jobRunIDs[r.JobID], r.RunID)
 	}
 	for _, sg := range r.Segments {
 		for k, ids := range sg.IDs {
@@ -305,5 +307,6 @@ func (m *Manager) Reset(ctx context.Context, workspaceID string) error {
 func (sp *space) replace(o *space) {
 	sp.meta, sp.jobs, sp.jobIDs, sp.runs, sp.runIDs = o.meta, o.jobs, o.jobIDs, o.runs, o.runIDs
 	sp.jobRuns, sp.sweeps, sp.taskRuns, sp.idem, sp.perms = o.jobRuns, o.sweeps, o.taskRuns, o.idem, o.perms
+	sp.jobRunIDs = o.jobRunIDs
 	sp.version++
 }

@@ -17,10 +17,29 @@ var taskTypes = []string{
 	"dbt_task", "dashboard_task", "clean_rooms_notebook_task", "gen_ai_compute_task", "power_bi_task",
 }
 
-// clusterTaskTypes need classic compute in runs/submit (and jar/submit tasks everywhere).
+// clusterTaskTypes need a cluster even in a serverless-enabled workspace
+// (see checkCompute); every other task type runs on serverless compute or
+// on its own (SQL warehouse, pipeline, another job, the condition itself).
 var clusterTaskTypes = map[string]bool{
-	"notebook_task": true, "spark_python_task": true, "python_wheel_task": true,
-	"spark_jar_task": true, "spark_submit_task": true, "dbt_task": true,
+	"spark_jar_task": true, "spark_submit_task": true,
+}
+
+// checkCompute is the one compute rule, shared by jobs/create, update and
+// reset (submit=false) and runs/submit (submit=true). The sandbox models a
+// serverless-enabled workspace: notebook, Python script, wheel, SQL, dbt,
+// pipeline, run_job, condition and for_each tasks need no cluster, while
+// spark_jar_task and spark_submit_task need one of job_cluster_key,
+// new_cluster or existing_cluster_id. runs/submit has no shared job
+// clusters, so there job_cluster_key is refused and the cluster must be
+// new_cluster or existing_cluster_id.
+func checkCompute(t *task, submit bool) *apiError {
+	if submit && t.jobClusterKey != "" {
+		return invalidParam("Shared job cluster feature is not supported in runs/submit API.")
+	}
+	if !clusterTaskTypes[t.kind] || t.hasCluster || (!submit && t.jobClusterKey != "") {
+		return nil
+	}
+	return invalidParam("One of job_cluster_key, new_cluster, or existing_cluster_id must be specified.")
 }
 
 var runIfValues = map[string]bool{
@@ -61,6 +80,7 @@ type task struct {
 	simulate       string
 	exitValue      string
 	jobClusterKey  string
+	hasCluster     bool // existing_cluster_id or new_cluster is set
 	cond           *condTask
 }
 
@@ -126,14 +146,14 @@ func parseTask(raw json.RawMessage, path string, fill bool) (*task, *apiError) {
 		return nil, err
 	}
 	if ts.TaskKey == "" {
-		return nil, missingField(path + ".task_key")
+		return nil, missingField(joinPath(path, "task_key"))
 	}
 	if len(ts.TaskKey) > 100 || !taskKeyRE.MatchString(ts.TaskKey) {
 		return nil, invalidParam("Invalid task_key '%s': it must be 1-100 characters of letters, digits, '-' and '_'.", ts.TaskKey)
 	}
 	for _, d := range ts.DependsOn {
 		if d.TaskKey == "" {
-			return nil, missingField(path + ".depends_on.task_key")
+			return nil, missingField(joinPath(path, "depends_on.task_key"))
 		}
 	}
 	if ts.RunIf == "" {
@@ -164,10 +184,11 @@ func parseTask(raw json.RawMessage, path string, fill bool) (*task, *apiError) {
 		minRetryMS: ts.MinRetryIntervalMillis, retryOnTimeout: ts.RetryOnTimeout,
 		timeoutSec: ts.TimeoutSeconds, disabled: ts.Disabled, kind: kind,
 		jobClusterKey: ts.JobClusterKey, cond: ts.ConditionTask,
+		hasCluster: ts.ExistingClusterID != "" || (ts.NewCluster != nil && string(*ts.NewCluster) != "null"),
 	}
 	if kind == "notebook_task" {
 		if ts.NotebookTask == nil || ts.NotebookTask.NotebookPath == "" {
-			return nil, missingField(path + ".notebook_task.notebook_path")
+			return nil, missingField(joinPath(path, "notebook_task.notebook_path"))
 		}
 		t.notebookPath = ts.NotebookTask.NotebookPath
 		t.simulate = ts.NotebookTask.BaseParameters["simulate"]
@@ -175,16 +196,13 @@ func parseTask(raw json.RawMessage, path string, fill bool) (*task, *apiError) {
 	}
 	if kind == "condition_task" {
 		if ts.ConditionTask == nil || ts.ConditionTask.Op == "" {
-			return nil, missingField(path + ".condition_task.op")
+			return nil, missingField(joinPath(path, "condition_task.op"))
 		}
 		switch ts.ConditionTask.Op {
 		case "EQUAL_TO", "NOT_EQUAL", "GREATER_THAN", "GREATER_THAN_OR_EQUAL", "LESS_THAN", "LESS_THAN_OR_EQUAL":
 		default:
 			return nil, invalidParam("Invalid condition_task.op '%s' for task '%s'.", ts.ConditionTask.Op, ts.TaskKey)
 		}
-	}
-	if (kind == "spark_jar_task" || kind == "spark_submit_task") && ts.ExistingClusterID == "" && ts.NewCluster == nil && ts.JobClusterKey == "" {
-		return nil, invalidParam("One of job_cluster_key, new_cluster, or existing_cluster_id must be specified.")
 	}
 	if fill {
 		if _, ok := obj["run_if"]; !ok {
@@ -218,7 +236,7 @@ func parseSettings(obj map[string]json.RawMessage, path string, queueDefault boo
 		}
 		var c bytes.Buffer
 		if err := json.Compact(&c, v); err != nil {
-			return nil, decodeErr(err, path+"."+k)
+			return nil, decodeErr(err, joinPath(path, k))
 		}
 		s.top[k] = c.Bytes()
 	}
@@ -285,10 +303,10 @@ func parseSettings(obj map[string]json.RawMessage, path string, queueDefault boo
 	}
 	if sc := typed.Schedule; sc != nil {
 		if sc.QuartzCronExpression == "" {
-			return nil, missingField(path + ".schedule.quartz_cron_expression")
+			return nil, missingField(joinPath(path, "schedule.quartz_cron_expression"))
 		}
 		if sc.TimezoneID == "" {
-			return nil, missingField(path + ".schedule.timezone_id")
+			return nil, missingField(joinPath(path, "schedule.timezone_id"))
 		}
 		if sc.PauseStatus != "" && sc.PauseStatus != "PAUSED" && sc.PauseStatus != "UNPAUSED" {
 			return nil, invalidParam("Invalid schedule.pause_status '%s': expected PAUSED or UNPAUSED.", sc.PauseStatus)
@@ -307,7 +325,7 @@ func parseSettings(obj map[string]json.RawMessage, path string, queueDefault boo
 			continue
 		}
 		var list []json.RawMessage
-		if err := decodeInto(raw, path+"."+name, &list); err != nil {
+		if err := decodeInto(raw, joinPath(path, name), &list); err != nil {
 			return nil, err
 		}
 		if name == "tasks" {
@@ -315,8 +333,11 @@ func parseSettings(obj map[string]json.RawMessage, path string, queueDefault boo
 				return nil, invalidParam("A job can have at most 1000 tasks, got %d.", len(list))
 			}
 			for _, tr := range list {
-				t, err := parseTask(tr, path+".tasks", true)
+				t, err := parseTask(tr, joinPath(path, "tasks"), true)
 				if err != nil {
+					return nil, err
+				}
+				if err := checkCompute(t, false); err != nil {
 					return nil, err
 				}
 				s.tasks = append(s.tasks, t)
@@ -326,22 +347,22 @@ func parseSettings(obj map[string]json.RawMessage, path string, queueDefault boo
 		items := make([]item, 0, len(list))
 		for _, r := range list {
 			var m map[string]json.RawMessage
-			if err := decodeInto(r, path+"."+name, &m); err != nil {
+			if err := decodeInto(r, joinPath(path, name), &m); err != nil {
 				return nil, err
 			}
 			if m == nil {
-				return nil, malformed("Could not parse request object: Expected object for field '%s.%s', found %s", path, name, jsonKind(r))
+				return nil, malformed("Could not parse request object: Expected object for field '%s', found %s", joinPath(path, name), jsonKind(r))
 			}
 			kf := keyField
 			if name == "parameters" {
 				kf = "name"
 			}
 			var key string
-			if err := decodeInto(m[kf], path+"."+name+"."+kf, &key); err != nil {
+			if err := decodeInto(m[kf], joinPath(path, name+"."+kf), &key); err != nil {
 				return nil, err
 			}
 			if key == "" {
-				return nil, missingField(path + "." + name + "." + kf)
+				return nil, missingField(joinPath(path, name+"."+kf))
 			}
 			for _, it := range items {
 				if it.key == key {
@@ -351,9 +372,9 @@ func parseSettings(obj map[string]json.RawMessage, path string, queueDefault boo
 			if name == "parameters" {
 				var def string
 				if _, ok := m["default"]; !ok {
-					return nil, missingField(path + ".parameters.default")
+					return nil, missingField(joinPath(path, "parameters.default"))
 				}
-				if err := decodeInto(m["default"], path+".parameters.default", &def); err != nil {
+				if err := decodeInto(m["default"], joinPath(path, "parameters.default"), &def); err != nil {
 					return nil, err
 				}
 				s.defaults[key] = def

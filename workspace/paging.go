@@ -60,9 +60,45 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// keysetPage pages ids sorted descending (newest first). match filters.
-// It returns the page and the next/prev tokens.
-func keysetPage(ids []int64, kind string, tok *pageToken, offset, limit int, match func(int64) bool) (page []int64, next, prev string) {
+// filterSum binds list page tokens to the request's filters (carried in
+// the token's obj): 0 when there are none, so unfiltered tokens keep their
+// old form, else a nonzero hash of the canonical filter string.
+func filterSum(canonical string) int64 {
+	if canonical == "" {
+		return 0
+	}
+	h := fnv.New32a()
+	h.Write([]byte(canonical))
+	return int64(h.Sum32()) | 1
+}
+
+// errFiltersChanged answers a list page token sent with other filters than
+// the request that produced it.
+func errFiltersChanged() *apiError {
+	return invalidParam("Invalid page_token: it does not belong to this request (filters changed).")
+}
+
+// listToken parses a jobs/list or runs/list page_token (nil when absent)
+// and checks that it was issued for the same filters.
+func listToken(s, kind string, filter int64) (*pageToken, *apiError) {
+	if s == "" {
+		return nil, nil
+	}
+	t, err := parseToken(s, kind)
+	if err != nil {
+		return nil, err
+	}
+	if t.obj != filter {
+		return nil, errFiltersChanged()
+	}
+	return &t, nil
+}
+
+// keysetPage pages ids sorted descending (newest first). match filters;
+// filter (see filterSum) is written into the tokens. It returns the page
+// and the next/prev tokens: next leads to the following (older) page, prev
+// back to the preceding (newer) one.
+func keysetPage(ids []int64, kind string, filter int64, tok *pageToken, offset, limit int, match func(int64) bool) (page []int64, next, prev string) {
 	// ids are ascending; walk descending.
 	if tok != nil && tok.dir == "p" {
 		// items newer than tok.pos, the `limit` closest ones
@@ -94,7 +130,7 @@ func keysetPage(ids []int64, kind string, tok *pageToken, offset, limit int, mat
 				continue
 			}
 			if len(page) == limit {
-				next = pageToken{kind: kind, dir: "n", pos: page[len(page)-1]}.String()
+				next = pageToken{kind: kind, dir: "n", pos: page[len(page)-1], obj: filter}.String()
 				break
 			}
 			page = append(page, id)
@@ -108,7 +144,7 @@ func keysetPage(ids []int64, kind string, tok *pageToken, offset, limit int, mat
 		last := page[len(page)-1]
 		for i := len(ids) - 1; i >= 0; i-- {
 			if ids[i] < last && match(ids[i]) {
-				next = pageToken{kind: kind, dir: "n", pos: last}.String()
+				next = pageToken{kind: kind, dir: "n", pos: last, obj: filter}.String()
 				break
 			}
 		}
@@ -116,7 +152,7 @@ func keysetPage(ids []int64, kind string, tok *pageToken, offset, limit int, mat
 	first := page[0]
 	for i := len(ids) - 1; i >= 0 && ids[i] > first; i-- {
 		if match(ids[i]) {
-			prev = pageToken{kind: kind, dir: "p", pos: first}.String()
+			prev = pageToken{kind: kind, dir: "p", pos: first, obj: filter}.String()
 			break
 		}
 	}

@@ -3,6 +3,7 @@ package workspace
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"html"
 	"sort"
 	"strconv"
@@ -167,7 +168,8 @@ func handleRunNow(rq *req) (any, *apiError) {
 		Creator: rq.who.UserName, Created: rq.now, DurationMS: rq.m.opts.TaskDuration.Milliseconds(),
 		Queue: s.queue, MaxConc: s.maxConc, TimeoutSec: s.timeout, Excluded: excluded,
 		Params: resolveParams(s, q.JobParameters), Overriding: q.overriding(), Idempotency: q.IdempotencyToken,
-		Schedule: s.top["schedule"],
+		// no schedule: a Run carries the cron schedule only when the periodic
+		// scheduler triggered it, and run-now is ONE_TIME.
 	}
 	if q.Queue != nil {
 		r.Queue = q.Queue.Enabled
@@ -280,17 +282,8 @@ func handleSubmit(rq *req) (any, *apiError) {
 		if err != nil {
 			return nil, err
 		}
-		var c struct {
-			ExistingClusterID string          `json:"existing_cluster_id"`
-			NewCluster        json.RawMessage `json:"new_cluster"`
-			EnvironmentKey    string          `json:"environment_key"`
-		}
-		_ = json.Unmarshal(raw, &c)
-		if t.jobClusterKey != "" {
-			return nil, invalidParam("Shared job cluster feature is not supported in runs/submit API.")
-		}
-		if clusterTaskTypes[t.kind] && c.ExistingClusterID == "" && len(c.NewCluster) == 0 && c.EnvironmentKey == "" {
-			return nil, invalidParam("One of job_cluster_key, new_cluster, or existing_cluster_id must be specified.")
+		if err := checkCompute(t, true); err != nil {
+			return nil, err
 		}
 		s.tasks = append(s.tasks, t)
 	}
@@ -387,21 +380,18 @@ func handleRunsList(rq *req) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	var tok *pageToken
-	if t := rq.q.Get("page_token"); t != "" {
-		pt, err := parseToken(t, "rl")
-		if err != nil {
-			return nil, err
-		}
-		tok = &pt
+	filter := int64(0)
+	if jobID != 0 || activeOnly || completedOnly || runType != "" || from != 0 || hasTo {
+		filter = filterSum(fmt.Sprintf("job_id=%d&active_only=%t&completed_only=%t&run_type=%s&start_time_from=%d&start_time_to=%d,%t",
+			jobID, activeOnly, completedOnly, runType, from, to, hasTo))
+	}
+	tok, err := listToken(rq.q.Get("page_token"), "rl", filter)
+	if err != nil {
+		return nil, err
 	}
 	ids := rq.sp.runIDs
 	if jobID != 0 {
-		rs := rq.sp.jobRuns[jobID]
-		ids = make([]int64, len(rs))
-		for i, r := range rs {
-			ids[i] = r.RunID
-		}
+		ids = rq.sp.jobRunIDs[jobID]
 	}
 	match := func(id int64) bool {
 		r := rq.sp.runs[id]
@@ -419,29 +409,100 @@ func handleRunsList(rq *req) (any, *apiError) {
 		}
 		return true
 	}
-	page, next, prev := keysetPage(ids, "rl", tok, int(offset), int(limit), match)
-	out := struct {
-		Runs          []runView `json:"runs,omitempty"`
-		HasMore       *bool     `json:"has_more,omitempty"`
-		NextPageToken string    `json:"next_page_token,omitempty"`
-		PrevPageToken string    `json:"prev_page_token,omitempty"`
-	}{NextPageToken: next, PrevPageToken: prev}
-	if rq.v21 {
-		hm := next != ""
-		out.HasMore = &hm
-	}
-	for _, id := range page {
-		v := rq.sp.project(rq.sp.runs[id], rq.now, rq.host)
-		if !expand {
-			v.Tasks, v.JobClusters = nil, nil
-		} else if !rq.v21 {
-			if len(v.Tasks) > arrayPage {
-				v.Tasks, v.HasMore = v.Tasks[:arrayPage], true
-			}
+	page, next, prev := keysetPage(ids, "rl", filter, tok, int(offset), int(limit), match)
+	variant := listBase
+	if expand {
+		variant = listExpanded
+		if rq.v21 {
+			variant = listExpanded21
 		}
-		out.Runs = append(out.Runs, v)
 	}
-	return out, nil
+	items := make([][]byte, len(page))
+	size := 32 + len(next) + len(prev) + 40
+	for i, id := range page {
+		items[i] = rq.sp.baseRunJSON(rq.sp.runs[id], variant, rq.now, rq.host)
+		size += len(items[i]) + 1
+	}
+	var b bytes.Buffer
+	b.Grow(size)
+	b.WriteByte('{')
+	if len(items) > 0 {
+		b.WriteString(`"runs":[`)
+		for i, it := range items {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(it)
+		}
+		b.WriteByte(']')
+	}
+	if rq.v21 {
+		sep(&b)
+		b.WriteString(`"has_more":` + strconv.FormatBool(next != ""))
+	}
+	if next != "" {
+		sep(&b)
+		b.WriteString(`"next_page_token":"` + next + `"`)
+	}
+	if prev != "" {
+		sep(&b)
+		b.WriteString(`"prev_page_token":"` + prev + `"`)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// runs/list item shapes (listVariants of them), cached separately.
+const (
+	listBase       = iota // BaseRun without tasks and job_clusters
+	listExpanded          // expand_tasks on 2.2: tasks cut at 100, has_more
+	listExpanded21        // expand_tasks on 2.1: every task
+	listVariants
+)
+
+// maxCachedItem bounds the size of a cached expanded item (a 150-task run
+// is ~100 KiB; those are rebuilt rather than kept).
+const maxCachedItem = 16 << 10
+
+// listCacheEntry is one cached runs/list item: valid for the same host and
+// the same timeline (the timeline is rebuilt whenever the run's facts or
+// its admission change).
+type listCacheEntry struct {
+	host string
+	tl   *timeline
+	b    []byte
+}
+
+// dropListCache forgets r's cached runs/list items (after a repair or delete).
+func (r *runDoc) dropListCache() { r.listJSON = [listVariants]listCacheEntry{} }
+
+// baseRunJSON is r's runs/list item at now. A terminal run's item no longer
+// depends on the clock, so it is marshalled once and cached; an active run's
+// state moves with the clock and is rebuilt on every request.
+func (sp *space) baseRunJSON(r *runDoc, variant int, now int64, host string) []byte {
+	tl := sp.timelineOf(r)
+	terminal := tl.skipped || now >= tl.segs[len(tl.segs)-1].end
+	c := &r.listJSON[variant]
+	if terminal && c.b != nil && c.tl == tl && c.host == host {
+		return c.b
+	}
+	v := sp.project(r, now, host)
+	switch variant {
+	case listBase:
+		v.Tasks, v.JobClusters = nil, nil
+	case listExpanded:
+		if len(v.Tasks) > arrayPage {
+			v.Tasks, v.HasMore = v.Tasks[:arrayPage], true
+		}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		b = []byte(`{}`)
+	}
+	if terminal && v.terminal && (variant == listBase || len(b) <= maxCachedItem) {
+		*c = listCacheEntry{host: host, tl: tl, b: b}
+	}
+	return b
 }
 
 func handleRunsGet(rq *req) (any, *apiError) {
@@ -458,6 +519,12 @@ func handleRunsGet(rq *req) (any, *apiError) {
 	}
 	r, err := rq.run(id)
 	if err != nil {
+		if parent, ok := rq.taskRunParent(id); ok {
+			// Like the real API, runs/get refuses a task run id; unlike it, say why.
+			// The message avoids "does not exist", so the SDK keeps this an
+			// ErrInvalidParameterValue instead of mapping it to IsMissing.
+			return nil, invalidParam("Run %d is a task run of run %d; runs/get takes the run_id of a job run or submit run (use runs/get-output for a task run).", id, parent)
+		}
 		return nil, err
 	}
 	page := 0
@@ -501,6 +568,29 @@ func handleRunsGet(rq *req) (any, *apiError) {
 		}
 	}
 	return v, nil
+}
+
+// taskRunParent returns the visible job or submit run that task run id
+// belongs to, if id is a task run id.
+func (rq *req) taskRunParent(id int64) (int64, bool) {
+	if r, _, _, _, ok := rq.taskRun(id); ok {
+		return r.RunID, true
+	}
+	// a SKIPPED run (concurrency limit) still shows one task run per task
+	ref, ok := rq.sp.taskRuns[id]
+	if !ok {
+		return 0, false
+	}
+	r := rq.sp.runs[ref.runID]
+	if r == nil || r.Deleted || !rq.sp.timelineOf(r).skipped {
+		return 0, false
+	}
+	for _, ids := range r.Segments[0].IDs {
+		if len(ids) > 0 && ids[0] == id {
+			return r.RunID, true
+		}
+	}
+	return 0, false
 }
 
 // taskRun finds a task run by id: the run, the task timeline and the attempt index.
@@ -790,6 +880,7 @@ func handleRunDelete(rq *req) (any, *apiError) {
 		return nil, internal(err)
 	}
 	r.Deleted = true
+	r.dropListCache()
 	return struct{}{}, nil
 }
 
@@ -930,6 +1021,7 @@ func handleRepair(rq *req) (any, *apiError) {
 	}
 	r.Segments = nr.Segments
 	r.prepare()
+	r.dropListCache()
 	for k, ids := range sg.IDs {
 		for _, id := range ids {
 			rq.sp.taskRuns[id] = taskRef{r.RunID, k}

@@ -246,9 +246,78 @@ func TestSDKConformance(t *testing.T) {
 		if run.RunType != jobs.RunTypeSubmitRun || run.JobId != 0 || run.State.ResultState != jobs.RunResultStateSuccess {
 			t.Fatalf("submit: %+v %+v", run.RunType, run.State)
 		}
-		_, err = w.Jobs.Submit(ctx, jobs.SubmitRun{Tasks: []jobs.SubmitTask{{TaskKey: "a", NotebookTask: &jobs.NotebookTask{NotebookPath: "/a"}}}})
-		if err == nil {
-			t.Fatal("submit without compute: want 400")
+		// serverless-enabled workspace: a notebook task needs no cluster...
+		if _, err := w.Jobs.Submit(ctx, jobs.SubmitRun{Tasks: []jobs.SubmitTask{{TaskKey: "a", NotebookTask: &jobs.NotebookTask{NotebookPath: "/a"}}}}); err != nil {
+			t.Fatalf("serverless notebook submit: %v", err)
+		}
+		// ...a JAR task does
+		_, err = w.Jobs.Submit(ctx, jobs.SubmitRun{Tasks: []jobs.SubmitTask{{TaskKey: "a", SparkJarTask: &jobs.SparkJarTask{MainClassName: "com.example.Main"}}}})
+		if !errors.Is(err, apierr.ErrInvalidParameterValue) || err.Error() != "One of job_cluster_key, new_cluster, or existing_cluster_id must be specified." {
+			t.Fatalf("jar submit without compute: %v", err)
+		}
+	})
+
+	t.Run("runs/get of a task run", func(t *testing.T) {
+		run, err := w.Jobs.GetRun(ctx, jobs.GetRunRequest{RunId: 1001})
+		if err != nil || len(run.Tasks) == 0 {
+			t.Fatalf("fixture run 1001: %v", err)
+		}
+		taskRunID := run.Tasks[0].RunId
+		_, err = w.Jobs.GetRun(ctx, jobs.GetRunRequest{RunId: taskRunID})
+		if !errors.Is(err, apierr.ErrInvalidParameterValue) || apierr.IsMissing(err) {
+			t.Fatalf("task run id: %v (want ErrInvalidParameterValue, not IsMissing)", err)
+		}
+		want := fmt.Sprintf("Run %d is a task run of run 1001; runs/get takes the run_id of a job run or submit run (use runs/get-output for a task run).", taskRunID)
+		if err.Error() != want {
+			t.Fatalf("message %q, want %q", err.Error(), want)
+		}
+		if _, err := w.Jobs.GetRunOutput(ctx, jobs.GetRunOutputRequest{RunId: taskRunID}); err != nil {
+			t.Fatalf("get-output of the task run: %v", err)
+		}
+	})
+
+	t.Run("iterators re-send filters with page_token", func(t *testing.T) {
+		var pagerID int64
+		for i := 0; i < 5; i++ {
+			cr, err := w.Jobs.Create(ctx, jobs.CreateJob{Name: "same-name", MaxConcurrentRuns: 100,
+				Tasks: []jobs.Task{{TaskKey: "a", NotebookTask: &jobs.NotebookTask{NotebookPath: "/a"}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pagerID = cr.JobId
+		}
+		named, err := w.Jobs.ListAll(ctx, jobs.ListJobsRequest{Name: "SAME-name", Limit: 2})
+		if err != nil || len(named) != 5 {
+			t.Fatalf("ListAll name filter, 3 pages: %d jobs, %v", len(named), err)
+		}
+		var expanded int
+		it := w.Jobs.List(ctx, jobs.ListJobsRequest{Name: "same-name", Limit: 2, ExpandTasks: true})
+		for it.HasNext(ctx) {
+			j, err := it.Next(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(j.Settings.Tasks) != 1 {
+				t.Fatalf("expanded job %d has %d tasks", j.JobId, len(j.Settings.Tasks))
+			}
+			expanded++
+		}
+		if expanded != 5 {
+			t.Fatalf("List(expand) = %d jobs", expanded)
+		}
+		for i := 0; i < 7; i++ {
+			if _, err := w.Jobs.RunNow(ctx, jobs.RunNow{JobId: pagerID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		runs, err := w.Jobs.ListRunsAll(ctx, jobs.ListRunsRequest{JobId: pagerID, RunType: jobs.RunTypeJobRun, Limit: 3})
+		if err != nil || len(runs) != 7 {
+			t.Fatalf("ListRunsAll job_id filter, 3 pages: %d runs, %v", len(runs), err)
+		}
+		for i, r := range runs {
+			if r.JobId != pagerID || (i > 0 && r.RunId >= runs[i-1].RunId) {
+				t.Fatalf("run %d: %+v", i, r)
+			}
 		}
 	})
 

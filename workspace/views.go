@@ -44,7 +44,7 @@ type runTaskView struct {
 	State                   runState  `json:"state"`
 	Status                  runStatus `json:"status"`
 	AttemptNumber           int       `json:"attempt_number"`
-	OriginalAttemptRunID    int64     `json:"original_attempt_run_id,omitempty"`
+	OriginalAttemptRunID    int64     `json:"original_attempt_run_id"` // always set: the first attempt's run_id
 	StartTime               int64     `json:"start_time"`
 	EndTime                 int64     `json:"end_time"`
 	SetupDuration           int64     `json:"setup_duration"`
@@ -200,6 +200,9 @@ func projectTask(r *runDoc, tt *taskTL, seg *segTL, now int64, base string, repa
 			v.StartTime, v.EndTime = tt.end, tt.end
 			v.result = tt.result
 		}
+		// never attempted (SKIPPED, DISABLED, UPSTREAM_FAILED, EXCLUDED, ...):
+		// this task run is its own first attempt.
+		v.OriginalAttemptRunID = v.RunID
 		v.RunPageURL = url(v.RunID)
 		return v
 	}
@@ -282,9 +285,10 @@ func (sp *space) project(r *runDoc, now int64, host string) runView {
 		v.EndTime, v.terminal, v.result = r.Created, true, rMaxConcurrent
 		for _, k := range r.Order {
 			if t := r.tasks[k]; t != nil {
-				v.Tasks = append(v.Tasks, runTaskView{def: t.raw, TaskKey: k, RunID: r.Segments[0].IDs[k][0],
+				id := r.Segments[0].IDs[k][0]
+				v.Tasks = append(v.Tasks, runTaskView{def: t.raw, TaskKey: k, RunID: id, OriginalAttemptRunID: id,
 					State:  runState{LifeCycleState: "SKIPPED", StateMessage: msg},
-					Status: terminatedStatus("SKIPPED", "CLIENT_ERROR", msg), RunPageURL: base + strconv.FormatInt(r.Segments[0].IDs[k][0], 10), taskDef: t})
+					Status: terminatedStatus("SKIPPED", "CLIENT_ERROR", msg), RunPageURL: base + strconv.FormatInt(id, 10), taskDef: t})
 			}
 		}
 		return v
