@@ -16,7 +16,9 @@ import (
 // watches the open picture follow it to the end without a reload, then
 // stop polling.
 func TestBrowserPictureUpdatesItself(t *testing.T) {
-	a := newPicAppAt(t, 200*time.Millisecond, time.Now)
+	// 600ms tasks: the slow ingest alone runs 6s, a wide margin for a
+	// loaded CI machine to open the page while the run is still active.
+	a := newPicAppAt(t, 600*time.Millisecond, time.Now)
 	ctx := newBrowser(t)
 
 	if err := chromedp.Do(ctx,
@@ -35,8 +37,8 @@ func TestBrowserPictureUpdatesItself(t *testing.T) {
 	}
 	tok = strings.TrimSpace(tok)
 	etl := a.picJobID(tok, "nightly-etl")
-	// A slow ingest (10 task durations) keeps the run active for ~2.6s:
-	// long enough to see it active, short enough for one or two polls.
+	// A slow ingest (10 task durations) keeps the run active for ~8s:
+	// long enough to see it active, short enough for a few polls.
 	_, body := a.api("POST", "/api/2.2/jobs/run-now", tok,
 		`{"job_id":`+strconv.FormatInt(etl, 10)+`,"job_parameters":{"simulate_ingest":"slow"}}`)
 	run := strconv.FormatInt(picRunID(t, body), 10)
@@ -69,7 +71,7 @@ func TestBrowserPictureUpdatesItself(t *testing.T) {
 	screenshot(t, ctx, dir, "picture-active.png")
 
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('`+sel+`[data-state="failed"]') !== null`,
-		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		chromedp.WithPollingTimeout(40*time.Second))); err != nil {
 		t.Fatalf("the run never showed as failed: %v", err)
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('[data-testid="run-picture"]').dataset.polling === "false"`,
