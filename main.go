@@ -68,34 +68,26 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 	fl.StringVar(&c.sessionKey, "session-key", env("session-key", ""), "secret for session cookies, 32+ characters; empty = generate once and keep in the database [TRAINER_SESSION_KEY]")
 	fl.StringVar(&c.logLevel, "log-level", env("log-level", "info"), "log level: debug, info, warn or error [TRAINER_LOG_LEVEL]")
 	fl.StringVar(&c.bankDir, "bank", env("bank", ""), "extra question-bank directory of *.yaml files, validated at start like the built-in bank [TRAINER_BANK]")
-	if v := env("sandbox-token", ""); v != "" {
-		for _, t := range strings.Split(v, ",") {
-			if t = strings.TrimSpace(t); t != "" {
-				c.tokens = append(c.tokens, t)
+	if err := listFlag(fl, &c.tokens, "sandbox-token", env("sandbox-token", ""),
+		"register a fixed Bearer token for the shared sandbox workspace (repeatable; env: comma-separated) [TRAINER_SANDBOX_TOKEN]",
+		func(v string) error {
+			if len(v) < 8 {
+				return errors.New("a sandbox token needs at least 8 characters")
 			}
-		}
+			return nil
+		}); err != nil {
+		return c, err
 	}
-	fl.Func("sandbox-token", "register a fixed Bearer token for the shared sandbox workspace (repeatable; env: comma-separated) [TRAINER_SANDBOX_TOKEN]", func(v string) error {
-		if len(v) < 8 {
-			return errors.New("a sandbox token needs at least 8 characters")
-		}
-		c.tokens = append(c.tokens, v)
-		return nil
-	})
-	if v := env("live-allow-host", ""); v != "" {
-		for _, h := range strings.Split(v, ",") {
-			if h = strings.TrimSpace(h); h != "" {
-				c.liveAllow = append(c.liveAllow, h)
+	if err := listFlag(fl, &c.liveAllow, "live-allow-host", env("live-allow-host", ""),
+		"allow live mode to call this host (host or host:port; also over http) besides Databricks' workspace domains; for tests and private deployments; repeatable [TRAINER_LIVE_ALLOW_HOST]",
+		func(v string) error {
+			if strings.ContainsAny(v, "/ ") {
+				return fmt.Errorf("want host or host:port, got %q", v)
 			}
-		}
+			return nil
+		}); err != nil {
+		return c, err
 	}
-	fl.Func("live-allow-host", "allow live mode to call this host (host or host:port; also over http) besides Databricks' workspace domains; for tests and private deployments; repeatable [TRAINER_LIVE_ALLOW_HOST]", func(v string) error {
-		if strings.TrimSpace(v) == "" || strings.ContainsAny(v, "/ ") {
-			return fmt.Errorf("want host or host:port, got %q", v)
-		}
-		c.liveAllow = append(c.liveAllow, v)
-		return nil
-	})
 	dur, err := time.ParseDuration(env("sandbox-task-duration", "3s"))
 	if err != nil {
 		return c, fmt.Errorf("TRAINER_SANDBOX_TASK_DURATION: %w", err)
@@ -118,6 +110,32 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 		return c, errors.New("-session-key must be at least 32 characters")
 	}
 	return c, nil
+}
+
+// listFlag registers a repeatable flag whose values pass validate, seeded
+// from a comma-separated environment value checked the same way.
+func listFlag(fl *flag.FlagSet, dst *[]string, name, envValue, usage string, validate func(string) error) error {
+	add := func(v string) error {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return fmt.Errorf("-%s: empty value", name)
+		}
+		if err := validate(v); err != nil {
+			return fmt.Errorf("-%s: %w", name, err)
+		}
+		*dst = append(*dst, v)
+		return nil
+	}
+	for _, v := range strings.Split(envValue, ",") {
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		if err := add(v); err != nil {
+			return fmt.Errorf("TRAINER_%s: %w", strings.ToUpper(strings.ReplaceAll(name, "-", "_")), err)
+		}
+	}
+	fl.Func(name, usage, add)
+	return nil
 }
 
 func newLogger(level string, out io.Writer) (*slog.Logger, error) {

@@ -66,7 +66,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	base, cancel, done, out := startRun(t, "-addr", "127.0.0.1:0", "-db", db)
 	var res *http.Response
 	var err error
-	for i := 0; i < 100; i++ {
+	for i := 0; i < 500; i++ {
 		res, err = http.Get(base + "/healthz")
 		if err == nil {
 			break
@@ -205,5 +205,30 @@ func TestSharedSandboxToken(t *testing.T) {
 	}
 	if got := get("wrong-token-123"); got != 403 {
 		t.Fatalf("wrong token: %d", got)
+	}
+}
+
+func TestEnvListsAreValidatedLikeFlags(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"short token", map[string]string{"TRAINER_SANDBOX_TOKEN": "good-token-1, short"}, "at least 8"},
+		{"host with a path", map[string]string{"TRAINER_LIVE_ALLOW_HOST": "127.0.0.1:9/x"}, "host:port"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseFlags(nil, func(k string) string { return tt.env[k] }, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+	c, err := parseFlags([]string{"-sandbox-token", "flag-token-9"}, func(k string) string {
+		return map[string]string{"TRAINER_SANDBOX_TOKEN": "env-token-1,env-token-2"}[k]
+	}, io.Discard)
+	if err != nil || strings.Join(c.tokens, " ") != "env-token-1 env-token-2 flag-token-9" {
+		t.Fatalf("tokens %v, err %v", c.tokens, err)
 	}
 }

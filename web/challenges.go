@@ -160,7 +160,7 @@ func (s *server) handleChallengeCheck(w http.ResponseWriter, r *http.Request) {
 	}
 	answer := strings.TrimSpace(r.PostFormValue("answer"))
 	if len(answer) > maxAnswerLen {
-		answer = answer[:maxAnswerLen]
+		answer = strings.ToValidUTF8(answer[:maxAnswerLen], "") // never keep half a rune
 	}
 	if c.AnswerLabel != "" && answer == "" {
 		s.fail(w, r, badRequest{"This challenge needs an answer: " + c.AnswerLabel + "."})

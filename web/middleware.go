@@ -46,7 +46,7 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 // requestLog logs one debug line per request.
 func (s *server) requestLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := s.now()
+		start := time.Now() // latency is real time, whatever the app's clock
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
@@ -54,7 +54,7 @@ func (s *server) requestLog(next http.Handler) http.Handler {
 	})
 }
 
-// limitForm caps form bodies and parses them, answering 400 on oversized
+// parseForm caps form bodies and parses them, answering 400 on oversized
 // or malformed input. It returns false when it has already answered.
 func (s *server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)

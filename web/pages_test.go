@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -216,5 +217,21 @@ func TestWrongMethodIs405WithAllow(t *testing.T) {
 				t.Fatal("not the styled error page")
 			}
 		})
+	}
+}
+
+func TestUnknownPathsCreateNoLearner(t *testing.T) {
+	a := newApp(t)
+	for range 5 {
+		if r := a.get("/wp-login.php"); r.status != 404 {
+			t.Fatalf("probe: %d", r.status)
+		}
+	}
+	if _, err := a.db.Learner(context.Background(), 1); err == nil {
+		t.Fatal("a 404 probe created a learner")
+	}
+	a.get("/")
+	if _, err := a.db.Learner(context.Background(), 1); err != nil {
+		t.Fatalf("the home page did not create the learner: %v", err)
 	}
 }

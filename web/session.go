@@ -75,6 +75,12 @@ func (s *server) saveSession(w http.ResponseWriter, r *http.Request, raw *sessio
 // has), and consumes any flash message.
 func (s *server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Unknown paths (404/405) need no learner: creating one for every
+		// cookie-less probe would grow the database without bound.
+		if _, pattern := s.pages.Handler(r); pattern == "/" {
+			next.ServeHTTP(w, r)
+			return
+		}
 		// A cookie that fails to decode (rotated keys, tampering) is replaced.
 		raw, _ := s.sess.cookies.Get(r, cookieName)
 		dirty := false
