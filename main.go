@@ -206,6 +206,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Store:        db,
 		Resolve:      tokenResolver(db, cfg.tokens),
 		Fixtures:     fixtures,
+		OnError: func(err error) {
+			log.Error("sandbox workspace failed", "err", err)
+		},
 	})
 	if err != nil {
 		return err

@@ -189,12 +189,20 @@ func TestGolden(t *testing.T) {
 	e.clk.mu.Unlock()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, raw := e.raw(tokA, "GET", c.path, nil)
+			code, raw := e.raw(tokA, "GET", c.path, nil)
+			if code != 200 {
+				t.Fatalf("%s: status %d: %s", c.path, code, raw)
+			}
 			file := filepath.Join("testdata", c.name+".json")
+			var g any
+			if err := json.Unmarshal(raw, &g); err != nil {
+				t.Fatalf("%s: the answer is not JSON: %v\n%s", c.path, err, raw)
+			}
 			if *update {
-				var v any
-				_ = json.Unmarshal(raw, &v)
-				b, _ := json.MarshalIndent(v, "", "  ")
+				b, err := json.MarshalIndent(g, "", "  ")
+				if err != nil {
+					t.Fatal(err)
+				}
 				if err := os.WriteFile(file, append(b, '\n'), 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -203,9 +211,10 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v (run with -update)", err)
 			}
-			var g, w any
-			_ = json.Unmarshal(raw, &g)
-			_ = json.Unmarshal(want, &w)
+			var w any
+			if err := json.Unmarshal(want, &w); err != nil {
+				t.Fatalf("%s is not JSON: %v (run with -update)", file, err)
+			}
 			if !reflect.DeepEqual(g, w) {
 				t.Fatalf("%s differs from %s:\n%s", c.path, file, raw)
 			}

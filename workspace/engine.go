@@ -168,8 +168,7 @@ type timeline struct {
 	segs     []*segTL
 }
 
-func (m *Manager) pendingMS(d int64) int64 { return d / 3 }
-func termMS(d int64) int64                 { return d/10 + 1 }
+func termMS(d int64) int64 { return d/10 + 1 }
 
 // buildTimeline computes a run's timeline given its admission time.
 func buildTimeline(r *runDoc, start int64, skipped bool) *timeline {

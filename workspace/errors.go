@@ -11,7 +11,8 @@ import (
 )
 
 // ErrUnknownToken is returned by a Resolve func for a token it does not know.
-// The handler answers it with 403 "Invalid access token.".
+// The handler answers it with 403 "Invalid access token."; any other
+// Resolve error is the server's fault and becomes a 500.
 var ErrUnknownToken = errors.New("workspace: unknown token")
 
 // apiError is a Databricks-shaped error: it becomes
@@ -20,20 +21,32 @@ type apiError struct {
 	Status  int
 	Code    string
 	Message string
+	// cause is what went wrong behind a 500. It goes to Options.OnError and
+	// never into Message: store and SQLite text is not for API clients.
+	cause error
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
 
+// internalMessage is the only text a client sees for a 500.
+const internalMessage = "Internal error in the sandbox workspace; it has been logged."
+
+// internal is the 500 for a failure on the sandbox's side (store, encoding);
+// err is reported through Options.OnError, not shown.
+func internal(err error) *apiError {
+	return &apiError{Status: http.StatusInternalServerError, Code: "INTERNAL_ERROR", Message: internalMessage, cause: err}
+}
+
 func invalidParam(format string, args ...any) *apiError {
-	return &apiError{http.StatusBadRequest, "INVALID_PARAMETER_VALUE", fmt.Sprintf(format, args...)}
+	return &apiError{Status: http.StatusBadRequest, Code: "INVALID_PARAMETER_VALUE", Message: fmt.Sprintf(format, args...)}
 }
 
 func invalidState(format string, args ...any) *apiError {
-	return &apiError{http.StatusBadRequest, "INVALID_STATE", fmt.Sprintf(format, args...)}
+	return &apiError{Status: http.StatusBadRequest, Code: "INVALID_STATE", Message: fmt.Sprintf(format, args...)}
 }
 
 func malformed(format string, args ...any) *apiError {
-	return &apiError{http.StatusBadRequest, "MALFORMED_REQUEST", fmt.Sprintf(format, args...)}
+	return &apiError{Status: http.StatusBadRequest, Code: "MALFORMED_REQUEST", Message: fmt.Sprintf(format, args...)}
 }
 
 func missingField(field string) *apiError {

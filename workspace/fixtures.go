@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"strconv"
 )
 
 // fixtureSet is the parsed data/workspace/jobs.json.
@@ -68,7 +67,7 @@ func (fx *fixtureSet) seed(now, durMS int64) map[string][]byte {
 	day := int64(24 * 60 * 60 * 1000)
 	byName := map[string]*job{}
 	for i, s := range fx.settings {
-		id := sp.allocJob()
+		id := allocID(&sp.meta.NextJobID, firstJobID)
 		j := &job{JobID: id, Creator: fixtureOwner, RunAs: fixtureOwner,
 			Created: now - int64(fx.CreatedDays)*day + int64(i)*60_000, settings: s}
 		docs[jobKey(id)] = j.doc()
@@ -91,7 +90,7 @@ func (fx *fixtureSet) seed(now, durMS int64) map[string][]byte {
 			d = durMS
 		}
 		r := &runDoc{
-			RunID: sp.allocRun(), JobID: j.JobID, RunName: s.name, RunType: "JOB_RUN", Trigger: "ONE_TIME",
+			RunID: allocID(&sp.meta.NextRunID, firstRunID), JobID: j.JobID, RunName: s.name, RunType: "JOB_RUN", Trigger: "ONE_TIME",
 			Creator: fixtureOwner, Created: now - int64(fr.DaysBefore)*day, DurationMS: d,
 			Queue: s.queue, MaxConc: s.maxConc, TimeoutSec: s.timeout, Params: resolveParams(s, nil),
 		}
@@ -135,5 +134,3 @@ func withoutSimulate(t *task) *task {
 	}
 	return nt
 }
-
-var _ = strconv.Itoa

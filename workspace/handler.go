@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -67,24 +68,30 @@ var notEmulated = []string{
 	"/api/2.0/policies/", "/api/2.0/serving-endpoints", "/api/2.0/apps", "/api/2.0/fs/",
 }
 
-// Handler serves GET /.well-known/databricks-config and everything under /api/.
+// Handler serves GET /.well-known/databricks-config and everything under
+// /api/. API errors are Databricks-shaped JSON with the matching status; a
+// 500 carries only a generic message, its cause goes to Options.OnError.
 func (m *Manager) Handler() http.Handler {
 	return http.HandlerFunc(m.serve)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// writeJSON writes v ([]byte and json.RawMessage as they are) with status.
+// When v cannot be encoded it writes the generic 500 instead and returns
+// the encoding error, for the caller to report.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
 	var b []byte
+	var err error
 	switch x := v.(type) {
 	case []byte:
 		b = x
 	case json.RawMessage:
 		b = x
 	default:
-		var err error
 		b, err = json.Marshal(v)
 		if err != nil {
 			status = http.StatusInternalServerError
-			b = []byte(`{"error_code":"INTERNAL_ERROR","message":"The sandbox could not encode its response."}`)
+			b, _ = json.Marshal(map[string]string{"error_code": "INTERNAL_ERROR", "message": internalMessage})
+			err = fmt.Errorf("workspace: encode response: %w", err)
 		}
 	}
 	h := w.Header()
@@ -92,10 +99,28 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	w.Write(b)
+	return err
 }
 
 func writeErr(w http.ResponseWriter, e *apiError) {
 	writeJSON(w, e.Status, map[string]string{"error_code": e.Code, "message": e.Message})
+}
+
+// fail writes e; for a 500 it first hands the cause, wrapped with the
+// method and path, to Options.OnError.
+func (m *Manager) fail(w http.ResponseWriter, r *http.Request, e *apiError) {
+	if e.cause != nil {
+		m.report(r, e.cause)
+	}
+	writeErr(w, e)
+}
+
+// report hands err, wrapped with the request's method and path, to
+// Options.OnError (nil ignores it).
+func (m *Manager) report(r *http.Request, err error) {
+	if m.opts.OnError != nil {
+		m.opts.OnError(fmt.Errorf("workspace: %s %s: %w", r.Method, r.URL.Path, err))
+	}
 }
 
 func requestHost(r *http.Request) string {
@@ -127,12 +152,12 @@ func (m *Manager) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !strings.HasPrefix(path, "/api/") {
-		writeErr(w, &apiError{http.StatusNotFound, "ENDPOINT_NOT_FOUND", "No API found for '" + r.Method + " " + path + "'"})
+		writeErr(w, endpointNotFound(r.Method, path))
 		return
 	}
 	who, aerr := m.authenticate(r)
 	if aerr != nil {
-		writeJSON(w, aerr.Status, map[string]string{"error_code": aerr.Code, "message": aerr.Message})
+		m.fail(w, r, aerr)
 		return
 	}
 	rq := &req{ctx: r.Context(), m: m, who: who, q: r.URL.Query(), host: requestHost(r), method: r.Method, path: path}
@@ -170,12 +195,12 @@ func (m *Manager) serve(w http.ResponseWriter, r *http.Request) {
 	if !found {
 		for _, p := range notEmulated {
 			if strings.HasPrefix(path, p) {
-				writeErr(w, &apiError{http.StatusNotImplemented, "NOT_IMPLEMENTED",
-					"The sandbox workspace does not emulate '" + r.Method + " " + path + "'. See /sandbox/fidelity for what it does."})
+				writeErr(w, &apiError{Status: http.StatusNotImplemented, Code: "NOT_IMPLEMENTED",
+					Message: "The sandbox workspace does not emulate '" + r.Method + " " + path + "'. See /sandbox/fidelity for what it does."})
 				return
 			}
 		}
-		writeErr(w, &apiError{http.StatusNotFound, "ENDPOINT_NOT_FOUND", "No API found for '" + r.Method + " " + path + "'"})
+		writeErr(w, endpointNotFound(r.Method, path))
 		return
 	}
 	if r.Method != rt.method && !(rt.method == http.MethodGet && r.Method == http.MethodHead) {
@@ -206,7 +231,7 @@ func (m *Manager) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	sp, err := m.space(r.Context(), who.WorkspaceID)
 	if err != nil {
-		writeErr(w, &apiError{http.StatusInternalServerError, "INTERNAL_ERROR", "The sandbox could not load this workspace."})
+		m.fail(w, r, internal(err))
 		return
 	}
 	rq.sp = sp
@@ -215,20 +240,30 @@ func (m *Manager) serve(w http.ResponseWriter, r *http.Request) {
 	out, aerr := rt.fn(rq)
 	sp.mu.Unlock()
 	if aerr != nil {
-		writeErr(w, aerr)
+		m.fail(w, r, aerr)
 		return
 	}
-	writeJSON(w, http.StatusOK, out)
+	if err := writeJSON(w, http.StatusOK, out); err != nil {
+		m.report(r, err)
+	}
+}
+
+func endpointNotFound(method, path string) *apiError {
+	return &apiError{Status: http.StatusNotFound, Code: "ENDPOINT_NOT_FOUND", Message: "No API found for '" + method + " " + path + "'"}
 }
 
 func methodNotAllowed(method, path, allow string, w http.ResponseWriter) *apiError {
 	w.Header().Set("Allow", allow)
-	return &apiError{http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
-		"Method " + method + " is not allowed for '" + path + "'; use " + allow + "."}
+	return &apiError{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED",
+		Message: "Method " + method + " is not allowed for '" + path + "'; use " + allow + "."}
 }
 
+// authenticate resolves the Bearer token. A missing or malformed token, or
+// one Resolve answers with ErrUnknownToken, is a 403 "Invalid access
+// token."; any other Resolve error is a 500 (the token may be fine, the
+// lookup failed).
 func (m *Manager) authenticate(r *http.Request) (Identity, *apiError) {
-	bad := &apiError{http.StatusForbidden, "403", "Invalid access token."}
+	bad := &apiError{Status: http.StatusForbidden, Code: "403", Message: "Invalid access token."}
 	h := r.Header.Get("Authorization")
 	scheme, tok, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
@@ -239,7 +274,13 @@ func (m *Manager) authenticate(r *http.Request) (Identity, *apiError) {
 		return Identity{}, bad
 	}
 	who, err := m.opts.Resolve(r.Context(), tok)
-	if err != nil || who.WorkspaceID == "" {
+	if errors.Is(err, ErrUnknownToken) {
+		return Identity{}, bad
+	}
+	if err != nil {
+		return Identity{}, internal(fmt.Errorf("workspace: resolve token: %w", err))
+	}
+	if who.WorkspaceID == "" {
 		return Identity{}, bad
 	}
 	return who, nil

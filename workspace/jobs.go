@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"hash/fnv"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,10 +87,6 @@ func (rq *req) saveJob(j *job, extra map[string][]byte) *apiError {
 	return nil
 }
 
-func internal(err error) *apiError {
-	return &apiError{500, "INTERNAL_ERROR", "The sandbox could not save this change; nothing was changed. (" + err.Error() + ")"}
-}
-
 func handleCreate(rq *req) (any, *apiError) {
 	var obj map[string]json.RawMessage
 	if err := rq.decode(&obj); err != nil {
@@ -127,7 +124,7 @@ func handleCreate(rq *req) (any, *apiError) {
 	} else if ra.RunAs.ServicePrincipalName != "" {
 		runAs = ra.RunAs.ServicePrincipalName
 	}
-	id := rq.sp.allocJob()
+	id := allocID(&rq.sp.meta.NextJobID, firstJobID)
 	j := &job{JobID: id, Creator: rq.who.UserName, RunAs: runAs, Created: rq.now, settings: s}
 	perms := ownerACL(rq.who.UserName, entries)
 	pb, _ := json.Marshal(perms)
@@ -150,19 +147,9 @@ func handleGet(rq *req) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	page := 0
-	if t := rq.q.Get("page_token"); t != "" {
-		if rq.v21 {
-			return nil, invalidParam("page_token is not supported by jobs/get in API 2.1; use /api/2.2/jobs/get.")
-		}
-		tok, err := parseToken(t, "jg")
-		if err != nil {
-			return nil, err
-		}
-		if tok.obj != id {
-			return nil, invalidParam("Invalid page_token: it belongs to job %d, not job %d.", tok.obj, id)
-		}
-		page = int(tok.pos)
+	page, err := rq.getPage("jg", id)
+	if err != nil {
+		return nil, err
 	}
 	ck := page
 	if rq.v21 {
@@ -316,7 +303,14 @@ func handleUpdate(rq *req) (any, *apiError) {
 		}
 		obj[top] = rest
 	}
-	s, err := parseSettings(obj, "new_settings", false)
+	return rq.saveSettings(j, obj, false)
+}
+
+// saveSettings validates obj as j's new settings (fields named under
+// new_settings; queueDefault as for parseSettings) and writes the job
+// through with them: the common end of jobs/update and jobs/reset.
+func (rq *req) saveSettings(j *job, obj map[string]json.RawMessage, queueDefault bool) (any, *apiError) {
+	s, err := parseSettings(obj, "new_settings", queueDefault)
 	if err != nil {
 		return nil, err
 	}
@@ -398,16 +392,7 @@ func handleReset(rq *req) (any, *apiError) {
 			obj["run_as"] = ra // the real service keeps an omitted run_as
 		}
 	}
-	s, err := parseSettings(obj, "new_settings", !rq.v21)
-	if err != nil {
-		return nil, err
-	}
-	nj := *j
-	nj.settings, nj.getCache = s, nil
-	if err := rq.saveJob(&nj, nil); err != nil {
-		return nil, err
-	}
-	return struct{}{}, nil
+	return rq.saveSettings(j, obj, !rq.v21)
 }
 
 func handleDelete(rq *req) (any, *apiError) {
@@ -492,27 +477,27 @@ func (rq *req) permJob() (int64, *apiError) {
 		return 0, invalidParam("Invalid job id '%s' in the path.", truncate(rq.pathVal, 40))
 	}
 	if rq.sp.jobs[id] == nil {
-		return 0, &apiError{404, "RESOURCE_DOES_NOT_EXIST", "Job " + rq.pathVal + " does not exist."}
+		return 0, &apiError{Status: http.StatusNotFound, Code: "RESOURCE_DOES_NOT_EXIST", Message: "Job " + rq.pathVal + " does not exist."}
 	}
 	return id, nil
 }
 
 type permView struct {
-	UserName             string        `json:"user_name,omitempty"`
-	GroupName            string        `json:"group_name,omitempty"`
-	ServicePrincipalName string        `json:"service_principal_name,omitempty"`
-	DisplayName          string        `json:"display_name,omitempty"`
-	AllPermissions       []permisssion `json:"all_permissions"`
+	UserName             string       `json:"user_name,omitempty"`
+	GroupName            string       `json:"group_name,omitempty"`
+	ServicePrincipalName string       `json:"service_principal_name,omitempty"`
+	DisplayName          string       `json:"display_name,omitempty"`
+	AllPermissions       []permission `json:"all_permissions"`
 }
 
-type permisssion struct {
+type permission struct {
 	PermissionLevel     string   `json:"permission_level"`
 	Inherited           bool     `json:"inherited"`
 	InheritedFromObject []string `json:"inherited_from_object,omitempty"`
 }
 
 // inheritedAdmins is what every job inherits from the workspace's /jobs/ root.
-var inheritedAdmins = permisssion{PermissionLevel: "CAN_MANAGE", Inherited: true, InheritedFromObject: []string{"/jobs/"}}
+var inheritedAdmins = permission{PermissionLevel: "CAN_MANAGE", Inherited: true, InheritedFromObject: []string{"/jobs/"}}
 
 // permResponse is the JobPermissions object: one entry per principal, its
 // all_permissions listing the direct level (inherited:false) and any
@@ -522,20 +507,20 @@ func (rq *req) permResponse(id int64) any {
 	var list []permView
 	at := map[string]int{}
 	for _, e := range rq.sp.perms[id] {
-		p := permisssion{PermissionLevel: e.PermissionLevel}
+		p := permission{PermissionLevel: e.PermissionLevel}
 		if i, ok := at[e.principal()]; ok {
 			list[i].AllPermissions = append(list[i].AllPermissions, p)
 			continue
 		}
 		at[e.principal()] = len(list)
 		list = append(list, permView{UserName: e.UserName, GroupName: e.GroupName, ServicePrincipalName: e.ServicePrincipalName,
-			DisplayName: e.UserName, AllPermissions: []permisssion{p}})
+			DisplayName: e.UserName, AllPermissions: []permission{p}})
 	}
 	admins := aclEntry{GroupName: "admins"}.principal()
 	if i, ok := at[admins]; ok {
 		list[i].AllPermissions = append(list[i].AllPermissions, inheritedAdmins)
 	} else {
-		list = append(list, permView{GroupName: "admins", AllPermissions: []permisssion{inheritedAdmins}})
+		list = append(list, permView{GroupName: "admins", AllPermissions: []permission{inheritedAdmins}})
 	}
 	return map[string]any{"object_id": "/jobs/" + strconv.FormatInt(id, 10), "object_type": "job", "access_control_list": list}
 }

@@ -29,14 +29,19 @@ type Identity struct {
 
 // Store persists workspaces as JSON documents. Keys look like "meta",
 // "job/101", "run/1001" or "perm/101". It is implemented by *store.DB.
+// Every error a Store returns is a failure of the store itself: the handler
+// answers it with a generic 500 and hands it to Options.OnError.
 type Store interface {
 	// LoadWorkspace returns every document of the workspace; an empty map
-	// when the workspace was never saved.
+	// and no error when the workspace was never saved. It returns an error
+	// only when the documents cannot be read.
 	LoadWorkspace(ctx context.Context, workspaceID string) (map[string][]byte, error)
-	// SaveWorkspace writes puts and removes deletes in one transaction.
+	// SaveWorkspace writes puts and removes deletes in one transaction. It
+	// returns an error, and changes nothing, when the write fails.
 	SaveWorkspace(ctx context.Context, workspaceID string, puts map[string][]byte, deletes []string) error
 	// ReplaceWorkspace removes every document of the workspace and writes
-	// docs instead, in one transaction.
+	// docs instead, in one transaction. It returns an error, and changes
+	// nothing, when the write fails.
 	ReplaceWorkspace(ctx context.Context, workspaceID string, docs map[string][]byte) error
 }
 
@@ -45,16 +50,25 @@ type Options struct {
 	Now          func() time.Time // injected clock; nil = time.Now
 	TaskDuration time.Duration    // how long one task attempt runs (default 3s); PENDING is a third of it
 	Store        Store            // persistence; nil keeps everything in memory
-	Resolve      func(ctx context.Context, token string) (Identity, error)
-	Fixtures     fs.FS // the fixture dir; nil = empty workspaces
+	// Resolve maps a Bearer token to its workspace. It returns
+	// ErrUnknownToken (answered 403) for a token it does not know; any
+	// other error is answered 500 and reported to OnError.
+	Resolve  func(ctx context.Context, token string) (Identity, error)
+	Fixtures fs.FS // the fixture dir; nil = empty workspaces
+	// OnError receives the cause of every 500 the handler answers (a store
+	// failure, a failed token lookup), wrapped with the request's method
+	// and path; the client only sees a generic INTERNAL_ERROR. nil ignores
+	// them. It is called on the request's goroutine, concurrently.
+	OnError func(err error)
 }
 
 // Manager maps Bearer tokens to workspaces, loads them lazily from the
 // store, and serves the API.
 type Manager struct {
 	opts     Options
-	mu       sync.Mutex
-	spaces   map[string]*space
+	mu       sync.Mutex               // guards spaces and loading, never held across I/O
+	spaces   map[string]*space        // loaded workspaces
+	loading  map[string]chan struct{} // workspaces being loaded; closed when done
 	fixtures *fixtureSet
 }
 
@@ -74,7 +88,7 @@ func NewManager(opts Options) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Manager{opts: opts, spaces: map[string]*space{}, fixtures: fx}, nil
+	return &Manager{opts: opts, spaces: map[string]*space{}, loading: map[string]chan struct{}{}, fixtures: fx}, nil
 }
 
 // job is a stored job.
@@ -134,13 +148,61 @@ func newSpace(id string) *space {
 
 func (m *Manager) now() int64 { return m.opts.Now().UnixMilli() }
 
-// space returns the loaded workspace, loading or seeding it on first use.
+// space returns the loaded workspace, loading it on first use. The store
+// I/O runs outside m.mu, so loading one workspace does not hold up requests
+// for the others; concurrent first requests for the same workspace share
+// one load, so a new workspace is seeded exactly once (a second seed could
+// wipe what a request wrote in between). It returns the error of load, or
+// the context's error if ctx ends while another request is loading.
 func (m *Manager) space(ctx context.Context, id string) (*space, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if sp, ok := m.spaces[id]; ok {
-		return sp, nil
+	for {
+		m.mu.Lock()
+		if sp, ok := m.spaces[id]; ok {
+			m.mu.Unlock()
+			return sp, nil
+		}
+		done, busy := m.loading[id]
+		if !busy {
+			done = make(chan struct{})
+			m.loading[id] = done
+			m.mu.Unlock()
+			return m.loadShared(ctx, id, done)
+		}
+		m.mu.Unlock()
+		select {
+		case <-done:
+			// Loaded, or failed: then this request tries again itself,
+			// with its own context.
+		case <-ctx.Done():
+			return nil, fmt.Errorf("workspace: wait for %s to load: %w", id, ctx.Err())
+		}
 	}
+}
+
+// loadShared loads workspace id for everyone waiting on done, then installs
+// it (unless Reset installed one meanwhile, which wins) and wakes them. The
+// cleanup is deferred so a panic cannot leave the workspace loading forever.
+func (m *Manager) loadShared(ctx context.Context, id string, done chan struct{}) (sp *space, err error) {
+	defer func() {
+		m.mu.Lock()
+		delete(m.loading, id)
+		if sp != nil {
+			if cur, ok := m.spaces[id]; ok {
+				sp = cur
+			} else {
+				m.spaces[id] = sp
+			}
+		}
+		m.mu.Unlock()
+		close(done)
+	}()
+	return m.load(ctx, id)
+}
+
+// load reads workspace id from the store, seeding it from the fixtures
+// (written through with ReplaceWorkspace) when it was never saved. It
+// returns the store's error, or a decoding error for a bad document.
+func (m *Manager) load(ctx context.Context, id string) (*space, error) {
 	var docs map[string][]byte
 	if m.opts.Store != nil {
 		var err error
@@ -157,12 +219,7 @@ func (m *Manager) space(ctx context.Context, id string) (*space, error) {
 			}
 		}
 	}
-	sp, err := buildSpace(id, docs)
-	if err != nil {
-		return nil, err
-	}
-	m.spaces[id] = sp
-	return sp, nil
+	return buildSpace(id, docs)
 }
 
 // buildSpace rebuilds a workspace from its documents.
@@ -232,26 +289,28 @@ func (sp *space) indexRun(r *runDoc) {
 	}
 }
 
-func (sp *space) allocJob() int64 {
-	if sp.meta.NextJobID == 0 {
-		sp.meta.NextJobID = 101
-	}
-	id := sp.meta.NextJobID
-	sp.meta.NextJobID++
-	return id
-}
+// The first ids of a new workspace, as in a real one: jobs and runs never
+// share a number.
+const (
+	firstJobID = 101
+	firstRunID = 1001
+)
 
-func (sp *space) allocRun() int64 {
-	if sp.meta.NextRunID == 0 {
-		sp.meta.NextRunID = 1001
+// allocID hands out the next id of a sequence kept in metaDoc (*next, 0 in
+// a workspace that never used it) that starts at first.
+func allocID(next *int64, first int64) int64 {
+	if *next == 0 {
+		*next = first
 	}
-	id := sp.meta.NextRunID
-	sp.meta.NextRunID++
+	id := *next
+	*next++
 	return id
 }
 
 // persist writes documents through to the store before the caller
-// applies them to memory. It returns an *apiError-free error on failure.
+// applies them to memory. It returns the store's error, wrapped, when the
+// write fails (memory is then left as it was); callers answer it with
+// internal, a 500.
 func (m *Manager) persist(ctx context.Context, sp *space, puts map[string][]byte, deletes []string) error {
 	sp.version++
 	if m.opts.Store == nil {

@@ -3,10 +3,8 @@ package workspace
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -608,18 +606,3 @@ func (s *settings) appendJSON(b *bytes.Buffer, w pageWindow) (more bool) {
 	b.WriteByte('}')
 	return more
 }
-
-// maxArrayLen is the length of the longest paged array.
-func (s *settings) maxArrayLen() int {
-	n := len(s.tasks)
-	for _, v := range s.arrays {
-		if len(v) > n {
-			n = len(v)
-		}
-	}
-	return n
-}
-
-func quote(s string) string { return strconv.Quote(s) }
-
-var _ = fmt.Sprintf

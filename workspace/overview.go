@@ -108,7 +108,8 @@ func (sp *space) runOverview(r *runDoc, now int64) RunOverview {
 
 // Overview returns the workspace's jobs (oldest first), each with its
 // runsPerJob newest runs, and every submit run. It returns an error only
-// when the workspace cannot be loaded.
+// when the workspace cannot be loaded: the store's error, wrapped (a
+// workspace never saved is seeded, not an error).
 func (m *Manager) Overview(ctx context.Context, workspaceID string, runsPerJob int) (Overview, error) {
 	sp, err := m.space(ctx, workspaceID)
 	if err != nil {

@@ -53,6 +53,34 @@ func parseToken(s, kind string) (pageToken, *apiError) {
 	return pageToken{kind: kind, dir: parts[2], pos: pos, obj: obj}, nil
 }
 
+// getPages names the two paged get calls for getPage's messages.
+var getPages = map[string]struct{ verb, path, noun string }{
+	"jg": {"jobs/get", "/api/2.2/jobs/get", "job"},
+	"rg": {"runs/get", "/api/2.2/jobs/runs/get", "run"},
+}
+
+// getPage reads the page_token of jobs/get (kind "jg") or runs/get ("rg")
+// for job or run id: page 0 when there is none. API 2.1 has no pages there,
+// and a token issued for another job or run is refused.
+func (rq *req) getPage(kind string, id int64) (int, *apiError) {
+	t := rq.q.Get("page_token")
+	if t == "" {
+		return 0, nil
+	}
+	g := getPages[kind]
+	if rq.v21 {
+		return 0, invalidParam("page_token is not supported by %s in API 2.1; use %s.", g.verb, g.path)
+	}
+	tok, err := parseToken(t, kind)
+	if err != nil {
+		return 0, err
+	}
+	if tok.obj != id {
+		return 0, invalidParam("Invalid page_token: it belongs to %s %d, not %s %d.", g.noun, tok.obj, g.noun, id)
+	}
+	return int(tok.pos), nil
+}
+
 func truncate(s string, n int) string {
 	if len(s) > n {
 		return s[:n] + "..."

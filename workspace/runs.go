@@ -101,7 +101,7 @@ func (sp *space) reserve(defs []*task) map[string][]int64 {
 		}
 		list := make([]int64, n)
 		for i := range list {
-			list[i] = sp.allocRun()
+			list[i] = allocID(&sp.meta.NextRunID, firstRunID)
 		}
 		ids[t.key] = list
 	}
@@ -164,7 +164,7 @@ func handleRunNow(rq *req) (any, *apiError) {
 		return nil, err
 	}
 	r := &runDoc{
-		RunID: rq.sp.allocRun(), JobID: j.JobID, RunName: s.name, RunType: "JOB_RUN", Trigger: "ONE_TIME",
+		RunID: allocID(&rq.sp.meta.NextRunID, firstRunID), JobID: j.JobID, RunName: s.name, RunType: "JOB_RUN", Trigger: "ONE_TIME",
 		Creator: rq.who.UserName, Created: rq.now, DurationMS: rq.m.opts.TaskDuration.Milliseconds(),
 		Queue: s.queue, MaxConc: s.maxConc, TimeoutSec: s.timeout, Excluded: excluded,
 		Params: resolveParams(s, q.JobParameters), Overriding: q.overriding(), Idempotency: q.IdempotencyToken,
@@ -295,7 +295,7 @@ func handleSubmit(rq *req) (any, *apiError) {
 		name = "Untitled"
 	}
 	r := &runDoc{
-		RunID: rq.sp.allocRun(), RunName: name, RunType: "SUBMIT_RUN", Trigger: "ONE_TIME",
+		RunID: allocID(&rq.sp.meta.NextRunID, firstRunID), RunName: name, RunType: "SUBMIT_RUN", Trigger: "ONE_TIME",
 		Creator: rq.who.UserName, Created: rq.now, DurationMS: rq.m.opts.TaskDuration.Milliseconds(),
 		Queue: q.Queue == nil || q.Queue.Enabled, MaxConc: 1000, TimeoutSec: q.TimeoutSeconds,
 		Idempotency: q.IdempotencyToken,
@@ -527,19 +527,9 @@ func handleRunsGet(rq *req) (any, *apiError) {
 		}
 		return nil, err
 	}
-	page := 0
-	if t := rq.q.Get("page_token"); t != "" {
-		if rq.v21 {
-			return nil, invalidParam("page_token is not supported by runs/get in API 2.1; use /api/2.2/jobs/runs/get.")
-		}
-		tok, err := parseToken(t, "rg")
-		if err != nil {
-			return nil, err
-		}
-		if tok.obj != id {
-			return nil, invalidParam("Invalid page_token: it belongs to run %d, not run %d.", tok.obj, id)
-		}
-		page = int(tok.pos)
+	page, err := rq.getPage("rg", id)
+	if err != nil {
+		return nil, err
 	}
 	v := rq.sp.project(r, rq.now, rq.host)
 	if hist {
@@ -998,7 +988,7 @@ func handleRepair(rq *req) (any, *apiError) {
 		defs = append(defs, def)
 		keys = append(keys, k)
 	}
-	repairID := rq.sp.allocRun()
+	repairID := allocID(&rq.sp.meta.NextRunID, firstRunID)
 	sg := &segment{RepairID: repairID, At: rq.now, Keys: keys, IDs: rq.sp.reserve(defs), Tasks: rawTasks(defs)}
 	if len(q.JobParameters) > 0 {
 		var over = map[string]string{}
@@ -1030,5 +1020,3 @@ func handleRepair(rq *req) (any, *apiError) {
 	rq.sp.invalidate(r, false)
 	return map[string]int64{"repair_id": repairID}, nil
 }
-
-var _ = bytes.MinRead

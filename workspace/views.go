@@ -32,10 +32,6 @@ type runStatus struct {
 	QueueDetails       *queueDetails `json:"queue_details,omitempty"`
 }
 
-type clusterInstance struct {
-	ClusterID string `json:"cluster_id,omitempty"`
-}
-
 // runTaskView is a RunTask: the task definition echoed plus run fields.
 type runTaskView struct {
 	def                     json.RawMessage
@@ -64,7 +60,9 @@ type runTaskView struct {
 	ownSeg   int
 }
 
-// MarshalJSON merges the task definition with the run fields (run fields win).
+// MarshalJSON merges the task definition with the run fields (run fields
+// win). It returns encoding/json's error when the run fields cannot be
+// encoded; a definition that is not a JSON object is left out.
 func (v runTaskView) MarshalJSON() ([]byte, error) {
 	type plain runTaskView
 	b, err := json.Marshal(plain(v))

@@ -16,7 +16,6 @@ const (
 	bigJob       = "customer-360"
 	reportJob    = "hourly-report"
 	profileTask  = "build_profile"
-	failingTask  = "quality_check"
 	firstPageCut = 100 // jobs/get returns 100 tasks per page on 2.2
 )
 

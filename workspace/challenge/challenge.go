@@ -161,14 +161,6 @@ func allRuns(ov workspace.Overview) []ownedRun {
 	return out
 }
 
-func taskKeys(ts []workspace.TaskRunOverview) []string {
-	var out []string
-	for _, t := range ts {
-		out = append(out, t.TaskKey)
-	}
-	return out
-}
-
 // downstream adds to set every task that depends, directly or not, on one in it.
 func downstream(ts []workspace.TaskRunOverview, set map[string]bool) {
 	for changed := true; changed; {

@@ -58,6 +58,9 @@ var (
 
 // Resolver looks up a host's addresses; *net.Resolver is one.
 type Resolver interface {
+	// LookupIPAddr returns host's addresses. For a name that does not
+	// exist it returns a *net.DNSError with IsNotFound set (Guard then says
+	// so); any other error is reported as a failed lookup.
 	LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error)
 }
 
@@ -398,7 +401,8 @@ func (c *Client) Do(ctx context.Context, host *url.URL, token string, r Request)
 	}
 	req.Header.Set("User-Agent", "jobs-api-trainer/live")
 
-	hc := c.client(base)
+	hc, done := c.client(base)
+	defer done()
 	resp, err := hc.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
@@ -430,17 +434,25 @@ func unwrapURL(err error) error {
 	return err
 }
 
-func (c *Client) client(base *url.URL) *http.Client {
+// client returns the http.Client for one call and a func that releases
+// what it built. A transport of our own is built per call (Do checks the
+// host on every call and web builds a Client per request), so it keeps no
+// connection alive and done closes whatever it still holds: nothing is left
+// behind once Do returns. A caller-supplied Transport is left alone.
+func (c *Client) client(base *url.URL) (*http.Client, func()) {
 	var hc http.Client
+	done := func() {}
 	if c.HTTP != nil {
 		hc = *c.HTTP
 	} else {
-		hc.Transport = c.transport(base)
+		tr := c.transport(base)
+		hc.Transport = tr
+		done = tr.CloseIdleConnections
 	}
 	hc.Timeout = 0 // the context carries the deadline
 	hc.Jar = nil
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &hc
+	return &hc, done
 }
 
 // transport dials only checked addresses: for hosts outside Allow it
@@ -481,8 +493,7 @@ func (c *Client) transport(base *url.URL) *http.Transport {
 		},
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: DefaultTimeout,
-		MaxIdleConns:          2,
-		IdleConnTimeout:       30 * time.Second,
+		DisableKeepAlives:     true, // one transport per call: an idle connection would only leak
 		ForceAttemptHTTP2:     true,
 	}
 }
