@@ -189,7 +189,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	bank, err := quiz.Load(data.FS, "bank", cfg.bankDir)
+	var extraBank []quiz.Dir
+	if cfg.bankDir != "" {
+		extraBank = append(extraBank, quiz.Dir{FS: os.DirFS(cfg.bankDir), Name: cfg.bankDir})
+	}
+	bank, err := quiz.Load(data.FS, "bank", extraBank...)
 	if err != nil {
 		return fmt.Errorf("question bank: %w", err)
 	}
@@ -279,5 +283,5 @@ func bankCommand(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "Usage: trainer bank lint [FILE...]\n\nChecks question-bank files (format: data/bank/README.md) and prints counts and file:line problems.")
 		return errors.New("bank: unknown or missing subcommand (want: bank lint)")
 	}
-	return quiz.LintCommand(stdout, data.FS, args[1:])
+	return quiz.LintCommand(stdout, data.FS, os.ReadFile, args[1:])
 }

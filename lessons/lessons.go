@@ -180,6 +180,7 @@ func plainText(n ast.Node, src []byte) string {
 
 // HighlightCSS returns the stylesheet for the chroma classes in lesson code
 // blocks: GitHub colours, and GitHub dark under prefers-color-scheme: dark.
+// It returns a wrapped error only if chroma cannot write a style's CSS.
 func HighlightCSS() ([]byte, error) {
 	f := chromahtml.New(chromahtml.WithClasses(true))
 	var buf bytes.Buffer

@@ -1,13 +1,13 @@
 // Package quiz is the drill logic: the question bank and its lint rules,
 // answer checking, FSRS scheduling and session summaries. It is pure Go with
-// no I/O beyond reading bank files.
+// no I/O of its own: bank files come in through fs.FS values and readers the
+// caller passes.
 package quiz
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -220,22 +220,27 @@ func NewBank(files []File) (*Bank, error) {
 	return b, nil
 }
 
+// Dir is a directory of bank files from outside the embedded bank (the
+// -bank flag): its *.yaml files are read from the root of FS and named in
+// errors as Name joined with their base name.
+type Dir struct {
+	FS   fs.FS  // the directory's files, e.g. os.DirFS(Name)
+	Name string // the directory as the learner named it
+}
+
 // Load reads every *.yaml file in dir of fsys (the embedded bank: data.FS,
-// "bank") and, merged with them, every *.yaml file in each extra directory
-// on disk (the -bank flag; "" is skipped), and builds one bank. File names
-// in errors are dir-relative paths for fsys and disk paths for extra
-// directories. It returns an error for an unreadable or empty directory and
-// a Problems error (wrapping ErrBank) for any lint problem.
-func Load(fsys fs.FS, dir string, extraDirs ...string) (*Bank, error) {
+// "bank") and, merged with them, every *.yaml file in each extra directory,
+// and builds one bank. File names in errors are dir-relative paths for fsys
+// and Name-relative paths for extra directories. It returns an error for an
+// unreadable or empty directory and a Problems error (wrapping ErrBank) for
+// any lint problem.
+func Load(fsys fs.FS, dir string, extra ...Dir) (*Bank, error) {
 	files, err := ReadDir(fsys, dir, dir)
 	if err != nil {
 		return nil, err
 	}
-	for _, d := range extraDirs {
-		if d == "" {
-			continue
-		}
-		more, err := ReadDir(os.DirFS(d), ".", d)
+	for _, d := range extra {
+		more, err := ReadDir(d.FS, ".", d.Name)
 		if err != nil {
 			return nil, err
 		}

@@ -199,7 +199,7 @@ func TestLoadExtraDir(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "mine.yaml"), []byte(extra), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	b, err := Load(os.DirFS("testdata"), "good", dir)
+	b, err := Load(os.DirFS("testdata"), "good", diskDir(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,19 +211,22 @@ func TestLoadExtraDir(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "mine.yaml"), []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = Load(os.DirFS("testdata"), "good", dir)
+	_, err = Load(os.DirFS("testdata"), "good", diskDir(dir))
 	want := filepath.Join(dir, "mine.yaml") + `:8: key "-x" is not among the options`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("err = %v, want it to name %s", err, want)
 	}
 	// A missing or empty directory is an error, not an empty bank.
-	if _, err := Load(os.DirFS("testdata"), "good", filepath.Join(dir, "nope")); err == nil {
+	if _, err := Load(os.DirFS("testdata"), "good", diskDir(filepath.Join(dir, "nope"))); err == nil {
 		t.Error("missing extra dir loaded")
 	}
-	if _, err := Load(os.DirFS("testdata"), "good", t.TempDir()); err == nil {
+	if _, err := Load(os.DirFS("testdata"), "good", diskDir(t.TempDir())); err == nil {
 		t.Error("empty extra dir loaded")
 	}
 }
+
+// diskDir is the extra bank directory name on disk, as main passes -bank.
+func diskDir(name string) Dir { return Dir{FS: os.DirFS(name), Name: name} }
 
 func TestLintCommand(t *testing.T) {
 	good, err := os.ReadFile("testdata/good/a.yaml")
@@ -234,7 +237,7 @@ func TestLintCommand(t *testing.T) {
 
 	t.Run("embedded ok", func(t *testing.T) {
 		var out bytes.Buffer
-		if err := LintCommand(&out, fsys, nil); err != nil {
+		if err := LintCommand(&out, fsys, os.ReadFile, nil); err != nil {
 			t.Fatalf("err = %v\n%s", err, out.String())
 		}
 		for _, want := range []string{"5 items in 1 file(s), 2 scenario pairs", "  classify          2\n", "  job-vs-run        2\n", "  bundles           0\n", "ok\n"} {
@@ -245,7 +248,7 @@ func TestLintCommand(t *testing.T) {
 	})
 	t.Run("files from disk", func(t *testing.T) {
 		var out bytes.Buffer
-		err := LintCommand(&out, fsys, []string{"testdata/good/b.yaml", "testdata/lint/key_not_option.yaml"})
+		err := LintCommand(&out, fsys, os.ReadFile, []string{"testdata/good/b.yaml", "testdata/lint/key_not_option.yaml"})
 		if err == nil {
 			t.Fatal("no error for a broken file")
 		}
@@ -258,7 +261,7 @@ func TestLintCommand(t *testing.T) {
 		}
 	})
 	t.Run("missing file", func(t *testing.T) {
-		if err := LintCommand(&bytes.Buffer{}, fsys, []string{"testdata/nope.yaml"}); err == nil {
+		if err := LintCommand(&bytes.Buffer{}, fsys, os.ReadFile, []string{"testdata/nope.yaml"}); err == nil {
 			t.Error("no error for a missing file")
 		}
 	})

@@ -66,13 +66,18 @@ type PaceThresholds struct {
 	PerRune time.Duration // reading allowance per character of stem and options
 }
 
-// Pace is the one place the answer-time thresholds are set.
-var Pace = PaceThresholds{Fast: 6 * time.Second, Slow: 25 * time.Second, PerRune: 15 * time.Millisecond}
+// DefaultPace returns the answer-time thresholds Rate uses. It is the one
+// place they are set; each call returns a fresh value, so no caller can
+// change them for everyone else.
+func DefaultPace() PaceThresholds {
+	return PaceThresholds{Fast: 6 * time.Second, Slow: 25 * time.Second, PerRune: 15 * time.Millisecond}
+}
 
-// Rate turns an answer into an FSRS rating with the Pace thresholds: wrong
-// is Again, slow right is Hard, fast right is Easy, any other right is Good.
+// Rate turns an answer into an FSRS rating with the DefaultPace thresholds:
+// wrong is Again, slow right is Hard, fast right is Easy, any other right
+// is Good.
 func Rate(it Item, correct bool, took time.Duration) Rating {
-	return Pace.Rate(it, correct, took)
+	return DefaultPace().Rate(it, correct, took)
 }
 
 // Rate turns an answer into an FSRS rating with thresholds p.

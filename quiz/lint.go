@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"maps"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -348,11 +347,12 @@ func lintBank(items []Item) []Problem {
 
 // LintCommand implements `bank lint [FILES...]`. With no files it lints the
 // *.yaml files in directory "bank" of fsys (the embedded bank); with files
-// it lints exactly those files from disk, as one bank. It writes per-kind
-// and per-topic counts, then each problem as `file:line: message`, to
-// stdout, and returns an error when a file cannot be read or there were
-// problems.
-func LintCommand(stdout io.Writer, fsys fs.FS, files []string) error {
+// it lints exactly those, as one bank, each read with readFile (os.ReadFile
+// for the command line; unused without files) and named as given. It
+// writes per-kind and per-topic counts, then each problem as
+// `file:line: message`, to stdout, and returns an error when a file cannot
+// be read or there were problems.
+func LintCommand(stdout io.Writer, fsys fs.FS, readFile func(name string) ([]byte, error), files []string) error {
 	var in []File
 	if len(files) == 0 {
 		var err error
@@ -361,7 +361,7 @@ func LintCommand(stdout io.Writer, fsys fs.FS, files []string) error {
 		}
 	}
 	for _, name := range files {
-		data, err := os.ReadFile(name)
+		data, err := readFile(name)
 		if err != nil {
 			return fmt.Errorf("quiz: bank lint: %w", err)
 		}

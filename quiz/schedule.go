@@ -26,8 +26,8 @@ const LeechMisses = 4
 // an item is "not solid yet".
 const SolidRetrievability = 0.9
 
-// MasteryStability is the stability, in days, above which an item counts
-// as mastered on the progress page.
+// MasteryStability is the stability, in days, from which an item counts
+// as mastered on the progress page (Counts.Solid).
 const MasteryStability = 21.0
 
 // DefaultQueueSize is the session size when QueueOptions.Size is zero.
@@ -227,19 +227,66 @@ func NextDue(b *Bank, cards map[string]Card) (time.Time, bool) {
 	return next, !next.IsZero()
 }
 
-// Mastery returns, per topic id, the share of the topic's items whose card
-// stability is at least MasteryStability days.
-func Mastery(b *Bank, cards map[string]Card) map[string]float64 {
-	total, solid := map[string]int{}, map[string]int{}
+// Counts are how a learner's cards stand at one moment over a set of items.
+type Counts struct {
+	Total    int // items
+	New      int // items never seen
+	Seen     int // items reviewed at least once
+	Solid    int // seen items whose stability is at least MasteryStability days
+	DueNow   int // seen items due at or before now
+	DueToday int // seen items due before the end of now's calendar day in UTC (DueNow included)
+	DueWeek  int // seen items due within seven days of now (DueToday included)
+	Leeches  int // items missed LeechMisses times or more
+}
+
+// Stats counts cards at now over the whole bank (key "") and over each
+// topic of Topics (key: the topic id; a topic with no items has zero
+// Counts). Due counts use each card's own due date, without the exam-date
+// cap that Queue applies. Cards for ids not in the bank are ignored.
+func Stats(b *Bank, cards map[string]Card, now time.Time) map[string]Counts {
+	now = now.UTC()
+	endOfDay := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+	endOfWeek := now.AddDate(0, 0, 7)
+	per := make(map[string]*Counts, len(Topics)+1)
+	per[""] = &Counts{}
+	for _, t := range Topics {
+		per[t.ID] = &Counts{}
+	}
 	for _, it := range b.items {
-		total[it.Topic]++
-		if c, ok := cards[it.ID]; ok && c.Seen() && c.Stability >= MasteryStability {
-			solid[it.Topic]++
+		c, ok := cards[it.ID]
+		for _, key := range []string{"", it.Topic} {
+			n := per[key]
+			if n == nil {
+				continue // a topic Topics does not list counts only in ""
+			}
+			n.Total++
+			if c.IsLeech() {
+				n.Leeches++
+			}
+			if !ok || !c.Seen() {
+				n.New++
+				continue
+			}
+			n.Seen++
+			if c.Stability >= MasteryStability {
+				n.Solid++
+			}
+			switch {
+			case !c.Due.After(now):
+				n.DueNow++
+				n.DueToday++
+				n.DueWeek++
+			case c.Due.Before(endOfDay):
+				n.DueToday++
+				n.DueWeek++
+			case c.Due.Before(endOfWeek):
+				n.DueWeek++
+			}
 		}
 	}
-	out := make(map[string]float64, len(total))
-	for t, n := range total {
-		out[t] = float64(solid[t]) / float64(n)
+	out := make(map[string]Counts, len(per))
+	for k, n := range per {
+		out[k] = *n
 	}
 	return out
 }

@@ -258,11 +258,60 @@ func TestSummaries(t *testing.T) {
 	if got := Leeches(b, cards); !slices.Equal(got, []string{"cli-get-run"}) {
 		t.Errorf("Leeches = %v", got)
 	}
-	m := Mastery(b, cards)
-	if m["job-vs-run"] != 1.0/3 || m["pagination"] != 0 {
-		t.Errorf("Mastery = %v", m)
+	st := Stats(b, cards, now)
+	if jr, pag := st["job-vs-run"], st["pagination"]; jr.Solid != 1 || jr.Total != 3 || pag.Solid != 0 || pag.Total != 1 {
+		t.Errorf("mastery: job-vs-run %d of %d, pagination %d of %d; want 1 of 3, 0 of 1", jr.Solid, jr.Total, pag.Solid, pag.Total)
 	}
 	if _, ok := NextDue(b, nil); ok {
 		t.Error("NextDue with no cards")
+	}
+}
+
+func TestStats(t *testing.T) {
+	b := loadGood(t)
+	now := t0 // 09:00 UTC
+	seen := func(due time.Time, stability float64, misses int) Card {
+		var c Card
+		c.Due, c.Reps, c.State, c.Stability, c.Misses = due, 1, StateReview, stability, misses
+		return c
+	}
+	cards := map[string]Card{
+		"jr-last-night": seen(now, MasteryStability, 0),                     // due now, solid
+		"jr-notebooks":  seen(now.Add(10*time.Hour), 3, 0),                  // due later today
+		"ep-notebooks":  seen(now.Add(15*time.Hour), 3, 0),                  // due at midnight: tomorrow, this week
+		"ep-last-night": seen(now.Add(8*day), MasteryStability-0.1, 0),      // not this week, not quite solid
+		"rep-fields":    seen(now.Add(-time.Hour), 1, LeechMisses),          // overdue leech
+		"pag-page-size": {},                                                 // a zero card is new
+		"not-in-bank":   seen(now.Add(-day), MasteryStability, LeechMisses), // ignored
+		// jr-definition and cli-get-run have no card: new
+	}
+	got := Stats(b, cards, now)
+	tests := []struct {
+		topic string
+		want  Counts
+	}{
+		{"", Counts{Total: 8, New: 3, Seen: 5, Solid: 1, DueNow: 2, DueToday: 3, DueWeek: 4, Leeches: 1}},
+		{"job-vs-run", Counts{Total: 3, New: 1, Seen: 2, Solid: 1, DueNow: 1, DueToday: 2, DueWeek: 2}},
+		{"job-endpoints", Counts{Total: 1, Seen: 1, DueWeek: 1}},
+		{"run-endpoints", Counts{Total: 1, Seen: 1}},
+		{"repair", Counts{Total: 1, Seen: 1, DueNow: 1, DueToday: 1, DueWeek: 1, Leeches: 1}},
+		{"pagination", Counts{Total: 1, New: 1}},
+		{"cli", Counts{Total: 1, New: 1}},
+		{"four-ways", Counts{}},
+		{"bundles", Counts{}},
+	}
+	for _, tt := range tests {
+		t.Run("topic "+tt.topic, func(t *testing.T) {
+			if got[tt.topic] != tt.want {
+				t.Errorf("Stats[%q] = %+v, want %+v", tt.topic, got[tt.topic], tt.want)
+			}
+		})
+	}
+	if len(got) != len(Topics)+1 {
+		t.Errorf("Stats has %d keys, want every topic and \"\" (%d)", len(got), len(Topics)+1)
+	}
+	// The day ends at midnight UTC whatever the zone of now.
+	if n := Stats(b, cards, now.In(time.FixedZone("UTC-10", -10*3600)))[""]; n.DueToday != 3 {
+		t.Errorf("DueToday with now in UTC-10 = %d, want 3", n.DueToday)
 	}
 }

@@ -16,7 +16,8 @@
     if (!b) return;
     var el = document.querySelector(b.getAttribute("data-copy"));
     if (!el || !navigator.clipboard) return;
-    navigator.clipboard.writeText(el.innerText).then(function () {
+    // textContent, not innerText: the exact text, whatever CSS wraps.
+    navigator.clipboard.writeText(el.textContent).then(function () {
       var old = b.textContent;
       b.textContent = "Copied";
       setTimeout(function () { b.textContent = old; }, 1200);

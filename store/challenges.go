@@ -186,7 +186,8 @@ func (db *DB) ChallengeResult(ctx context.Context, learnerID int64, id string) (
 }
 
 // ChallengeResults returns the learner's standing on every challenge they
-// started, keyed by challenge id; an empty map when none.
+// started, keyed by challenge id; an empty map, not ErrNotFound, when none.
+// It returns an error only when the query fails.
 func (db *DB) ChallengeResults(ctx context.Context, learnerID int64) (map[string]ChallengeResult, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT `+challengeCols+` FROM challenge_results WHERE learner_id = ?`, learnerID)
 	if err != nil {
@@ -207,7 +208,9 @@ func (db *DB) ChallengeResults(ctx context.Context, learnerID int64) (map[string
 	return out, nil
 }
 
-// ChallengeChecks returns the learner's checks of one challenge, oldest first.
+// ChallengeChecks returns the learner's checks of one challenge, oldest
+// first; none (an unknown learner or challenge included) is an empty
+// result, not ErrNotFound. It returns an error only when the query fails.
 func (db *DB) ChallengeChecks(ctx context.Context, learnerID int64, id string) ([]ChallengeCheck, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT passed, reason, answer, score FROM challenge_attempts
 		WHERE learner_id = ? AND challenge_id = ? ORDER BY checked_at, id`, learnerID, id)

@@ -167,7 +167,8 @@ func scanCard(sc interface{ Scan(...any) error }) (string, quiz.Card, error) {
 }
 
 // Cards returns learnerID's cards keyed by item id; items never answered
-// have no entry. An unknown learner has no cards.
+// have no entry. An unknown learner has no cards: an empty map, not
+// ErrNotFound. It returns an error only when the query fails.
 func (db *DB) Cards(ctx context.Context, learnerID int64) (map[string]quiz.Card, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT `+cardColumns+` FROM cards WHERE learner_id = ?`, learnerID)
 	if err != nil {
@@ -264,6 +265,8 @@ func (db *DB) SessionAttempts(ctx context.Context, learnerID, sessionID int64) (
 
 // DailyAccuracy returns learnerID's answers per calendar day in loc (UTC
 // when nil) from since on, oldest first, including only days with answers.
+// No answers is an empty result, not ErrNotFound; it returns an error only
+// when the query fails.
 func (db *DB) DailyAccuracy(ctx context.Context, learnerID int64, since time.Time, loc *time.Location) ([]DayStats, error) {
 	if loc == nil {
 		loc = time.UTC
@@ -305,7 +308,8 @@ func midnight(t time.Time, loc *time.Location) time.Time {
 
 // Streak returns how many consecutive calendar days in loc (UTC when nil)
 // learnerID answered at least once, ending today (now's day) or, if there
-// is no answer yet today, yesterday.
+// is no answer yet today, yesterday. No streak is 0, not ErrNotFound; it
+// returns an error only when the query fails.
 func (db *DB) Streak(ctx context.Context, learnerID int64, now time.Time, loc *time.Location) (int, error) {
 	if loc == nil {
 		loc = time.UTC
@@ -347,7 +351,8 @@ func (db *DB) Streak(ctx context.Context, learnerID int64, now time.Time, loc *t
 }
 
 // RecentSessions returns learnerID's latest limit sessions, newest first,
-// with their answer totals.
+// with their answer totals. No sessions is an empty result, not
+// ErrNotFound; it returns an error only when the query fails.
 func (db *DB) RecentSessions(ctx context.Context, learnerID int64, limit int) ([]SessionStats, error) {
 	rows, err := db.r.QueryContext(ctx, `
 		SELECT s.id, s.learner_id, s.topic, s.size, s.started_at, s.ended_at,
@@ -397,7 +402,9 @@ func (db *DB) SetExamDate(ctx context.Context, learnerID int64, date time.Time) 
 	return nil
 }
 
-// ExamDate returns learnerID's exam date, or the zero time when none is set.
+// ExamDate returns learnerID's exam date, or the zero time when none is
+// set (also for an unknown learner), never ErrNotFound. It returns an error
+// only when the query fails.
 func (db *DB) ExamDate(ctx context.Context, learnerID int64) (time.Time, error) {
 	var v sql.NullInt64
 	err := db.r.QueryRowContext(ctx, `SELECT exam_date FROM learner_prefs WHERE learner_id = ?`, learnerID).Scan(&v)

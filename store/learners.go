@@ -15,7 +15,8 @@ type Learner struct {
 	CreatedAt   time.Time
 }
 
-// CreateLearner inserts a new learner with an empty display name.
+// CreateLearner inserts a new learner, created at now, with an empty
+// display name. It returns an error only when the insert fails.
 func (db *DB) CreateLearner(ctx context.Context, now time.Time) (Learner, error) {
 	res, err := db.w.ExecContext(ctx, `INSERT INTO learners (display_name, created_at) VALUES ('', ?)`, ms(now))
 	if err != nil {
@@ -70,8 +71,9 @@ func (db *DB) Setting(ctx context.Context, key string) ([]byte, error) {
 }
 
 // SettingOrCreate returns the value stored under key, storing make()'s
-// result first if there is none. Used for generated secrets that must
-// survive restarts.
+// result first if there is none, in one transaction. Used for generated
+// secrets that must survive restarts. It returns make's error, or a
+// database error, wrapped with the key; nothing is stored then.
 func (db *DB) SettingOrCreate(ctx context.Context, key string, make func() ([]byte, error)) ([]byte, error) {
 	var out []byte
 	err := db.tx(ctx, func(tx *sql.Tx) error {

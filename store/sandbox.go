@@ -65,7 +65,8 @@ func (db *DB) ResolveSandboxToken(ctx context.Context, token string) (int64, err
 }
 
 // LoadWorkspace returns every stored document of an emulated workspace,
-// keyed by document key; an empty map when there are none.
+// keyed by document key; an empty map, not ErrNotFound, when there are
+// none. It returns an error only when the query fails.
 func (db *DB) LoadWorkspace(ctx context.Context, workspaceID string) (map[string][]byte, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT doc_key, body FROM ws_docs WHERE workspace_id = ?`, workspaceID)
 	if err != nil {
@@ -107,7 +108,8 @@ func putDocs(ctx context.Context, tx *sql.Tx, workspaceID string, puts map[strin
 }
 
 // SaveWorkspace writes puts and removes deletes for one workspace in a
-// single transaction: all or nothing.
+// single transaction: all or nothing. It returns the database error, with
+// nothing changed, when a statement or the commit fails.
 func (db *DB) SaveWorkspace(ctx context.Context, workspaceID string, puts map[string][]byte, deletes []string) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		for _, k := range deletes {
@@ -124,7 +126,9 @@ func (db *DB) SaveWorkspace(ctx context.Context, workspaceID string, puts map[st
 }
 
 // ReplaceWorkspace drops every document of the workspace and stores docs
-// instead, in one transaction (used to seed and to reset).
+// instead, in one transaction (used to seed and to reset). It returns the
+// database error, with nothing changed, when a statement or the commit
+// fails.
 func (db *DB) ReplaceWorkspace(ctx context.Context, workspaceID string, docs map[string][]byte) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM ws_docs WHERE workspace_id = ?`, workspaceID); err != nil {

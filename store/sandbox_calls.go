@@ -107,7 +107,8 @@ func (db *DB) SandboxCall(ctx context.Context, learnerID, id int64) (SandboxCall
 
 // SandboxCalls returns learnerID's latest calls, newest first, at most
 // limit; without their response bodies (Response is ""), which only
-// SandboxCall loads.
+// SandboxCall loads. No calls is an empty result, not ErrNotFound; it
+// returns an error only when the query fails.
 func (db *DB) SandboxCalls(ctx context.Context, learnerID int64, limit int) ([]SandboxCall, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT id, learner_id, at, target, host, source, cli_line, method, path, query,
 		body, status, '', '', truncated, error_code, lesson_anchor, note

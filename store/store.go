@@ -46,12 +46,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("store: open: empty database path")
 	}
-	if dir := filepath.Dir(path); dir != "" {
-		if st, err := os.Stat(dir); err != nil {
-			return nil, fmt.Errorf("store: open %s: directory %s: %w", path, dir, err)
-		} else if !st.IsDir() {
-			return nil, fmt.Errorf("store: open %s: %s is not a directory", path, dir)
-		}
+	dir := filepath.Dir(path) // "." for a bare file name, never ""
+	if st, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("store: open %s: directory %s: %w", path, dir, err)
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("store: open %s: %s is not a directory", path, dir)
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return nil, fmt.Errorf("store: open %s: is a directory", path)
@@ -97,7 +96,9 @@ func explain(err error) error {
 	return err
 }
 
-// Close closes both pools. The WAL is checkpointed by SQLite on the last close.
+// Close closes the prepared statements and both pools. The WAL is
+// checkpointed by SQLite on the last close. It returns every close error,
+// joined (errors.Join), or nil.
 func (db *DB) Close() error {
 	var errs []error
 	if db.stmts != nil {
@@ -113,7 +114,8 @@ func (db *DB) Close() error {
 // Path returns the database file path.
 func (db *DB) Path() string { return db.path }
 
-// Ping checks that the database answers a query.
+// Ping checks that the database answers a query. It returns the wrapped
+// error when it does not (a closed DB, say).
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	if err := db.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {

@@ -26,6 +26,7 @@ type ChallengeView struct {
 	Title, Goal  string
 	SectionTitle string
 	LessonTo     string // /lessons/jobs-api#anchor
+	SandboxURL   string // the console on the endpoint the challenge practises
 	Status       string // "started" or "solved"
 	StatusLabel  string
 	StartedAt    string

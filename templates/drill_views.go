@@ -167,9 +167,16 @@ func progressStyle(pos, total int) string {
 	return fmt.Sprintf("width:%d%%", min(100, (pos-1)*100/total))
 }
 
-// FormatDuration prints a duration the way the drill pages show it:
-// "42s", "3m 05s", "1h 02m".
+// FormatDuration prints a duration the way a person reads it: "350ms",
+// "42s", "3m 05s", "1h 02m" (a negative one as "0s"). The drill pages show
+// answer times with it, the run picture run lengths.
 func FormatDuration(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0s"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	}
 	d = d.Round(time.Second)
 	switch {
 	case d < time.Minute:

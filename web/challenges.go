@@ -18,6 +18,29 @@ const checkRunsPerJob = 10000
 // maxAnswerLen bounds the typed answer kept with each check.
 const maxAnswerLen = 200
 
+// challengeEndpoints is the console endpoint each challenge practises:
+// its "Open the sandbox" link preselects it.
+var challengeEndpoints = map[string]string{
+	"two-task-job":        "jobs-create",
+	"report-run-id":       "run-now",
+	"count-failed-runs":   "runs-list",
+	"repair-failed-task":  "runs-repair",
+	"page-150-tasks":      "jobs-get",
+	"cancel-slow-run":     "runs-cancel",
+	"update-not-reset":    "jobs-update",
+	"submit-one-time":     "runs-submit",
+	"job-params-override": "run-now",
+}
+
+// challengeSandboxURL opens the console on the endpoint the challenge
+// practises (the plain console for one without).
+func challengeSandboxURL(id string) string {
+	if ep, ok := challengeEndpoints[id]; ok {
+		return "/sandbox?ep=" + ep + "#call-panel"
+	}
+	return "/sandbox"
+}
+
 func statusLabel(status string) string {
 	switch status {
 	case store.ChallengeSolved:
@@ -106,7 +129,7 @@ func (s *server) renderChallenge(w http.ResponseWriter, r *http.Request, c chall
 		Score:     res.Score, MaxScore: challenge.MaxScore, HintCost: challenge.HintCost,
 		Potential:   challenge.Score(res.HintsUsed, res.SolutionSeen),
 		AnswerLabel: c.AnswerLabel, HintsTotal: len(c.Hints), SolutionSeen: res.SolutionSeen,
-		Checks: res.Checks,
+		Checks: res.Checks, SandboxURL: challengeSandboxURL(c.ID),
 	}
 	v.Hints = c.Hints[:min(res.HintsUsed, len(c.Hints))]
 	if res.SolutionSeen {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // chLearner reads the learner's id back through the token the page shows.
@@ -106,6 +108,14 @@ func TestChallengeFlowScoresAndStores(t *testing.T) {
 	if got := r.text(`[data-testid="challenge-score"]`); got != "100" {
 		t.Errorf("score shown %q", got)
 	}
+	// Solved: the page says so, and checking again is no longer the
+	// primary action nor promises points.
+	if got := strings.Join(strings.Fields(r.text(`[data-testid="solved-note"]`)), " "); got != "Solved · best score 100" {
+		t.Errorf("solved note %q", got)
+	}
+	if b := r.doc.Find(`[data-testid="check"]`); b.HasClass("primary") || strings.Contains(r.text(`[data-testid="check-form"]`), "A pass now earns") {
+		t.Errorf("a solved challenge still pushes the check: %q", r.text(`[data-testid="check-form"]`))
+	}
 	res, err := a.db.ChallengeResult(context.Background(), me, "two-task-job")
 	if err != nil || res.Status != "solved" || res.Score != 100 || res.Checks != 3 || res.SolvedAt.IsZero() {
 		t.Fatalf("stored: %+v %v", res, err)
@@ -185,7 +195,13 @@ func TestChallengeUpdateVersusReset(t *testing.T) {
 	tok := tokenFromPage(t, a)
 	rep := strconv.FormatInt(a.picJobID(tok, "hourly-report"), 10)
 	a.get("/sandbox/challenges/update-not-reset")
-	checkVerdict(t, a.chPost("/sandbox/challenges/update-not-reset/check", nil), false, "still 1")
+	// The reason says what is wrong; the body that fixes it is the
+	// solution's, not the reason's.
+	r := a.chPost("/sandbox/challenges/update-not-reset/check", nil)
+	checkVerdict(t, r, false, "hourly-report's max_concurrent_runs is still 1")
+	if reason := r.text(`[data-testid="check-reason"]`); strings.ContainsAny(reason, "{}") || strings.Contains(reason, "jobs/update") {
+		t.Errorf("the reason gives the answer away: %q", reason)
+	}
 	clk.Advance(time.Second)
 	if st, body := a.api("POST", "/api/2.2/jobs/reset", tok, `{"job_id":`+rep+`,"new_settings":{"name":"hourly-report","max_concurrent_runs":3,
 		"tasks":[{"task_key":"build_report","existing_cluster_id":"c1","notebook_task":{"notebook_path":"/r"}}]}}`); st != 200 {
@@ -194,6 +210,26 @@ func TestChallengeUpdateVersusReset(t *testing.T) {
 	checkVerdict(t, a.chPost("/sandbox/challenges/update-not-reset/check", nil), false, "lost its schedule")
 	a.api("POST", "/api/2.2/jobs/update", tok, `{"job_id":`+rep+`,"new_settings":{"schedule":{"quartz_cron_expression":"0 0 * * * ?","timezone_id":"UTC","pause_status":"PAUSED"}}}`)
 	checkVerdict(t, a.chPost("/sandbox/challenges/update-not-reset/check", nil), true, "allows 3 concurrent runs")
+}
+
+// Each challenge's "Open the sandbox" link opens the console on the
+// endpoint it practises.
+func TestChallengeSandboxLinkPreselectsItsEndpoint(t *testing.T) {
+	a := newApp(t)
+	list := a.get("/sandbox/challenges")
+	list.doc.Find(`[data-testid="challenge-list"] li`).Each(func(_ int, li *goquery.Selection) {
+		id := strings.TrimPrefix(li.AttrOr("data-testid", ""), "challenge-")
+		href := a.get("/sandbox/challenges/"+id).doc.Find(`[data-testid="sandbox-link"]`).AttrOr("href", "")
+		ep, ok := strings.CutPrefix(strings.TrimSuffix(href, "#call-panel"), "/sandbox?ep=")
+		if !ok {
+			t.Errorf("%s: sandbox link %q preselects no endpoint", id, href)
+			return
+		}
+		page := a.get(href)
+		if got := page.doc.Find(`#call-form input[name="ep"]`).AttrOr("value", ""); got != ep {
+			t.Errorf("%s: %s opens the form on %q", id, href, got)
+		}
+	})
 }
 
 func TestChallengePagingAnswerMatchesTheAPI(t *testing.T) {

@@ -42,17 +42,17 @@ type showing struct {
 	ShownAt   time.Time
 }
 
-// showingKey is the HMAC key for showings, derived from the session
-// authentication key so that it needs no configuration of its own and a
-// cookie key never signs anything but cookies.
-func (s *server) showingKey() []byte {
-	m := hmac.New(sha256.New, s.opts.SessionAuthKey)
+// newShowingKey derives the HMAC key for showings from the session
+// authentication key, so that it needs no configuration of its own and a
+// cookie key never signs anything but cookies. NewServer computes it once.
+func newShowingKey(sessionAuthKey []byte) []byte {
+	m := hmac.New(sha256.New, sessionAuthKey)
 	m.Write([]byte("jobs-api-trainer/drill-showing/v1"))
 	return m.Sum(nil)
 }
 
 func (s *server) showingMAC(payload string) []byte {
-	m := hmac.New(sha256.New, s.showingKey())
+	m := hmac.New(sha256.New, s.showingKey)
 	m.Write([]byte(payload))
 	return m.Sum(nil)[:18]
 }
@@ -104,7 +104,7 @@ func showingID(tok string) string {
 // every showing of the item in the session, so a reload keeps the option
 // order and the feedback page can show it again from the item alone.
 func (s *server) seedFor(sid int64, itemID string) uint64 {
-	m := hmac.New(sha256.New, s.showingKey())
+	m := hmac.New(sha256.New, s.showingKey)
 	fmt.Fprintf(m, "seed.%d.%s", sid, itemID)
 	return binary.BigEndian.Uint64(m.Sum(nil))
 }
@@ -140,11 +140,7 @@ func validTopic(id string) error {
 	if _, ok := quiz.TopicByID(id); ok {
 		return nil
 	}
-	names := make([]string, len(quiz.Topics))
-	for i, t := range quiz.Topics {
-		names[i] = t.ID
-	}
-	return badRequest{fmt.Sprintf("There is no drill topic %q. The topics are: %s.", id, strings.Join(names, ", "))}
+	return badRequest{fmt.Sprintf("There is no drill topic %q. The topics are: %s.", id, strings.Join(topicIDs(), ", "))}
 }
 
 func (s *server) handleDrillHome(w http.ResponseWriter, r *http.Request) {
@@ -176,30 +172,7 @@ func (s *server) drillHomeView(r *http.Request, topic string) (templates.DrillHo
 	if err != nil {
 		return templates.DrillHomeView{}, err
 	}
-	now := s.now()
-	type counts struct{ due, fresh, leech int }
-	per := map[string]*counts{"": {}}
-	for _, t := range quiz.Topics {
-		per[t.ID] = &counts{}
-	}
-	for _, it := range s.bank.Items() {
-		c, ok := cards[it.ID]
-		for _, k := range []string{"", it.Topic} {
-			n := per[k]
-			if n == nil {
-				continue
-			}
-			switch {
-			case !ok || !c.Seen():
-				n.fresh++
-			case !c.Due.After(now):
-				n.due++
-			}
-			if c.IsLeech() {
-				n.leech++
-			}
-		}
-	}
+	per := quiz.Stats(s.bank, cards, s.now())
 	v := templates.DrillHomeView{
 		Meta:  s.meta(r, "Drill", "drill"),
 		Sizes: drillSizes,
@@ -210,11 +183,11 @@ func (s *server) drillHomeView(r *http.Request, topic string) (templates.DrillHo
 	for _, id := range append([]string{""}, topicIDs()...) {
 		n := per[id]
 		v.Topics = append(v.Topics, templates.DrillTopicChoice{
-			ID: id, Title: topicTitle(id), Due: n.due, New: n.fresh, Selected: id == topic,
+			ID: id, Title: topicTitle(id), Due: n.DueNow, New: n.New, Selected: id == topic,
 		})
 	}
 	sel := per[topic]
-	v.DueNow, v.New, v.Leeches = sel.due, sel.fresh, sel.leech
+	v.DueNow, v.New, v.Leeches = sel.DueNow, sel.New, sel.Leeches
 	if len(recent) == 1 && recent[0].EndedAt.IsZero() && recent[0].Answered > 0 {
 		v.ResumeURL = sessionURL(recent[0].ID)
 		v.ResumeLabel = fmt.Sprintf("%s, %d of %d answered", topicTitle(recent[0].Topic), recent[0].Answered, recent[0].Size)
@@ -294,22 +267,37 @@ func (s *server) handleExamDate(w http.ResponseWriter, r *http.Request) {
 	}
 	l, _ := learnerFrom(r.Context())
 	raw := strings.TrimSpace(r.PostFormValue("exam_date"))
+	formError := func(msg string) {
+		v, err := s.drillHomeView(r, "")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Exam.Value, v.Exam.Error = raw, msg
+		s.render(w, r, http.StatusBadRequest, templates.DrillHome(v))
+	}
 	var date time.Time
 	flash := "Exam date cleared. Intervals are no longer capped."
 	if r.PostFormValue("clear") == "" && raw != "" {
 		d, msg := parseExamDate(raw, s.now())
 		if msg != "" {
-			v, err := s.drillHomeView(r, "")
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			v.Exam.Value, v.Exam.Error = raw, msg
-			s.render(w, r, http.StatusBadRequest, templates.DrillHome(v))
+			formError(msg)
 			return
 		}
 		date = d
 		flash = "Exam date set to " + d.Format("Monday 2 January 2006") + ". Every item you have seen comes back before then."
+	} else {
+		// Clear, or Save with an empty field: clears a date that is set;
+		// with none set there is nothing to do, and the learner should know.
+		old, err := s.db.ExamDate(r.Context(), l.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if old.IsZero() {
+			formError("Pick a date first.")
+			return
+		}
 	}
 	if err := s.db.SetExamDate(r.Context(), l.ID, date); err != nil {
 		s.fail(w, r, err)
@@ -452,27 +440,30 @@ func (s *server) questionView(r *http.Request, st drillState, it quiz.Item, now 
 	return v
 }
 
-// whenDue says when t comes, from now: "now", "in 10 minutes", "in 3 days
-// (Thursday 5 March)".
+// whenDue says when t comes, from now, in the progress page's buckets (due
+// now, today and this week, by UTC calendar day): "now" only when it is
+// already due, "in 10 min" within the hour, "today 15:30 UTC", "tomorrow
+// 09:00 UTC", "Thursday 09:00 UTC" within the week, else "on Thursday 5
+// March".
 func whenDue(now, t time.Time) string {
 	d := t.Sub(now)
+	n := now.UTC()
+	tomorrow := time.Date(n.Year(), n.Month(), n.Day()+1, 0, 0, 0, 0, time.UTC)
 	switch {
-	case d <= time.Minute:
+	case d <= 0:
 		return "now"
+	case d < time.Minute:
+		return "in under a minute"
 	case d < time.Hour:
-		return fmt.Sprintf("in %d minutes", int(d.Minutes()))
-	case d < 24*time.Hour:
-		if h := int(d.Hours()); h > 1 {
-			return fmt.Sprintf("in %d hours", h)
-		}
-		return "in an hour"
+		return fmt.Sprintf("in %d min", int((d+time.Minute-1)/time.Minute))
+	case t.Before(tomorrow):
+		return "today " + t.UTC().Format("15:04") + " UTC"
+	case t.Before(tomorrow.AddDate(0, 0, 1)):
+		return "tomorrow " + t.UTC().Format("15:04") + " UTC"
+	case t.Before(now.AddDate(0, 0, 7)):
+		return t.UTC().Format("Monday 15:04") + " UTC"
 	default:
-		days := int(d.Hours() / 24)
-		unit := "days"
-		if days == 1 {
-			unit = "day"
-		}
-		return fmt.Sprintf("in %d %s (%s)", days, unit, t.UTC().Format("Monday 2 January"))
+		return "on " + t.UTC().Format("Monday 2 January")
 	}
 }
 
@@ -519,7 +510,7 @@ func (s *server) showSummary(w http.ResponseWriter, r *http.Request, st drillSta
 	s.render(w, r, http.StatusOK, templates.DrillSummaryPage(v))
 }
 
-func lessonURL(it quiz.Item) string { return "/lessons/jobs-api" + it.Anchor }
+func lessonURL(it quiz.Item) string { return lessonPath + it.Anchor }
 
 func feedbackURL(sid int64, showingID string) string {
 	return sessionURL(sid) + "/feedback/" + showingID
@@ -680,7 +671,7 @@ func (s *server) feedbackFor(r *http.Request, sid int64, showingID string, a *qu
 
 // sectionTitle is the title of the lesson section an item links to.
 func (s *server) sectionTitle(it quiz.Item) string {
-	if l, err := s.lessons.Get("jobs-api"); err == nil {
+	if l, err := s.lessons.Get(lessonSlug); err == nil {
 		id := strings.TrimPrefix(it.Anchor, "#")
 		for _, sec := range l.Sections {
 			if sec.ID == id {

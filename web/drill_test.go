@@ -13,6 +13,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -566,6 +567,51 @@ func TestExamDateForm(t *testing.T) {
 	}
 	if d, _ := a.db.ExamDate(context.Background(), 1); !d.IsZero() {
 		t.Fatalf("not cleared: %v", d)
+	}
+	if got := a.get("/drill").text(`[data-testid="flash"]`); !strings.HasPrefix(got, "Exam date cleared.") {
+		t.Errorf("flash after clearing %q", got)
+	}
+	// With no date set, an empty Save (or Clear) is a form error, not a
+	// silent no-op.
+	for _, v := range []url.Values{{"exam_date": {""}}, {"exam_date": {" "}, "clear": {"1"}}} {
+		r := a.postForm("/drill/exam-date", v)
+		if r.status != 400 || r.text(`[data-testid="field-error"]`) != "Pick a date first." {
+			t.Errorf("%v with no date set: %d %q", v, r.status, r.text(`[data-testid="field-error"]`))
+		}
+		if r.doc.Find(`#exam_date[aria-invalid="true"]`).Length() != 1 {
+			t.Errorf("%v: the field is not marked invalid", v)
+		}
+	}
+}
+
+// The summary's next review time uses the progress page's buckets: "now"
+// only when the progress page counts an item due now.
+func TestDrillSummaryNextDueMatchesProgress(t *testing.T) {
+	clk := &drillClock{t: drillT0}
+	a := newDrillApp(t, clk)
+	bank := testBank(t)
+	a.get("/")
+	path := a.startDrill("bundles", 1)
+	var next string
+	for range 3 {
+		p := a.get(path)
+		if p.doc.Find(`[data-testid="summary"]`).Length() == 1 {
+			next = p.text(`[data-testid="summary-next-due"] strong`)
+			break
+		}
+		q := readQuestion(t, p)
+		a.postForm(path+"/answer", answerForm(q, wrongAnswer(t, bank, q)))
+	}
+	if next == "" {
+		t.Fatal("no summary with a next due time")
+	}
+	prog := a.get("/progress")
+	if !regexp.MustCompile(`^in (under a minute|\d+ min)$`).MatchString(next) || prog.text(`[data-testid="due-now"]`) != "0" || prog.text(`[data-testid="due-today"]`) == "0" {
+		t.Errorf("summary says due %q; progress: due now %s, due today %s", next, prog.text(`[data-testid="due-now"]`), prog.text(`[data-testid="due-today"]`))
+	}
+	clk.Advance(24 * time.Hour)
+	if got := a.get(path).text(`[data-testid="summary-next-due"] strong`); got != "now" || a.get("/progress").text(`[data-testid="due-now"]`) == "0" {
+		t.Errorf("a day later the summary says %q, progress due now %s", got, a.get("/progress").text(`[data-testid="due-now"]`))
 	}
 }
 

@@ -12,14 +12,10 @@ import (
 	"github.com/jobs-api-trainer/trainer/templates"
 )
 
-// errBadRequest marks input problems that deserve a 400 page.
-var errBadRequest = errors.New("bad request")
-
-// badRequest wraps a message so fail answers 400 with it.
+// badRequest is an input problem: fail answers 400 with its message.
 type badRequest struct{ msg string }
 
 func (e badRequest) Error() string { return e.msg }
-func (e badRequest) Unwrap() error { return errBadRequest }
 
 // fail maps err to a status and renders the error page. Unknown errors are
 // a 500 with a generic message, logged once with a request id.
@@ -77,7 +73,7 @@ func (s *server) handleNotFound(w http.ResponseWriter, r *http.Request) {
 func (s *server) allowedMethods(r *http.Request) []string {
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodPost} {
-		if m == r.Method || s.pages == nil {
+		if m == r.Method {
 			continue
 		}
 		probe := r.Clone(r.Context())

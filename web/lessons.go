@@ -7,6 +7,13 @@ import (
 	"github.com/jobs-api-trainer/trainer/templates"
 )
 
+// The trainer has one lesson; drills, progress and the home page link into
+// its sections.
+const (
+	lessonSlug = "jobs-api"
+	lessonPath = "/lessons/" + lessonSlug
+)
+
 func sectionLinks(secs []lessons.Section) []templates.SectionLink {
 	out := make([]templates.SectionLink, len(secs))
 	for i, s := range secs {

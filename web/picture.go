@@ -110,7 +110,7 @@ func buildRun(run workspace.RunOverview, now time.Time) templates.PictureRun {
 		if end.IsZero() {
 			end = now
 		}
-		pr.Duration = formatDuration(end.Sub(run.StartTime))
+		pr.Duration = templates.FormatDuration(end.Sub(run.StartTime))
 	}
 	if run.RepairCount > 0 {
 		pr.HistoryHref = callURL("runs-get", "run_id", run.RunID, "include_history")
@@ -218,10 +218,21 @@ func buildDAG(id, title string, tasks []workspace.TaskRunOverview, definition, t
 	for _, n := range rowsIn {
 		rows = max(rows, n)
 	}
+	// On a phone the columns are stacked top to bottom instead (HTML, not
+	// SVG, so a wide column wraps); a DAG too big to draw unfolded keeps
+	// only the SVG.
+	var stages [][]int
+	if len(tasks) <= pictureCollapseAt {
+		stages = make([][]int, cols)
+		for i := range tasks {
+			stages[col[i]] = append(stages[col[i]], i)
+		}
+	}
 	d := templates.DAGView{
 		ID:     id,
 		Width:  svgPad*2 + cols*nodeW + max(cols-1, 0)*colGap,
 		Height: svgPad*2 + rows*nh + max(rows-1, 0)*rowGap,
+		Stages: stages,
 	}
 	var counts []string
 	tally := map[string]int{}
@@ -231,6 +242,13 @@ func buildDAG(id, title string, tasks []workspace.TaskRunOverview, definition, t
 			Index: i, Key: t.TaskKey, Short: shorten(t.TaskKey, keyRune),
 			X: svgPad + col[i]*(nodeW+colGap), Y: svgPad + row[i]*(nh+rowGap), W: nodeW, H: nh,
 		}
+		var after []string
+		for _, dep := range t.DependsOn {
+			if _, ok := index[dep]; ok {
+				after = append(after, dep)
+			}
+		}
+		n.After = strings.Join(after, ", ")
 		if definition {
 			n.Class, n.StateLabel = "st-none", "task"
 			n.Title = t.TaskKey
@@ -363,22 +381,6 @@ func pictureLegend() []templates.StateCount {
 	return out
 }
 
-// formatDuration prints a run's length the way a person reads it.
-func formatDuration(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "0s"
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	case d < time.Hour:
-		return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
-	default:
-		return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
-	}
-}
-
 // addEarlierAttempts fills in, for each repaired run, the task runs its
 // repairs replaced, as the API shows them (the Overview, like runs/get's
 // tasks[], holds only the latest attempt of each task):
@@ -389,11 +391,7 @@ func formatDuration(d time.Duration) string {
 // repaired run keeps only its repair count and the link to
 // runs/get?include_history=true.
 func (s *server) addEarlierAttempts(r *http.Request, v *templates.PictureView, ov workspace.Overview) {
-	sess := sessionFrom(r.Context())
-	if sess == nil {
-		return
-	}
-	tok, _ := sess.raw.Values[keyToken].(string)
+	tok := sessionSandboxToken(r)
 	if tok == "" {
 		return
 	}
@@ -417,19 +415,23 @@ func (s *server) addEarlierAttempts(r *http.Request, v *templates.PictureView, o
 			return
 		}
 		pr.Earlier, pr.EarlierMore = groups, more
-		// Each rerun task's node says what its previous attempt was.
-		prev := map[string]string{}
+		// Each rerun task's node says what its previous attempt was: in
+		// full in its title, in short on its badge line.
+		type earlier struct{ long, short string }
+		prev := map[string]earlier{}
 		for _, g := range groups {
 			for _, a := range g.Attempts {
-				prev[a.TaskKey] = fmt.Sprintf("%s in the %s (task run %d)", a.Label, g.Label, a.RunID)
-				prev[a.TaskKey+"\x00short"] = "before: " + a.Label
+				prev[a.TaskKey] = earlier{
+					long:  fmt.Sprintf("%s in the %s (task run %d)", a.Label, g.Label, a.RunID),
+					short: "before: " + a.Label,
+				}
 			}
 		}
 		for i := range pr.DAG.Nodes {
 			n := &pr.DAG.Nodes[i]
 			if p, ok := prev[n.Key]; ok {
-				n.Title += "; earlier attempt: " + p
-				n.Badge = strings.TrimPrefix(n.Badge+" · "+prev[n.Key+"\x00short"], " · ")
+				n.Title += "; earlier attempt: " + p.long
+				n.Badge = strings.TrimPrefix(n.Badge+" · "+p.short, " · ")
 			}
 		}
 	}

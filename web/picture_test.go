@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/jobs-api-trainer/trainer/data"
 	"github.com/jobs-api-trainer/trainer/lessons"
 	"github.com/jobs-api-trainer/trainer/store"
@@ -183,6 +185,25 @@ func TestPictureFreshLearner(t *testing.T) {
 	tr := failed.Find(`[data-task="transform"] rect`).AttrOr("x", "")
 	if xi, _ := strconv.Atoi(in); xi >= func() int { x, _ := strconv.Atoi(tr); return x }() {
 		t.Errorf("ingest x=%s, transform x=%s: not in dependency order", in, tr)
+	}
+	// The phone layout: the same columns as stages, top to bottom, the
+	// failed task in the last one, each task saying what it waits for.
+	stages := failed.Find(`[data-testid="dag-stack"] > li`)
+	var got []string
+	stages.Each(func(_ int, st *goquery.Selection) {
+		var keys []string
+		st.Find(`[data-stack-task]`).Each(func(_ int, n *goquery.Selection) { keys = append(keys, n.AttrOr("data-stack-task", "")) })
+		got = append(got, strings.Join(keys, "+"))
+	})
+	if strings.Join(got, " / ") != "ingest / transform / quality_check+publish" {
+		t.Errorf("stages %q", got)
+	}
+	if qs := failed.Find(`[data-stack-task="quality_check"]`); qs.AttrOr("data-state", "") != "failed" || !strings.Contains(qs.Text(), "after transform") || qs.AttrOr("href", "") != qcRun.AttrOr("href", "") {
+		t.Errorf("stacked quality_check: state %q text %q href %q", qs.AttrOr("data-state", ""), qs.Text(), qs.AttrOr("href", ""))
+	}
+	// 150 tasks stay one SVG (the stack would be 150 boxes long).
+	if n := r.doc.Find(`[data-testid="pic-job-customer-360"] [data-testid="dag-stack"]`).Length(); n != 0 {
+		t.Errorf("customer-360's graph has %d stacks", n)
 	}
 	for _, want := range []string{"queued", "pending", "running", "succeeded", "failed", "skipped", "excluded", "upstream failed", "canceled", "timed out", "waiting for retry"} {
 		if !strings.Contains(r.text(`[data-testid="picture-legend"]`), want) {

@@ -59,37 +59,17 @@ func (s *server) handleProgress(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Chart = templates.NewAccuracyChart(days, first, chartDays)
 
-	endOfDay, endOfWeek := day(now).AddDate(0, 0, 1), now.AddDate(0, 0, 7)
-	total, solid := map[string]int{}, map[string]int{}
-	for _, it := range s.bank.Items() {
-		total[it.Topic]++
-		c, ok := cards[it.ID]
-		if !ok || !c.Seen() {
-			continue
-		}
-		v.Seen++
-		if c.Stability >= quiz.MasteryStability {
-			solid[it.Topic]++
-		}
-		switch {
-		case !c.Due.After(now):
-			v.DueNow++
-			v.DueToday++
-			v.DueWeek++
-		case c.Due.Before(endOfDay):
-			v.DueToday++
-			v.DueWeek++
-		case c.Due.Before(endOfWeek):
-			v.DueWeek++
-		}
-	}
+	stats := quiz.Stats(s.bank, cards, now)
+	all := stats[""]
+	v.Seen, v.DueNow, v.DueToday, v.DueWeek = all.Seen, all.DueNow, all.DueToday, all.DueWeek
 	for _, t := range quiz.Topics {
-		if total[t.ID] == 0 {
+		n := stats[t.ID]
+		if n.Total == 0 {
 			continue
 		}
 		v.Mastery = append(v.Mastery, templates.MasteryRow{
-			Title: t.Title, Solid: solid[t.ID], Total: total[t.ID], Pct: solid[t.ID] * 100 / total[t.ID],
-			LessonURL: "/lessons/jobs-api" + t.Anchor, DrillURL: "/drill?topic=" + url.QueryEscape(t.ID),
+			Title: t.Title, Solid: n.Solid, Total: n.Total, Pct: n.Solid * 100 / n.Total,
+			LessonURL: lessonPath + t.Anchor, DrillURL: "/drill?topic=" + url.QueryEscape(t.ID),
 		})
 	}
 	for _, id := range quiz.Leeches(s.bank, cards) {

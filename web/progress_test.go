@@ -52,6 +52,9 @@ func TestProgressEmpty(t *testing.T) {
 	if got := p.doc.Find(`[data-testid="mastery"] li`).Length(); got != len(quiz.Topics) {
 		t.Errorf("%d mastery rows, want %d", got, len(quiz.Topics))
 	}
+	if href, _ := p.doc.Find(`[data-testid="mastery"] li a.mastery-title`).First().Attr("href"); href != "/lessons/jobs-api"+quiz.Topics[0].Anchor {
+		t.Errorf("first mastery row links to %q", href)
+	}
 	if p.doc.Find(`[data-testid="no-leeches"]`).Length() != 1 {
 		t.Error("no empty leech message")
 	}
@@ -91,6 +94,9 @@ func TestProgressAfterAnswers(t *testing.T) {
 	// pagination's, within today for repair's.
 	if p.text(`[data-testid="due-today"]`) == "0" {
 		t.Error("nothing due today after four misses")
+	}
+	if now, today, week := p.text(`[data-testid="due-now"]`), p.text(`[data-testid="due-today"]`), p.text(`[data-testid="due-week"]`); now != "2" || today != "4" || week != "6" {
+		t.Errorf("due now/today/week = %s/%s/%s, want 2/4/6 (pagination's misses, then repair's, then two right answers)", now, today, week)
 	}
 	if got := p.doc.Find(`[data-testid="sessions"] tbody tr`).Length(); got != 2 {
 		t.Errorf("%d session rows", got)

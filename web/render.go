@@ -33,9 +33,7 @@ func (s *server) meta(r *http.Request, title, nav string) templates.PageMeta {
 	if l, ok := learnerFrom(r.Context()); ok {
 		m.Learner = l.DisplayName
 	}
-	if sess := sessionFrom(r.Context()); sess != nil {
-		m.Flash = sess.flash
-	}
+	m.Flash = sessionFlash(r)
 	return m
 }
 

@@ -14,8 +14,7 @@ import (
 // sandboxToken returns the learner's sandbox token from the session,
 // issuing a new one (and invalidating any old one) when the session has none.
 func (s *server) sandboxToken(w http.ResponseWriter, r *http.Request) (string, error) {
-	sess := sessionFrom(r.Context())
-	if tok, ok := sess.raw.Values[keyToken].(string); ok && tok != "" {
+	if tok := sessionSandboxToken(r); tok != "" {
 		return tok, nil
 	}
 	return s.regenerateToken(w, r)
@@ -27,9 +26,7 @@ func (s *server) regenerateToken(w http.ResponseWriter, r *http.Request) (string
 	if err != nil {
 		return "", err
 	}
-	sess := sessionFrom(r.Context())
-	sess.raw.Values[keyToken] = tok
-	if err := s.saveSession(w, r, sess.raw); err != nil {
+	if err := s.setSessionSandboxToken(w, r, tok); err != nil {
 		return "", err
 	}
 	return tok, nil
@@ -84,6 +81,15 @@ func (s *server) handleSandbox(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) handleSandboxToken(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	// Like reset: the old token stops working at once, so a stray POST must
+	// not do it.
+	if r.PostFormValue("confirm") != "yes" {
+		s.fail(w, r, badRequest{"Regenerating the token needs confirmation (confirm=yes): the old token stops working at once."})
+		return
+	}
 	if _, err := s.regenerateToken(w, r); err != nil {
 		s.fail(w, r, err)
 		return

@@ -55,10 +55,12 @@ type callOutcome struct {
 	transportErr string
 }
 
-// problem is an input error or refusal shown in the result panel.
+// problem is an input error or refusal shown in the result panel. field,
+// when set, is the form parameter it is about (shown under that field too).
 type problem struct {
 	status    int
 	msg, hint string
+	field     string
 }
 
 func (p *problem) Error() string { return p.msg }
@@ -74,10 +76,41 @@ func newCall(method, path string, q url.Values, body string) (consoleCall, *prob
 		return consoleCall{}, &problem{status: http.StatusBadRequest, msg: fmt.Sprintf("%s %s is not a Jobs API call the console can send.", method, path),
 			hint: "Pick an endpoint from the list, or type a databricks jobs command."}
 	}
+	if p := checkNumbers(c.Endpoint, q); p != nil {
+		return consoleCall{}, p
+	}
 	if len(q) == 0 {
 		q = nil
 	}
 	return consoleCall{method: method, path: path, query: q, body: body, call: c}, nil
+}
+
+// checkNumbers refuses, before anything is sent, a query whose ID or
+// integer parameter is not a whole number (run_id=abc): the request, curl,
+// CLI and SDK renderings could not show it truthfully.
+func checkNumbers(endpoint string, q url.Values) *problem {
+	ep := endpointByName(endpoint)
+	if ep == nil {
+		return nil
+	}
+	for _, p := range ep.params {
+		if !p.numeric() {
+			continue
+		}
+		for _, v := range q[p.name] {
+			if _, err := strconv.ParseInt(v, 10, 64); err == nil {
+				continue
+			}
+			pr := &problem{status: http.StatusBadRequest, field: p.name,
+				msg:  fmt.Sprintf("%s must be a whole number: %q is not one. Nothing was sent.", p.name, v),
+				hint: "Type digits only, for example 20."}
+			if p.kind != "int" {
+				pr.hint = "Pick one from the list, or type its numeric ID (IDs are whole numbers, like 101)."
+			}
+			return pr
+		}
+	}
+	return nil
 }
 
 // callFromForm reads the endpoint form (ep + p_* fields) or a raw call
@@ -118,7 +151,7 @@ func callFromForm(r *http.Request) (consoleCall, *problem) {
 			id := q.Get("job_id")
 			q.Del("job_id")
 			if _, err := strconv.ParseInt(id, 10, 64); err != nil {
-				return consoleCall{}, &problem{status: http.StatusBadRequest, msg: "This endpoint needs a job_id: it goes in the path.", hint: "Pick a job or type its numeric ID."}
+				return consoleCall{}, &problem{status: http.StatusBadRequest, msg: "This endpoint needs a job_id, a whole number: it goes in the path.", hint: "Pick a job or type its numeric ID.", field: "job_id"}
 			}
 			path = strings.Replace(path, "{job_id}", id, 1)
 		}
@@ -284,28 +317,33 @@ func (s *server) dispatch(w http.ResponseWriter, r *http.Request, c consoleCall)
 		return
 	}
 	v.Form.Oob = true
+	if changesPicture(c, live) {
+		// The run picture on the page listens for this and reloads itself
+		// (then polls while something is active).
+		w.Header().Set("HX-Trigger", "picture-changed")
+	}
 	s.render(w, r, http.StatusOK, templates.ConsoleSwap(v))
 }
 
+// changesPicture reports whether a sent call may have changed what the
+// run picture shows: any call other than a read, to the sandbox.
+func changesPicture(c consoleCall, live bool) bool {
+	return !live && c.method != http.MethodGet
+}
+
+// isDestructive reports whether the endpoint needs confirmation in live mode.
 func isDestructive(endpoint string) bool {
-	switch endpoint {
-	case "jobs/delete", "jobs/reset", "runs/cancel-all", "runs/delete":
-		return true
-	}
-	return false
+	ep := endpointByName(endpoint)
+	return ep != nil && ep.destructive
 }
 
 // sendSandbox serves the call with the emulator's own handler, in
 // process, exactly as the CLI's request would be served.
 func (s *server) sendSandbox(r *http.Request, token string, c consoleCall) callOutcome {
 	u := &url.URL{Scheme: "http", Host: r.Host, Path: c.path, RawQuery: c.query.Encode()}
-	var body *strings.Reader
-	if c.method != "GET" {
-		body = strings.NewReader(c.body)
-	} else {
-		body = strings.NewReader("")
-	}
-	req, err := http.NewRequestWithContext(r.Context(), c.method, u.String(), body)
+	// A GET carries no body: newCall drops it, and the picture's own
+	// lookups send none.
+	req, err := http.NewRequestWithContext(r.Context(), c.method, u.String(), strings.NewReader(c.body))
 	if err != nil {
 		return callOutcome{transportErr: "The request could not be built: " + err.Error()}
 	}
@@ -490,9 +528,6 @@ func (s *server) noteMistake(r *http.Request, learnerID int64, m mistake) *templ
 		return nil
 	}
 	lp := &templates.LessonPointer{Anchor: t.Anchor, Title: t.Title, Note: m.note}
-	if s.bank == nil {
-		return lp
-	}
 	var ids []string
 	for _, it := range s.bank.Items() {
 		if it.Topic == m.topic && len(ids) < 3 {
@@ -755,10 +790,8 @@ func (s *server) resultFromRow(r *http.Request, row store.SandboxCall) *template
 		if h, tok, ok := liveTarget(r); ok && h == row.Host {
 			auth = "Bearer " + maskToken(tok)
 		}
-	} else if sess := sessionFrom(r.Context()); sess != nil {
-		if tok, ok := sess.raw.Values[keyToken].(string); ok && tok != "" {
-			auth = "Bearer " + maskToken(tok)
-		}
+	} else if tok := sessionSandboxToken(r); tok != "" {
+		auth = "Bearer " + maskToken(tok)
 	}
 	c.method = row.Method
 	res.ReqHeaders = requestHeaders(consoleCall{method: row.Method, body: row.Body}, auth)
@@ -805,7 +838,9 @@ type consoleState struct {
 	cliLine     string
 	cliFocus    bool
 	liveErr     string
+	liveReasons []string
 	liveInput   string
+	fieldErrs   map[string]string // form parameter → what is wrong with it
 }
 
 // consoleView builds the console for the learner.
@@ -818,7 +853,7 @@ func (s *server) consoleView(r *http.Request, st consoleState) (templates.Consol
 	}
 	host, tok, live := liveTarget(r)
 	v := templates.ConsoleView{Result: st.result, CLILine: st.cliLine, CLIFocus: st.cliFocus}
-	v.Live = templates.LiveView{On: live, Host: host, HostInput: st.liveInput, Error: st.liveErr}
+	v.Live = templates.LiveView{On: live, Host: host, HostInput: st.liveInput, Error: st.liveErr, Reasons: st.liveReasons}
 	if live {
 		v.Live.MaskedToken = maskToken(tok)
 	}
@@ -841,6 +876,9 @@ func (s *server) consoleView(r *http.Request, st consoleState) (templates.Consol
 		ep = endpointByKey("jobs-list")
 	}
 	v.Form = buildForm(ep, values, ov, live)
+	for i := range v.Form.Params {
+		v.Form.Params[i].Error = st.fieldErrs[v.Form.Params[i].Name]
+	}
 	for _, g := range groupTitles {
 		grp := templates.EndpointGroup{Title: g.title}
 		for _, e := range consoleEndpoints {
@@ -984,9 +1022,28 @@ func runState(r workspace.RunOverview) string {
 }
 
 // consoleProblem answers with a problem in the result panel: the fragment
-// for htmx, else the whole page, with p.status.
+// for htmx, else the whole page, with p.status. A problem about one field
+// of the endpoint form also shows under that field, with what was typed.
 func (s *server) consoleProblem(w http.ResponseWriter, r *http.Request, p *problem, cliLine string) {
-	s.consoleResult(w, r, p.status, &templates.CallResult{Problem: p.msg, ProblemHint: p.hint, CLILine: cliLine}, cliLine)
+	res := &templates.CallResult{Problem: p.msg, ProblemHint: p.hint, CLILine: cliLine}
+	if p.field != "" && r.PostForm.Get("ep") != "" {
+		st := formState(r)
+		st.result, st.cliLine = res, cliLine
+		st.fieldErrs = map[string]string{p.field: p.msg}
+		if !isHTMX(r) {
+			s.renderSandboxPage(w, r, p.status, st)
+			return
+		}
+		v, err := s.consoleView(r, st)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Form.Oob = true
+		s.render(w, r, p.status, templates.ConsoleSwap(v))
+		return
+	}
+	s.consoleResult(w, r, p.status, res, cliLine)
 }
 
 func (s *server) consoleResult(w http.ResponseWriter, r *http.Request, status int, res *templates.CallResult, cliLine string) {
@@ -994,19 +1051,38 @@ func (s *server) consoleResult(w http.ResponseWriter, r *http.Request, status in
 		s.render(w, r, status, templates.Result(res))
 		return
 	}
-	st := consoleState{result: res, cliLine: cliLine}
-	if ep := r.PostForm.Get("ep"); ep != "" {
-		st.ep = ep
-		st.values = url.Values{}
-		for k, vs := range r.PostForm {
-			if name, ok := strings.CutPrefix(k, "p_"); ok && !strings.HasSuffix(name, "_other") {
-				st.values[name] = vs
+	st := formState(r)
+	st.result, st.cliLine = res, cliLine
+	s.renderSandboxPage(w, r, status, st)
+}
+
+// formState refills the endpoint form from a posted one (nothing for other
+// forms): a typed ID (p_run_id_other) wins over the list, as when sending.
+func formState(r *http.Request) consoleState {
+	var st consoleState
+	ep := r.PostForm.Get("ep")
+	if ep == "" {
+		return st
+	}
+	st.ep = ep
+	st.values = url.Values{}
+	for k, vs := range r.PostForm {
+		if name, ok := strings.CutPrefix(k, "p_"); ok && !strings.HasSuffix(name, "_other") {
+			st.values[name] = vs
+		}
+	}
+	for k := range r.PostForm {
+		if name, ok := strings.CutPrefix(k, "p_"); ok {
+			if name, ok = strings.CutSuffix(name, "_other"); ok {
+				if other := strings.TrimSpace(r.PostForm.Get(k)); other != "" {
+					st.values.Set(name, other)
+				}
 			}
 		}
-		st.values.Set("body", r.PostForm.Get("body"))
-		st.values.Set("extra", r.PostForm.Get("extra"))
 	}
-	s.renderSandboxPage(w, r, status, st)
+	st.values.Set("body", r.PostForm.Get("body"))
+	st.values.Set("extra", r.PostForm.Get("extra"))
+	return st
 }
 
 // renderSandboxPage renders the whole sandbox page.
@@ -1055,6 +1131,16 @@ type consoleEndpoint struct {
 }
 
 func (e *consoleEndpoint) hasBody() bool { return e.method != "GET" }
+
+// numeric reports whether the parameter takes a whole number (an ID or a
+// count).
+func (p consoleParam) numeric() bool {
+	switch p.kind {
+	case "job", "run", "taskrun", "int":
+		return true
+	}
+	return false
+}
 
 // exampleIDs are IDs from the learner's workspace for example bodies.
 type exampleIDs struct {
@@ -1258,9 +1344,7 @@ func tryEndpoint(try string) (key string, cliBox bool) {
 		return "jobs-list", false
 	case "run-endpoints":
 		return "runs-list", false
-	case "repair":
-		return "runs-repair", false
-	case "runs-repair", "repair-run":
+	case "repair", "repair-run":
 		return "runs-repair", false
 	}
 	if endpointByKey(try) != nil {

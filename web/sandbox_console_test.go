@@ -139,7 +139,7 @@ func TestConsolePageShowsPickerAndPanels(t *testing.T) {
 	if n := r.doc.Find(`[data-testid^="ep-"]`).Length(); n != 20 {
 		t.Errorf("picker has %d endpoints, want 20", n)
 	}
-	for _, sel := range []string{`[data-testid="token-panel"]`, `[data-testid="cli-box"]`, `[data-testid="history"]`, `[data-testid="live-panel"]`, `a[href="/sandbox/fidelity"]`, `a[href="/sandbox/challenges"]`, `#picture[hx-get="/sandbox/picture"][hx-trigger="load"]`} {
+	for _, sel := range []string{`[data-testid="token-panel"]`, `[data-testid="cli-box"]`, `[data-testid="history"]`, `[data-testid="live-panel"]`, `a[href="/sandbox/fidelity"]`, `a[href="/sandbox/challenges"]`, `#picture[hx-get="/sandbox/picture"][hx-trigger="load, picture-changed from:body"]`} {
 		if r.doc.Find(sel).Length() == 0 {
 			t.Errorf("page lacks %s", sel)
 		}
@@ -275,8 +275,15 @@ func TestConsoleSendPostWithHTMXSwapsResultFormAndHistory(t *testing.T) {
 	if n := r.doc.Find(`[data-testid="history-row"]`).Length(); n != 1 {
 		t.Errorf("history rows %d, want 1", n)
 	}
+	// The run picture on the page reloads itself on this event.
+	if got := r.header.Get("HX-Trigger"); got != "picture-changed" {
+		t.Errorf("HX-Trigger %q after run-now, want picture-changed", got)
+	}
 	// A job_id the CLI renders as legacy --job-id too.
 	r = a.hxPost("/sandbox/send", url.Values{"ep": {"jobs-get"}, "p_job_id": {id(jobs["nightly-etl"])}})
+	if got := r.header.Get("HX-Trigger"); got != "" {
+		t.Errorf("HX-Trigger %q after a read, want none", got)
+	}
 	// The picker comes along out of band, marking the form's endpoint.
 	if p := r.doc.Find(`#ep-picker[hx-swap-oob="true"]`); p.Length() != 1 || p.Find(`a[aria-current="true"]`).AttrOr("data-testid", "") != "ep-jobs-get" {
 		t.Errorf("picker in the htmx answer: %d, current %q", p.Length(), p.Find(`a[aria-current="true"]`).AttrOr("data-testid", ""))
@@ -496,7 +503,9 @@ func TestConsoleRateLimit(t *testing.T) {
 }
 
 func TestConsoleMistakesMoveDrillsUp(t *testing.T) {
-	a := newApp(t)
+	// One fake clock for the server (which stamps the due times) and the
+	// emulator, so "due now" below means the server's now.
+	a, clk := newPicApp(t, time.Second)
 	tok := tokenFromPage(t, a)
 	jobs := consoleJobs(t, a, tok)
 	bank := testBank(t)
@@ -545,12 +554,12 @@ func TestConsoleMistakesMoveDrillsUp(t *testing.T) {
 			}
 			for _, it := range want {
 				c, ok := cards[it]
-				if !ok || c.Due.After(time.Now()) || !c.Seen() {
+				if !ok || c.Due.After(clk.Now()) || !c.Seen() {
 					t.Errorf("item %s not due now: %+v (ok %v)", it, c, ok)
 				}
 			}
 			// The due cards come before any item never seen.
-			q := quiz.Queue(bank, cards, time.Now(), quiz.QueueOptions{Size: 40})
+			q := quiz.Queue(bank, cards, clk.Now(), quiz.QueueOptions{Size: 40})
 			var carded []string
 			for it := range cards {
 				carded = append(carded, it)
@@ -694,4 +703,69 @@ func gjsonInt(t *testing.T, body, key string) int64 {
 		t.Fatalf("no %s in %q", key, body)
 	}
 	return int64(f)
+}
+
+// A non-numeric ID is a form error, caught before anything is sent: the
+// renderings could not show run_id=abc truthfully.
+func TestConsoleRefusesNonNumericIDs(t *testing.T) {
+	a := newApp(t)
+	tokenFromPage(t, a)
+	history := func() int { return a.get("/sandbox").doc.Find(`[data-testid="history-row"]`).Length() }
+	before := history()
+
+	form := url.Values{"ep": {"runs-get"}, "p_run_id": {""}, "p_run_id_other": {"abc"}}
+	for _, htmx := range []bool{false, true} {
+		t.Run(fmt.Sprintf("htmx=%v", htmx), func(t *testing.T) {
+			r := a.postForm("/sandbox/send", form)
+			if htmx {
+				r = a.hxPost("/sandbox/send", form)
+			}
+			if r.status != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400", r.status)
+			}
+			if got := r.text(`[data-testid="problem"]`); !strings.Contains(got, `run_id must be a whole number: "abc"`) || !strings.Contains(got, "Nothing was sent") {
+				t.Errorf("problem %q", got)
+			}
+			panel := r.doc.Find(`#call-panel`)
+			if htmx && panel.AttrOr("hx-swap-oob", "") != "true" {
+				t.Error("the form with its field error is not swapped in")
+			}
+			if got := panel.Find(`[data-testid="param-error-run_id"]`).Text(); !strings.Contains(got, "whole number") {
+				t.Errorf("field error %q", got)
+			}
+			typed := panel.Find(`[data-testid="param-run_id-other"]`)
+			if typed.AttrOr("value", "") != "abc" || typed.AttrOr("aria-invalid", "") != "true" {
+				t.Errorf("typed ID not kept and marked: value %q aria-invalid %q", typed.AttrOr("value", ""), typed.AttrOr("aria-invalid", ""))
+			}
+			for _, bad := range []string{"not settable", "Not a field of"} {
+				if strings.Contains(r.body, bad) {
+					t.Errorf("the page claims %q", bad)
+				}
+			}
+			if r.doc.Find(`[data-testid="request-line"]`).Length() != 0 {
+				t.Error("a request was shown")
+			}
+		})
+	}
+	tests := []struct {
+		name string
+		v    url.Values
+		want string
+	}{
+		{"limit", url.Values{"ep": {"runs-list"}, "p_limit": {"ten"}}, "limit must be a whole number"},
+		{"job_id in the list filter", url.Values{"ep": {"runs-list"}, "p_job_id_other": {"1e3"}}, "job_id must be a whole number"},
+		{"extra query", url.Values{"ep": {"runs-get"}, "p_run_id_other": {"1"}, "extra": {"run_id=abc"}}, "run_id must be a whole number"},
+		{"replay", url.Values{"method": {"GET"}, "path": {"/api/2.2/jobs/runs/get"}, "query": {"run_id=abc"}}, "run_id must be a whole number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := a.hxPost("/sandbox/send", tt.v)
+			if r.status != http.StatusBadRequest || !strings.Contains(r.text(`[data-testid="problem"]`), tt.want) {
+				t.Errorf("%d %q, want 400 with %q", r.status, r.text(`[data-testid="problem"]`), tt.want)
+			}
+		})
+	}
+	if after := history(); after != before {
+		t.Errorf("history went from %d to %d rows: something was sent", before, after)
+	}
 }

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 
@@ -78,19 +81,24 @@ func (s *server) handleLiveOn(w http.ResponseWriter, r *http.Request) {
 	}
 	rawHost := strings.TrimSpace(r.PostForm.Get("host"))
 	token := strings.TrimSpace(r.PostForm.Get("token"))
-	refuse := func(msg string) {
-		s.renderSandboxPage(w, r, http.StatusBadRequest, consoleState{liveErr: msg, liveInput: rawHost})
+	refuse := func(msg string, reasons ...string) {
+		s.renderSandboxPage(w, r, http.StatusBadRequest, consoleState{liveErr: msg, liveReasons: reasons, liveInput: rawHost})
 	}
 	u, err := s.liveGuard().CheckHost(r.Context(), rawHost)
 	if err != nil {
-		msg := strings.TrimPrefix(err.Error(), "live: ")
-		if errors.Is(err, live.ErrHostNotAllowed) {
-			msg = strings.TrimSuffix(msg, ": "+live.ErrHostNotAllowed.Error())
-			msg = "Not switched: " + msg + ". Nothing was sent to that host."
-		} else {
-			msg = "Not switched: " + msg + "."
+		if !errors.Is(err, live.ErrHostNotAllowed) {
+			refuse("Not switched: " + guardReason(err) + ".")
+			return
 		}
-		refuse(msg)
+		reasons := s.liveHostReasons(r.Context(), rawHost, err)
+		if len(reasons) == 1 {
+			refuse("Not switched: " + reasons[0] + ". Nothing was sent to that host.")
+			return
+		}
+		for i, reason := range reasons {
+			reasons[i] = strings.ToUpper(reason[:1]) + reason[1:] + "."
+		}
+		refuse(fmt.Sprintf("Not switched, for %d reasons. Nothing was sent to that host.", len(reasons)), reasons...)
 		return
 	}
 	if token == "" || len(token) > 512 || strings.ContainsAny(token, " \t\r\n") {
@@ -107,6 +115,67 @@ func (s *server) handleLiveOn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/sandbox#console", http.StatusSeeOther)
+}
+
+// guardReason is a live.Guard error in the learner's words.
+func guardReason(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "live: ")
+	return strings.TrimSuffix(msg, ": "+live.ErrHostNotAllowed.Error())
+}
+
+// noLookup is a resolver that never resolves: liveHostReasons re-asks the
+// guard about a refused host without any DNS traffic.
+type noLookup struct{}
+
+func (noLookup) LookupIPAddr(context.Context, string) ([]net.IPAddr, error) {
+	return nil, errors.New("not looked up")
+}
+
+// liveHostReasons lists every reason the guard refuses raw, not only the
+// first one it stops at (refused): the shape of the address (user info, a
+// scheme other than https, a port other than 443) and then the host
+// itself, asked again of the guard as https://host, plus whether an IP
+// literal is a private or internal address. The guard stays the only
+// judge; this only explains its refusal.
+func (s *server) liveHostReasons(ctx context.Context, raw string, refused error) []string {
+	first := guardReason(refused)
+	in := strings.TrimSpace(raw)
+	if !strings.Contains(in, "://") {
+		in = "https://" + in
+	}
+	u, err := url.Parse(in)
+	if err != nil || u.Hostname() == "" {
+		return []string{first}
+	}
+	var reasons []string
+	if u.User != nil {
+		reasons = append(reasons, "the address must not contain a user name or password (user@host)")
+	}
+	if scheme := strings.ToLower(u.Scheme); scheme != "https" {
+		reasons = append(reasons, fmt.Sprintf("live mode only uses https, and this address uses %s", scheme))
+	}
+	if port := u.Port(); port != "" && port != "443" {
+		reasons = append(reasons, fmt.Sprintf("live mode only uses the default https port 443, not %s", port))
+	}
+	host := strings.ToLower(u.Hostname())
+	g := s.liveGuard()
+	g.Resolver = noLookup{}
+	bare := &url.URL{Scheme: "https", Host: host}
+	if strings.Contains(host, ":") {
+		bare.Host = "[" + host + "]"
+	}
+	if _, err := g.CheckHost(ctx, bare.String()); errors.Is(err, live.ErrHostNotAllowed) {
+		reasons = append(reasons, guardReason(err))
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && live.Blocked(ip) {
+		reasons = append(reasons, fmt.Sprintf("%s is a loopback, private, link-local or otherwise internal address, which live mode never calls", ip))
+	}
+	if len(reasons) == 0 {
+		// Refused for a reason only a lookup shows (the name resolves to
+		// an internal address): the guard's own words.
+		return []string{first}
+	}
+	return reasons
 }
 
 func (s *server) handleLiveOff(w http.ResponseWriter, r *http.Request) {

@@ -166,6 +166,47 @@ func TestLiveModeRefusesOtherHostsWithoutConnecting(t *testing.T) {
 	}
 }
 
+// A refused host gets every reason at once, not only the first the guard
+// stops at: http://10.0.0.1 is plain http, an IP literal and private.
+func TestLiveModeRefusalGivesEveryReason(t *testing.T) {
+	a := newApp(t)
+	tokenFromPage(t, a)
+	tests := []struct {
+		host string
+		want []string
+	}{
+		{"http://10.0.0.1", []string{"uses http", "IP address", "private"}},
+		{"https://192.168.1.5:8443", []string{"port 443", "IP address", "private"}},
+		{"http://user:pw@example.com", []string{"user name", "uses http", "not one"}},
+		{"https://10.0.0.1", []string{"IP address", "private"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.host, func(t *testing.T) {
+			r := a.postForm("/sandbox/live", url.Values{"host": {tt.host}, "token": {livePAT}})
+			if r.status != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400", r.status)
+			}
+			reasons := r.doc.Find(`[data-testid="live-error"] [data-testid="live-reason"]`)
+			if reasons.Length() != len(tt.want) {
+				t.Fatalf("%d reasons, want %d: %q", reasons.Length(), len(tt.want), r.text(`[data-testid="live-error"]`))
+			}
+			for i, want := range tt.want {
+				if got := reasons.Eq(i).Text(); !strings.Contains(got, want) {
+					t.Errorf("reason %d %q lacks %q", i+1, got, want)
+				}
+			}
+			if got := r.text(`[data-testid="live-error"]`); !strings.Contains(got, "Not switched") || !strings.Contains(got, "Nothing was sent") {
+				t.Errorf("refusal %q", got)
+			}
+		})
+	}
+	// One reason stays one sentence.
+	r := a.postForm("/sandbox/live", url.Values{"host": {"https://example.com"}, "token": {livePAT}})
+	if r.doc.Find(`[data-testid="live-reason"]`).Length() != 0 || !strings.Contains(r.text(`[data-testid="live-error"]`), "Not switched: live mode only talks to Databricks workspace hosts") {
+		t.Errorf("single refusal %q", r.text(`[data-testid="live-error"]`))
+	}
+}
+
 // Live mode sends only /api/2.2/jobs/... (issue 5): the permissions API and
 // the 2.1 paths, which the sandbox serves, are refused before any
 // connection, from the form, the CLI box and a replayed call alike.

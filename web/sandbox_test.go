@@ -77,8 +77,18 @@ func TestSandboxTokenDrivesTheLearnersWorkspace(t *testing.T) {
 		t.Fatalf("other learner's jobs/get of my job: %d %v", status, body)
 	}
 
-	// Regenerating stops the old token at once.
-	r := a.postForm("/sandbox/token", nil)
+	// Regenerating needs confirmation, then stops the old token at once.
+	if r := a.postForm("/sandbox/token", nil); r.status != http.StatusBadRequest {
+		t.Fatalf("regenerate without confirm: %d", r.status)
+	}
+	if tokenFromPage(t, a) != tok {
+		t.Fatal("an unconfirmed regenerate changed the token")
+	}
+	page := a.get("/sandbox")
+	if f := page.doc.Find(`[data-testid="regenerate-form"]`); !strings.Contains(f.AttrOr("onsubmit", ""), "confirm(") || f.Find(`input[name="confirm"][value="yes"]`).Length() != 1 {
+		t.Error("the regenerate form asks no confirmation")
+	}
+	r := a.postForm("/sandbox/token", url.Values{"confirm": {"yes"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("regenerate: %d", r.status)
 	}

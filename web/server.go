@@ -21,8 +21,6 @@ type Options struct {
 	SessionAuthKey, SessionEncKey []byte
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Version is shown in the footer and used to version static URLs.
-	Version string
 	// LiveAllowHosts are extra hosts ("host" or "host:port") the sandbox's
 	// live mode may call besides Databricks' workspace domains
 	// (-live-allow-host; tests and private deployments).
@@ -42,6 +40,7 @@ type server struct {
 	learners   *learnerCache
 	pages      *http.ServeMux // the page routes, asked which methods a path allows
 	sendLimit  *rateLimiter   // the sandbox console's send action, per learner
+	showingKey []byte         // signs drill showings and derives shuffle seeds (drill.go)
 }
 
 // NewServer builds the trainer's whole HTTP handler. It returns an error
@@ -62,10 +61,11 @@ func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, bank *quiz.Bank,
 		static:     st,
 		sess:       newSessionStore(opts.SessionAuthKey, opts.SessionEncKey),
 		learners:   newLearnerCache(db),
+		showingKey: newShowingKey(opts.SessionAuthKey),
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.sendLimit = newRateLimiter(10, s.now)
+	s.sendLimit = newRateLimiter(sendsPerSecond, s.now)
 	return s.routes(), nil
 }

@@ -11,9 +11,11 @@ import (
 )
 
 // The session cookie (signed and encrypted) holds the learner ID, a
-// one-shot flash message, and the learner's sandbox token: the database
-// keeps only the token's hash, so the cookie is the one place it can be
-// shown again from. Only this file and sandbox.go touch it.
+// one-shot flash message, the learner's sandbox token (the database keeps
+// only its hash, so the cookie is the one place it can be shown again
+// from) and, in live mode, the real workspace host and PAT. Only this file
+// touches session.raw; other files use the functions at its end (flash,
+// sandbox token, live target).
 const (
 	cookieName = "trainer"
 	keyLearner = "learner_id"
@@ -133,6 +135,37 @@ func (s *server) setFlash(w http.ResponseWriter, r *http.Request, msg string) er
 		return nil
 	}
 	sess.raw.Values[keyFlash] = msg
+	return s.saveSession(w, r, sess.raw)
+}
+
+// sessionFlash returns the flash message this request consumed, "" when
+// there is none.
+func sessionFlash(r *http.Request) string {
+	if sess := sessionFrom(r.Context()); sess != nil {
+		return sess.flash
+	}
+	return ""
+}
+
+// sessionSandboxToken returns the learner's sandbox token from the session,
+// "" when it holds none.
+func sessionSandboxToken(r *http.Request) string {
+	sess := sessionFrom(r.Context())
+	if sess == nil {
+		return ""
+	}
+	tok, _ := sess.raw.Values[keyToken].(string)
+	return tok
+}
+
+// setSessionSandboxToken keeps tok in the session so the sandbox page can
+// show it again, and writes the cookie.
+func (s *server) setSessionSandboxToken(w http.ResponseWriter, r *http.Request, tok string) error {
+	sess := sessionFrom(r.Context())
+	if sess == nil {
+		return nil
+	}
+	sess.raw.Values[keyToken] = tok
 	return s.saveSession(w, r, sess.raw)
 }
 

@@ -200,7 +200,7 @@ func checkTwoTaskJob(in Input) Result {
 		}
 	}
 	if len(fresh) == 0 {
-		return fail("No job was created since you started this challenge. Creating a definition is POST /api/2.2/jobs/create (databricks jobs create).")
+		return fail("No job was created since you started this challenge.")
 	}
 	var two *workspace.JobOverview
 	for i, j := range fresh {
@@ -220,7 +220,7 @@ func checkTwoTaskJob(in Input) Result {
 		}
 	}
 	if two != nil {
-		return fail("Job %q (job_id %d) has %d tasks, but none has depends_on: they would all start at once. Give the second task \"depends_on\": [{\"task_key\": \"a\"}].",
+		return fail("Job %q (job_id %d) has %d tasks, but none has depends_on: they would all start at once.",
 			two.Name, two.JobID, len(two.Tasks))
 	}
 	j := fresh[len(fresh)-1]
@@ -230,7 +230,7 @@ func checkTwoTaskJob(in Input) Result {
 func checkReportRunID(in Input) Result {
 	id, err := strconv.ParseInt(strings.TrimSpace(in.Answer), 10, 64)
 	if err != nil || id <= 0 {
-		return fail("%q is not a run_id: run ids are whole numbers, like the run_id field in run-now's response.", in.Answer)
+		return fail("%q is not a run_id: run ids are whole numbers.", in.Answer)
 	}
 	for _, o := range allRuns(in.Overview) {
 		if o.run.RunID == id {
@@ -238,22 +238,22 @@ func checkReportRunID(in Input) Result {
 				return fail("Run %d started before you began this challenge. Trigger a new run and report its run_id.", id)
 			}
 			if o.job == nil {
-				return fail("Run %d is a one-time runs/submit run. This challenge asks you to trigger a job (run-now).", id)
+				return fail("Run %d is a one-time runs/submit run, not a run of one of your jobs.", id)
 			}
 			return pass("Run %d of %q exists and started after you began: that is the run_id run-now returned.", id, o.job.Name)
 		}
 		for _, t := range o.run.Tasks {
 			if t.RunID == id {
-				return fail("%d is the run_id of task %q inside run %d. Report the run_id of the whole run, the one run-now returned.", id, t.TaskKey, o.run.RunID)
+				return fail("%d is the run_id of task %q inside run %d, not the run_id of the whole run.", id, t.TaskKey, o.run.RunID)
 			}
 		}
 	}
 	for _, j := range in.Overview.Jobs {
 		if j.JobID == id {
-			return fail("%d is the job_id of %q: that is the definition. Triggering it answers with a new run_id.", id, j.Name)
+			return fail("%d is the job_id of %q: that is the definition, not one of its runs.", id, j.Name)
 		}
 	}
-	return fail("There is no run %d in your workspace. Copy the run_id from run-now's response.", id)
+	return fail("There is no run %d in your workspace.", id)
 }
 
 func checkCountFailed(in Input) Result {
@@ -275,11 +275,11 @@ func checkCountFailed(in Input) Result {
 	case n == failed:
 		return pass("Right: %d of nightly-etl's %d runs ended with result_state FAILED.", failed, len(j.Runs))
 	case n == len(j.Runs) && n != failed:
-		return fail("%d is how many runs nightly-etl has in all. Count only those whose state.result_state is FAILED.", n)
+		return fail("%d is how many runs nightly-etl has in all, not how many ended FAILED.", n)
 	case n > failed:
-		return fail("Too many. Count runs whose state.result_state is FAILED: not SUCCESS, not CANCELED, and not runs that were later repaired to SUCCESS.")
+		return fail("Too many: fewer than %d of nightly-etl's runs have state.result_state FAILED now.", n)
 	default:
-		return fail("Too few. runs/list returns at most 20 runs per page (limit up to 25): if the response has next_page_token, fetch the next page too.")
+		return fail("Too few: more than %d of nightly-etl's runs have state.result_state FAILED.", n)
 	}
 }
 
@@ -308,8 +308,7 @@ func failingTasks(j workspace.JobOverview, r workspace.RunOverview) map[string]b
 // startOver is how to recover from a repair that re-ran too much: a repair
 // cannot be undone, so that run can never show a clean repair.
 const startOver = "A repair cannot be undone, so this run will not count: start a new run of nightly-etl with run-now, let it fail, " +
-	"then repair only quality_check (and its dependents): {\"run_id\": NEW_RUN_ID, \"rerun_tasks\": [\"quality_check\"], \"rerun_dependent_tasks\": true} " +
-	"or {\"run_id\": NEW_RUN_ID, \"rerun_all_failed_tasks\": true}."
+	"then repair only quality_check (and its dependents)."
 
 func checkRepair(in Input) Result {
 	j, ok := firstJob(in.Overview, etlJob)
@@ -318,7 +317,7 @@ func checkRepair(in Input) Result {
 	}
 	runs := newRuns(j, in.StartedAt)
 	if len(runs) == 0 {
-		return fail("No nightly-etl run started since you began this challenge. Trigger one with run-now: its quality_check fails on the first attempt.")
+		return fail("No nightly-etl run started since you began this challenge.")
 	}
 	var repaired []workspace.RunOverview
 	for _, r := range runs {
@@ -329,7 +328,7 @@ func checkRepair(in Input) Result {
 	if len(repaired) == 0 {
 		oldest := runs[len(runs)-1]
 		if len(runs) > 1 && (oldest.ResultState == "FAILED" || runs[0].ResultState == "SUCCESS") {
-			return fail("You started a new run with run-now instead of repairing: run %d is a new run_id. A repair re-runs tasks inside the failed run (%d), keeping its run_id: POST runs/repair.",
+			return fail("You started a new run with run-now instead of repairing: run %d has a new run_id, and the failed run %d was never repaired.",
 				runs[0].RunID, oldest.RunID)
 		}
 		return unrepaired(runs[0])
@@ -357,7 +356,7 @@ func unrepaired(r workspace.RunOverview) Result {
 	case r.Active:
 		return fail("Run %d is still %s. Wait until it ends (it will fail at quality_check), then repair it.", r.RunID, strings.ToLower(r.LifeCycleState))
 	case r.ResultState == "FAILED":
-		return fail("Run %d failed, as planned. Now repair that run: POST runs/repair with its run_id.", r.RunID)
+		return fail("Run %d failed, as planned. Now repair that run: it has not been repaired yet.", r.RunID)
 	default:
 		return fail("Run %d ended %s without failing, so there was nothing to repair. Keep quality_check's simulate=fail_once and trigger nightly-etl again.", r.RunID, r.ResultState)
 	}
@@ -388,7 +387,7 @@ func judgeRepair(j workspace.JobOverview, r workspace.RunOverview) Result {
 	case len(extra) > 0:
 		return fail("The repair of run %d re-ran %s, which had not failed. %s", r.RunID, quoteList(extra), startOver)
 	case r.ResultState != "SUCCESS":
-		return fail("The run is still failed: run %d was repaired but ended %s. Repair it again with only the failed task (latest_repair_id is needed after the first repair).", r.RunID, r.ResultState)
+		return fail("The run is still failed: run %d was repaired but ended %s.", r.RunID, r.ResultState)
 	}
 	return pass("Run %d failed, then a repair re-ran only %s and the same run_id ended SUCCESS.", r.RunID, quoteList(rerun))
 }
@@ -419,9 +418,9 @@ func checkPaging(in Input) Result {
 	case n == len(j.Tasks) || n == firstPageCut:
 		return fail("%d is a count of tasks in the job (or in one page), not of build_profile's depends_on.", n)
 	case n == onFirst:
-		return fail("%d is how many of build_profile's upstream tasks appear on the first page. build_profile itself is on the second page: fetch it with page_token and count its depends_on.", n)
+		return fail("%d is how many of build_profile's upstream tasks appear on the first page, not the length of build_profile's own depends_on.", n)
 	default:
-		return fail("Not what build_profile's depends_on holds. It is past the first 100 tasks: follow next_page_token (or let the CLI merge the pages) and count its entries.")
+		return fail("%d is not the length of build_profile's depends_on (build_profile is past the first 100 tasks).", n)
 	}
 }
 
@@ -458,7 +457,7 @@ func checkCancelSlow(in Input) Result {
 		}
 	}
 	if len(fresh) == 0 {
-		return fail("No run started since you began this challenge. Start a slow one: run-now nightly-etl with job_parameters {\"simulate_ingest\": \"slow\"}.")
+		return fail("No run started since you began this challenge.")
 	}
 	var canceledFast, activeSlow, finishedSlow *ownedRun
 	for i, o := range fresh {
@@ -481,13 +480,13 @@ func checkCancelSlow(in Input) Result {
 	}
 	switch {
 	case activeSlow != nil:
-		return fail("Run %d is still %s. Cancel it with POST runs/cancel, then check once it is TERMINATED.", activeSlow.run.RunID, strings.ToLower(activeSlow.run.LifeCycleState))
+		return fail("Run %d is still %s: it has not been canceled, or the cancel has not finished yet.", activeSlow.run.RunID, strings.ToLower(activeSlow.run.LifeCycleState))
 	case canceledFast != nil:
-		return fail("Run %d was canceled, but none of its tasks was slow. Start one with a simulate=slow task (job_parameters {\"simulate_ingest\": \"slow\"}) and cancel that.", canceledFast.run.RunID)
+		return fail("Run %d was canceled, but none of its tasks was slow (simulate=slow).", canceledFast.run.RunID)
 	case finishedSlow != nil:
 		return fail("Run %d had a slow task but ended %s before you canceled it. Cancel while it is still running.", finishedSlow.run.RunID, finishedSlow.run.ResultState)
 	}
-	return fail("None of your new runs had a slow task. Pass job_parameters {\"simulate_<task_key>\": \"slow\"} to run-now, then cancel the run.")
+	return fail("None of your new runs had a slow task (simulate=slow).")
 }
 
 // baselineReport remembers hourly-report's job_id and max_concurrent_runs.
@@ -519,13 +518,13 @@ func checkUpdate(in Input) Result {
 	}
 	switch {
 	case j.Name != reportJob:
-		return fail("Job %d is now called %q: jobs/reset replaced every setting, the name too. Use jobs/update, which changes only the fields you send.", j.JobID, j.Name)
+		return fail("Job %d is now called %q instead of hourly-report: jobs/reset replaced every setting, the name too.", j.JobID, j.Name)
 	case j.Schedule == "":
-		return fail("hourly-report lost its schedule: that is what jobs/reset does, replacing all settings with new_settings. jobs/update changes only the fields you send (put the schedule back with update, then change max_concurrent_runs).")
+		return fail("hourly-report lost its schedule: every setting that was not sent is gone.")
 	case len(j.Tasks) == 0:
-		return fail("hourly-report lost its task. jobs/update with only max_concurrent_runs in new_settings keeps the tasks.")
+		return fail("hourly-report lost its task: every setting that was not sent is gone.")
 	case j.MaxConcurrentRuns == start:
-		return fail("max_concurrent_runs is still %d. Change it with jobs/update: {\"job_id\": %d, \"new_settings\": {\"max_concurrent_runs\": 3}}.", start, j.JobID)
+		return fail("hourly-report's max_concurrent_runs is still %d.", start)
 	}
 	return pass("hourly-report now allows %d concurrent runs and kept its name, task and schedule (%s).", j.MaxConcurrentRuns, j.Schedule)
 }
@@ -542,10 +541,10 @@ func checkSubmit(in Input) Result {
 	}
 	for _, o := range allRuns(in.Overview) {
 		if o.job != nil && since(o.run.StartTime, in.StartedAt) {
-			return fail("Run %d is a run of job %q (run-now, run_type JOB_RUN). A one-time run goes through runs/submit, with the tasks in the request and no job.", o.run.RunID, o.job.Name)
+			return fail("Run %d is a run of job %q (run-now, run_type JOB_RUN), not a one-time run without a job.", o.run.RunID, o.job.Name)
 		}
 	}
-	return fail("No runs/submit run since you started this challenge. POST /api/2.2/jobs/runs/submit with a run_name and tasks.")
+	return fail("No runs/submit run since you started this challenge.")
 }
 
 func checkParams(in Input) Result {
@@ -555,7 +554,7 @@ func checkParams(in Input) Result {
 	}
 	runs := newRuns(j, in.StartedAt)
 	if len(runs) == 0 {
-		return fail("No nightly-etl run started since you began this challenge. Trigger one with run-now and job_parameters.")
+		return fail("No nightly-etl run started since you began this challenge.")
 	}
 	var unknown []string
 	for _, r := range runs {
@@ -570,7 +569,7 @@ func checkParams(in Input) Result {
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return fail("Run %d got job parameter %s, which nightly-etl does not define. The names must match the job's parameters: env, run_date.", runs[0].RunID, quoteList(unknown))
+		return fail("Run %d got job parameter %s, which nightly-etl does not define (it defines env and run_date).", runs[0].RunID, quoteList(unknown))
 	}
-	return fail("Run %d used the defaults (env=prod, run_date=today). Pass \"job_parameters\": {\"run_date\": \"2024-01-31\"} to run-now (notebook_params is the legacy form and does not count).", runs[0].RunID)
+	return fail("Run %d used the defaults (env=prod, run_date=today): no job parameter was overridden.", runs[0].RunID)
 }
