@@ -2,6 +2,8 @@ package quiz_test
 
 import (
 	"bytes"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/jobs-api-trainer/trainer/data"
@@ -23,5 +25,68 @@ func TestEmbeddedBank(t *testing.T) {
 	}
 	if b.Len() < 150 {
 		t.Errorf("bank has %d items, want at least 150", b.Len())
+	}
+}
+
+// TestBankDrillsEveryLessonFact checks that each fact the lesson teaches
+// (issue 2's list) is drilled by at least three items. An item drills a
+// fact when its stem, options, key and explanation together match every
+// pattern of the fact.
+func TestBankDrillsEveryLessonFact(t *testing.T) {
+	b, err := quiz.Load(data.FS, "bank")
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts := []struct {
+		name     string
+		patterns []string
+	}{
+		{"a job is the definition", []string{`definition`}},
+		{"a run is one execution", []string{`execution`}},
+		{"tasks configured in a job is a job question", []string{`configured`}},
+		{"did last night's execution succeed is a run question", []string{`last night|succeed`}},
+		{"GET jobs/get", []string{`jobs/get\b`}},
+		{"GET jobs/list", []string{`jobs/list\b`}},
+		{"POST jobs/create for external systems", []string{`jobs/create`, `(?i)external|outside|service|portal|ticketing|airflow|script`}},
+		{"POST run-now", []string{`run-now`}},
+		{"GET runs/list for the statuses of all runs", []string{`runs/list`}},
+		{"GET runs/get", []string{`runs/get\b(?:[^-]|$)`}},
+		{"runs/repair reruns failed tasks in the same run", []string{`runs/repair|repair-run`, `same run`}},
+		{"next_page_token", []string{`next_page_token`}},
+		{"page_token sent back", []string{`[^_]page_token`}},
+		{"100 per response", []string{`\b100\b`}},
+		{"a 150-task job", []string{`\b150\b`}},
+		{"has_more is gone in 2.2", []string{`has_more`}},
+		{"2.1 still appears", []string{`2\.1`}},
+		{"UI: exploring, not repeatable", []string{`\bUI\b`, `repeat`}},
+		{"bundles are the production standard", []string{`(?i)bundle`, `production`}},
+		{"REST API for external systems", []string{`REST`, `external`}},
+		{"CLI for ad-hoc work and debugging", []string{`CLI`, `ad-hoc|debug`}},
+		{"databricks jobs list", []string{`databricks jobs list\b(?:[^-]|$)`}},
+		{"databricks jobs get", []string{`databricks jobs get\b(?:[^-]|$)`}},
+		{"databricks jobs run-now", []string{`databricks jobs run-now`}},
+		{"databricks jobs list-runs", []string{`databricks jobs list-runs`}},
+		{"positional IDs vs legacy --job-id", []string{`--job-id`, `positional`}},
+		{"databricks bundle run -t", []string{`bundle run`, `-t `}},
+	}
+	for _, f := range facts {
+		res := make([]*regexp.Regexp, len(f.patterns))
+		for i, p := range f.patterns {
+			res[i] = regexp.MustCompile(p)
+		}
+		n := 0
+		for _, it := range b.Items() {
+			text := strings.Join(append(append([]string{it.Stem, it.Key, it.Explanation}, it.Options...), it.Keys...), "\n")
+			all := true
+			for _, re := range res {
+				all = all && re.MatchString(text)
+			}
+			if all {
+				n++
+			}
+		}
+		if n < 3 {
+			t.Errorf("%s: drilled by %d items, want at least 3", f.name, n)
+		}
 	}
 }

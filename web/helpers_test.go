@@ -44,6 +44,12 @@ func newApp(t *testing.T) *app {
 
 func newAppWithDB(t *testing.T, db *store.DB) *app {
 	t.Helper()
+	return newAppLogging(t, db, io.Discard)
+}
+
+// newAppLogging is newAppWithDB with the server's log written to logOut.
+func newAppLogging(t *testing.T, db *store.DB, logOut io.Writer) *app {
+	t.Helper()
 	ls, err := lessons.Load(data.FS, "lessons")
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +73,7 @@ func newAppWithDB(t *testing.T, db *store.DB) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), db, ls, testBank(t), mgr, web.Options{
+	h, err := web.NewServer(slog.New(slog.NewTextHandler(logOut, nil)), db, ls, testBank(t), mgr, web.Options{
 		SessionAuthKey: testKeys.auth, SessionEncKey: testKeys.enc,
 	})
 	if err != nil {

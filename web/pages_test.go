@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/jobs-api-trainer/trainer/store/storetest"
 )
 
 func TestPages(t *testing.T) {
@@ -233,5 +235,35 @@ func TestUnknownPathsCreateNoLearner(t *testing.T) {
 	a.get("/")
 	if _, err := a.db.Learner(context.Background(), 1); err != nil {
 		t.Fatalf("the home page did not create the learner: %v", err)
+	}
+}
+
+// TestStoreErrorIsA500PageLoggedOnce: a failing database gives the styled
+// 500 page with a request id, and exactly one log line naming that id.
+func TestStoreErrorIsA500PageLoggedOnce(t *testing.T) {
+	var logs strings.Builder
+	db := storetest.New(t)
+	a := newAppLogging(t, db, &logs)
+	a.get("/") // a learner and a cookie
+	db.Close()
+	r := a.get("/progress")
+	if r.status != http.StatusInternalServerError {
+		t.Fatalf("status %d, want 500", r.status)
+	}
+	id := r.text(`[data-testid="request-id"]`)
+	if id == "" || r.doc.Find(`[data-testid="error"]`).Length() != 1 {
+		t.Fatalf("no styled 500 page with a request id:\n%.400s", r.body)
+	}
+	if strings.Contains(r.body, "sql") || strings.Contains(r.body, "database is closed") {
+		t.Fatal("the page leaks the internal error")
+	}
+	lines := 0
+	for _, l := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(l, "request_id="+id) {
+			lines++
+		}
+	}
+	if lines != 1 {
+		t.Fatalf("%d log lines with request_id=%s, want 1:\n%s", lines, id, logs.String())
 	}
 }
