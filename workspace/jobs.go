@@ -231,20 +231,26 @@ func handleList(rq *req) (any, *apiError) {
 		}
 		b.WriteString(`]`)
 	}
-	if rq.v21 {
-		sep(&b)
+	writeListTail(&b, rq.v21, next, prev)
+	return b.Bytes(), nil
+}
+
+// writeListTail closes a jobs/list or runs/list body: the 2.1 root
+// has_more, then the page tokens that are set.
+func writeListTail(b *bytes.Buffer, v21 bool, next, prev string) {
+	if v21 {
+		sep(b)
 		b.WriteString(`"has_more":` + strconv.FormatBool(next != ""))
 	}
 	if next != "" {
-		sep(&b)
+		sep(b)
 		b.WriteString(`"next_page_token":"` + next + `"`)
 	}
 	if prev != "" {
-		sep(&b)
+		sep(b)
 		b.WriteString(`"prev_page_token":"` + prev + `"`)
 	}
 	b.WriteByte('}')
-	return b.Bytes(), nil
 }
 
 func sep(b *bytes.Buffer) {

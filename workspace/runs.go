@@ -436,19 +436,7 @@ func handleRunsList(rq *req) (any, *apiError) {
 		}
 		b.WriteByte(']')
 	}
-	if rq.v21 {
-		sep(&b)
-		b.WriteString(`"has_more":` + strconv.FormatBool(next != ""))
-	}
-	if next != "" {
-		sep(&b)
-		b.WriteString(`"next_page_token":"` + next + `"`)
-	}
-	if prev != "" {
-		sep(&b)
-		b.WriteString(`"prev_page_token":"` + prev + `"`)
-	}
-	b.WriteByte('}')
+	writeListTail(&b, rq.v21, next, prev)
 	return b.Bytes(), nil
 }
 
