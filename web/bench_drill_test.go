@@ -54,7 +54,7 @@ func BenchmarkDrillAnswer(b *testing.B) {
 	})
 	b.Run("drill", func(b *testing.B) {
 		db := storetest.New(b)
-		h := newDrillHandler(b, db, time.Now)
+		h := newTestHandler(b, testOpts{DB: db, Now: time.Now, NoSandbox: true})
 		bank, err := quiz.Load(data.FS, "bank")
 		if err != nil {
 			b.Fatal(err)

@@ -3,7 +3,6 @@
 package web_test
 
 import (
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -18,12 +17,10 @@ import (
 // end by its own polling. The clock is the test's: the run stays active
 // until the test moves it on, however slow the machine.
 func TestBrowserConsoleSendRefreshesPicture(t *testing.T) {
-	a, clk := newPicApp(t, time.Second)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	ctx := newBrowser(t)
-	dir := os.Getenv("SCREENSHOT_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
+	dir := screenshotDir(t)
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	poll := func(what, js string) {
 		t.Helper()

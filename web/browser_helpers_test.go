@@ -48,6 +48,15 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
+// screenshotDir is $SCREENSHOT_DIR, or a temp dir when it is unset.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	if dir := os.Getenv("SCREENSHOT_DIR"); dir != "" {
+		return dir
+	}
+	return t.TempDir()
+}
+
 // screenshot saves a full-page PNG under dir and returns its path.
 func screenshot(t *testing.T, ctx context.Context, dir, name string) string {
 	t.Helper()

@@ -3,7 +3,6 @@
 package web_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -17,10 +16,7 @@ import (
 func TestBrowserPagesFitAPhone(t *testing.T) {
 	a := newApp(t)
 	ctx := newBrowser(t)
-	dir := os.Getenv("SCREENSHOT_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
+	dir := screenshotDir(t)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile)); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@
 package web_test
 
 import (
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,7 +19,8 @@ func TestBrowserPictureUpdatesItself(t *testing.T) {
 	// The server and its emulator share one fake clock that only the test
 	// moves: the run stays active however long Chromium takes to load the
 	// page, and ends when the test says so.
-	a, clk := newPicApp(t, time.Second)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	ctx := newBrowser(t)
 
 	if err := chromedp.Do(ctx,
@@ -66,10 +66,7 @@ func TestBrowserPictureUpdatesItself(t *testing.T) {
 	if polling, state := attr(`[data-testid="run-picture"]`, "data-polling"), attr(sel, "data-state"); polling != "true" || !slices.Contains([]string{"queued", "pending", "blocked", "running"}, state) {
 		t.Fatalf("just triggered: polling=%q state=%q, want polling and an active state", polling, state)
 	}
-	dir := os.Getenv("SCREENSHOT_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
+	dir := screenshotDir(t)
 	screenshot(t, ctx, dir, "picture-active.png")
 
 	// Past the run's end: the open page, polling every 2s, must show it

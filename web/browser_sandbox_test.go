@@ -3,7 +3,6 @@
 package web_test
 
 import (
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,10 +16,7 @@ import (
 func TestBrowserSandboxConsole(t *testing.T) {
 	ctx := newBrowser(t)
 	a := newApp(t)
-	dir := os.Getenv("SCREENSHOT_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
+	dir := screenshotDir(t)
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(a.srv.URL+"/sandbox"),

@@ -86,7 +86,8 @@ func TestChallengeListAndPages(t *testing.T) {
 }
 
 func TestChallengeFlowScoresAndStores(t *testing.T) {
-	a, clk := newPicApp(t, time.Second)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	tok := tokenFromPage(t, a)
 	me := a.chLearner(tok)
 
@@ -191,7 +192,8 @@ func TestChallengeFlowScoresAndStores(t *testing.T) {
 }
 
 func TestChallengeUpdateVersusReset(t *testing.T) {
-	a, clk := newPicApp(t, time.Second)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	tok := tokenFromPage(t, a)
 	rep := strconv.FormatInt(a.picJobID(tok, "hourly-report"), 10)
 	a.get("/sandbox/challenges/update-not-reset")
@@ -280,7 +282,8 @@ func chTaskKeys(job map[string]any) string {
 // Opening a challenge starts it once: viewing it again (or the list) keeps
 // the start time and the baseline; only the restart button moves them.
 func TestChallengeViewDoesNotRestart(t *testing.T) {
-	a, clk := newPicApp(t, time.Second)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	tok := tokenFromPage(t, a)
 	me := a.chLearner(tok)
 	const ch = "/sandbox/challenges/report-run-id"

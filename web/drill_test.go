@@ -6,12 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"io"
-	"io/fs"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -23,81 +19,9 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"github.com/jobs-api-trainer/trainer/data"
-	"github.com/jobs-api-trainer/trainer/lessons"
 	"github.com/jobs-api-trainer/trainer/quiz"
 	"github.com/jobs-api-trainer/trainer/store"
-	"github.com/jobs-api-trainer/trainer/store/storetest"
-	"github.com/jobs-api-trainer/trainer/web"
-	"github.com/jobs-api-trainer/trainer/workspace"
 )
-
-// drillT0 is the fake drillClock's start: a Monday morning.
-var drillT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-
-// drillClock is a fake drillClock tests move by hand.
-type drillClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *drillClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *drillClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// newDrillHandler is the real server with an injected drillClock (newApp has
-// none). The workspace has no fixtures: drills do not use it.
-func newDrillHandler(tb testing.TB, db *store.DB, now func() time.Time) http.Handler {
-	tb.Helper()
-	ls, err := lessons.Load(data.FS, "lessons")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	bank, err := quiz.Load(data.FS, "bank")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	fixtures, err := fs.Sub(data.FS, "workspace")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	mgr, err := workspace.NewManager(workspace.Options{
-		Now:      now,
-		Fixtures: fixtures,
-		Resolve: func(context.Context, string) (workspace.Identity, error) {
-			return workspace.Identity{}, workspace.ErrUnknownToken
-		},
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	h, err := web.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), db, ls, bank, mgr, web.Options{
-		SessionAuthKey: testKeys.auth, SessionEncKey: testKeys.enc, Now: now,
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return h
-}
-
-// newDrillApp is newApp with a fake drillClock.
-func newDrillApp(t *testing.T, clk *drillClock) *app {
-	t.Helper()
-	db := storetest.New(t)
-	srv := httptest.NewServer(newDrillHandler(t, db, clk.Now))
-	t.Cleanup(srv.Close)
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &app{t: t, db: db, srv: srv, c: c}
-}
 
 // otherLearner is a second browser on the same server.
 func (a *app) otherLearner() *app {
@@ -195,8 +119,8 @@ func countAttempts(t *testing.T, db *store.DB, learner int64) int {
 }
 
 func TestDrillFlow(t *testing.T) {
-	clk := &drillClock{t: drillT0}
-	a := newDrillApp(t, clk)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	bank := testBank(t)
 
 	home := a.get("/drill")
@@ -486,16 +410,16 @@ func TestDrillOtherLearnersSession(t *testing.T) {
 }
 
 func TestDrillLeechShowsExplanationFirst(t *testing.T) {
-	clk := &drillClock{t: drillT0}
-	a := newDrillApp(t, clk)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	bank := testBank(t)
 	a.get("/")
 	it := bank.Items()[0]
 	card := quiz.Card{Misses: quiz.LeechMisses}
-	card.Card = quiz.Review(quiz.Card{}, quiz.Again, drillT0.Add(-48*time.Hour), time.Time{}).Card
+	card.Card = quiz.Review(quiz.Card{}, quiz.Again, clockT0.Add(-48*time.Hour), time.Time{}).Card
 	if _, err := a.db.RecordAnswer(context.Background(), quiz.Attempt{
 		LearnerID: 1, ShowingID: "seed", ItemID: it.ID, Kind: it.Kind, Topic: it.Topic,
-		Chosen: []string{"job"}, AnsweredAt: drillT0.Add(-48 * time.Hour),
+		Chosen: []string{"job"}, AnsweredAt: clockT0.Add(-48 * time.Hour),
 	}, card); err != nil {
 		t.Fatal(err)
 	}
@@ -519,8 +443,8 @@ func TestDrillLeechShowsExplanationFirst(t *testing.T) {
 }
 
 func TestExamDateForm(t *testing.T) {
-	clk := &drillClock{t: drillT0}
-	a := newDrillApp(t, clk)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	a.get("/")
 	bad := []struct{ value, msg string }{
 		{"next tuesday", "YYYY-MM-DD"},
@@ -587,8 +511,8 @@ func TestExamDateForm(t *testing.T) {
 // The summary's next review time uses the progress page's buckets: "now"
 // only when the progress page counts an item due now.
 func TestDrillSummaryNextDueMatchesProgress(t *testing.T) {
-	clk := &drillClock{t: drillT0}
-	a := newDrillApp(t, clk)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	bank := testBank(t)
 	a.get("/")
 	path := a.startDrill("bundles", 1)
@@ -616,8 +540,8 @@ func TestDrillSummaryNextDueMatchesProgress(t *testing.T) {
 }
 
 func TestDrillSummaryWithExamDate(t *testing.T) {
-	clk := &drillClock{t: drillT0}
-	a := newDrillApp(t, clk)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	bank := testBank(t)
 	a.get("/")
 	a.postForm("/drill/exam-date", url.Values{"exam_date": {"2026-03-30"}})
@@ -652,8 +576,8 @@ func TestDrillScriptIsServed(t *testing.T) {
 // TestDrillTwoTabsRecordOnce answers one item from two showings at the same
 // moment (two tabs): one answer is stored and both tabs see it.
 func TestDrillTwoTabsRecordOnce(t *testing.T) {
-	clk := &drillClock{t: drillT0}
-	a := newDrillApp(t, clk)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	bank := testBank(t)
 	path := a.startDrill("pagination", 5)
 	q1 := readQuestion(t, a.get(path))

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,35 +32,65 @@ var testKeys = struct{ auth, enc []byte }{
 
 // app is the real server over a temp-dir database.
 type app struct {
-	t   *testing.T
+	t   testing.TB
 	db  *store.DB
 	srv *httptest.Server
 	c   *http.Client
 }
 
-func newApp(t *testing.T) *app {
+func newApp(t testing.TB) *app {
 	t.Helper()
-	return newAppWithDB(t, storetest.New(t))
+	return newTestServer(t, testOpts{})
 }
 
-func newAppWithDB(t *testing.T, db *store.DB) *app {
-	t.Helper()
-	return newAppLogging(t, db, io.Discard)
+// testOpts adjusts the real server the tests build; the zero value is
+// newApp's.
+type testOpts struct {
+	DB           *store.DB        // nil = a fresh temp-dir database
+	Now          func() time.Time // the web server's and the emulator's clock; nil = time.Now
+	TaskDuration time.Duration    // one emulated task attempt; 0 = 1s
+	LogOut       io.Writer        // the server's log; nil = io.Discard
+	// Web is merged over the test session keys; Web.Now defaults to Now
+	// (set only Web.Now for a web clock over a real-time emulator).
+	Web web.Options
+	// NoSandbox gives the server a workspace manager that stores nothing
+	// and knows no token (the drill server's: drills never reach it).
+	NoSandbox bool
 }
 
-// newAppLogging is newAppWithDB with the server's log written to logOut.
-func newAppLogging(t *testing.T, db *store.DB, logOut io.Writer) *app {
-	t.Helper()
+// newTestServer is the real server for o behind an httptest.Server, with a
+// cookie-keeping client that does not follow redirects.
+func newTestServer(tb testing.TB, o testOpts) *app {
+	tb.Helper()
+	if o.DB == nil {
+		o.DB = storetest.New(tb)
+	}
+	srv := httptest.NewServer(newTestHandler(tb, o))
+	tb.Cleanup(srv.Close)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return &app{t: tb, db: o.DB, srv: srv, c: c}
+}
+
+// newTestHandler is the real server's handler for o, without a listener
+// (the drill benchmark calls it directly).
+func newTestHandler(tb testing.TB, o testOpts) http.Handler {
+	tb.Helper()
+	db := o.DB
+	if db == nil {
+		db = storetest.New(tb)
+	}
 	ls, err := lessons.Load(data.FS, "lessons")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	fixtures, err := fs.Sub(data.FS, "workspace")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	mgr, err := workspace.NewManager(workspace.Options{
-		TaskDuration: time.Second,
+	wo := workspace.Options{
+		Now:          o.Now,
+		TaskDuration: o.TaskDuration,
 		Store:        db,
 		Resolve: func(ctx context.Context, token string) (workspace.Identity, error) {
 			id, err := db.ResolveSandboxToken(ctx, token)
@@ -69,31 +100,79 @@ func newAppLogging(t *testing.T, db *store.DB, logOut io.Writer) *app {
 			return workspace.Identity{WorkspaceID: store.WorkspaceOf(id), UserName: "learner@sandbox.example"}, nil
 		},
 		Fixtures: fixtures,
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-	h, err := web.NewServer(slog.New(slog.NewTextHandler(logOut, nil)), db, ls, testBank(t), mgr, web.Options{
-		SessionAuthKey: testKeys.auth, SessionEncKey: testKeys.enc,
-	})
-	if err != nil {
-		t.Fatal(err)
+	if wo.TaskDuration == 0 {
+		wo.TaskDuration = time.Second
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &app{t: t, db: db, srv: srv, c: c}
+	if o.NoSandbox {
+		wo.Store, wo.TaskDuration = nil, o.TaskDuration
+		wo.Resolve = func(context.Context, string) (workspace.Identity, error) {
+			return workspace.Identity{}, workspace.ErrUnknownToken
+		}
+	}
+	mgr, err := workspace.NewManager(wo)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := o.Web
+	if w.SessionAuthKey == nil {
+		w.SessionAuthKey = testKeys.auth
+	}
+	if w.SessionEncKey == nil {
+		w.SessionEncKey = testKeys.enc
+	}
+	if w.Now == nil {
+		w.Now = o.Now
+	}
+	logOut := o.LogOut
+	if logOut == nil {
+		logOut = io.Discard
+	}
+	h, err := web.NewServer(slog.New(slog.NewTextHandler(logOut, nil)), db, ls, testBank(tb), mgr, w)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return h
 }
 
 // testBank is the real embedded question bank.
-func testBank(t *testing.T) *quiz.Bank {
-	t.Helper()
+func testBank(tb testing.TB) *quiz.Bank {
+	tb.Helper()
 	b, err := quiz.Load(data.FS, "bank")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return b
+}
+
+// clockT0 is where every fakeClock starts: a Monday morning.
+var clockT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// fakeClock is a clock tests move by hand; pass its Now to testOpts.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// newFakeClock returns a fakeClock at clockT0.
+func newFakeClock() *fakeClock { return &fakeClock{t: clockT0} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
 }
 
 type resp struct {

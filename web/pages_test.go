@@ -156,7 +156,7 @@ func TestSessionSurvivesRestart(t *testing.T) {
 	c := cookies[0]
 	first.srv.Close()
 
-	second := newAppWithDB(t, first.db) // same database and keys, new server
+	second := newTestServer(t, testOpts{DB: first.db}) // same database and keys, new server
 	u2, _ := url.Parse(second.srv.URL)
 	second.c.Jar.SetCookies(u2, []*http.Cookie{{Name: c.Name, Value: c.Value, Path: "/"}})
 	if got := second.get("/me").text(`[data-testid="nav-me"]`); got != "Grace" {
@@ -243,7 +243,7 @@ func TestUnknownPathsCreateNoLearner(t *testing.T) {
 func TestStoreErrorIsA500PageLoggedOnce(t *testing.T) {
 	var logs strings.Builder
 	db := storetest.New(t)
-	a := newAppLogging(t, db, &logs)
+	a := newTestServer(t, testOpts{DB: db, LogOut: &logs})
 	a.get("/") // a learner and a cookie
 	db.Close()
 	r := a.get("/progress")

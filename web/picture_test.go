@@ -1,88 +1,14 @@
 package web_test
 
 import (
-	"context"
-	"io"
-	"io/fs"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-
-	"github.com/jobs-api-trainer/trainer/data"
-	"github.com/jobs-api-trainer/trainer/lessons"
-	"github.com/jobs-api-trainer/trainer/store"
-	"github.com/jobs-api-trainer/trainer/store/storetest"
-	"github.com/jobs-api-trainer/trainer/web"
-	"github.com/jobs-api-trainer/trainer/workspace"
 )
-
-// picClock is a movable time shared by the server and its emulator.
-type picClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *picClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *picClock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
-// newPicApp is newAppWithDB with one fake picClock for both the web server
-// (challenge start times) and the emulator (run states), and task attempts
-// of taskDur.
-func newPicApp(t *testing.T, taskDur time.Duration) (*app, *picClock) {
-	t.Helper()
-	clk := &picClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	return newPicAppAt(t, taskDur, clk.Now), clk
-}
-
-// newPicAppAt builds the app on the clock now (time.Now for browser tests).
-func newPicAppAt(t *testing.T, taskDur time.Duration, now func() time.Time) *app {
-	t.Helper()
-	db := storetest.New(t)
-	ls, err := lessons.Load(data.FS, "lessons")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fixtures, err := fs.Sub(data.FS, "workspace")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mgr, err := workspace.NewManager(workspace.Options{
-		Now:          now,
-		TaskDuration: taskDur,
-		Store:        db,
-		Resolve: func(ctx context.Context, token string) (workspace.Identity, error) {
-			id, err := db.ResolveSandboxToken(ctx, token)
-			if err != nil {
-				return workspace.Identity{}, workspace.ErrUnknownToken
-			}
-			return workspace.Identity{WorkspaceID: store.WorkspaceOf(id), UserName: "learner@sandbox.example"}, nil
-		},
-		Fixtures: fixtures,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := web.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), db, ls, testBank(t), mgr, web.Options{
-		SessionAuthKey: testKeys.auth, SessionEncKey: testKeys.enc, Now: now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &app{t: t, db: db, srv: srv, c: c}
-}
 
 func (a *app) picGet(path string) resp {
 	a.t.Helper()
@@ -222,7 +148,8 @@ func TestPictureFreshLearner(t *testing.T) {
 }
 
 func TestPicturePollsWhileActiveAndStops(t *testing.T) {
-	a, clk := newPicApp(t, time.Second)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	tok := tokenFromPage(t, a)
 	etl := a.picJobID(tok, "nightly-etl")
 	status, body := a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+strconv.FormatInt(etl, 10)+`}`)
@@ -318,7 +245,8 @@ func TestPicturePollsWhileActiveAndStops(t *testing.T) {
 }
 
 func TestPictureCollapsesBigRunsAndListsSubmitRuns(t *testing.T) {
-	a, clk := newPicApp(t, time.Second)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	tok := tokenFromPage(t, a)
 	c360 := a.picJobID(tok, "customer-360")
 	_, body := a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+strconv.FormatInt(c360, 10)+`}`)
@@ -352,7 +280,8 @@ func TestPictureCollapsesBigRunsAndListsSubmitRuns(t *testing.T) {
 // A retried task shows the API's attempt_number (1 for the first retry);
 // first attempts show none.
 func TestPictureShowsRetries(t *testing.T) {
-	a, clk := newPicApp(t, time.Second)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	tok := tokenFromPage(t, a)
 	etl := a.picJobID(tok, "nightly-etl")
 	// transform has max_retries 1: failing once, it is retried and succeeds.

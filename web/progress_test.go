@@ -13,7 +13,7 @@ import (
 
 // answerSome answers n questions of a new session, alternating right and
 // wrong, and returns how many were right.
-func answerSome(t *testing.T, a *app, clk *drillClock, topic string, n int) int {
+func answerSome(t *testing.T, a *app, clk *fakeClock, topic string, n int) int {
 	t.Helper()
 	bank := testBank(t)
 	path := a.startDrill(topic, n)
@@ -61,8 +61,8 @@ func TestProgressEmpty(t *testing.T) {
 }
 
 func TestProgressAfterAnswers(t *testing.T) {
-	clk := &drillClock{t: drillT0}
-	a := newDrillApp(t, clk)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	answerSome(t, a, clk, "pagination", 4)
 	clk.Advance(24 * time.Hour)
 	answerSome(t, a, clk, "repair", 4)
@@ -124,13 +124,13 @@ func TestProgressLeeches(t *testing.T) {
 }
 
 func TestProgressExport(t *testing.T) {
-	clk := &drillClock{t: drillT0}
-	a := newDrillApp(t, clk)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	answerSome(t, a, clk, "run-endpoints", 3)
 	// An answer with a comma and quotes, outside any session.
 	if _, err := a.db.RecordAnswer(context.Background(), quiz.Attempt{
 		LearnerID: 1, ShowingID: "csv", ItemID: "x-1", Kind: quiz.Multi, Topic: "cli",
-		Chosen: []string{`a, "quoted"`, "b"}, Correct: true, Took: 1500 * time.Millisecond, AnsweredAt: drillT0.Add(time.Hour),
+		Chosen: []string{`a, "quoted"`, "b"}, Correct: true, Took: 1500 * time.Millisecond, AnsweredAt: clockT0.Add(time.Hour),
 	}, quiz.Card{}); err != nil {
 		t.Fatal(err)
 	}

@@ -4,85 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"io/fs"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
-	"github.com/jobs-api-trainer/trainer/data"
-	"github.com/jobs-api-trainer/trainer/lessons"
 	"github.com/jobs-api-trainer/trainer/quiz"
-	"github.com/jobs-api-trainer/trainer/store"
-	"github.com/jobs-api-trainer/trainer/store/storetest"
 	"github.com/jobs-api-trainer/trainer/web"
-	"github.com/jobs-api-trainer/trainer/workspace"
 )
-
-// consoleClock is a settable clock for the web server (the console's rate
-// limit); the emulator keeps real time.
-type consoleClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *consoleClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *consoleClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-// newConsoleApp is newAppWithDB with web.Options adjusted by opt.
-func newConsoleApp(t *testing.T, opt func(*web.Options)) *app {
-	t.Helper()
-	db := storetest.New(t)
-	ls, err := lessons.Load(data.FS, "lessons")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fixtures, err := fs.Sub(data.FS, "workspace")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mgr, err := workspace.NewManager(workspace.Options{
-		TaskDuration: time.Second,
-		Store:        db,
-		Resolve: func(ctx context.Context, token string) (workspace.Identity, error) {
-			id, err := db.ResolveSandboxToken(ctx, token)
-			if err != nil {
-				return workspace.Identity{}, workspace.ErrUnknownToken
-			}
-			return workspace.Identity{WorkspaceID: store.WorkspaceOf(id), UserName: "learner@sandbox.example"}, nil
-		},
-		Fixtures: fixtures,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := web.Options{SessionAuthKey: testKeys.auth, SessionEncKey: testKeys.enc}
-	if opt != nil {
-		opt(&o)
-	}
-	h, err := web.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), db, ls, testBank(t), mgr, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &app{t: t, db: db, srv: srv, c: c}
-}
 
 // hxPost posts a form the way htmx does.
 func (a *app) hxPost(path string, v url.Values) resp {
@@ -422,7 +355,7 @@ func TestConsoleHistoryAndReplay(t *testing.T) {
 		t.Errorf("history after replay %d, want 3", n)
 	}
 	// Another learner cannot open it.
-	b := newAppWithDB(t, a.db)
+	b := newTestServer(t, testOpts{DB: a.db})
 	if r := b.get(href); r.status != http.StatusNotFound {
 		t.Errorf("another learner's call: %d", r.status)
 	}
@@ -470,8 +403,8 @@ func TestConsoleBadInput(t *testing.T) {
 }
 
 func TestConsoleRateLimit(t *testing.T) {
-	clk := &consoleClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	a := newConsoleApp(t, func(o *web.Options) { o.Now = clk.now })
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Web: web.Options{Now: clk.Now}})
 	tok := tokenFromPage(t, a)
 	for i := 1; i <= 10; i++ {
 		if r := a.hxPost("/sandbox/send", url.Values{"ep": {"jobs-list"}}); r.status != 200 {
@@ -491,7 +424,7 @@ func TestConsoleRateLimit(t *testing.T) {
 			t.Fatalf("api call %d: %d", i, status)
 		}
 	}
-	clk.add(200 * time.Millisecond) // two tokens back
+	clk.Advance(200 * time.Millisecond) // two tokens back
 	for i := 0; i < 2; i++ {
 		if r := a.hxPost("/sandbox/send", url.Values{"ep": {"jobs-list"}}); r.status != 200 {
 			t.Fatalf("after refill, send %d: %d", i, r.status)
@@ -505,7 +438,8 @@ func TestConsoleRateLimit(t *testing.T) {
 func TestConsoleMistakesMoveDrillsUp(t *testing.T) {
 	// One fake clock for the server (which stamps the due times) and the
 	// emulator, so "due now" below means the server's now.
-	a, clk := newPicApp(t, time.Second)
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	tok := tokenFromPage(t, a)
 	jobs := consoleJobs(t, a, tok)
 	bank := testBank(t)

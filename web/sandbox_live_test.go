@@ -51,7 +51,7 @@ func newLiveWorkspace(t *testing.T) *httptest.Server {
 func TestLiveModeAgainstASecondEmulator(t *testing.T) {
 	remote := newLiveWorkspace(t)
 	hostPort := strings.TrimPrefix(remote.URL, "http://")
-	a := newConsoleApp(t, func(o *web.Options) { o.LiveAllowHosts = []string{hostPort} })
+	a := newTestServer(t, testOpts{Web: web.Options{LiveAllowHosts: []string{hostPort}}})
 	tokenFromPage(t, a)
 	// A job only the "real" workspace has.
 	req, _ := http.NewRequest("POST", remote.URL+"/api/2.2/jobs/create", strings.NewReader(`{"name":"only-on-live","tasks":[{"task_key":"a","notebook_task":{"notebook_path":"/x"},"existing_cluster_id":"c1"}]}`))
@@ -227,7 +227,7 @@ func TestLiveModeSendsOnlyJobs22(t *testing.T) {
 		return append([]string(nil), paths...)
 	}
 	hostPort := strings.TrimPrefix(counting.URL, "http://")
-	a := newConsoleApp(t, func(o *web.Options) { o.LiveAllowHosts = []string{hostPort} })
+	a := newTestServer(t, testOpts{Web: web.Options{LiveAllowHosts: []string{hostPort}}})
 	tokenFromPage(t, a)
 	if r := a.postForm("/sandbox/live", url.Values{"host": {counting.URL}, "token": {livePAT}}); r.status != http.StatusSeeOther {
 		t.Fatalf("switch: %d %s", r.status, r.text(`[data-testid="live-error"]`))

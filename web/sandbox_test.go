@@ -65,7 +65,7 @@ func TestSandboxTokenDrivesTheLearnersWorkspace(t *testing.T) {
 	}
 
 	// Another learner sees only their own workspace.
-	b := newAppWithDB(t, a.db)
+	b := newTestServer(t, testOpts{DB: a.db})
 	other := tokenFromPage(t, b)
 	_, mine := a.api("POST", "/api/2.2/jobs/create", tok, `{"name":"only-mine","tasks":[{"task_key":"a","notebook_task":{"notebook_path":"/x"},"existing_cluster_id":"c1"}]}`)
 	id, _ := mine["job_id"].(float64)
