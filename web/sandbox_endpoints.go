@@ -1,0 +1,288 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/jobs-api-trainer/trainer/workspace"
+)
+
+// The console's endpoint catalog: every Jobs API endpoint with its form
+// parameters, example bodies and the links that preselect it.
+
+// consoleParam is one query (or path) parameter of an endpoint's form.
+type consoleParam struct {
+	name     string
+	kind     string // job, run, taskrun, bool, int, text, enum
+	enum     []string
+	required bool
+	help     string
+}
+
+// consoleEndpoint is one endpoint in the console's picker.
+type consoleEndpoint struct {
+	key         string // form value and ?ep= / ?try=
+	name        string // as cli.Endpoint.Name: "runs/get"
+	group       string // job, run, perm
+	method      string
+	path        string // permissions paths hold {job_id}
+	summary     string
+	params      []consoleParam
+	pathID      bool // the job_id goes in the path (permissions)
+	destructive bool // needs confirmation in live mode
+	example     func(ex exampleIDs) string
+}
+
+func (e *consoleEndpoint) hasBody() bool { return e.method != "GET" }
+
+// numeric reports whether the parameter takes a whole number (an ID or a
+// count).
+func (p consoleParam) numeric() bool {
+	switch p.kind {
+	case "job", "run", "taskrun", "int":
+		return true
+	}
+	return false
+}
+
+// exampleIDs are IDs from the learner's workspace for example bodies.
+type exampleIDs struct {
+	job, run       int64 // nightly-etl (or the first job) and its newest run
+	failedRun      int64 // the newest finished run that failed (0 if none)
+	latestRepairID int64 // of failedRun
+}
+
+var (
+	pJobID    = consoleParam{name: "job_id", kind: "job", required: true}
+	pRunID    = consoleParam{name: "run_id", kind: "run", required: true}
+	pPage     = consoleParam{name: "page_token", kind: "text", help: "next_page_token from the previous response."}
+	pExpand   = consoleParam{name: "expand_tasks", kind: "bool"}
+	pOffset   = consoleParam{name: "offset", kind: "int", help: "Deprecated; use page_token."}
+	exCompute = `"existing_cluster_id": "0101-sandbox"`
+)
+
+// consoleEndpoints lists every Jobs API endpoint, in picker order.
+var consoleEndpoints = []*consoleEndpoint{
+	{key: "jobs-list", name: "jobs/list", group: "job", method: "GET", path: "/api/2.2/jobs/list",
+		summary: "The workspace's jobs, newest first, optionally by exact name.",
+		params: []consoleParam{{name: "name", kind: "text", help: "Exact name, case-insensitive."}, pExpand,
+			{name: "limit", kind: "int", help: "1 to 100 per page (default 20)."}, pOffset, pPage}},
+	{key: "jobs-get", name: "jobs/get", group: "job", method: "GET", path: "/api/2.2/jobs/get",
+		summary: "One job's definition (settings: tasks, clusters, schedule). 100 tasks per page on 2.2.",
+		params:  []consoleParam{pJobID, {name: "include_trigger_state", kind: "bool"}, pPage}},
+	{key: "jobs-create", name: "jobs/create", group: "job", method: "POST", path: "/api/2.2/jobs/create",
+		summary: "Creates a job from its settings and returns its job_id.",
+		example: func(exampleIDs) string {
+			return `{
+  "name": "my-first-job",
+  "max_concurrent_runs": 1,
+  "tasks": [
+    {
+      "task_key": "extract",
+      "notebook_task": {"notebook_path": "/Workspace/Users/me/extract"},
+      ` + exCompute + `
+    },
+    {
+      "task_key": "load",
+      "depends_on": [{"task_key": "extract"}],
+      "notebook_task": {"notebook_path": "/Workspace/Users/me/load"},
+      ` + exCompute + `
+    }
+  ]
+}`
+		}},
+	{key: "jobs-update", name: "jobs/update", group: "job", method: "POST", path: "/api/2.2/jobs/update",
+		summary: "Merges changes into the job's settings: what you leave out stays.",
+		example: func(ex exampleIDs) string {
+			return fmt.Sprintf(`{
+  "job_id": %d,
+  "new_settings": {
+    "max_concurrent_runs": 2
+  }
+}`, ex.job)
+		}},
+	{key: "jobs-reset", name: "jobs/reset", group: "job", method: "POST", path: "/api/2.2/jobs/reset", destructive: true,
+		summary: "Replaces the job's whole settings: what you leave out is gone.",
+		example: func(ex exampleIDs) string {
+			return fmt.Sprintf(`{
+  "job_id": %d,
+  "new_settings": {
+    "name": "nightly-etl",
+    "tasks": [
+      {
+        "task_key": "ingest",
+        "notebook_task": {"notebook_path": "/Workspace/Shared/etl/01_ingest"},
+        `+exCompute+`
+      }
+    ]
+  }
+}`, ex.job)
+		}},
+	{key: "jobs-delete", name: "jobs/delete", group: "job", method: "POST", path: "/api/2.2/jobs/delete", destructive: true,
+		summary: "Deletes the job. Its past runs stay listable.",
+		example: func(ex exampleIDs) string { return fmt.Sprintf(`{"job_id": %d}`, ex.job) }},
+	{key: "run-now", name: "jobs/run-now", group: "job", method: "POST", path: "/api/2.2/jobs/run-now",
+		summary: "Starts a new run of an existing job and returns its run_id.",
+		example: func(ex exampleIDs) string {
+			return fmt.Sprintf(`{
+  "job_id": %d,
+  "job_parameters": {"env": "dev"}
+}`, ex.job)
+		}},
+	{key: "runs-list", name: "runs/list", group: "run", method: "GET", path: "/api/2.2/jobs/runs/list",
+		summary: "Runs, newest first, each with its state: the overview.",
+		params: []consoleParam{{name: "job_id", kind: "job"}, {name: "active_only", kind: "bool"}, {name: "completed_only", kind: "bool"},
+			pExpand, {name: "run_type", kind: "enum", enum: []string{"JOB_RUN", "SUBMIT_RUN", "WORKFLOW_RUN"}},
+			{name: "limit", kind: "int", help: "1 to 25 per page (default 20)."}, pOffset, pPage,
+			{name: "start_time_from", kind: "int", help: "Epoch milliseconds."}, {name: "start_time_to", kind: "int", help: "Epoch milliseconds."}}},
+	{key: "runs-get", name: "runs/get", group: "run", method: "GET", path: "/api/2.2/jobs/runs/get",
+		summary: "One run in detail: state, task runs, timings. Takes a run_id, not a job_id.",
+		params:  []consoleParam{pRunID, {name: "include_history", kind: "bool", help: "Adds repair_history."}, {name: "include_resolved_values", kind: "bool"}, pPage}},
+	{key: "runs-get-output", name: "runs/get-output", group: "run", method: "GET", path: "/api/2.2/jobs/runs/get-output",
+		summary: "The output of one task run (a task's own run_id, from runs/get's tasks).",
+		params:  []consoleParam{{name: "run_id", kind: "taskrun", required: true}}},
+	{key: "runs-export", name: "runs/export", group: "run", method: "GET", path: "/api/2.2/jobs/runs/export",
+		summary: "Exports a task run's notebook views.",
+		params:  []consoleParam{{name: "run_id", kind: "taskrun", required: true}, {name: "views_to_export", kind: "enum", enum: []string{"CODE", "DASHBOARDS", "ALL"}}}},
+	{key: "runs-submit", name: "runs/submit", group: "run", method: "POST", path: "/api/2.2/jobs/runs/submit",
+		summary: "A one-time run without a job: the tasks travel in the body.",
+		example: func(exampleIDs) string {
+			return `{
+  "run_name": "one-off backfill",
+  "tasks": [
+    {
+      "task_key": "backfill",
+      "notebook_task": {"notebook_path": "/Workspace/Shared/etl/backfill"},
+      ` + exCompute + `
+    }
+  ]
+}`
+		}},
+	{key: "runs-repair", name: "runs/repair", group: "run", method: "POST", path: "/api/2.2/jobs/runs/repair",
+		summary: "Reruns failed (or chosen) tasks inside the same run. latest_repair_id is needed after the first repair.",
+		example: func(ex exampleIDs) string {
+			run := ex.failedRun
+			if run == 0 {
+				run = ex.run
+			}
+			if ex.latestRepairID != 0 {
+				return fmt.Sprintf(`{
+  "run_id": %d,
+  "rerun_all_failed_tasks": true,
+  "latest_repair_id": %d
+}`, run, ex.latestRepairID)
+			}
+			return fmt.Sprintf(`{
+  "run_id": %d,
+  "rerun_all_failed_tasks": true
+}`, run)
+		}},
+	{key: "runs-cancel", name: "runs/cancel", group: "run", method: "POST", path: "/api/2.2/jobs/runs/cancel",
+		summary: "Stops an active run (asynchronously).",
+		example: func(ex exampleIDs) string { return fmt.Sprintf(`{"run_id": %d}`, ex.run) }},
+	{key: "runs-cancel-all", name: "runs/cancel-all", group: "run", method: "POST", path: "/api/2.2/jobs/runs/cancel-all", destructive: true,
+		summary: "Cancels every active run of a job (or, with all_queued_runs, every queued run).",
+		example: func(ex exampleIDs) string { return fmt.Sprintf(`{"job_id": %d}`, ex.job) }},
+	{key: "runs-delete", name: "runs/delete", group: "run", method: "POST", path: "/api/2.2/jobs/runs/delete", destructive: true,
+		summary: "Deletes a finished run.",
+		example: func(ex exampleIDs) string { return fmt.Sprintf(`{"run_id": %d}`, ex.run) }},
+	{key: "permissions-get", name: "permissions/get", group: "perm", method: "GET", path: "/api/2.0/permissions/jobs/{job_id}", pathID: true,
+		summary: "Who may view, run or manage the job.", params: []consoleParam{pJobID}},
+	{key: "permissions-levels", name: "permissions/levels", group: "perm", method: "GET", path: "/api/2.0/permissions/jobs/{job_id}/permissionLevels", pathID: true,
+		summary: "The permission levels a job has.", params: []consoleParam{pJobID}},
+	{key: "permissions-set", name: "permissions/set", group: "perm", method: "PUT", path: "/api/2.0/permissions/jobs/{job_id}", pathID: true,
+		summary: "Replaces the job's access control list.", params: []consoleParam{pJobID},
+		example: func(exampleIDs) string {
+			return `{
+  "access_control_list": [
+    {"user_name": "analyst@example.com", "permission_level": "CAN_VIEW"}
+  ]
+}`
+		}},
+	{key: "permissions-update", name: "permissions/update", group: "perm", method: "PATCH", path: "/api/2.0/permissions/jobs/{job_id}", pathID: true,
+		summary: "Adds to the job's access control list.", params: []consoleParam{pJobID},
+		example: func(exampleIDs) string {
+			return `{
+  "access_control_list": [
+    {"user_name": "analyst@example.com", "permission_level": "CAN_MANAGE_RUN"}
+  ]
+}`
+		}},
+}
+
+var groupTitles = []struct{ key, title string }{
+	{"job", "On the job"},
+	{"run", "On runs"},
+	{"perm", "Permissions"},
+}
+
+func endpointByKey(key string) *consoleEndpoint {
+	for _, e := range consoleEndpoints {
+		if e.key == key {
+			return e
+		}
+	}
+	return nil
+}
+
+func endpointByName(name string) *consoleEndpoint {
+	for _, e := range consoleEndpoints {
+		if e.name == name {
+			return e
+		}
+	}
+	return nil
+}
+
+// tryEndpoint maps a lesson "try it" value (an endpoint key, "cli", or a
+// drill topic id) to the endpoint to preselect and whether the CLI box is
+// meant.
+func tryEndpoint(try string) (key string, cliBox bool) {
+	switch try {
+	case "cli", "four-ways", "bundles":
+		return "runs-list", true
+	case "job-vs-run", "pagination":
+		return "jobs-get", false
+	case "job-endpoints":
+		return "jobs-list", false
+	case "run-endpoints":
+		return "runs-list", false
+	case "repair", "repair-run":
+		return "runs-repair", false
+	}
+	if endpointByKey(try) != nil {
+		return try, false
+	}
+	return "", false
+}
+
+// examples picks IDs from the learner's workspace for example bodies.
+func examples(ov workspace.Overview) exampleIDs {
+	var ex exampleIDs
+	for _, j := range ov.Jobs {
+		if ex.job == 0 || j.Name == "nightly-etl" {
+			ex.job = j.JobID
+			if len(j.Runs) > 0 {
+				ex.run = j.Runs[0].RunID
+			}
+		}
+	}
+	for _, j := range ov.Jobs {
+		for _, r := range j.Runs {
+			if !r.Active && r.ResultState != "" && r.ResultState != "SUCCESS" && r.RunID > ex.failedRun {
+				ex.failedRun, ex.latestRepairID = r.RunID, r.LatestRepairID
+			}
+		}
+	}
+	return ex
+}
+
+// jobNamed returns the id of the job with the name, or 0.
+func jobNamed(ov workspace.Overview, name string) int64 {
+	for _, j := range ov.Jobs {
+		if strings.EqualFold(j.Name, name) {
+			return j.JobID
+		}
+	}
+	return 0
+}

@@ -1,0 +1,188 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jobs-api-trainer/trainer/templates"
+)
+
+// The response panel's JSON: pretty-printed in key order, with job and run
+// IDs linked to the call that shows them, and the place a body broke.
+
+// jsonPrinter pretty-prints JSON token by token (keeping key order) and
+// turns job and run IDs into links that prefill the next call.
+type jsonPrinter struct {
+	dec  *json.Decoder
+	segs []templates.Seg
+	buf  strings.Builder
+}
+
+func (p *jsonPrinter) text(s string) { p.buf.WriteString(s) }
+
+func (p *jsonPrinter) link(text, key, id string) {
+	if p.buf.Len() > 0 {
+		p.segs = append(p.segs, templates.Seg{Text: p.buf.String()})
+		p.buf.Reset()
+	}
+	vals, _ := json.Marshal(map[string]string{"ep": key, "p_" + idParamOf(key): id})
+	p.segs = append(p.segs, templates.Seg{Text: text, Href: "/sandbox?ep=" + key + "&p_" + idParamOf(key) + "=" + id + "#call-panel", Vals: string(vals)})
+}
+
+func idParamOf(key string) string {
+	if key == "jobs-get" {
+		return "job_id"
+	}
+	return "run_id"
+}
+
+// linkFor says which call an ID under key (inside the array named arr)
+// opens: a run's run_id → runs/get, a task run's → runs/get-output, a
+// job_id → jobs/get.
+func linkFor(key, arr string) string {
+	switch {
+	case key == "job_id":
+		return "jobs-get"
+	case key == "run_id" && arr == "tasks", key == "" && arr == "task_run_ids":
+		return "runs-get-output"
+	case key == "run_id", key == "original_attempt_run_id" && arr == "":
+		return "runs-get"
+	}
+	return ""
+}
+
+func (p *jsonPrinter) value(depth int, key, arr string) error {
+	tok, err := p.dec.Token()
+	if err != nil {
+		return err
+	}
+	ind := strings.Repeat("  ", depth)
+	switch t := tok.(type) {
+	case json.Delim:
+		open, close := string(t), "}"
+		if t == '[' {
+			close = "]"
+		}
+		if !p.dec.More() {
+			if _, err := p.dec.Token(); err != nil {
+				return err
+			}
+			p.text(open + close)
+			return nil
+		}
+		p.text(open + "\n")
+		for i := 0; p.dec.More(); i++ {
+			if i > 0 {
+				p.text(",\n")
+			}
+			p.text(ind + "  ")
+			if t == '{' {
+				kt, err := p.dec.Token()
+				if err != nil {
+					return err
+				}
+				k, _ := kt.(string)
+				p.text(quoteJSON(k) + ": ")
+				if err := p.value(depth+1, k, arr); err != nil {
+					return err
+				}
+			} else if err := p.value(depth+1, "", key); err != nil {
+				return err
+			}
+		}
+		if _, err := p.dec.Token(); err != nil {
+			return err
+		}
+		p.text("\n" + ind + close)
+	case json.Number:
+		if ep := linkFor(key, arr); ep != "" {
+			if _, err := strconv.ParseInt(t.String(), 10, 64); err == nil && t.String() != "0" {
+				p.link(t.String(), ep, t.String())
+				return nil
+			}
+		}
+		p.text(t.String())
+	case string:
+		p.text(quoteJSON(t))
+	case bool:
+		p.text(strconv.FormatBool(t))
+	case nil:
+		p.text("null")
+	}
+	return nil
+}
+
+func quoteJSON(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// prettyJSON renders body as indented JSON segments with IDs linked; a
+// body that is not JSON comes back as one plain segment.
+func prettyJSON(body []byte) []templates.Seg {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	p := &jsonPrinter{dec: json.NewDecoder(bytes.NewReader(body))}
+	p.dec.UseNumber()
+	if err := p.value(0, "", ""); err != nil || p.dec.More() {
+		return []templates.Seg{{Text: string(body)}}
+	}
+	if p.buf.Len() > 0 {
+		p.segs = append(p.segs, templates.Seg{Text: p.buf.String()})
+	}
+	return p.segs
+}
+
+// jsonPointer says where body stops being valid JSON: "line 3, column 14
+// (message)" and the line with a caret under the column; "" when it is
+// valid (or empty).
+func jsonPointer(body string) (where, excerpt string) {
+	if strings.TrimSpace(body) == "" {
+		return "", ""
+	}
+	var v any
+	err := json.Unmarshal([]byte(body), &v)
+	if err == nil {
+		return "", ""
+	}
+	off := int64(len(body))
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off > int64(len(body)) {
+		off = int64(len(body))
+	}
+	// The offset is just past the byte that broke it.
+	at := int(off)
+	if at > 0 {
+		at--
+	}
+	line := strings.Count(body[:at], "\n") + 1
+	start := strings.LastIndex(body[:at], "\n") + 1
+	end := strings.IndexByte(body[at:], '\n')
+	if end < 0 {
+		end = len(body)
+	} else {
+		end += at
+	}
+	col := at - start + 1
+	text := body[start:end]
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if errors.As(err, &se) && se.Offset >= int64(len(body)) {
+		msg = "the JSON ends before it is complete (a missing } or ]?)"
+	}
+	return fmt.Sprintf("line %d, column %d: %s", line, col, msg), text + "\n" + strings.Repeat(" ", max(0, col-1)) + "^"
+}
