@@ -10,6 +10,26 @@
       e.detail.isError = false;
     }
   });
+  // Forms with data-confirm ask first (an inline onsubmit would find a
+  // field named "confirm" before window.confirm).
+  document.addEventListener("submit", function (e) {
+    var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }, true);
+  // Wide charts open scrolled to their newest (right-hand) end on phones.
+  function scrollChartsRight() {
+    document.querySelectorAll(".chart-scroll").forEach(function (el) {
+      el.scrollLeft = el.scrollWidth;
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", scrollChartsRight);
+  } else {
+    scrollChartsRight();
+  }
   // Copy buttons: <button data-copy="#id">.
   document.addEventListener("click", function (e) {
     var b = e.target.closest("[data-copy]");
