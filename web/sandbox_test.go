@@ -85,7 +85,7 @@ func TestSandboxTokenDrivesTheLearnersWorkspace(t *testing.T) {
 		t.Fatal("an unconfirmed regenerate changed the token")
 	}
 	page := a.get("/sandbox")
-	if f := page.doc.Find(`[data-testid="regenerate-form"]`); !strings.Contains(f.AttrOr("onsubmit", ""), "confirm(") || f.Find(`input[name="confirm"][value="yes"]`).Length() != 1 {
+	if f := page.doc.Find(`[data-testid="regenerate-form"]`); f.AttrOr("data-confirm", "") == "" || f.Find(`input[name="confirm"][value="yes"]`).Length() != 1 {
 		t.Error("the regenerate form asks no confirmation")
 	}
 	r := a.postForm("/sandbox/token", url.Values{"confirm": {"yes"}})
