@@ -153,9 +153,9 @@ func statusClass(code int) string {
 
 func itoa64(v int64) string { return strconv.FormatInt(v, 10) }
 
-// EndpointPicker lists every endpoint, the form's one marked current. An
+// endpointPicker lists every endpoint, the form's one marked current. An
 // htmx send swaps it out of band with the form, so the mark follows.
-func EndpointPicker(groups []EndpointGroup, oob bool) templ.Component {
+func endpointPicker(groups []EndpointGroup, oob bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -338,8 +338,8 @@ func EndpointPicker(groups []EndpointGroup, oob bool) templ.Component {
 	})
 }
 
-// Console is the whole console area of the sandbox page.
-func Console(v ConsoleView) templ.Component {
+// console is the whole console area of the sandbox page.
+func console(v ConsoleView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -360,7 +360,7 @@ func Console(v ConsoleView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = EndpointPicker(v.Groups, false).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = endpointPicker(v.Groups, false).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -368,11 +368,11 @@ func Console(v ConsoleView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = CallPanel(v.Form).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = callPanel(v.Form).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = CLIBox(v.CLILine, v.CLIFocus).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = cliBox(v.CLILine, v.CLIFocus).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -384,7 +384,7 @@ func Console(v ConsoleView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = History(v.History, false).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = history(v.History, false).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -392,8 +392,8 @@ func Console(v ConsoleView) templ.Component {
 	})
 }
 
-// CallPanel is the form for one endpoint.
-func CallPanel(f CallForm) templ.Component {
+// callPanel is the form for one endpoint.
+func callPanel(f CallForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1163,8 +1163,8 @@ func pickLabel(kind string) string {
 	}
 }
 
-// CLIBox is the `databricks jobs …` command box.
-func CLIBox(line string, focus bool) templ.Component {
+// cliBox is the `databricks jobs …` command box.
+func cliBox(line string, focus bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -2029,8 +2029,8 @@ func rawForm(c RawCall, label, testid string, primary bool) templ.Component {
 	})
 }
 
-// History lists the learner's last calls.
-func History(rows []HistoryRow, oob bool) templ.Component {
+// history lists the learner's last calls.
+func history(rows []HistoryRow, oob bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -2308,15 +2308,15 @@ func ConsoleSwap(v ConsoleView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = CallPanel(v.Form).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = callPanel(v.Form).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = EndpointPicker(v.Groups, true).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = endpointPicker(v.Groups, true).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = History(v.History, true).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = history(v.History, true).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -2324,8 +2324,8 @@ func ConsoleSwap(v ConsoleView) templ.Component {
 	})
 }
 
-// LivePanel switches the console between the sandbox and a real workspace.
-func LivePanel(v LiveView) templ.Component {
+// livePanel switches the console between the sandbox and a real workspace.
+func livePanel(v LiveView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
