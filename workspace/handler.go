@@ -229,13 +229,12 @@ func (m *Manager) serve(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, decodeErr(json.Unmarshal(rq.body, &v), ""))
 		return
 	}
-	sp, err := m.space(r.Context(), who.WorkspaceID)
+	sp, err := m.acquire(r.Context(), who.WorkspaceID)
 	if err != nil {
 		m.fail(w, r, internal(err))
 		return
 	}
 	rq.sp = sp
-	sp.mu.Lock()
 	rq.now = m.now()
 	out, aerr := rt.fn(rq)
 	sp.mu.Unlock()

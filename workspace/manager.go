@@ -60,6 +60,11 @@ type Options struct {
 	// and path; the client only sees a generic INTERNAL_ERROR. nil ignores
 	// them. It is called on the request's goroutine, concurrently.
 	OnError func(err error)
+	// MaxLoaded bounds how many workspaces stay in memory (default 1000).
+	// Beyond it, the least recently used idle ones are dropped; everything
+	// is in the store, so they reload on their next request. Without a
+	// Store nothing is ever dropped.
+	MaxLoaded int
 }
 
 // Manager maps Bearer tokens to workspaces, loads them lazily from the
@@ -69,6 +74,7 @@ type Manager struct {
 	mu       sync.Mutex               // guards spaces and loading, never held across I/O
 	spaces   map[string]*space        // loaded workspaces
 	loading  map[string]chan struct{} // workspaces being loaded; closed when done
+	tick     uint64                   // use counter for least-recently-used eviction; guarded by mu
 	fixtures *fixtureSet
 }
 
@@ -80,6 +86,9 @@ func NewManager(opts Options) (*Manager, error) {
 	}
 	if opts.TaskDuration <= 0 {
 		opts.TaskDuration = 3 * time.Second
+	}
+	if opts.MaxLoaded <= 0 {
+		opts.MaxLoaded = 1000
 	}
 	if opts.Resolve == nil {
 		return nil, errors.New("workspace: new manager: Resolve is required")
@@ -133,7 +142,9 @@ type space struct {
 	taskRuns  map[int64]taskRef
 	idem      map[string]int64
 	perms     map[int64][]aclEntry
-	version   int64 // bumps on every write (page token snapshot marker)
+	version   int64  // bumps on every write (page token snapshot marker)
+	evicted   bool   // dropped from the manager: reload instead; guarded by mu
+	used      uint64 // Manager.tick at the last use; guarded by Manager.mu
 }
 
 type taskRef struct {
@@ -158,6 +169,9 @@ func (m *Manager) space(ctx context.Context, id string) (*space, error) {
 	for {
 		m.mu.Lock()
 		if sp, ok := m.spaces[id]; ok {
+			m.tick++
+			sp.used = m.tick
+			m.evictLocked(sp) // catches up on spaces that were busy at load time
 			m.mu.Unlock()
 			return sp, nil
 		}
@@ -179,6 +193,51 @@ func (m *Manager) space(ctx context.Context, id string) (*space, error) {
 	}
 }
 
+// acquire returns workspace id with its mutex held, loading it if needed.
+// A space dropped by eviction between lookup and lock is not used: the
+// next lookup reloads it from the store, which has every write.
+func (m *Manager) acquire(ctx context.Context, id string) (*space, error) {
+	for {
+		sp, err := m.space(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		sp.mu.Lock()
+		if !sp.evicted {
+			return sp, nil
+		}
+		sp.mu.Unlock()
+	}
+}
+
+// evictLocked drops least recently used idle workspaces (never keep) until
+// at most MaxLoaded remain. The caller holds m.mu. A workspace in use (its
+// mutex held) is skipped; one dropped is marked so a request that looked it
+// up just before reloads instead of writing to a stale copy.
+func (m *Manager) evictLocked(keep *space) {
+	if m.opts.Store == nil || len(m.spaces) <= m.opts.MaxLoaded {
+		return
+	}
+	cands := make([]*space, 0, len(m.spaces))
+	for _, sp := range m.spaces {
+		if sp != keep {
+			cands = append(cands, sp)
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool { return cands[i].used < cands[j].used })
+	for _, sp := range cands {
+		if len(m.spaces) <= m.opts.MaxLoaded {
+			return
+		}
+		if !sp.mu.TryLock() {
+			continue
+		}
+		sp.evicted = true
+		sp.mu.Unlock()
+		delete(m.spaces, sp.id)
+	}
+}
+
 // loadShared loads workspace id for everyone waiting on done, then installs
 // it (unless Reset installed one meanwhile, which wins) and wakes them. The
 // cleanup is deferred so a panic cannot leave the workspace loading forever.
@@ -192,6 +251,9 @@ func (m *Manager) loadShared(ctx context.Context, id string, done chan struct{})
 			} else {
 				m.spaces[id] = sp
 			}
+			m.tick++
+			sp.used = m.tick
+			m.evictLocked(sp)
 		}
 		m.mu.Unlock()
 		close(done)

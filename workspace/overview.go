@@ -111,11 +111,10 @@ func (sp *space) runOverview(r *runDoc, now int64) RunOverview {
 // when the workspace cannot be loaded: the store's error, wrapped (a
 // workspace never saved is seeded, not an error).
 func (m *Manager) Overview(ctx context.Context, workspaceID string, runsPerJob int) (Overview, error) {
-	sp, err := m.space(ctx, workspaceID)
+	sp, err := m.acquire(ctx, workspaceID)
 	if err != nil {
 		return Overview{}, err
 	}
-	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	now := m.now()
 	ov := Overview{WorkspaceID: workspaceID, Now: msTime(now)}
