@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -22,9 +21,8 @@ const pictureRunsPerJob = 5
 // behind a summary bar (customer-360 has 150 tasks).
 const pictureCollapseAt = 24
 
-// maxEarlierAttempts caps the replaced task runs looked up per run (one
-// in-process runs/get-output each); past it the picture links to
-// runs/get?include_history=true instead.
+// maxEarlierAttempts caps the replaced task runs the picture lists per run;
+// past it the picture links to runs/get?include_history=true instead.
 const maxEarlierAttempts = 24
 
 // DAG geometry, in SVG user units.
@@ -46,7 +44,7 @@ func (s *server) handlePicture(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := buildPicture(ov)
-	s.addEarlierAttempts(r, &v, ov)
+	addEarlierAttempts(&v, ov)
 	if isHTMX(r) {
 		s.render(w, r, http.StatusOK, templates.Picture(v))
 		return
@@ -382,19 +380,11 @@ func pictureLegend() []templates.StateCount {
 }
 
 // addEarlierAttempts fills in, for each repaired run, the task runs its
-// repairs replaced, as the API shows them (the Overview, like runs/get's
-// tasks[], holds only the latest attempt of each task):
-// runs/get?include_history=true lists each attempt's task_run_ids in
-// repair_history, and runs/get-output gives a replaced task run's task_key
-// and state. The calls go in process to the learner's own emulated
-// workspace with their sandbox token. Without a token, or on any error, a
-// repaired run keeps only its repair count and the link to
-// runs/get?include_history=true.
-func (s *server) addEarlierAttempts(r *http.Request, v *templates.PictureView, ov workspace.Overview) {
-	tok := sessionSandboxToken(r)
-	if tok == "" {
-		return
-	}
+// repairs (and retries) replaced, from the Overview's RepairHistory and
+// Earlier (its Tasks, like runs/get's tasks[], hold only the latest attempt
+// of each task), grouped by the attempt of the run that produced them
+// (original run, repair N), at most maxEarlierAttempts of them.
+func addEarlierAttempts(v *templates.PictureView, ov workspace.Overview) {
 	runs := map[int64]workspace.RunOverview{}
 	for _, j := range ov.Jobs {
 		for _, run := range j.Runs {
@@ -409,11 +399,7 @@ func (s *server) addEarlierAttempts(r *http.Request, v *templates.PictureView, o
 		if !ok || run.RepairCount == 0 {
 			return
 		}
-		groups, more, err := s.earlierAttempts(r, tok, run)
-		if err != nil {
-			s.log.Debug("picture: earlier attempts", "run_id", run.RunID, "err", err)
-			return
-		}
+		groups, more := earlierAttempts(run)
 		pr.Earlier, pr.EarlierMore = groups, more
 		// Each rerun task's node says what its previous attempt was: in
 		// full in its title, in short on its badge line.
@@ -445,65 +431,29 @@ func (s *server) addEarlierAttempts(r *http.Request, v *templates.PictureView, o
 	}
 }
 
-// earlierAttempts asks the emulator for run's replaced task runs, grouped
-// by the attempt (original run, repair N) that produced them. more is true
-// when there were more than maxEarlierAttempts.
-func (s *server) earlierAttempts(r *http.Request, token string, run workspace.RunOverview) (groups []templates.PictureAttemptGroup, more bool, err error) {
-	get := func(path string, q url.Values, into any) error {
-		out := s.sendSandbox(r, token, consoleCall{method: "GET", path: path, query: q})
-		if out.status != http.StatusOK {
-			return fmt.Errorf("GET %s?%s: %d %s", path, q.Encode(), out.status, out.body)
-		}
-		return json.Unmarshal(out.body, into)
-	}
-	type state struct {
-		Life   string `json:"life_cycle_state"`
-		Result string `json:"result_state"`
-	}
-	var got struct {
-		History []struct {
-			Type       string  `json:"type"`
-			State      state   `json:"state"`
-			TaskRunIDs []int64 `json:"task_run_ids"`
-		} `json:"repair_history"`
-	}
-	q := url.Values{"run_id": {strconv.FormatInt(run.RunID, 10)}, "include_history": {"true"}}
-	if err := get("/api/2.2/jobs/runs/get", q, &got); err != nil {
-		return nil, false, err
-	}
-	current := map[int64]bool{}
-	for _, t := range run.Tasks {
-		current[t.RunID] = true
-	}
-	looked := 0
-	for i, h := range got.History {
+// earlierAttempts groups run's replaced task runs by the attempt of the
+// run (original run, repair N) that produced them, in repair_history
+// order. more is true when there were more than maxEarlierAttempts.
+func earlierAttempts(run workspace.RunOverview) (groups []templates.PictureAttemptGroup, more bool) {
+	shown := 0
+	for i, h := range run.RepairHistory {
 		g := templates.PictureAttemptGroup{Label: "original run"}
 		if i > 0 {
 			g.Label = fmt.Sprintf("repair %d", i)
 		}
-		g.StateClass, g.StateLabel = stateOf(h.State.Life, h.State.Result)
-		for _, id := range h.TaskRunIDs {
-			if current[id] {
+		g.StateClass, g.StateLabel = stateOf(h.LifeCycleState, h.ResultState)
+		for _, t := range run.Earlier {
+			if t.RepairID != h.RepairID {
 				continue
 			}
-			if looked == maxEarlierAttempts {
+			if shown == maxEarlierAttempts {
 				more = true
 				break
 			}
-			looked++
-			var o struct {
-				Meta struct {
-					TaskKey       string `json:"task_key"`
-					AttemptNumber int    `json:"attempt_number"`
-					State         state  `json:"state"`
-				} `json:"metadata"`
-			}
-			if err := get("/api/2.2/jobs/runs/get-output", url.Values{"run_id": {strconv.FormatInt(id, 10)}}, &o); err != nil {
-				return nil, false, err
-			}
-			a := templates.PictureAttempt{TaskKey: o.Meta.TaskKey, RunID: id, AttemptNumber: o.Meta.AttemptNumber,
-				Href: callURL("runs-get-output", "run_id", id)}
-			a.Class, a.Label = stateOf(o.Meta.State.Life, o.Meta.State.Result)
+			shown++
+			a := templates.PictureAttempt{TaskKey: t.TaskKey, RunID: t.RunID, AttemptNumber: t.AttemptNumber,
+				Href: callURL("runs-get-output", "run_id", t.RunID)}
+			a.Class, a.Label = stateOf(t.LifeCycleState, t.ResultState)
 			a.Glyph = glyphs[a.Class]
 			g.Attempts = append(g.Attempts, a)
 		}
@@ -511,5 +461,5 @@ func (s *server) earlierAttempts(r *http.Request, token string, run workspace.Ru
 			groups = append(groups, g)
 		}
 	}
-	return groups, more, nil
+	return groups, more
 }

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -27,47 +25,20 @@ type mistake struct {
 
 const noteHasMore = "There is no has_more on 2.2: a response with more to fetch carries a next_page_token, and you send it back as page_token. (has_more was the 2.1 list flag.)"
 
-var (
-	reRunMissing = regexp.MustCompile(`^Run (\d+) does not exist\.`)
-	reJobMissing = regexp.MustCompile(`^Job (\d+) does not exist\.`)
-)
-
 // spotMistake looks for the misunderstandings the drills teach.
 func (s *server) spotMistake(r *http.Request, learnerID int64, c consoleCall, out callOutcome, before *workspace.Overview, live bool) (mistake, bool) {
 	if c.query.Has("has_more") || strings.Contains(c.cliLine, "--has-more") {
 		return mistake{"pagination", noteHasMore}, true
 	}
 	if e, ok := parseAPIError(out.body); ok && out.status >= 400 {
-		ep := c.call.Endpoint
-		if ep == "runs/repair" && strings.Contains(e.Message, "still active") {
-			return mistake{"repair", "A run can be repaired only after it has finished. Wait until runs/get shows it terminal (TERMINATED or INTERNAL_ERROR), or cancel it first; repair then reruns the failed tasks inside the same run."}, true
-		}
-		if live {
-			return mistake{}, false
-		}
-		ov, err := s.workspaces.Overview(r.Context(), store.WorkspaceOf(learnerID), 1000)
-		if err != nil {
-			return mistake{}, false
-		}
-		if m := reRunMissing.FindStringSubmatch(e.Message); m != nil && strings.HasPrefix(ep, "runs/") {
-			id, _ := strconv.ParseInt(m[1], 10, 64)
-			for _, j := range ov.Jobs {
-				if j.JobID == id {
-					return mistake{"run-endpoints", fmt.Sprintf("%d is a job_id (the job %s), not a run_id. A job is the definition; each execution is a run with its own run_id. List them with runs/list?job_id=%d, then call %s with one of those run_ids.", id, j.Name, id, ep)}, true
-				}
+		var ov *workspace.Overview
+		if !live {
+			if o, err := s.workspaces.Overview(r.Context(), store.WorkspaceOf(learnerID), 1000); err == nil {
+				ov = &o
 			}
 		}
-		if m := reJobMissing.FindStringSubmatch(e.Message); m != nil && !strings.HasPrefix(ep, "runs/") {
-			id, _ := strconv.ParseInt(m[1], 10, 64)
-			for _, j := range ov.Jobs {
-				for _, run := range j.Runs {
-					if run.RunID == id {
-						return mistake{"job-vs-run", fmt.Sprintf("%d is a run_id (a run of %s), not a job_id. %s acts on the job, the definition: its id is %d.", id, j.Name, ep, j.JobID)}, true
-					}
-				}
-			}
-		}
-		return mistake{}, false
+		d, ok := workspace.Diagnose(workspace.DiagnoseInput{Endpoint: c.call.Endpoint, Status: out.status, Message: e.Message}, ov)
+		return mistake{d.Topic, d.Note}, ok
 	}
 	if c.call.Endpoint == "jobs/run-now" && before != nil && out.status == http.StatusOK {
 		var body struct {

@@ -57,6 +57,26 @@ type RunOverview struct {
 	LatestRepairID int64
 	JobParameters  map[string]string
 	Tasks          []TaskRunOverview
+	// RepairHistory is the run's attempts as repair_history lists them:
+	// the original run first, then one entry per repair, oldest first
+	// (empty for a run skipped at max_concurrent_runs).
+	RepairHistory []RepairOverview
+	// Earlier are the task runs this run no longer shows in Tasks: attempts
+	// replaced by a repair's rerun of their task, and retries replaced by a
+	// later retry. Attempts planned but not yet started are not here. The
+	// order is repair_history's (segment by segment, tasks in definition
+	// order, attempts in order); each one's RepairID says which attempt of
+	// the run produced it (0 = the original run), and its state is the one
+	// runs/get-output gives for its run_id.
+	Earlier []TaskRunOverview
+}
+
+// RepairOverview is one entry of a run's repair_history: the original run
+// (RepairID 0) or a repair, with its state.
+type RepairOverview struct {
+	RepairID       int64 // 0 = the original run
+	LifeCycleState string
+	ResultState    string
 }
 
 // TaskRunOverview is the latest task run of one task in a run.
@@ -103,7 +123,63 @@ func (sp *space) runOverview(r *runDoc, now int64) RunOverview {
 			DependsOn: deps, RepairID: t.repairID, StartTime: msTime(t.StartTime), EndTime: msTime(t.EndTime),
 		})
 	}
+	for _, h := range sp.history(r, now) {
+		o.RepairHistory = append(o.RepairHistory, RepairOverview{RepairID: h.ID,
+			LifeCycleState: h.State.LifeCycleState, ResultState: h.State.ResultState})
+	}
+	o.Earlier = sp.earlier(r, o.Tasks, now)
 	return o
+}
+
+// earlier lists r's task runs that current (the latest task run of each
+// task at now) no longer shows, as runs/get-output would show each: every
+// task run id of repair_history, in its order, that is not current and has
+// started by now (or, never attempted, was skipped in a segment a repair
+// later replaced).
+func (sp *space) earlier(r *runDoc, current []TaskRunOverview, now int64) []TaskRunOverview {
+	tl := sp.timelineOf(r)
+	if tl.skipped || len(tl.segs) == 0 {
+		return nil
+	}
+	shown := map[int64]bool{}
+	for _, t := range current {
+		shown[t.RunID] = true
+	}
+	var out []TaskRunOverview
+	add := func(tt *taskTL, st *segTL, i int, repairID int64) {
+		one := *tt
+		if len(tt.attempts) > 0 {
+			one.attempts = tt.attempts[:i+1]
+		}
+		v := projectTask(r, &one, st, now, "", 0)
+		out = append(out, TaskRunOverview{
+			TaskKey: v.TaskKey, RunID: v.RunID, AttemptNumber: v.AttemptNumber,
+			LifeCycleState: v.State.LifeCycleState, ResultState: v.State.ResultState,
+			RepairID: repairID, StartTime: msTime(v.StartTime), EndTime: msTime(v.EndTime),
+		})
+	}
+	for s, st := range tl.segs {
+		repairID := r.Segments[s].RepairID
+		for _, k := range r.Order {
+			tt := st.tasks[k]
+			if tt == nil {
+				continue
+			}
+			if len(tt.attempts) == 0 {
+				if tt.firstID != 0 && !shown[tt.firstID] {
+					add(tt, st, 0, repairID)
+				}
+				continue
+			}
+			for i, a := range tt.attempts {
+				if a.id == 0 || shown[a.id] || a.start > now {
+					continue
+				}
+				add(tt, st, i, repairID)
+			}
+		}
+	}
+	return out
 }
 
 // Overview returns the workspace's jobs (oldest first), each with its
