@@ -166,6 +166,13 @@ func sessionKeys(ctx context.Context, db *store.DB, secret string) (auth, enc []
 	return a[:], e[:], nil
 }
 
+// pageTokenKey derives the emulator's page-token key from the session
+// authentication key.
+func pageTokenKey(authKey []byte) []byte {
+	k := sha256.Sum256(append([]byte("trainer-page-tokens:"), authKey...))
+	return k[:]
+}
+
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "bank" {
 		return bankCommand(args[1:], stdout)
@@ -210,6 +217,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Store:        db,
 		Resolve:      tokenResolver(db, cfg.tokens),
 		Fixtures:     fixtures,
+		// Page tokens stay valid across restarts: their key derives from
+		// the session secret, which only the server knows.
+		PageTokenKey: pageTokenKey(authKey),
 		OnError: func(err error) {
 			log.Error("sandbox workspace failed", "err", err)
 		},

@@ -1,24 +1,48 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"runtime/debug"
+	"strings"
 	"time"
+
+	"github.com/jobs-api-trainer/trainer/workspace"
 )
 
-// recoverer turns a panic in any handler into the 500 page.
+// recoverer turns a panic in any handler into the 500 page (a
+// Databricks-shaped JSON 500 under /api, which the emulator normally
+// recovers itself), logged once with a request id. It also marks the
+// request so a client that hangs up is logged once (see dropped).
 func (s *server) recoverer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(context.WithValue(r.Context(), goneKey{}, &goneFlag{}))
 		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.fail(w, r, fmt.Errorf("panic: %v", v))
+			v := recover()
+			if v == nil {
+				return
 			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			err := fmt.Errorf("panic: %v\n%s", v, debug.Stack())
+			if isAPIPath(r.URL.Path) {
+				id := requestID()
+				s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "request_id", id, "err", err)
+				workspace.WriteInternalError(w, id)
+				return
+			}
+			s.internalError(w, r, err)
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isAPIPath reports whether path is served by the emulator, which answers
+// JSON rather than HTML.
+func isAPIPath(path string) bool {
+	return path == "/api" || strings.HasPrefix(path, "/api/") || path == "/.well-known/databricks-config"
 }
 
 type statusRecorder struct {

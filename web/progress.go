@@ -129,7 +129,7 @@ func (s *server) handleProgressExport(w http.ResponseWriter, r *http.Request) {
 	cw := &countingWriter{w: w}
 	out := csv.NewWriter(cw)
 	if err := out.Write(csvHeader); err != nil {
-		s.log.Error("export failed", "err", err)
+		s.exportFailed(r, err)
 		return
 	}
 	rec := make([]string, len(csvHeader))
@@ -156,6 +156,15 @@ func (s *server) handleProgressExport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// Headers are gone; a truncated file is all we can do. Log it once.
-		s.log.Error("export failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.exportFailed(r, err)
 	}
+}
+
+// exportFailed logs a failed export once: at debug level when the client
+// went away (not our fault), else as an error.
+func (s *server) exportFailed(r *http.Request, err error) {
+	if s.clientGone(r) {
+		return
+	}
+	s.log.Error("export failed", "method", r.Method, "path", r.URL.Path, "err", err)
 }

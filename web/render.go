@@ -2,7 +2,11 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"sync/atomic"
 
 	"github.com/a-h/templ"
 
@@ -10,13 +14,27 @@ import (
 )
 
 // render buffers c and writes it with status. A render error becomes the
-// 500 page, so a half-written page never reaches the browser.
+// 500 page, so a half-written page never reaches the browser. When the
+// client has gone (its request context ended) nothing is written: the
+// fact is logged once at debug level and the error page is not tried.
 func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
-		s.fail(w, r, err)
+	if s.clientGone(r) {
 		return
 	}
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		if s.clientGone(r) {
+			return
+		}
+		s.internalError(w, r, fmt.Errorf("render: %w", err))
+		return
+	}
+	s.writePage(w, r, status, buf.Bytes())
+}
+
+// writePage writes an HTML page body with status. A failed write means
+// the client is gone: it is logged once at debug level and dropped.
+func (s *server) writePage(w http.ResponseWriter, r *http.Request, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Add("Vary", "HX-Request")
@@ -24,7 +42,41 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		h.Set("Cache-Control", "no-store")
 	}
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	if _, err := w.Write(body); err != nil {
+		s.dropped(r, err)
+	}
+}
+
+// goneKey marks a request whose client has been reported gone, so the
+// debug line is written once however many writes fail after it.
+type goneKey struct{}
+
+// goneFlag is stored in the request context by the recoverer middleware.
+type goneFlag struct{ logged atomic.Bool }
+
+// clientGone reports whether r's client has hung up (its context is
+// cancelled), logging that once per request at debug level.
+func (s *server) clientGone(r *http.Request) bool {
+	err := r.Context().Err()
+	if err == nil {
+		return false
+	}
+	s.dropped(r, err)
+	return true
+}
+
+// dropped logs, once per request and at debug level, that a response was
+// dropped because the client went away (err says how).
+func (s *server) dropped(r *http.Request, err error) {
+	if f, ok := r.Context().Value(goneKey{}).(*goneFlag); ok && !f.logged.CompareAndSwap(false, true) {
+		return
+	}
+	s.log.Debug("client gone, response dropped", "method", r.Method, "path", r.URL.Path, "err", err)
+}
+
+// isCanceled reports whether err comes from a request that ended early.
+func isCanceled(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // meta builds the layout's view model for a page.

@@ -3,14 +3,18 @@ package workspace
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxBody is the largest request body accepted (1 MiB).
@@ -123,6 +127,41 @@ func (m *Manager) report(r *http.Request, err error) {
 	}
 }
 
+// recoverPanic, deferred by serve, turns a panic in a route into a
+// Databricks-shaped JSON 500 quoting a request id, with the panic and its
+// stack reported once through Options.OnError. The workspace's mutex has
+// already been released by withSpace's defer, so the workspace stays
+// usable. http.ErrAbortHandler is passed on (net/http handles it).
+func (m *Manager) recoverPanic(w http.ResponseWriter, r *http.Request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	id := newRequestID()
+	m.report(r, fmt.Errorf("panic (request_id %s): %v\n%s", id, v, debug.Stack()))
+	WriteInternalError(w, id)
+}
+
+// WriteInternalError writes the emulator's generic 500,
+// {"error_code":"INTERNAL_ERROR","message":...}, quoting requestID so a
+// learner can match it to the server log.
+func WriteInternalError(w http.ResponseWriter, requestID string) {
+	writeJSON(w, http.StatusInternalServerError, map[string]string{
+		"error_code": "INTERNAL_ERROR",
+		"message":    internalMessage + " Request id: " + requestID + ".",
+	})
+}
+
+// newRequestID returns 12 random hex characters.
+func newRequestID() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
 func requestHost(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
@@ -139,6 +178,7 @@ func requestHost(r *http.Request) string {
 }
 
 func (m *Manager) serve(w http.ResponseWriter, r *http.Request) {
+	defer m.recoverPanic(w, r)
 	path := r.URL.Path
 	if path == "/.well-known/databricks-config" {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -220,6 +260,18 @@ func (m *Manager) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		rq.body = bytes.TrimSpace(body)
 	}
+	if !utf8.Valid(rq.body) {
+		writeErr(w, malformed("Could not parse request object: the body is not valid UTF-8."))
+		return
+	}
+	for k, vs := range rq.q {
+		for _, v := range append(vs, k) {
+			if !utf8.ValidString(v) {
+				writeErr(w, malformed("Could not parse the query string: parameter %q is not valid UTF-8.", strings.ToValidUTF8(k, "\uFFFD")))
+				return
+			}
+		}
+	}
 	if len(rq.body) > 0 && rq.body[0] != '{' {
 		writeErr(w, malformed("Could not parse request object: Expected an object, found %s", jsonKind(rq.body)))
 		return
@@ -229,16 +281,22 @@ func (m *Manager) serve(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, decodeErr(json.Unmarshal(rq.body, &v), ""))
 		return
 	}
-	sp, err := m.acquire(r.Context(), who.WorkspaceID)
+	var out any
+	err := m.withSpace(r.Context(), who.WorkspaceID, func(sp *space) error {
+		rq.sp = sp
+		rq.now = m.now()
+		var aerr *apiError
+		out, aerr = rt.fn(rq)
+		if aerr != nil {
+			return aerr
+		}
+		return nil
+	})
 	if err != nil {
-		m.fail(w, r, internal(err))
-		return
-	}
-	rq.sp = sp
-	rq.now = m.now()
-	out, aerr := rt.fn(rq)
-	sp.mu.Unlock()
-	if aerr != nil {
+		var aerr *apiError
+		if !errors.As(err, &aerr) {
+			aerr = internal(err)
+		}
 		m.fail(w, r, aerr)
 		return
 	}

@@ -94,7 +94,8 @@ type env struct {
 func newEnv(t testing.TB, st Store, withFixtures bool) *env {
 	t.Helper()
 	clk := newClock()
-	opts := Options{Now: clk.Now, TaskDuration: time.Second, Store: st, Resolve: resolver}
+	opts := Options{Now: clk.Now, TaskDuration: time.Second, Store: st, Resolve: resolver,
+		PageTokenKey: []byte("workspace tests page token key")}
 	if withFixtures {
 		opts.Fixtures = fixtures(t)
 	}

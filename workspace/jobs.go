@@ -164,7 +164,7 @@ func handleGet(rq *req) (any, *apiError) {
 	more := j.settings.appendJSON(&b, pageWindow{all: rq.v21, page: page})
 	if more {
 		b.WriteString(`,"has_more":true,"next_page_token":"`)
-		b.WriteString(pageToken{kind: "jg", dir: "n", pos: int64(page + 1), obj: id}.String())
+		b.WriteString(rq.tokens().seal(pageToken{kind: "jg", dir: "n", pos: int64(page + 1), obj: id}))
 		b.WriteByte('"')
 	}
 	b.WriteByte('}')
@@ -204,7 +204,7 @@ func handleList(rq *req) (any, *apiError) {
 	if name != "" {
 		filter = filterSum("name=" + strings.ToLower(name))
 	}
-	tok, err := listToken(rq.q.Get("page_token"), "jl", filter)
+	tok, err := listToken(rq.tokens(), rq.q.Get("page_token"), "jl", filter)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +212,7 @@ func handleList(rq *req) (any, *apiError) {
 		j := rq.sp.jobs[id]
 		return j != nil && (name == "" || strings.EqualFold(j.settings.name, name))
 	}
-	ids, next, prev := keysetPage(rq.sp.jobIDs, "jl", filter, tok, int(offset), int(limit), match)
+	ids, next, prev := keysetPage(rq.tokens(), rq.sp.jobIDs, "jl", filter, tok, int(offset), int(limit), match)
 	var b bytes.Buffer
 	b.WriteByte('{')
 	if len(ids) > 0 {

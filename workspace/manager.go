@@ -6,6 +6,8 @@ package workspace
 
 import (
 	"context"
+	"crypto/cipher"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -65,6 +67,10 @@ type Options struct {
 	// is in the store, so they reload on their next request. Without a
 	// Store nothing is ever dropped.
 	MaxLoaded int
+	// PageTokenKey authenticates page tokens (any length; 32 random bytes
+	// is plenty). nil generates one at start, so tokens do not survive a
+	// restart; main derives it from the session secret so they do.
+	PageTokenKey []byte
 }
 
 // Manager maps Bearer tokens to workspaces, loads them lazily from the
@@ -76,6 +82,9 @@ type Manager struct {
 	loading  map[string]chan struct{} // workspaces being loaded; closed when done
 	tick     uint64                   // use counter for least-recently-used eviction; guarded by mu
 	fixtures *fixtureSet
+	// tokenAEAD and tokenNonce seal page tokens (see tokenSealer).
+	tokenAEAD  cipher.AEAD
+	tokenNonce []byte
 }
 
 // NewManager checks opts and parses the fixtures. It returns an error when
@@ -97,7 +106,15 @@ func NewManager(opts Options) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Manager{opts: opts, spaces: map[string]*space{}, loading: map[string]chan struct{}{}, fixtures: fx}, nil
+	if len(opts.PageTokenKey) == 0 {
+		opts.PageTokenKey = make([]byte, 32)
+		if _, err := rand.Read(opts.PageTokenKey); err != nil {
+			return nil, fmt.Errorf("workspace: new manager: page token key: %w", err)
+		}
+	}
+	m := &Manager{opts: opts, spaces: map[string]*space{}, loading: map[string]chan struct{}{}, fixtures: fx}
+	m.tokenAEAD, m.tokenNonce = newTokenAEAD(opts.PageTokenKey)
+	return m, nil
 }
 
 // job is a stored job.
@@ -167,22 +184,13 @@ func (m *Manager) now() int64 { return m.opts.Now().UnixMilli() }
 // the context's error if ctx ends while another request is loading.
 func (m *Manager) space(ctx context.Context, id string) (*space, error) {
 	for {
-		m.mu.Lock()
-		if sp, ok := m.spaces[id]; ok {
-			m.tick++
-			sp.used = m.tick
-			m.evictLocked(sp) // catches up on spaces that were busy at load time
-			m.mu.Unlock()
+		sp, done, mine := m.lookup(id)
+		switch {
+		case sp != nil:
 			return sp, nil
-		}
-		done, busy := m.loading[id]
-		if !busy {
-			done = make(chan struct{})
-			m.loading[id] = done
-			m.mu.Unlock()
+		case mine:
 			return m.loadShared(ctx, id, done)
 		}
-		m.mu.Unlock()
 		select {
 		case <-done:
 			// Loaded, or failed: then this request tries again itself,
@@ -193,21 +201,53 @@ func (m *Manager) space(ctx context.Context, id string) (*space, error) {
 	}
 }
 
-// acquire returns workspace id with its mutex held, loading it if needed.
-// A space dropped by eviction between lookup and lock is not used: the
-// next lookup reloads it from the store, which has every write.
-func (m *Manager) acquire(ctx context.Context, id string) (*space, error) {
+// lookup finds workspace id under m.mu. It returns the loaded space; or
+// the channel of a load in progress (mine false: wait for it); or a new
+// channel that the caller must load for and close (mine true).
+func (m *Manager) lookup(id string) (sp *space, done chan struct{}, mine bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if sp, ok := m.spaces[id]; ok {
+		m.tick++
+		sp.used = m.tick
+		m.evictLocked(sp) // catches up on spaces that were busy at load time
+		return sp, nil, false
+	}
+	if done, busy := m.loading[id]; busy {
+		return nil, done, false
+	}
+	done = make(chan struct{})
+	m.loading[id] = done
+	return nil, done, true
+}
+
+// withSpace runs fn with workspace id loaded and its mutex held, and
+// releases the mutex when fn returns or panics: no path can leave a
+// workspace locked. A space dropped by eviction between lookup and lock is
+// not used: the next lookup reloads it from the store, which has every
+// write. It returns the load error, or fn's.
+func (m *Manager) withSpace(ctx context.Context, id string, fn func(sp *space) error) error {
 	for {
 		sp, err := m.space(ctx, id)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		sp.mu.Lock()
-		if !sp.evicted {
-			return sp, nil
+		ran, err := sp.locked(fn)
+		if ran {
+			return err
 		}
-		sp.mu.Unlock()
 	}
+}
+
+// locked runs fn under sp.mu unless sp was evicted (ran false), releasing
+// the mutex by defer.
+func (sp *space) locked(fn func(sp *space) error) (ran bool, err error) {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if sp.evicted {
+		return false, nil
+	}
+	return true, fn(sp)
 }
 
 // evictLocked drops least recently used idle workspaces (never keep) until
@@ -229,13 +269,22 @@ func (m *Manager) evictLocked(keep *space) {
 		if len(m.spaces) <= m.opts.MaxLoaded {
 			return
 		}
-		if !sp.mu.TryLock() {
+		if !sp.tryEvict() {
 			continue
 		}
-		sp.evicted = true
-		sp.mu.Unlock()
 		delete(m.spaces, sp.id)
 	}
+}
+
+// tryEvict marks sp evicted unless a request holds it; it reports whether
+// it did.
+func (sp *space) tryEvict() bool {
+	if !sp.mu.TryLock() {
+		return false
+	}
+	defer sp.mu.Unlock()
+	sp.evicted = true
+	return true
 }
 
 // loadShared loads workspace id for everyone waiting on done, then installs
@@ -411,16 +460,23 @@ func (m *Manager) Reset(ctx context.Context, workspaceID string) error {
 	if err != nil {
 		return err
 	}
-	m.mu.Lock()
-	if old, ok := m.spaces[workspaceID]; ok {
-		old.mu.Lock()
-		old.replace(sp)
-		old.mu.Unlock()
-	} else {
-		m.spaces[workspaceID] = sp
-	}
-	m.mu.Unlock()
+	m.install(workspaceID, sp)
 	return nil
+}
+
+// install makes sp the loaded workspace id; requests that already hold
+// the old space see its contents replaced (under its own mutex).
+func (m *Manager) install(id string, sp *space) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old, ok := m.spaces[id]
+	if !ok {
+		m.spaces[id] = sp
+		return
+	}
+	old.mu.Lock()
+	defer old.mu.Unlock()
+	old.replace(sp)
 }
 
 // replace moves o's contents into sp (the caller holds sp.mu), so requests

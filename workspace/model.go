@@ -545,6 +545,9 @@ const arrayPage = 100
 
 // clip returns the [lo,hi) window of an n-long array for page p.
 func clip(n, p int) (int, int) {
+	if p < 0 || p > n/arrayPage {
+		return n, n
+	}
 	lo := p * arrayPage
 	if lo > n {
 		lo = n

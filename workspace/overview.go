@@ -186,13 +186,16 @@ func (sp *space) earlier(r *runDoc, current []TaskRunOverview, now int64) []Task
 // runsPerJob newest runs, and every submit run. It returns an error only
 // when the workspace cannot be loaded: the store's error, wrapped (a
 // workspace never saved is seeded, not an error).
-func (m *Manager) Overview(ctx context.Context, workspaceID string, runsPerJob int) (Overview, error) {
-	sp, err := m.acquire(ctx, workspaceID)
-	if err != nil {
-		return Overview{}, err
-	}
-	defer sp.mu.Unlock()
-	now := m.now()
+func (m *Manager) Overview(ctx context.Context, workspaceID string, runsPerJob int) (ov Overview, err error) {
+	err = m.withSpace(ctx, workspaceID, func(sp *space) error {
+		ov = sp.overview(workspaceID, m.now(), runsPerJob)
+		return nil
+	})
+	return ov, err
+}
+
+// overview builds the Overview at now; the caller holds sp.mu.
+func (sp *space) overview(workspaceID string, now int64, runsPerJob int) Overview {
 	ov := Overview{WorkspaceID: workspaceID, Now: msTime(now)}
 	for _, id := range sp.jobIDs {
 		j := sp.jobs[id]
@@ -232,5 +235,5 @@ func (m *Manager) Overview(ctx context.Context, workspaceID string, runsPerJob i
 			ov.SubmitRuns = append(ov.SubmitRuns, sp.runOverview(r, now))
 		}
 	}
-	return ov, nil
+	return ov
 }

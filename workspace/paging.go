@@ -1,6 +1,10 @@
 package workspace
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"hash/fnv"
 	"sort"
@@ -19,35 +23,82 @@ type pageToken struct {
 	obj  int64  // get: the job or run id the token belongs to
 }
 
-func tokenSum(s string) string {
-	h := fnv.New32a()
-	h.Write([]byte("jobs-api-trainer:" + s))
-	return strconv.FormatUint(uint64(h.Sum32()), 36)
+// maxGetPage bounds the page number a jobs/get or runs/get token may
+// carry: 1,000 tasks (the real per-job limit) is 10 pages; repair history
+// and parameters stay far below this.
+const maxGetPage = 1 << 12
+
+// tokenSealer makes and opens page tokens for one workspace and API
+// version. A token is AES-GCM sealed with a key only the server knows
+// (Options.PageTokenKey), with a nonce derived from its content, so it is
+// opaque, deterministic (the same page always gets the same token), and
+// authenticated: a token minted by a client, or issued by another
+// workspace or for another endpoint, does not open.
+type tokenSealer struct {
+	aead  cipher.AEAD
+	nonce []byte // HMAC key for the nonce
+	scope []byte // additional data: the workspace id
 }
 
-func (t pageToken) String() string {
-	body := "1|" + t.kind + "|" + t.dir + "|" + strconv.FormatInt(t.pos, 10) + "|" + strconv.FormatInt(t.obj, 10)
-	return base64.RawURLEncoding.EncodeToString([]byte(body + "|" + tokenSum(body)))
+// newTokenAEAD derives the sealing cipher and the nonce key from key.
+func newTokenAEAD(key []byte) (cipher.AEAD, []byte) {
+	mac := func(label string) []byte {
+		h := hmac.New(sha256.New, key)
+		h.Write([]byte(label))
+		return h.Sum(nil)
+	}
+	block, err := aes.NewCipher(mac("page-token-seal"))
+	if err != nil {
+		panic(err) // unreachable: a SHA-256 sum is a valid AES-256 key
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		panic(err) // unreachable: AES has a 16-byte block
+	}
+	return aead, mac("page-token-nonce")
 }
 
-// parseToken decodes a page token for kind, or returns the 400 naming page_token.
-func parseToken(s, kind string) (pageToken, *apiError) {
+// tokens returns the sealer for this request's workspace. The token's
+// kind binds it to its endpoint (jobs/list, runs/list, jobs/get,
+// runs/get); list filters and get ids are inside it. Like the real API, a
+// 2.2 list token also pages the same list on 2.1.
+func (rq *req) tokens() tokenSealer {
+	return tokenSealer{aead: rq.m.tokenAEAD, nonce: rq.m.tokenNonce, scope: []byte("ws:" + rq.who.WorkspaceID)}
+}
+
+// seal returns the opaque token for t.
+func (ts tokenSealer) seal(t pageToken) string {
+	body := []byte("2|" + t.kind + "|" + t.dir + "|" + strconv.FormatInt(t.pos, 10) + "|" + strconv.FormatInt(t.obj, 10))
+	h := hmac.New(sha256.New, ts.nonce)
+	h.Write(ts.scope)
+	h.Write([]byte{0})
+	h.Write(body)
+	nonce := h.Sum(nil)[:ts.aead.NonceSize()]
+	return base64.RawURLEncoding.EncodeToString(ts.aead.Seal(nonce, nonce, body, ts.scope))
+}
+
+// open decodes a page token for kind, or returns the 400
+// INVALID_PARAMETER_VALUE naming page_token: for anything not sealed by
+// this server for this workspace and kind, and for decoded
+// numbers out of range.
+func (ts tokenSealer) open(s, kind string) (pageToken, *apiError) {
 	bad := invalidParam("Invalid page_token '%s': it is not a page token returned by this API for this request.", truncate(s, 64))
 	raw, err := base64.RawURLEncoding.DecodeString(s)
+	ns := ts.aead.NonceSize()
+	if err != nil || len(s) > 256 || len(raw) < ns+ts.aead.Overhead() {
+		return pageToken{}, bad
+	}
+	body, err := ts.aead.Open(nil, raw[:ns], raw[ns:], ts.scope)
 	if err != nil {
 		return pageToken{}, bad
 	}
-	parts := strings.Split(string(raw), "|")
-	if len(parts) != 6 || parts[0] != "1" || parts[1] != kind || (parts[2] != "n" && parts[2] != "p") {
-		return pageToken{}, bad
-	}
-	body := strings.Join(parts[:5], "|")
-	if tokenSum(body) != parts[5] {
+	parts := strings.Split(string(body), "|")
+	if len(parts) != 5 || parts[0] != "2" || parts[1] != kind || (parts[2] != "n" && parts[2] != "p") {
 		return pageToken{}, bad
 	}
 	pos, err1 := strconv.ParseInt(parts[3], 10, 64)
 	obj, err2 := strconv.ParseInt(parts[4], 10, 64)
-	if err1 != nil || err2 != nil || pos < 0 {
+	if err1 != nil || err2 != nil || pos < 0 || obj < 0 {
 		return pageToken{}, bad
 	}
 	return pageToken{kind: kind, dir: parts[2], pos: pos, obj: obj}, nil
@@ -71,9 +122,12 @@ func (rq *req) getPage(kind string, id int64) (int, *apiError) {
 	if rq.v21 {
 		return 0, invalidParam("page_token is not supported by %s in API 2.1; use %s.", g.verb, g.path)
 	}
-	tok, err := parseToken(t, kind)
+	tok, err := rq.tokens().open(t, kind)
 	if err != nil {
 		return 0, err
+	}
+	if tok.pos < 1 || tok.pos > maxGetPage {
+		return 0, invalidParam("Invalid page_token: page %d is out of range.", tok.pos)
 	}
 	if tok.obj != id {
 		return 0, invalidParam("Invalid page_token: it belongs to %s %d, not %s %d.", g.noun, tok.obj, g.noun, id)
@@ -108,11 +162,11 @@ func errFiltersChanged() *apiError {
 
 // listToken parses a jobs/list or runs/list page_token (nil when absent)
 // and checks that it was issued for the same filters.
-func listToken(s, kind string, filter int64) (*pageToken, *apiError) {
+func listToken(ts tokenSealer, s, kind string, filter int64) (*pageToken, *apiError) {
 	if s == "" {
 		return nil, nil
 	}
-	t, err := parseToken(s, kind)
+	t, err := ts.open(s, kind)
 	if err != nil {
 		return nil, err
 	}
@@ -122,11 +176,11 @@ func listToken(s, kind string, filter int64) (*pageToken, *apiError) {
 	return &t, nil
 }
 
-// keysetPage pages ids sorted descending (newest first). match filters;
+// keysetPage pages ids (tokens sealed by ts) sorted descending (newest first). match filters;
 // filter (see filterSum) is written into the tokens. It returns the page
 // and the next/prev tokens: next leads to the following (older) page, prev
 // back to the preceding (newer) one.
-func keysetPage(ids []int64, kind string, filter int64, tok *pageToken, offset, limit int, match func(int64) bool) (page []int64, next, prev string) {
+func keysetPage(ts tokenSealer, ids []int64, kind string, filter int64, tok *pageToken, offset, limit int, match func(int64) bool) (page []int64, next, prev string) {
 	// ids are ascending; walk descending.
 	if tok != nil && tok.dir == "p" {
 		// items newer than tok.pos, the `limit` closest ones
@@ -158,7 +212,7 @@ func keysetPage(ids []int64, kind string, filter int64, tok *pageToken, offset, 
 				continue
 			}
 			if len(page) == limit {
-				next = pageToken{kind: kind, dir: "n", pos: page[len(page)-1], obj: filter}.String()
+				next = ts.seal(pageToken{kind: kind, dir: "n", pos: page[len(page)-1], obj: filter})
 				break
 			}
 			page = append(page, id)
@@ -172,7 +226,7 @@ func keysetPage(ids []int64, kind string, filter int64, tok *pageToken, offset, 
 		last := page[len(page)-1]
 		for i := len(ids) - 1; i >= 0; i-- {
 			if ids[i] < last && match(ids[i]) {
-				next = pageToken{kind: kind, dir: "n", pos: last, obj: filter}.String()
+				next = ts.seal(pageToken{kind: kind, dir: "n", pos: last, obj: filter})
 				break
 			}
 		}
@@ -180,7 +234,7 @@ func keysetPage(ids []int64, kind string, filter int64, tok *pageToken, offset, 
 	first := page[0]
 	for i := len(ids) - 1; i >= 0 && ids[i] > first; i-- {
 		if match(ids[i]) {
-			prev = pageToken{kind: kind, dir: "p", pos: first, obj: filter}.String()
+			prev = ts.seal(pageToken{kind: kind, dir: "p", pos: first, obj: filter})
 			break
 		}
 	}

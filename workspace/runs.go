@@ -385,7 +385,7 @@ func handleRunsList(rq *req) (any, *apiError) {
 		filter = filterSum(fmt.Sprintf("job_id=%d&active_only=%t&completed_only=%t&run_type=%s&start_time_from=%d&start_time_to=%d,%t",
 			jobID, activeOnly, completedOnly, runType, from, to, hasTo))
 	}
-	tok, err := listToken(rq.q.Get("page_token"), "rl", filter)
+	tok, err := listToken(rq.tokens(), rq.q.Get("page_token"), "rl", filter)
 	if err != nil {
 		return nil, err
 	}
@@ -409,7 +409,7 @@ func handleRunsList(rq *req) (any, *apiError) {
 		}
 		return true
 	}
-	page, next, prev := keysetPage(ids, "rl", filter, tok, int(offset), int(limit), match)
+	page, next, prev := keysetPage(rq.tokens(), ids, "rl", filter, tok, int(offset), int(limit), match)
 	variant := listBase
 	if expand {
 		variant = listExpanded
@@ -542,7 +542,7 @@ func handleRunsGet(rq *req) (any, *apiError) {
 		v.RepairHistory = v.RepairHistory[lo:hi]
 		if more {
 			v.HasMore = true
-			v.NextPageToken = pageToken{kind: "rg", dir: "n", pos: int64(page + 1), obj: id}.String()
+			v.NextPageToken = rq.tokens().seal(pageToken{kind: "rg", dir: "n", pos: int64(page + 1), obj: id})
 		}
 	}
 	return v, nil
