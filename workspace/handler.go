@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/jobs-api-trainer/trainer/jobsapi"
 )
 
 // maxBody is the largest request body accepted (1 MiB).
@@ -36,40 +38,61 @@ type req struct {
 	pathVal string // {job_id} for permissions
 }
 
-type route struct {
-	method string
-	fn     func(*req) (any, *apiError)
+// routeFunc serves one emulated endpoint under the workspace's lock.
+type routeFunc func(*req) (any, *apiError)
+
+// routeFuncs maps each emulated catalogue endpoint (jobsapi.Endpoint.Name)
+// to its handler. TestCatalogueRoutes checks that this and the catalogue
+// agree both ways.
+var routeFuncs = map[string]routeFunc{
+	"jobs/create":        handleCreate,
+	"jobs/get":           handleGet,
+	"jobs/list":          handleList,
+	"jobs/update":        handleUpdate,
+	"jobs/reset":         handleReset,
+	"jobs/delete":        handleDelete,
+	"jobs/run-now":       handleRunNow,
+	"runs/submit":        handleSubmit,
+	"runs/list":          handleRunsList,
+	"runs/get":           handleRunsGet,
+	"runs/get-output":    handleGetOutput,
+	"runs/cancel":        handleCancel,
+	"runs/cancel-all":    handleCancelAll,
+	"runs/delete":        handleRunDelete,
+	"runs/export":        handleExport,
+	"runs/repair":        handleRepair,
+	"permissions/get":    handlePermGet,
+	"permissions/set":    handlePermSet,
+	"permissions/update": handlePermUpdate,
+	"permissions/levels": handlePermLevels,
+	"scim/me":            handleMe,
 }
 
-// jobRoutes are the verbs under /api/2.x/jobs/.
-var jobRoutes = map[string]route{
-	"create":          {http.MethodPost, handleCreate},
-	"get":             {http.MethodGet, handleGet},
-	"list":            {http.MethodGet, handleList},
-	"update":          {http.MethodPost, handleUpdate},
-	"reset":           {http.MethodPost, handleReset},
-	"delete":          {http.MethodPost, handleDelete},
-	"run-now":         {http.MethodPost, handleRunNow},
-	"runs/submit":     {http.MethodPost, handleSubmit},
-	"runs/list":       {http.MethodGet, handleRunsList},
-	"runs/get":        {http.MethodGet, handleRunsGet},
-	"runs/get-output": {http.MethodGet, handleGetOutput},
-	"runs/cancel":     {http.MethodPost, handleCancel},
-	"runs/cancel-all": {http.MethodPost, handleCancelAll},
-	"runs/delete":     {http.MethodPost, handleRunDelete},
-	"runs/export":     {http.MethodGet, handleExport},
-	"runs/repair":     {http.MethodPost, handleRepair},
-}
-
-// notEmulated are API prefixes a real workspace serves that the sandbox
-// does not: they answer 501 rather than 404.
-var notEmulated = []string{
-	"/api/2.0/jobs/", "/api/2.1/jobs/policy-compliance", "/api/2.2/jobs/policy-compliance",
-	"/api/2.0/clusters/", "/api/2.1/clusters/", "/api/2.0/workspace/", "/api/2.0/dbfs/",
-	"/api/2.0/pipelines", "/api/2.0/sql/", "/api/2.0/repos", "/api/2.0/secrets/",
-	"/api/2.1/unity-catalog/", "/api/2.0/permissions/", "/api/2.0/preview/scim/",
-	"/api/2.0/token/", "/api/2.0/workspace-conf", "/api/2.0/libraries/", "/api/2.0/instance-pools/",
-	"/api/2.0/policies/", "/api/2.0/serving-endpoints", "/api/2.0/apps", "/api/2.0/fs/",
+// newMux builds the emulator's routes from the catalogue: one method
+// pattern per emulated endpoint and version, the unauthenticated
+// /.well-known/databricks-config, and a catch-all that answers 405, 501 or
+// 404 in the Databricks shape. It returns an error when a catalogue entry
+// has no handler.
+func (m *Manager) newMux() (*http.ServeMux, error) {
+	mux := http.NewServeMux()
+	for _, e := range jobsapi.All() {
+		if e.Support == jobsapi.NotEmulated {
+			continue
+		}
+		if e.Name == "workspace/config" {
+			mux.HandleFunc(e.Pattern(""), m.serveConfig)
+			continue
+		}
+		fn, ok := routeFuncs[e.Name]
+		if !ok {
+			return nil, fmt.Errorf("workspace: catalogue endpoint %s has no handler", e.Name)
+		}
+		for _, v := range e.Versions {
+			mux.Handle(e.Pattern(v), m.route(fn, v == "2.1"))
+		}
+	}
+	mux.HandleFunc("/", m.serveUnrouted)
+	return mux, nil
 }
 
 // Handler serves GET /.well-known/databricks-config and everything under
@@ -177,132 +200,147 @@ func requestHost(r *http.Request) string {
 	return scheme + "://" + host
 }
 
+// serve routes one request through the mux, with every panic recovered
+// into a JSON 500. A trailing slash is ignored, as the real service does.
 func (m *Manager) serve(w http.ResponseWriter, r *http.Request) {
 	defer m.recoverPanic(w, r)
+	if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+		r2 := *r
+		u := *r.URL
+		u.Path, u.RawPath = strings.TrimRight(p, "/"), ""
+		if u.Path == "" {
+			u.Path = "/"
+		}
+		r2.URL = &u
+		r = &r2
+	}
+	m.mux.ServeHTTP(w, r)
+}
+
+// serveConfig answers GET /.well-known/databricks-config, without a token,
+// so clients that probe it stay quiet.
+func (m *Manager) serveConfig(w http.ResponseWriter, r *http.Request) {
+	host := requestHost(r)
+	writeJSON(w, http.StatusOK, map[string]string{
+		"workspace_id": workspaceNumber, "oidc_endpoint": host + "/oidc", "host_type": "workspace", "cloud": "aws",
+	})
+}
+
+// serveUnrouted answers what no emulated route matched: 405 with Allow when
+// the path is served for other methods, 501 for a real API the sandbox
+// does not emulate, else 404 ENDPOINT_NOT_FOUND. Under /api/ the caller
+// must still present a valid token first, as on a real workspace.
+func (m *Manager) serveUnrouted(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
-	if path == "/.well-known/databricks-config" {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			writeErr(w, methodNotAllowed(r.Method, path, http.MethodGet, w))
+	if strings.HasPrefix(path, "/api/") {
+		if _, aerr := m.authenticate(r); aerr != nil {
+			m.fail(w, r, aerr)
 			return
 		}
-		host := requestHost(r)
-		writeJSON(w, http.StatusOK, map[string]string{
-			"workspace_id": workspaceNumber, "oidc_endpoint": host + "/oidc", "host_type": "workspace", "cloud": "aws",
-		})
+	}
+	if allow := m.allowedMethods(r); len(allow) > 0 {
+		writeErr(w, methodNotAllowed(r.Method, path, strings.Join(allow, ", "), w))
 		return
 	}
-	if !strings.HasPrefix(path, "/api/") {
-		writeErr(w, endpointNotFound(r.Method, path))
-		return
-	}
-	who, aerr := m.authenticate(r)
-	if aerr != nil {
-		m.fail(w, r, aerr)
-		return
-	}
-	rq := &req{ctx: r.Context(), m: m, who: who, q: r.URL.Query(), host: requestHost(r), method: r.Method, path: path}
-	var rt route
-	found := false
-	switch {
-	case strings.HasPrefix(path, "/api/2.2/jobs/"), strings.HasPrefix(path, "/api/2.1/jobs/"):
-		rq.v21 = strings.HasPrefix(path, "/api/2.1/")
-		rt, found = jobRoutes[strings.TrimSuffix(path[len("/api/2.2/jobs/"):], "/")]
-	case strings.HasPrefix(path, "/api/2.0/permissions/jobs/"):
-		rest := strings.TrimSuffix(path[len("/api/2.0/permissions/jobs/"):], "/")
-		id, levels := strings.CutSuffix(rest, "/permissionLevels")
-		if id != "" && !strings.Contains(id, "/") {
-			rq.pathVal = id
-			found = true
-			if levels {
-				rt = route{http.MethodGet, handlePermLevels}
-			} else {
-				switch r.Method {
-				case http.MethodGet:
-					rt = route{http.MethodGet, handlePermGet}
-				case http.MethodPut:
-					rt = route{http.MethodPut, handlePermSet}
-				case http.MethodPatch:
-					rt = route{http.MethodPatch, handlePermUpdate}
-				default:
-					writeErr(w, methodNotAllowed(r.Method, path, "GET, PUT, PATCH", w))
-					return
-				}
-			}
-		}
-	case path == "/api/2.0/preview/scim/v2/Me":
-		rt, found = route{http.MethodGet, handleMe}, true
-	}
-	if !found {
-		for _, p := range notEmulated {
+	if strings.HasPrefix(path, "/api/") {
+		for _, p := range jobsapi.NotEmulatedPrefixes {
 			if strings.HasPrefix(path, p) {
 				writeErr(w, &apiError{Status: http.StatusNotImplemented, Code: "NOT_IMPLEMENTED",
 					Message: "The sandbox workspace does not emulate '" + r.Method + " " + path + "'. See /sandbox/fidelity for what it does."})
 				return
 			}
 		}
-		writeErr(w, endpointNotFound(r.Method, path))
-		return
 	}
-	if r.Method != rt.method && !(rt.method == http.MethodGet && r.Method == http.MethodHead) {
-		writeErr(w, methodNotAllowed(r.Method, path, rt.method, w))
-		return
+	writeErr(w, endpointNotFound(r.Method, path))
+}
+
+// allowedMethods lists the methods an emulated route serves r's path with.
+func (m *Manager) allowedMethods(r *http.Request) []string {
+	var allow []string
+	for _, meth := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch} {
+		if meth == r.Method || (meth == http.MethodGet && r.Method == http.MethodHead) {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = meth
+		if _, pattern := m.mux.Handler(probe); pattern != "/" && pattern != "" {
+			allow = append(allow, meth)
+		}
 	}
+	return allow
+}
+
+// route adapts fn to an http.Handler: authenticate, read and check the
+// body, run fn under the workspace's lock, write the answer.
+func (m *Manager) route(fn routeFunc, v21 bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		who, aerr := m.authenticate(r)
+		if aerr != nil {
+			m.fail(w, r, aerr)
+			return
+		}
+		rq := &req{ctx: r.Context(), m: m, who: who, v21: v21, q: r.URL.Query(), host: requestHost(r),
+			method: r.Method, path: r.URL.Path, pathVal: r.PathValue("job_id")}
+		if aerr := rq.readBody(w, r); aerr != nil {
+			writeErr(w, aerr)
+			return
+		}
+		var out any
+		err := m.withSpace(r.Context(), who.WorkspaceID, func(sp *space) error {
+			rq.sp = sp
+			rq.now = m.now()
+			var aerr *apiError
+			if out, aerr = fn(rq); aerr != nil {
+				return aerr
+			}
+			return nil
+		})
+		if err != nil {
+			var aerr *apiError
+			if !errors.As(err, &aerr) {
+				aerr = internal(err)
+			}
+			m.fail(w, r, aerr)
+			return
+		}
+		if err := writeJSON(w, http.StatusOK, out); err != nil {
+			m.report(r, err)
+		}
+	})
+}
+
+// readBody reads and checks the request body (at most maxBody bytes, a
+// JSON object, UTF-8) and the query (UTF-8) into rq.
+func (rq *req) readBody(w http.ResponseWriter, r *http.Request) *apiError {
 	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				writeErr(w, malformed("Request body is larger than the limit of %d bytes.", maxBody))
-				return
+				return malformed("Request body is larger than the limit of %d bytes.", maxBody)
 			}
-			writeErr(w, malformed("Could not read the request body: %v", err))
-			return
+			return malformed("Could not read the request body: %v", err)
 		}
 		rq.body = bytes.TrimSpace(body)
 	}
 	if !utf8.Valid(rq.body) {
-		writeErr(w, malformed("Could not parse request object: the body is not valid UTF-8."))
-		return
+		return malformed("Could not parse request object: the body is not valid UTF-8.")
 	}
 	for k, vs := range rq.q {
 		for _, v := range append(vs, k) {
 			if !utf8.ValidString(v) {
-				writeErr(w, malformed("Could not parse the query string: parameter %q is not valid UTF-8.", strings.ToValidUTF8(k, "\uFFFD")))
-				return
+				return malformed("Could not parse the query string: parameter %q is not valid UTF-8.", strings.ToValidUTF8(k, "\uFFFD"))
 			}
 		}
 	}
 	if len(rq.body) > 0 && rq.body[0] != '{' {
-		writeErr(w, malformed("Could not parse request object: Expected an object, found %s", jsonKind(rq.body)))
-		return
+		return malformed("Could not parse request object: Expected an object, found %s", jsonKind(rq.body))
 	}
 	if len(rq.body) > 0 && !json.Valid(rq.body) {
 		var v any
-		writeErr(w, decodeErr(json.Unmarshal(rq.body, &v), ""))
-		return
+		return decodeErr(json.Unmarshal(rq.body, &v), "")
 	}
-	var out any
-	err := m.withSpace(r.Context(), who.WorkspaceID, func(sp *space) error {
-		rq.sp = sp
-		rq.now = m.now()
-		var aerr *apiError
-		out, aerr = rt.fn(rq)
-		if aerr != nil {
-			return aerr
-		}
-		return nil
-	})
-	if err != nil {
-		var aerr *apiError
-		if !errors.As(err, &aerr) {
-			aerr = internal(err)
-		}
-		m.fail(w, r, aerr)
-		return
-	}
-	if err := writeJSON(w, http.StatusOK, out); err != nil {
-		m.report(r, err)
-	}
+	return nil
 }
 
 func endpointNotFound(method, path string) *apiError {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,6 +86,7 @@ type Manager struct {
 	// tokenAEAD and tokenNonce seal page tokens (see tokenSealer).
 	tokenAEAD  cipher.AEAD
 	tokenNonce []byte
+	mux        *http.ServeMux // the API's routes, built from the catalogue
 }
 
 // NewManager checks opts and parses the fixtures. It returns an error when
@@ -114,6 +116,9 @@ func NewManager(opts Options) (*Manager, error) {
 	}
 	m := &Manager{opts: opts, spaces: map[string]*space{}, loading: map[string]chan struct{}{}, fixtures: fx}
 	m.tokenAEAD, m.tokenNonce = newTokenAEAD(opts.PageTokenKey)
+	if m.mux, err = m.newMux(); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 

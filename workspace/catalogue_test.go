@@ -1,0 +1,45 @@
+package workspace
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/jobs-api-trainer/trainer/jobsapi"
+)
+
+// TestCatalogueRoutes: every emulated catalogue endpoint is routed under
+// each of its versions, and every route has a catalogue entry.
+func TestCatalogueRoutes(t *testing.T) {
+	e := newEnv(t, nil, true)
+	named := map[string]bool{}
+	for _, ep := range jobsapi.All() {
+		named[ep.Name] = true
+		if ep.Support == jobsapi.NotEmulated {
+			continue
+		}
+		if _, ok := routeFuncs[ep.Name]; !ok && ep.Name != "workspace/config" {
+			t.Errorf("catalogue endpoint %s has no emulator route", ep.Name)
+		}
+		paths := ep.Paths()
+		if len(paths) == 0 {
+			paths = []string{ep.Path}
+		}
+		for _, p := range paths {
+			p = strings.ReplaceAll(p, "{job_id}", "101")
+			r, _ := http.NewRequest(ep.Method, "http://sandbox.test"+p, nil)
+			if _, pattern := e.m.mux.Handler(r); pattern == "/" || pattern == "" {
+				t.Errorf("%s %s (%s) reaches no route", ep.Method, p, ep.Name)
+			}
+			code, out := e.call(tokA, ep.Method, p, nil)
+			if code == http.StatusNotFound && out["error_code"] == "ENDPOINT_NOT_FOUND" || code == http.StatusMethodNotAllowed || code == http.StatusNotImplemented {
+				t.Errorf("%s %s: %d %v", ep.Method, p, code, out)
+			}
+		}
+	}
+	for name := range routeFuncs {
+		if !named[name] {
+			t.Errorf("route %s has no catalogue entry", name)
+		}
+	}
+}
