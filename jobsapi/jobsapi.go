@@ -14,7 +14,10 @@
 // The package imports nothing but the standard library.
 package jobsapi
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Side says what an endpoint is a verb on: the job (the definition) or a
 // run (one execution); Permissions and Workspace are the rest.
@@ -261,9 +264,24 @@ func CLICommands() []Endpoint {
 			out = append(out, e)
 		}
 	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].CLI < out[j-1].CLI; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
+	slices.SortFunc(out, func(a, b Endpoint) int { return strings.Compare(a.CLI, b.CLI) })
+	return out
+}
+
+// Methods lists the methods that Jobs API endpoints serve path with, in
+// catalogue order ("GET", "PUT", "PATCH" for a job's permissions); none
+// when path is not a Jobs API path.
+func Methods(path string) []string {
+	var out []string
+	for _, e := range catalogue {
+		if !e.Jobs() || slices.Contains(out, e.Method) {
+			continue
+		}
+		for _, p := range e.Paths() {
+			if pathMatch(p, path) {
+				out = append(out, e.Method)
+				break
+			}
 		}
 	}
 	return out

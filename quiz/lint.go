@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/jobs-api-trainer/trainer/jobsapi"
 )
 
 // Problem is one lint finding at a line of a bank file.
@@ -26,51 +28,6 @@ func (p Problem) String() string {
 	return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
 }
 
-// EndpointRoute is one real Jobs API endpoint. Path segments in braces
-// ({job_id}) match any one segment.
-type EndpointRoute struct {
-	Method string
-	Path   string
-}
-
-// String formats the endpoint as "METHOD /path".
-func (e EndpointRoute) String() string { return e.Method + " " + e.Path }
-
-// Endpoints is the canonical list of real Jobs API endpoints (reference
-// sections 3 and 7), each jobs endpoint under both /api/2.1/ and /api/2.2/.
-var Endpoints = func() []EndpointRoute {
-	jobs := []EndpointRoute{
-		{"POST", "jobs/create"},
-		{"GET", "jobs/get"},
-		{"GET", "jobs/list"},
-		{"POST", "jobs/update"},
-		{"POST", "jobs/reset"},
-		{"POST", "jobs/delete"},
-		{"POST", "jobs/run-now"},
-		{"POST", "jobs/runs/submit"},
-		{"GET", "jobs/runs/list"},
-		{"GET", "jobs/runs/get"},
-		{"GET", "jobs/runs/get-output"},
-		{"POST", "jobs/runs/cancel"},
-		{"POST", "jobs/runs/cancel-all"},
-		{"POST", "jobs/runs/delete"},
-		{"GET", "jobs/runs/export"},
-		{"POST", "jobs/runs/repair"},
-	}
-	var out []EndpointRoute
-	for _, v := range []string{"2.1", "2.2"} {
-		for _, e := range jobs {
-			out = append(out, EndpointRoute{e.Method, "/api/" + v + "/" + e.Path})
-		}
-	}
-	return append(out,
-		EndpointRoute{"GET", "/api/2.0/permissions/jobs/{job_id}"},
-		EndpointRoute{"PUT", "/api/2.0/permissions/jobs/{job_id}"},
-		EndpointRoute{"PATCH", "/api/2.0/permissions/jobs/{job_id}"},
-		EndpointRoute{"GET", "/api/2.0/permissions/jobs/{job_id}/permissionLevels"},
-	)
-}()
-
 // httpMethods are the words that make an option an HTTP call.
 var httpMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}
 
@@ -81,41 +38,15 @@ func looksLikeCall(s string) bool {
 }
 
 // IsEndpoint reports whether s is "METHOD /path" naming a real Jobs API
-// endpoint; an optional ?query part is ignored.
+// endpoint of the catalogue (package jobsapi), under any API version it is
+// served on; an optional ?query part is ignored.
 func IsEndpoint(s string) bool {
 	method, p, ok := strings.Cut(strings.TrimSpace(s), " ")
 	if !ok {
 		return false
 	}
-	p = strings.TrimSpace(p)
-	if i := strings.IndexByte(p, '?'); i >= 0 {
-		p = p[:i]
-	}
-	for _, e := range Endpoints {
-		if e.Method == method && pathMatch(e.Path, p) {
-			return true
-		}
-	}
-	return false
-}
-
-func pathMatch(pattern, p string) bool {
-	ps, qs := strings.Split(pattern, "/"), strings.Split(p, "/")
-	if len(ps) != len(qs) {
-		return false
-	}
-	for i := range ps {
-		if strings.HasPrefix(ps[i], "{") {
-			if qs[i] == "" {
-				return false
-			}
-			continue
-		}
-		if ps[i] != qs[i] {
-			return false
-		}
-	}
-	return true
+	_, ok = jobsapi.Match(method, strings.TrimSpace(p))
+	return ok
 }
 
 // Tags lists the tags an item may carry.

@@ -15,6 +15,8 @@ import (
 
 	"github.com/jobs-api-trainer/trainer/quiz"
 	"github.com/jobs-api-trainer/trainer/web"
+
+	"github.com/jobs-api-trainer/trainer/jobsapi"
 )
 
 // hxPost posts a form the way htmx does.
@@ -69,8 +71,19 @@ func TestConsolePageShowsPickerAndPanels(t *testing.T) {
 			t.Errorf("picker lacks %q", want)
 		}
 	}
-	if n := r.doc.Find(`[data-testid^="ep-"]`).Length(); n != 20 {
-		t.Errorf("picker has %d endpoints, want 20", n)
+	// Every Jobs API endpoint of the catalogue is in the picker, once.
+	want := 0
+	for _, e := range jobsapi.All() {
+		if !e.Jobs() {
+			continue
+		}
+		want++
+		if !strings.Contains(picker, e.Name) {
+			t.Errorf("picker lacks catalogue endpoint %s", e.Name)
+		}
+	}
+	if n := r.doc.Find(`[data-testid^="ep-"]`).Length(); n != want || want != 20 {
+		t.Errorf("picker has %d endpoints, the catalogue %d Jobs API endpoints (want 20)", n, want)
 	}
 	for _, sel := range []string{`[data-testid="token-panel"]`, `[data-testid="cli-box"]`, `[data-testid="history"]`, `[data-testid="live-panel"]`, `a[href="/sandbox/fidelity"]`, `a[href="/sandbox/challenges"]`, `#picture[hx-get="/sandbox/picture"][hx-trigger="load, picture-changed from:body"]`} {
 		if r.doc.Find(sel).Length() == 0 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jobs-api-trainer/trainer/jobsapi"
 	"github.com/jobs-api-trainer/trainer/workspace"
 )
 
@@ -61,16 +62,32 @@ var (
 	exCompute = `"existing_cluster_id": "0101-sandbox"`
 )
 
+// pickerGroups maps a catalogue side to the picker's group.
+var pickerGroups = map[jobsapi.Side]string{jobsapi.Job: "job", jobsapi.Run: "run", jobsapi.Permissions: "perm"}
+
+// fromCatalogue fills each picker entry's group, method and path from the
+// Jobs API catalogue (package jobsapi), matched by name; the console test
+// checks that every catalogue Jobs endpoint is in the picker.
+func fromCatalogue(es []*consoleEndpoint) []*consoleEndpoint {
+	for _, e := range es {
+		if c, ok := jobsapi.Lookup(e.name); ok {
+			e.group, e.method, e.path = pickerGroups[c.Side], c.Method, c.Path
+			e.pathID = strings.Contains(c.Path, "{job_id}")
+		}
+	}
+	return es
+}
+
 // consoleEndpoints lists every Jobs API endpoint, in picker order.
-var consoleEndpoints = []*consoleEndpoint{
-	{key: "jobs-list", name: "jobs/list", group: "job", method: "GET", path: "/api/2.2/jobs/list",
+var consoleEndpoints = fromCatalogue([]*consoleEndpoint{
+	{key: "jobs-list", name: "jobs/list",
 		summary: "The workspace's jobs, newest first, optionally by exact name.",
 		params: []consoleParam{{name: "name", kind: "text", help: "Exact name, case-insensitive."}, pExpand,
 			{name: "limit", kind: "int", help: "1 to 100 per page (default 20)."}, pOffset, pPage}},
-	{key: "jobs-get", name: "jobs/get", group: "job", method: "GET", path: "/api/2.2/jobs/get",
+	{key: "jobs-get", name: "jobs/get",
 		summary: "One job's definition (settings: tasks, clusters, schedule). 100 tasks per page on 2.2.",
 		params:  []consoleParam{pJobID, {name: "include_trigger_state", kind: "bool"}, pPage}},
-	{key: "jobs-create", name: "jobs/create", group: "job", method: "POST", path: "/api/2.2/jobs/create",
+	{key: "jobs-create", name: "jobs/create",
 		summary: "Creates a job from its settings and returns its job_id.",
 		example: func(exampleIDs) string {
 			return `{
@@ -91,7 +108,7 @@ var consoleEndpoints = []*consoleEndpoint{
   ]
 }`
 		}},
-	{key: "jobs-update", name: "jobs/update", group: "job", method: "POST", path: "/api/2.2/jobs/update",
+	{key: "jobs-update", name: "jobs/update",
 		summary: "Merges changes into the job's settings: what you leave out stays.",
 		example: func(ex exampleIDs) string {
 			return fmt.Sprintf(`{
@@ -101,7 +118,7 @@ var consoleEndpoints = []*consoleEndpoint{
   }
 }`, ex.job)
 		}},
-	{key: "jobs-reset", name: "jobs/reset", group: "job", method: "POST", path: "/api/2.2/jobs/reset", destructive: true,
+	{key: "jobs-reset", name: "jobs/reset", destructive: true,
 		summary: "Replaces the job's whole settings: what you leave out is gone.",
 		example: func(ex exampleIDs) string {
 			return fmt.Sprintf(`{
@@ -118,10 +135,10 @@ var consoleEndpoints = []*consoleEndpoint{
   }
 }`, ex.job)
 		}},
-	{key: "jobs-delete", name: "jobs/delete", group: "job", method: "POST", path: "/api/2.2/jobs/delete", destructive: true,
+	{key: "jobs-delete", name: "jobs/delete", destructive: true,
 		summary: "Deletes the job. Its past runs stay listable.",
 		example: func(ex exampleIDs) string { return fmt.Sprintf(`{"job_id": %d}`, ex.job) }},
-	{key: "run-now", name: "jobs/run-now", group: "job", method: "POST", path: "/api/2.2/jobs/run-now",
+	{key: "run-now", name: "jobs/run-now",
 		summary: "Starts a new run of an existing job and returns its run_id.",
 		example: func(ex exampleIDs) string {
 			return fmt.Sprintf(`{
@@ -129,22 +146,22 @@ var consoleEndpoints = []*consoleEndpoint{
   "job_parameters": {"env": "dev"}
 }`, ex.job)
 		}},
-	{key: "runs-list", name: "runs/list", group: "run", method: "GET", path: "/api/2.2/jobs/runs/list",
+	{key: "runs-list", name: "runs/list",
 		summary: "Runs, newest first, each with its state: the overview.",
 		params: []consoleParam{{name: "job_id", kind: "job"}, {name: "active_only", kind: "bool"}, {name: "completed_only", kind: "bool"},
 			pExpand, {name: "run_type", kind: "enum", enum: []string{"JOB_RUN", "SUBMIT_RUN", "WORKFLOW_RUN"}},
 			{name: "limit", kind: "int", help: "1 to 25 per page (default 20)."}, pOffset, pPage,
 			{name: "start_time_from", kind: "int", help: "Epoch milliseconds."}, {name: "start_time_to", kind: "int", help: "Epoch milliseconds."}}},
-	{key: "runs-get", name: "runs/get", group: "run", method: "GET", path: "/api/2.2/jobs/runs/get",
+	{key: "runs-get", name: "runs/get",
 		summary: "One run in detail: state, task runs, timings. Takes a run_id, not a job_id.",
 		params:  []consoleParam{pRunID, {name: "include_history", kind: "bool", help: "Adds repair_history."}, {name: "include_resolved_values", kind: "bool"}, pPage}},
-	{key: "runs-get-output", name: "runs/get-output", group: "run", method: "GET", path: "/api/2.2/jobs/runs/get-output",
+	{key: "runs-get-output", name: "runs/get-output",
 		summary: "The output of one task run (a task's own run_id, from runs/get's tasks).",
 		params:  []consoleParam{{name: "run_id", kind: "taskrun", required: true}}},
-	{key: "runs-export", name: "runs/export", group: "run", method: "GET", path: "/api/2.2/jobs/runs/export",
+	{key: "runs-export", name: "runs/export",
 		summary: "Exports a task run's notebook views.",
 		params:  []consoleParam{{name: "run_id", kind: "taskrun", required: true}, {name: "views_to_export", kind: "enum", enum: []string{"CODE", "DASHBOARDS", "ALL"}}}},
-	{key: "runs-submit", name: "runs/submit", group: "run", method: "POST", path: "/api/2.2/jobs/runs/submit",
+	{key: "runs-submit", name: "runs/submit",
 		summary: "A one-time run without a job: the tasks travel in the body.",
 		example: func(exampleIDs) string {
 			return `{
@@ -158,7 +175,7 @@ var consoleEndpoints = []*consoleEndpoint{
   ]
 }`
 		}},
-	{key: "runs-repair", name: "runs/repair", group: "run", method: "POST", path: "/api/2.2/jobs/runs/repair",
+	{key: "runs-repair", name: "runs/repair",
 		summary: "Reruns failed (or chosen) tasks inside the same run. latest_repair_id is needed after the first repair.",
 		example: func(ex exampleIDs) string {
 			run := ex.failedRun
@@ -177,20 +194,20 @@ var consoleEndpoints = []*consoleEndpoint{
   "rerun_all_failed_tasks": true
 }`, run)
 		}},
-	{key: "runs-cancel", name: "runs/cancel", group: "run", method: "POST", path: "/api/2.2/jobs/runs/cancel",
+	{key: "runs-cancel", name: "runs/cancel",
 		summary: "Stops an active run (asynchronously).",
 		example: func(ex exampleIDs) string { return fmt.Sprintf(`{"run_id": %d}`, ex.run) }},
-	{key: "runs-cancel-all", name: "runs/cancel-all", group: "run", method: "POST", path: "/api/2.2/jobs/runs/cancel-all", destructive: true,
+	{key: "runs-cancel-all", name: "runs/cancel-all", destructive: true,
 		summary: "Cancels every active run of a job (or, with all_queued_runs, every queued run).",
 		example: func(ex exampleIDs) string { return fmt.Sprintf(`{"job_id": %d}`, ex.job) }},
-	{key: "runs-delete", name: "runs/delete", group: "run", method: "POST", path: "/api/2.2/jobs/runs/delete", destructive: true,
+	{key: "runs-delete", name: "runs/delete", destructive: true,
 		summary: "Deletes a finished run.",
 		example: func(ex exampleIDs) string { return fmt.Sprintf(`{"run_id": %d}`, ex.run) }},
-	{key: "permissions-get", name: "permissions/get", group: "perm", method: "GET", path: "/api/2.0/permissions/jobs/{job_id}", pathID: true,
+	{key: "permissions-get", name: "permissions/get",
 		summary: "Who may view, run or manage the job.", params: []consoleParam{pJobID}},
-	{key: "permissions-levels", name: "permissions/levels", group: "perm", method: "GET", path: "/api/2.0/permissions/jobs/{job_id}/permissionLevels", pathID: true,
+	{key: "permissions-levels", name: "permissions/levels",
 		summary: "The permission levels a job has.", params: []consoleParam{pJobID}},
-	{key: "permissions-set", name: "permissions/set", group: "perm", method: "PUT", path: "/api/2.0/permissions/jobs/{job_id}", pathID: true,
+	{key: "permissions-set", name: "permissions/set",
 		summary: "Replaces the job's access control list.", params: []consoleParam{pJobID},
 		example: func(exampleIDs) string {
 			return `{
@@ -199,7 +216,7 @@ var consoleEndpoints = []*consoleEndpoint{
   ]
 }`
 		}},
-	{key: "permissions-update", name: "permissions/update", group: "perm", method: "PATCH", path: "/api/2.0/permissions/jobs/{job_id}", pathID: true,
+	{key: "permissions-update", name: "permissions/update",
 		summary: "Adds to the job's access control list.", params: []consoleParam{pJobID},
 		example: func(exampleIDs) string {
 			return `{
@@ -208,7 +225,7 @@ var consoleEndpoints = []*consoleEndpoint{
   ]
 }`
 		}},
-}
+})
 
 var groupTitles = []struct{ key, title string }{
 	{"job", "On the job"},

@@ -43,3 +43,23 @@ func TestCatalogueRoutes(t *testing.T) {
 		}
 	}
 }
+
+// TestLedgerCoversCatalogue: every catalogue endpoint has a ledger row with
+// a note, with the catalogue's support level.
+func TestLedgerCoversCatalogue(t *testing.T) {
+	rows := map[string]LedgerEntry{}
+	for _, r := range Ledger() {
+		rows[r.Method+" "+r.Path] = r
+	}
+	for _, e := range jobsapi.All() {
+		r, ok := rows[e.Method+" "+e.Path]
+		if !ok || r.Note == "" || r.Support != string(e.Support) {
+			t.Errorf("%s (%s %s): ledger row %+v", e.Name, e.Method, e.Path, r)
+		}
+	}
+	for name := range ledgerNotes {
+		if _, ok := jobsapi.Lookup(name); !ok {
+			t.Errorf("ledger note for %s, which is not in the catalogue", name)
+		}
+	}
+}

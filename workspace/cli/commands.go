@@ -3,6 +3,8 @@ package cli
 import (
 	"sort"
 	"strings"
+
+	"github.com/jobs-api-trainer/trainer/jobsapi"
 )
 
 type flagKind int
@@ -49,53 +51,64 @@ var (
 	perfTarget = []string{"PERFORMANCE_OPTIMIZED", "STANDARD"}
 )
 
-const (
-	pathJobs  = "/api/2.2/jobs/"
-	pathPerms = "/api/2.0/permissions/jobs/"
-)
+// fromCatalogue fills each command's endpoint, method, path and SDK
+// request type from the Jobs API catalogue (package jobsapi), matched by
+// subcommand name; TestCommandsMatchCatalogue checks that every catalogue
+// CLI command has a command here and the other way round.
+func fromCatalogue(cs []*command) []*command {
+	for _, c := range cs {
+		for _, e := range jobsapi.CLICommands() {
+			if e.CLI == c.name {
+				c.endpoint, c.method, c.sdkType = e.Name, e.Method, e.SDKRequest
+				c.path = strings.Replace(e.Path, "{job_id}", "{id}", 1)
+			}
+		}
+	}
+	return cs
+}
 
 // commands lists every subcommand, in the order `databricks jobs --help`
 // shows them (alphabetical).
-var commands = []*command{
-	{name: "cancel-all-runs", endpoint: "runs/cancel-all", method: "POST", path: pathJobs + "runs/cancel-all", json: true, sdkType: "CancelAllRuns",
+var commands = fromCatalogue([]*command{
+	{name: "cancel-all-runs", json: true,
 		summary: "Cancel all runs of a job (or all queued runs).",
 		flags: []flagSpec{
 			{name: "all-queued-runs", field: "all_queued_runs", kind: kBool, usage: "Optional boolean parameter to cancel all queued runs."},
 			{name: "job-id", field: "job_id", kind: kInt, usage: "The canonical identifier of the job to cancel all runs of."},
 		}},
-	{name: "cancel-run", endpoint: "runs/cancel", method: "POST", path: pathJobs + "runs/cancel", idName: "RUN_ID", idField: "run_id", json: true, wait: true, sdkType: "CancelRun",
+	{name: "cancel-run", idName: "RUN_ID", idField: "run_id", json: true, wait: true,
 		summary: "Cancel a run."},
-	{name: "create", endpoint: "jobs/create", method: "POST", path: pathJobs + "create", json: true, jsonOnly: true, sdkType: "CreateJob",
+	{name: "create", json: true, jsonOnly: true,
 		summary: "Create a new job."},
-	{name: "delete", endpoint: "jobs/delete", method: "POST", path: pathJobs + "delete", idName: "JOB_ID", idField: "job_id", json: true, sdkType: "DeleteJob",
+	{name: "delete", idName: "JOB_ID", idField: "job_id", json: true,
 		summary: "Delete a job."},
-	{name: "delete-run", endpoint: "runs/delete", method: "POST", path: pathJobs + "runs/delete", idName: "RUN_ID", idField: "run_id", json: true, sdkType: "DeleteRun",
+	{name: "delete-run", idName: "RUN_ID", idField: "run_id", json: true,
 		summary: "Delete a job run."},
-	{name: "export-run", endpoint: "runs/export", method: "GET", path: pathJobs + "runs/export", idName: "RUN_ID", idField: "run_id", sdkType: "ExportRunRequest",
+	{name: "export-run", idName: "RUN_ID", idField: "run_id",
 		summary: "Export and retrieve a job run.",
 		flags: []flagSpec{
 			{name: "views-to-export", field: "views_to_export", kind: kEnum, enum: views, usage: "Which views to export."},
 		}},
-	{name: "get", endpoint: "jobs/get", method: "GET", path: pathJobs + "get", idName: "JOB_ID", idField: "job_id", sdkType: "GetJobRequest",
+	{name: "get", idName: "JOB_ID", idField: "job_id",
 		summary: "Get a single job.",
 		flags: []flagSpec{
 			{name: "include-trigger-state", field: "include_trigger_state", kind: kBool, usage: "Whether to include trigger state information in the response."},
 			{name: "page-token", field: "page_token", kind: kString, usage: "Use next_page_token returned from the previous GetJob response to request the next page."},
 		}},
-	{name: "get-permission-levels", endpoint: "permissions/levels", method: "GET", path: pathPerms + "{id}/permissionLevels", idName: "JOB_ID", idField: "job_id", idInPath: true, sdkType: "GetJobPermissionLevelsRequest",
+	{name: "get-permission-levels", idName: "JOB_ID", idField: "job_id", idInPath: true,
 		summary: "Get job permission levels."},
-	{name: "get-permissions", endpoint: "permissions/get", method: "GET", path: pathPerms + "{id}", idName: "JOB_ID", idField: "job_id", idInPath: true, sdkType: "GetJobPermissionsRequest",
+	{name: "get-permissions", idName: "JOB_ID", idField: "job_id", idInPath: true,
 		summary: "Get job permissions."},
-	{name: "get-run", endpoint: "runs/get", method: "GET", path: pathJobs + "runs/get", idName: "RUN_ID", idField: "run_id", sdkType: "GetRunRequest",
+	{name: "get-run", idName: "RUN_ID", idField: "run_id",
 		summary: "Get a single job run.",
 		flags: []flagSpec{
 			{name: "include-history", field: "include_history", kind: kBool, usage: "Whether to include the repair history in the response."},
 			{name: "include-resolved-values", field: "include_resolved_values", kind: kBool, usage: "Whether to include resolved parameter values in the response."},
 			{name: "page-token", field: "page_token", kind: kString, usage: "Use next_page_token returned from the previous GetRun response to request the next page."},
 		}},
-	{name: "get-run-output", endpoint: "runs/get-output", method: "GET", path: pathJobs + "runs/get-output", idName: "RUN_ID", idField: "run_id", sdkType: "GetRunOutputRequest",
+	{name: "get-run-output", idName: "RUN_ID", idField: "run_id",
 		summary: "Get the output for a single run."},
-	{name: "list", endpoint: "jobs/list", method: "GET", path: pathJobs + "list", paged: true, sdkType: "ListJobsRequest",
+	{name: "list", paged: true,
 		summary: "List jobs.",
 		flags: []flagSpec{
 			{name: "expand-tasks", field: "expand_tasks", kind: kBool, usage: "Whether to include task and cluster details in the response."},
@@ -103,7 +116,7 @@ var commands = []*command{
 			{name: "offset", field: "offset", kind: kInt, usage: "The offset of the first job to return, relative to the most recently created job."},
 			{name: "page-token", field: "page_token", kind: kString, usage: "Use next_page_token or prev_page_token returned from the previous request to list the next or previous page of jobs respectively."},
 		}},
-	{name: "list-runs", endpoint: "runs/list", method: "GET", path: pathJobs + "runs/list", paged: true, sdkType: "ListRunsRequest",
+	{name: "list-runs", paged: true,
 		summary: "List job runs.",
 		flags: []flagSpec{
 			{name: "active-only", field: "active_only", kind: kBool, usage: "If active_only is true, only active runs are included in the results."},
@@ -118,35 +131,35 @@ var commands = []*command{
 			{name: "start-time-from", field: "start_time_from", kind: kInt, usage: "Show runs that started at or after this value (epoch milliseconds)."},
 			{name: "start-time-to", field: "start_time_to", kind: kInt, usage: "Show runs that started at or before this value (epoch milliseconds)."},
 		}},
-	{name: "repair-run", endpoint: "runs/repair", method: "POST", path: pathJobs + "runs/repair", idName: "RUN_ID", idField: "run_id", json: true, wait: true, sdkType: "RepairRun",
+	{name: "repair-run", idName: "RUN_ID", idField: "run_id", json: true, wait: true,
 		summary: "Repair a job run.",
 		flags: []flagSpec{
 			{name: "latest-repair-id", field: "latest_repair_id", kind: kInt, usage: "The ID of the latest repair."},
 			{name: "rerun-all-failed-tasks", field: "rerun_all_failed_tasks", kind: kBool, usage: "If true, repair all failed tasks."},
 			{name: "rerun-dependent-tasks", field: "rerun_dependent_tasks", kind: kBool, usage: "If true, repair all tasks that depend on the tasks in rerun_tasks, even if they were previously successful."},
 		}},
-	{name: "reset", endpoint: "jobs/reset", method: "POST", path: pathJobs + "reset", json: true, jsonOnly: true, sdkType: "ResetJob",
+	{name: "reset", json: true, jsonOnly: true,
 		summary: "Update all job settings (reset)."},
-	{name: "run-now", endpoint: "jobs/run-now", method: "POST", path: pathJobs + "run-now", idName: "JOB_ID", idField: "job_id", json: true, wait: true, sdkType: "RunNow",
+	{name: "run-now", idName: "JOB_ID", idField: "job_id", json: true, wait: true,
 		summary: "Trigger a new job run.",
 		flags: []flagSpec{
 			{name: "idempotency-token", field: "idempotency_token", kind: kString, usage: "An optional token to guarantee the idempotency of job run requests."},
 			{name: "performance-target", field: "performance_target", kind: kEnum, enum: perfTarget, usage: "The performance mode on a serverless job."},
 		}},
-	{name: "set-permissions", endpoint: "permissions/set", method: "PUT", path: pathPerms + "{id}", idName: "JOB_ID", idField: "job_id", idInPath: true, json: true, sdkType: "JobPermissionsRequest",
+	{name: "set-permissions", idName: "JOB_ID", idField: "job_id", idInPath: true, json: true,
 		summary: "Set job permissions."},
-	{name: "submit", endpoint: "runs/submit", method: "POST", path: pathJobs + "runs/submit", json: true, wait: true, sdkType: "SubmitRun",
+	{name: "submit", json: true, wait: true,
 		summary: "Create and trigger a one-time run.",
 		flags: []flagSpec{
 			{name: "idempotency-token", field: "idempotency_token", kind: kString, usage: "An optional token that can be used to guarantee the idempotency of job run requests."},
 			{name: "run-name", field: "run_name", kind: kString, usage: "An optional name for the run."},
 			{name: "timeout-seconds", field: "timeout_seconds", kind: kInt, usage: "An optional timeout applied to each run of this job."},
 		}},
-	{name: "update", endpoint: "jobs/update", method: "POST", path: pathJobs + "update", idName: "JOB_ID", idField: "job_id", json: true, sdkType: "UpdateJob",
+	{name: "update", idName: "JOB_ID", idField: "job_id", json: true,
 		summary: "Update job settings partially."},
-	{name: "update-permissions", endpoint: "permissions/update", method: "PATCH", path: pathPerms + "{id}", idName: "JOB_ID", idField: "job_id", idInPath: true, json: true, sdkType: "JobPermissionsRequest",
+	{name: "update-permissions", idName: "JOB_ID", idField: "job_id", idInPath: true, json: true,
 		summary: "Update job permissions."},
-}
+})
 
 // Endpoint describes one Jobs API endpoint and the CLI command that calls it.
 type Endpoint struct {

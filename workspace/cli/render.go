@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/jobs-api-trainer/trainer/jobsapi"
 )
 
 // FromRequest recognises a Jobs API request (2.1 or 2.2 jobs paths, or the
@@ -20,40 +22,17 @@ import (
 func FromRequest(method, path string, query url.Values, body []byte) (Call, error) {
 	method = strings.ToUpper(method)
 	c := Call{Method: method, Path: path}
-	var cmd *command
-	switch {
-	case strings.HasPrefix(path, "/api/2.2/jobs/"), strings.HasPrefix(path, "/api/2.1/jobs/"):
-		rest := strings.TrimSuffix(path[len("/api/2.2/jobs/"):], "/")
-		ep := "jobs/" + rest
-		if strings.HasPrefix(rest, "runs/") {
-			ep = rest
+	trimmed := strings.TrimSuffix(path, "/")
+	ep, ok := jobsapi.Match(method, trimmed)
+	if !ok {
+		if ms := jobsapi.Methods(trimmed); len(ms) > 0 {
+			return Call{}, fmt.Errorf("cli: %s %s: the endpoint takes %s", method, path, orList(ms))
 		}
-		cmd = commandByEndpoint(ep)
-		if cmd != nil && cmd.method != method {
-			return Call{}, fmt.Errorf("cli: %s %s: the endpoint takes %s", method, path, cmd.method)
-		}
-	case strings.HasPrefix(path, pathPerms):
-		m := permPath.FindStringSubmatch(path)
-		if m == nil {
-			break
-		}
-		switch {
-		case m[2] != "" && method == "GET":
-			cmd = findCommand("get-permission-levels")
-		case m[2] != "":
-			return Call{}, fmt.Errorf("cli: %s %s: the endpoint takes GET", method, path)
-		case method == "GET":
-			cmd = findCommand("get-permissions")
-		case method == "PUT":
-			cmd = findCommand("set-permissions")
-		case method == "PATCH":
-			cmd = findCommand("update-permissions")
-		default:
-			return Call{}, fmt.Errorf("cli: %s %s: the endpoint takes GET, PUT or PATCH", method, path)
-		}
-	}
-	if cmd == nil {
 		return Call{}, fmt.Errorf("cli: %s %s is not a Jobs API endpoint", method, path)
+	}
+	cmd := commandByEndpoint(ep.Name)
+	if cmd == nil {
+		return Call{}, fmt.Errorf("cli: %s %s has no databricks jobs command", method, path)
 	}
 	c.Endpoint = cmd.endpoint
 	if len(query) > 0 {
@@ -66,6 +45,14 @@ func FromRequest(method, path string, query url.Values, body []byte) (Call, erro
 		c.Body = canonical(body)
 	}
 	return c, nil
+}
+
+// orList joins words as "A, B or C".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
 var permPath = regexp.MustCompile(`^/api/2\.0/permissions/jobs/([^/]+)(/permissionLevels)?/?$`)

@@ -21,6 +21,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/jobs-api-trainer/trainer/jobsapi"
 )
 
 // Domains are the workspace domain suffixes live mode talks to: AWS
@@ -326,26 +328,16 @@ type Client struct {
 	MaxBody int64
 }
 
-var allowedPrefixes = []string{"/api/2.2/jobs/", "/api/2.1/jobs/", "/api/2.0/permissions/jobs/"}
-
-// CheckRequest refuses a method other than GET, POST, PUT or PATCH, and a
-// path outside /api/2.2/jobs/, /api/2.1/jobs/ and /api/2.0/permissions/jobs/
-// (or not in clean form), with an error wrapping ErrRequestNotAllowed.
+// CheckRequest refuses anything but a Jobs API endpoint of the catalogue
+// (package jobsapi: a method and a path under /api/2.1/jobs/,
+// /api/2.2/jobs/ or /api/2.0/permissions/jobs/), and a path not in clean
+// form, with an error wrapping ErrRequestNotAllowed.
 func CheckRequest(method, p string) error {
-	switch method {
-	case "GET", "POST", "PUT", "PATCH":
-	default:
-		return fmt.Errorf("live: method %q is not used by the Jobs API: %w", method, ErrRequestNotAllowed)
-	}
-	ok := false
-	for _, pre := range allowedPrefixes {
-		ok = ok || strings.HasPrefix(p, pre)
-	}
-	if !ok {
-		return fmt.Errorf("live: %s is outside the Jobs API; live mode only calls %s: %w", p, strings.Join(allowedPrefixes, ", "), ErrRequestNotAllowed)
-	}
 	if path.Clean(p) != strings.TrimSuffix(p, "/") || strings.ContainsAny(p, "%?#\\") || strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return fmt.Errorf("live: the path %q is not in clean form: %w", p, ErrRequestNotAllowed)
+	}
+	if _, ok := jobsapi.Match(method, strings.TrimSuffix(p, "/")); !ok {
+		return fmt.Errorf("live: %s %s is not a Jobs API endpoint; live mode only calls the Jobs API: %w", method, p, ErrRequestNotAllowed)
 	}
 	return nil
 }

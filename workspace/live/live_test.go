@@ -214,6 +214,10 @@ func TestCheckRequest(t *testing.T) {
 		{"GET", "/api/2.0/permissions/clusters/1", false},
 		{"GET", "/api/2.2/jobs//get", false},
 		{"GET", "/api/2.2/jobs/get?x=1", false},
+		{"GET", "/api/2.2/jobs/nope", false},
+		{"POST", "/api/2.2/jobs/list", false},
+		{"GET", "/api/2.1/jobs/policy-compliance/get", false},
+		{"GET", "/api/2.2/jobs/runs/get/", true},
 	} {
 		err := CheckRequest(tt.method, tt.path)
 		if (err == nil) != tt.ok {
