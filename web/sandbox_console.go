@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,6 +49,7 @@ type callOutcome struct {
 	body         []byte
 	truncated    bool
 	transportErr string
+	apiErr       *workspace.Error // the emulator's typed error (sandbox calls only)
 }
 
 // problem is an input error or refusal shown in the result panel. field,
@@ -283,7 +283,7 @@ func (s *server) dispatch(w http.ResponseWriter, r *http.Request, c consoleCall)
 		row.ErrorCode = "CONNECTION"
 		row.Note = out.transportErr
 	} else {
-		row.ErrorCode = errorCode(out.body)
+		row.ErrorCode = out.errorCode()
 	}
 	var lesson *templates.LessonPointer
 	if m, ok := s.spotMistake(r, l.ID, c, out, before, live); ok {
@@ -348,31 +348,8 @@ func (s *server) sendSandbox(r *http.Request, token string, c consoleCall) callO
 		req.Header.Set(h.Name, h.Value)
 	}
 	req.Header.Set("X-Forwarded-Proto", r.Header.Get("X-Forwarded-Proto"))
-	rec := newRecorder()
-	s.workspaces.Handler().ServeHTTP(rec, req)
-	return callOutcome{status: rec.status, header: rec.header, body: rec.body.Bytes()}
-}
-
-// recorder is a minimal in-memory http.ResponseWriter.
-type recorder struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func newRecorder() *recorder { return &recorder{header: http.Header{}} }
-
-func (rc *recorder) Header() http.Header { return rc.header }
-func (rc *recorder) WriteHeader(code int) {
-	if rc.status == 0 {
-		rc.status = code
-	}
-}
-func (rc *recorder) Write(b []byte) (int, error) {
-	if rc.status == 0 {
-		rc.status = http.StatusOK
-	}
-	return rc.body.Write(b)
+	res := s.workspaces.Call(req)
+	return callOutcome{status: res.Status, header: res.Header, body: res.Body, apiErr: res.Err}
 }
 
 // requestHeaders are the headers the console sends (what the SDK sends,
@@ -423,23 +400,20 @@ func decodeHeaders(s string) []templates.Header {
 	return out
 }
 
-// apiError is a Databricks error body.
-type apiError struct {
+// errorBody is a Databricks error answer as a live workspace sends it.
+type errorBody struct {
 	Code    any    `json:"error_code"`
 	Message string `json:"message"`
 }
 
-func parseAPIError(body []byte) (apiError, bool) {
-	var e apiError
-	if json.Unmarshal(body, &e) != nil || e.Message == "" {
-		return apiError{}, false
+// errorCode is the answer's error_code: the emulator's typed error for a
+// sandbox call, else read from a live workspace's JSON body ("" if none).
+func (o callOutcome) errorCode() string {
+	if o.apiErr != nil {
+		return o.apiErr.Code
 	}
-	return e, true
-}
-
-func errorCode(body []byte) string {
-	e, ok := parseAPIError(body)
-	if !ok || e.Code == nil {
+	var e errorBody
+	if json.Unmarshal(o.body, &e) != nil || e.Message == "" || e.Code == nil {
 		return ""
 	}
 	return fmt.Sprint(e.Code)

@@ -30,14 +30,14 @@ func (s *server) spotMistake(r *http.Request, learnerID int64, c consoleCall, ou
 	if c.query.Has("has_more") || strings.Contains(c.cliLine, "--has-more") {
 		return mistake{"pagination", noteHasMore}, true
 	}
-	if e, ok := parseAPIError(out.body); ok && out.status >= 400 {
+	if out.apiErr != nil && !live {
+		// The emulator's typed error says what went wrong; a live
+		// workspace's text is not parsed for it.
 		var ov *workspace.Overview
-		if !live {
-			if o, err := s.workspaces.Overview(r.Context(), store.WorkspaceOf(learnerID), 1000); err == nil {
-				ov = &o
-			}
+		if o, err := s.workspaces.Overview(r.Context(), store.WorkspaceOf(learnerID), 1000); err == nil {
+			ov = &o
 		}
-		d, ok := workspace.Diagnose(workspace.DiagnoseInput{Endpoint: c.call.Endpoint, Status: out.status, Message: e.Message}, ov)
+		d, ok := workspace.Diagnose(c.call.Endpoint, out.apiErr, ov)
 		return mistake{d.Topic, d.Note}, ok
 	}
 	if c.call.Endpoint == "jobs/run-now" && before != nil && out.status == http.StatusOK {

@@ -15,46 +15,91 @@ import (
 // Resolve error is the server's fault and becomes a 500.
 var ErrUnknownToken = errors.New("workspace: unknown token")
 
-// apiError is a Databricks-shaped error: it becomes
-// {"error_code": Code, "message": Message} with status Status.
-type apiError struct {
+// Error is the emulator's one error type: it becomes the Databricks shape
+// {"error_code": Code, "message": Message} with status Status (AsError and
+// writeErr are the one place that mapping happens). Reason and ID say
+// what went wrong for the trainer's own use (the sandbox console's
+// mistake diagnosis); clients never see them.
+type Error struct {
 	Status  int
 	Code    string
 	Message string
+	Reason  Reason
+	ID      int64 // the job or run id Reason is about, if any
 	// cause is what went wrong behind a 500. It goes to Options.OnError and
 	// never into Message: store and SQLite text is not for API clients.
 	cause error
 }
 
-func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+// Reason classifies an Error for the trainer ("" when nothing more is
+// known than the code).
+type Reason string
+
+// The reasons the console's mistake diagnosis reads.
+const (
+	ReasonJobMissing Reason = "job_missing" // no job with ID (maybe it is a run_id)
+	ReasonRunMissing Reason = "run_missing" // no run with ID (maybe it is a job_id)
+	ReasonRunActive  Reason = "run_active"  // repair of run ID, which has not finished
+)
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Unwrap returns the cause behind a 500 (nil for client errors).
+func (e *Error) Unwrap() error { return e.cause }
+
+// AsError is the one place an error becomes an API answer: an *Error (or
+// one wrapped) as it is, anything else a 500 INTERNAL_ERROR whose cause is
+// reported, never shown.
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return internal(err)
+}
 
 // internalMessage is the only text a client sees for a 500.
 const internalMessage = "Internal error in the sandbox workspace; it has been logged."
 
 // internal is the 500 for a failure on the sandbox's side (store, encoding);
 // err is reported through Options.OnError, not shown.
-func internal(err error) *apiError {
-	return &apiError{Status: http.StatusInternalServerError, Code: "INTERNAL_ERROR", Message: internalMessage, cause: err}
+func internal(err error) *Error {
+	return &Error{Status: http.StatusInternalServerError, Code: "INTERNAL_ERROR", Message: internalMessage, cause: err}
 }
 
-func invalidParam(format string, args ...any) *apiError {
-	return &apiError{Status: http.StatusBadRequest, Code: "INVALID_PARAMETER_VALUE", Message: fmt.Sprintf(format, args...)}
+func invalidParam(format string, args ...any) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "INVALID_PARAMETER_VALUE", Message: fmt.Sprintf(format, args...)}
 }
 
-func invalidState(format string, args ...any) *apiError {
-	return &apiError{Status: http.StatusBadRequest, Code: "INVALID_STATE", Message: fmt.Sprintf(format, args...)}
+func invalidState(format string, args ...any) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "INVALID_STATE", Message: fmt.Sprintf(format, args...)}
 }
 
-func malformed(format string, args ...any) *apiError {
-	return &apiError{Status: http.StatusBadRequest, Code: "MALFORMED_REQUEST", Message: fmt.Sprintf(format, args...)}
+func malformed(format string, args ...any) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "MALFORMED_REQUEST", Message: fmt.Sprintf(format, args...)}
 }
 
-func missingField(field string) *apiError {
+func missingField(field string) *Error {
 	return invalidParam("Missing required field: %s", field)
 }
 
-func jobNotFound(id int64) *apiError { return invalidParam("Job %d does not exist.", id) }
-func runNotFound(id int64) *apiError { return invalidParam("Run %d does not exist.", id) }
+func jobNotFound(id int64) *Error {
+	e := invalidParam("Job %d does not exist.", id)
+	e.Reason, e.ID = ReasonJobMissing, id
+	return e
+}
+
+func runNotFound(id int64) *Error {
+	e := invalidParam("Run %d does not exist.", id)
+	e.Reason, e.ID = ReasonRunMissing, id
+	return e
+}
+
+func runStillActive(id int64) *Error {
+	e := invalidState("Run %d is still active. A run can only be repaired after it has finished.", id)
+	e.Reason, e.ID = ReasonRunActive, id
+	return e
+}
 
 // jsonKind names a JSON value the way the real service does in
 // MALFORMED_REQUEST messages ("found STRING").
@@ -155,7 +200,7 @@ func typeErrorMessage(want, field, value string) string {
 
 // decodeErr turns an encoding/json error into a MALFORMED_REQUEST that names
 // the field, prefixed with path (the enclosing field, may be empty).
-func decodeErr(err error, path string) *apiError {
+func decodeErr(err error, path string) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		return malformed("%s", typeErrorMessage(goTypeName(te.Type), joinPath(path, te.Field), te.Value))
@@ -171,7 +216,7 @@ func decodeErr(err error, path string) *apiError {
 }
 
 // decodeInto unmarshals raw into v, mapping errors to MALFORMED_REQUEST for path.
-func decodeInto(raw json.RawMessage, path string, v any) *apiError {
+func decodeInto(raw json.RawMessage, path string, v any) error {
 	if len(raw) == 0 {
 		return nil
 	}

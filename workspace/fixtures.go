@@ -43,7 +43,7 @@ func loadFixtures(fsys fs.FS) (*fixtureSet, error) {
 	for i, j := range fx.Jobs {
 		s, aerr := parseSettings(j, "settings", true)
 		if aerr != nil {
-			return nil, fmt.Errorf("workspace: fixtures: job %d: %s", i, aerr.Message)
+			return nil, fmt.Errorf("workspace: fixtures: job %d: %s", i, AsError(aerr).Message)
 		}
 		fx.settings = append(fx.settings, s)
 	}

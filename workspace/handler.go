@@ -39,7 +39,7 @@ type req struct {
 }
 
 // routeFunc serves one emulated endpoint under the workspace's lock.
-type routeFunc func(*req) (any, *apiError)
+type routeFunc func(*req) (any, error)
 
 // routeFuncs maps each emulated catalogue endpoint (jobsapi.Endpoint.Name)
 // to its handler. TestCatalogueRoutes checks that this and the catalogue
@@ -129,13 +129,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	return err
 }
 
-func writeErr(w http.ResponseWriter, e *apiError) {
+// writeErr writes err in the Databricks shape (see AsError).
+func writeErr(w http.ResponseWriter, err error) {
+	e := AsError(err)
+	if b, ok := w.(*bufferedResponse); ok {
+		b.err = e // for Manager.Call
+	}
 	writeJSON(w, e.Status, map[string]string{"error_code": e.Code, "message": e.Message})
 }
 
-// fail writes e; for a 500 it first hands the cause, wrapped with the
-// method and path, to Options.OnError.
-func (m *Manager) fail(w http.ResponseWriter, r *http.Request, e *apiError) {
+// fail writes err (see AsError); for a 500 it first hands the cause,
+// wrapped with the method and path, to Options.OnError.
+func (m *Manager) fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := AsError(err)
 	if e.cause != nil {
 		m.report(r, e.cause)
 	}
@@ -245,7 +251,7 @@ func (m *Manager) serveUnrouted(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(path, "/api/") {
 		for _, p := range jobsapi.NotEmulatedPrefixes {
 			if strings.HasPrefix(path, p) {
-				writeErr(w, &apiError{Status: http.StatusNotImplemented, Code: "NOT_IMPLEMENTED",
+				writeErr(w, &Error{Status: http.StatusNotImplemented, Code: "NOT_IMPLEMENTED",
 					Message: "The sandbox workspace does not emulate '" + r.Method + " " + path + "'. See /sandbox/fidelity for what it does."})
 				return
 			}
@@ -286,21 +292,14 @@ func (m *Manager) route(fn routeFunc, v21 bool) http.Handler {
 			return
 		}
 		var out any
-		err := m.withSpace(r.Context(), who.WorkspaceID, func(sp *space) error {
+		err := m.withSpace(r.Context(), who.WorkspaceID, func(sp *space) (err error) {
 			rq.sp = sp
 			rq.now = m.now()
-			var aerr *apiError
-			if out, aerr = fn(rq); aerr != nil {
-				return aerr
-			}
-			return nil
+			out, err = fn(rq)
+			return err
 		})
 		if err != nil {
-			var aerr *apiError
-			if !errors.As(err, &aerr) {
-				aerr = internal(err)
-			}
-			m.fail(w, r, aerr)
+			m.fail(w, r, err)
 			return
 		}
 		if err := writeJSON(w, http.StatusOK, out); err != nil {
@@ -311,7 +310,7 @@ func (m *Manager) route(fn routeFunc, v21 bool) http.Handler {
 
 // readBody reads and checks the request body (at most maxBody bytes, a
 // JSON object, UTF-8) and the query (UTF-8) into rq.
-func (rq *req) readBody(w http.ResponseWriter, r *http.Request) *apiError {
+func (rq *req) readBody(w http.ResponseWriter, r *http.Request) error {
 	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
@@ -343,13 +342,13 @@ func (rq *req) readBody(w http.ResponseWriter, r *http.Request) *apiError {
 	return nil
 }
 
-func endpointNotFound(method, path string) *apiError {
-	return &apiError{Status: http.StatusNotFound, Code: "ENDPOINT_NOT_FOUND", Message: "No API found for '" + method + " " + path + "'"}
+func endpointNotFound(method, path string) *Error {
+	return &Error{Status: http.StatusNotFound, Code: "ENDPOINT_NOT_FOUND", Message: "No API found for '" + method + " " + path + "'"}
 }
 
-func methodNotAllowed(method, path, allow string, w http.ResponseWriter) *apiError {
+func methodNotAllowed(method, path, allow string, w http.ResponseWriter) *Error {
 	w.Header().Set("Allow", allow)
-	return &apiError{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED",
+	return &Error{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED",
 		Message: "Method " + method + " is not allowed for '" + path + "'; use " + allow + "."}
 }
 
@@ -357,8 +356,8 @@ func methodNotAllowed(method, path, allow string, w http.ResponseWriter) *apiErr
 // one Resolve answers with ErrUnknownToken, is a 403 "Invalid access
 // token."; any other Resolve error is a 500 (the token may be fine, the
 // lookup failed).
-func (m *Manager) authenticate(r *http.Request) (Identity, *apiError) {
-	bad := &apiError{Status: http.StatusForbidden, Code: "403", Message: "Invalid access token."}
+func (m *Manager) authenticate(r *http.Request) (Identity, error) {
+	bad := &Error{Status: http.StatusForbidden, Code: "403", Message: "Invalid access token."}
 	h := r.Header.Get("Authorization")
 	scheme, tok, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
@@ -382,7 +381,7 @@ func (m *Manager) authenticate(r *http.Request) (Identity, *apiError) {
 }
 
 // body decodes the request body into v, naming the field on type errors.
-func (rq *req) decode(v any) *apiError {
+func (rq *req) decode(v any) error {
 	if len(rq.body) == 0 {
 		return nil
 	}
@@ -390,7 +389,7 @@ func (rq *req) decode(v any) *apiError {
 }
 
 // qInt reads an integer query parameter; ok=false when absent.
-func (rq *req) qInt(name string) (int64, bool, *apiError) {
+func (rq *req) qInt(name string) (int64, bool, error) {
 	s := rq.q.Get(name)
 	if s == "" {
 		return 0, false, nil
@@ -406,7 +405,7 @@ func (rq *req) qInt(name string) (int64, bool, *apiError) {
 	return n, true, nil
 }
 
-func (rq *req) qBool(name string) (bool, *apiError) {
+func (rq *req) qBool(name string) (bool, error) {
 	s := rq.q.Get(name)
 	switch strings.ToLower(s) {
 	case "", "false":
@@ -417,7 +416,7 @@ func (rq *req) qBool(name string) (bool, *apiError) {
 	return false, malformed("Could not parse request object: Expected boolean for field '%s', found '%s'", name, truncate(s, 40))
 }
 
-func (rq *req) requiredID(name string) (int64, *apiError) {
+func (rq *req) requiredID(name string) (int64, error) {
 	n, ok, err := rq.qInt(name)
 	if err != nil {
 		return 0, err
@@ -428,7 +427,7 @@ func (rq *req) requiredID(name string) (int64, *apiError) {
 	return n, nil
 }
 
-func handleMe(rq *req) (any, *apiError) {
+func handleMe(rq *req) (any, error) {
 	return map[string]any{
 		"schemas":     []string{"urn:ietf:params:scim:schemas:core:2.0:User"},
 		"id":          strconv.FormatUint(uint64(fnvID(rq.who.UserName)), 10),

@@ -89,7 +89,7 @@ func TestPanicInRouteIsJSON500(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := &env{t: t, m: m, clk: clk, h: m.Handler()}
-	m.mux.Handle("GET /api/2.2/jobs/test-panic", m.route(func(*req) (any, *apiError) {
+	m.mux.Handle("GET /api/2.2/jobs/test-panic", m.route(func(*req) (any, error) {
 		var tasks []int
 		return tasks[7], nil // an index out of range, as a forged token once caused
 	}, false))

@@ -63,7 +63,7 @@ func decodeJobDoc(b []byte) (*job, error) {
 	return &job{JobID: d.JobID, Creator: d.Creator, RunAs: d.RunAs, Created: d.Created, settings: s}, nil
 }
 
-func (rq *req) job(id int64) (*job, *apiError) {
+func (rq *req) job(id int64) (*job, error) {
 	j := rq.sp.jobs[id]
 	if j == nil {
 		return nil, jobNotFound(id)
@@ -72,7 +72,7 @@ func (rq *req) job(id int64) (*job, *apiError) {
 }
 
 // saveJob validates nothing; it writes j (and optional extras) through and then installs it.
-func (rq *req) saveJob(j *job, extra map[string][]byte) *apiError {
+func (rq *req) saveJob(j *job, extra map[string][]byte) error {
 	puts := map[string][]byte{jobKey(j.JobID): j.doc()}
 	for k, v := range extra {
 		puts[k] = v
@@ -87,7 +87,7 @@ func (rq *req) saveJob(j *job, extra map[string][]byte) *apiError {
 	return nil
 }
 
-func handleCreate(rq *req) (any, *apiError) {
+func handleCreate(rq *req) (any, error) {
 	var obj map[string]json.RawMessage
 	if err := rq.decode(&obj); err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ func handleCreate(rq *req) (any, *apiError) {
 	return map[string]int64{"job_id": id}, nil
 }
 
-func handleGet(rq *req) (any, *apiError) {
+func handleGet(rq *req) (any, error) {
 	id, err := rq.requiredID("job_id")
 	if err != nil {
 		return nil, err
@@ -177,7 +177,7 @@ func handleGet(rq *req) (any, *apiError) {
 	return b.Bytes(), nil
 }
 
-func handleList(rq *req) (any, *apiError) {
+func handleList(rq *req) (any, error) {
 	limit, hasLimit, err := rq.qInt("limit")
 	if err != nil {
 		return nil, err
@@ -265,7 +265,7 @@ type updateReq struct {
 	FieldsToRemove []string                   `json:"fields_to_remove"`
 }
 
-func handleUpdate(rq *req) (any, *apiError) {
+func handleUpdate(rq *req) (any, error) {
 	var u updateReq
 	if err := rq.decode(&u); err != nil {
 		return nil, err
@@ -315,7 +315,7 @@ func handleUpdate(rq *req) (any, *apiError) {
 // saveSettings validates obj as j's new settings (fields named under
 // new_settings; queueDefault as for parseSettings) and writes the job
 // through with them: the common end of jobs/update and jobs/reset.
-func (rq *req) saveSettings(j *job, obj map[string]json.RawMessage, queueDefault bool) (any, *apiError) {
+func (rq *req) saveSettings(j *job, obj map[string]json.RawMessage, queueDefault bool) (any, error) {
 	s, err := parseSettings(obj, "new_settings", queueDefault)
 	if err != nil {
 		return nil, err
@@ -328,7 +328,7 @@ func (rq *req) saveSettings(j *job, obj map[string]json.RawMessage, queueDefault
 	return struct{}{}, nil
 }
 
-func mergeKeyed(old, add json.RawMessage, keyField, path string) (json.RawMessage, *apiError) {
+func mergeKeyed(old, add json.RawMessage, keyField, path string) (json.RawMessage, error) {
 	var a, b []map[string]json.RawMessage
 	_ = json.Unmarshal(old, &a)
 	if err := decodeInto(add, path, &b); err != nil {
@@ -356,7 +356,7 @@ func mergeKeyed(old, add json.RawMessage, keyField, path string) (json.RawMessag
 	return out, nil
 }
 
-func removeKeyed(old json.RawMessage, key, keyField string) (json.RawMessage, *apiError) {
+func removeKeyed(old json.RawMessage, key, keyField string) (json.RawMessage, error) {
 	var a []map[string]json.RawMessage
 	_ = json.Unmarshal(old, &a)
 	out := a[:0]
@@ -377,7 +377,7 @@ func removeKeyed(old json.RawMessage, key, keyField string) (json.RawMessage, *a
 	return b, nil
 }
 
-func handleReset(rq *req) (any, *apiError) {
+func handleReset(rq *req) (any, error) {
 	var u updateReq
 	if err := rq.decode(&u); err != nil {
 		return nil, err
@@ -401,7 +401,7 @@ func handleReset(rq *req) (any, *apiError) {
 	return rq.saveSettings(j, obj, !rq.v21)
 }
 
-func handleDelete(rq *req) (any, *apiError) {
+func handleDelete(rq *req) (any, error) {
 	var d struct {
 		JobID int64 `json:"job_id"`
 	}
@@ -433,7 +433,7 @@ var permLevels = []struct{ Level, Desc string }{
 	{"CAN_MANAGE", "Can manage job"},
 }
 
-func checkACL(es []aclEntry) *apiError {
+func checkACL(es []aclEntry) error {
 	owners := 0
 	for _, e := range es {
 		n := 0
@@ -477,13 +477,13 @@ func ownerACL(owner string, es []aclEntry) []aclEntry {
 	return append(out, es...)
 }
 
-func (rq *req) permJob() (int64, *apiError) {
+func (rq *req) permJob() (int64, error) {
 	id, err := strconv.ParseInt(rq.pathVal, 10, 64)
 	if err != nil {
 		return 0, invalidParam("Invalid job id '%s' in the path.", truncate(rq.pathVal, 40))
 	}
 	if rq.sp.jobs[id] == nil {
-		return 0, &apiError{Status: http.StatusNotFound, Code: "RESOURCE_DOES_NOT_EXIST", Message: "Job " + rq.pathVal + " does not exist."}
+		return 0, &Error{Status: http.StatusNotFound, Code: "RESOURCE_DOES_NOT_EXIST", Message: "Job " + rq.pathVal + " does not exist."}
 	}
 	return id, nil
 }
@@ -531,7 +531,7 @@ func (rq *req) permResponse(id int64) any {
 	return map[string]any{"object_id": "/jobs/" + strconv.FormatInt(id, 10), "object_type": "job", "access_control_list": list}
 }
 
-func handlePermGet(rq *req) (any, *apiError) {
+func handlePermGet(rq *req) (any, error) {
 	id, err := rq.permJob()
 	if err != nil {
 		return nil, err
@@ -539,7 +539,7 @@ func handlePermGet(rq *req) (any, *apiError) {
 	return rq.permResponse(id), nil
 }
 
-func handlePermLevels(rq *req) (any, *apiError) {
+func handlePermLevels(rq *req) (any, error) {
 	if _, err := rq.permJob(); err != nil {
 		return nil, err
 	}
@@ -550,7 +550,7 @@ func handlePermLevels(rq *req) (any, *apiError) {
 	return map[string]any{"permission_levels": out}, nil
 }
 
-func (rq *req) permChange(merge bool) (any, *apiError) {
+func (rq *req) permChange(merge bool) (any, error) {
 	id, err := rq.permJob()
 	if err != nil {
 		return nil, err
@@ -621,5 +621,5 @@ func (rq *req) permChange(merge bool) (any, *apiError) {
 	return rq.permResponse(id), nil
 }
 
-func handlePermSet(rq *req) (any, *apiError)    { return rq.permChange(false) }
-func handlePermUpdate(rq *req) (any, *apiError) { return rq.permChange(true) }
+func handlePermSet(rq *req) (any, error)    { return rq.permChange(false) }
+func handlePermUpdate(rq *req) (any, error) { return rq.permChange(true) }

@@ -30,7 +30,7 @@ var clusterTaskTypes = map[string]bool{
 // new_cluster or existing_cluster_id. runs/submit has no shared job
 // clusters, so there job_cluster_key is refused and the cluster must be
 // new_cluster or existing_cluster_id.
-func checkCompute(t *task, submit bool) *apiError {
+func checkCompute(t *task, submit bool) error {
 	if submit && t.jobClusterKey != "" {
 		return invalidParam("Shared job cluster feature is not supported in runs/submit API.")
 	}
@@ -131,7 +131,7 @@ type taskSpec struct {
 
 // parseTask validates one task object and returns it with defaults filled.
 // path is the field path used in messages (e.g. "settings.tasks").
-func parseTask(raw json.RawMessage, path string, fill bool) (*task, *apiError) {
+func parseTask(raw json.RawMessage, path string, fill bool) (*task, error) {
 	var obj map[string]json.RawMessage
 	if err := decodeInto(raw, path, &obj); err != nil {
 		return nil, err
@@ -223,7 +223,7 @@ func parseTask(raw json.RawMessage, path string, fill bool) (*task, *apiError) {
 
 // parseSettings validates a JobSettings object and fills server defaults.
 // queueDefault is the API version's default for queue.enabled.
-func parseSettings(obj map[string]json.RawMessage, path string, queueDefault bool) (*settings, *apiError) {
+func parseSettings(obj map[string]json.RawMessage, path string, queueDefault bool) (*settings, error) {
 	s := &settings{top: map[string]json.RawMessage{}, arrays: map[string][]item{}, defaults: map[string]string{}}
 	for k, v := range obj {
 		if _, arr := keyedArrays[k]; arr {
@@ -409,7 +409,7 @@ func (s *settings) sortKeys() {
 }
 
 // validateGraph checks unique keys, depends_on targets, cycles and job cluster references.
-func (s *settings) validateGraph() *apiError {
+func (s *settings) validateGraph() error {
 	byKey := make(map[string]*task, len(s.tasks))
 	for _, t := range s.tasks {
 		if _, dup := byKey[t.key]; dup {
@@ -442,7 +442,7 @@ func (s *settings) validateGraph() *apiError {
 
 // topoOrder returns the tasks in a dependency-respecting order, stable by
 // definition order, or a cycle error.
-func topoOrder(tasks []*task) ([]*task, *apiError) {
+func topoOrder(tasks []*task) ([]*task, error) {
 	idx := make(map[string]int, len(tasks))
 	for i, t := range tasks {
 		idx[t.key] = i

@@ -81,7 +81,7 @@ func (ts tokenSealer) seal(t pageToken) string {
 // INVALID_PARAMETER_VALUE naming page_token: for anything not sealed by
 // this server for this workspace and kind, and for decoded
 // numbers out of range.
-func (ts tokenSealer) open(s, kind string) (pageToken, *apiError) {
+func (ts tokenSealer) open(s, kind string) (pageToken, error) {
 	bad := invalidParam("Invalid page_token '%s': it is not a page token returned by this API for this request.", truncate(s, 64))
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	ns := ts.aead.NonceSize()
@@ -113,7 +113,7 @@ var getPages = map[string]struct{ verb, path, noun string }{
 // getPage reads the page_token of jobs/get (kind "jg") or runs/get ("rg")
 // for job or run id: page 0 when there is none. API 2.1 has no pages there,
 // and a token issued for another job or run is refused.
-func (rq *req) getPage(kind string, id int64) (int, *apiError) {
+func (rq *req) getPage(kind string, id int64) (int, error) {
 	t := rq.q.Get("page_token")
 	if t == "" {
 		return 0, nil
@@ -156,13 +156,13 @@ func filterSum(canonical string) int64 {
 
 // errFiltersChanged answers a list page token sent with other filters than
 // the request that produced it.
-func errFiltersChanged() *apiError {
+func errFiltersChanged() *Error {
 	return invalidParam("Invalid page_token: it does not belong to this request (filters changed).")
 }
 
 // listToken parses a jobs/list or runs/list page_token (nil when absent)
 // and checks that it was issued for the same filters.
-func listToken(ts tokenSealer, s, kind string, filter int64) (*pageToken, *apiError) {
+func listToken(ts tokenSealer, s, kind string, filter int64) (*pageToken, error) {
 	if s == "" {
 		return nil, nil
 	}

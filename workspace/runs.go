@@ -109,7 +109,7 @@ func (sp *space) reserve(defs []*task) map[string][]int64 {
 }
 
 // installRun persists a new or changed run and then applies it to memory.
-func (rq *req) installRun(r *runDoc, isNew bool) *apiError {
+func (rq *req) installRun(r *runDoc, isNew bool) error {
 	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{runKey(r.RunID): encodeRun(r)}, nil); err != nil {
 		return internal(err)
 	}
@@ -136,7 +136,7 @@ func rawTasks(ts []*task) []json.RawMessage {
 	return out
 }
 
-func handleRunNow(rq *req) (any, *apiError) {
+func handleRunNow(rq *req) (any, error) {
 	var q runNowReq
 	if err := rq.decode(&q); err != nil {
 		return nil, err
@@ -189,7 +189,7 @@ func handleRunNow(rq *req) (any, *apiError) {
 
 // resolveOnly expands run-now `only` (+key adds upstream, key+ downstream)
 // and returns the keys to exclude.
-func resolveOnly(tasks []*task, only []string, jobID int64) ([]string, *apiError) {
+func resolveOnly(tasks []*task, only []string, jobID int64) ([]string, error) {
 	if len(only) == 0 {
 		return nil, nil
 	}
@@ -243,7 +243,7 @@ func resolveOnly(tasks []*task, only []string, jobID int64) ([]string, *apiError
 	return ex, nil
 }
 
-func handleSubmit(rq *req) (any, *apiError) {
+func handleSubmit(rq *req) (any, error) {
 	var q struct {
 		RunName          string            `json:"run_name"`
 		Tasks            []json.RawMessage `json:"tasks"`
@@ -311,7 +311,7 @@ func handleSubmit(rq *req) (any, *apiError) {
 }
 
 // run finds a visible top-level run.
-func (rq *req) run(id int64) (*runDoc, *apiError) {
+func (rq *req) run(id int64) (*runDoc, error) {
 	r := rq.sp.runs[id]
 	if r == nil || r.Deleted {
 		return nil, runNotFound(id)
@@ -327,7 +327,7 @@ func (sp *space) isActive(r *runDoc, now int64) bool {
 	return now < tl.segs[len(tl.segs)-1].end
 }
 
-func handleRunsList(rq *req) (any, *apiError) {
+func handleRunsList(rq *req) (any, error) {
 	limit, hasLimit, err := rq.qInt("limit")
 	if err != nil {
 		return nil, err
@@ -493,7 +493,7 @@ func (sp *space) baseRunJSON(r *runDoc, variant int, now int64, host string) []b
 	return b
 }
 
-func handleRunsGet(rq *req) (any, *apiError) {
+func handleRunsGet(rq *req) (any, error) {
 	id, err := rq.requiredID("run_id")
 	if err != nil {
 		return nil, err
@@ -611,7 +611,7 @@ type notebookOutput struct {
 }
 
 // taskMeta is the Run-shaped metadata of one task attempt.
-func (rq *req) taskMeta(id int64) (*runDoc, runTaskView, *apiError) {
+func (rq *req) taskMeta(id int64) (*runDoc, runTaskView, error) {
 	r, tt, st, i, ok := rq.taskRun(id)
 	if !ok {
 		if rr := rq.sp.runs[id]; rr != nil && !rr.Deleted {
@@ -643,7 +643,7 @@ func lastID(t *taskTL) int64 {
 	return t.firstID
 }
 
-func handleGetOutput(rq *req) (any, *apiError) {
+func handleGetOutput(rq *req) (any, error) {
 	id, err := rq.requiredID("run_id")
 	if err != nil {
 		return nil, err
@@ -682,7 +682,7 @@ func handleGetOutput(rq *req) (any, *apiError) {
 	return out, nil
 }
 
-func handleExport(rq *req) (any, *apiError) {
+func handleExport(rq *req) (any, error) {
 	id, err := rq.requiredID("run_id")
 	if err != nil {
 		return nil, err
@@ -742,7 +742,7 @@ func (sp *space) cancelRun(r *runDoc, now int64) bool {
 	return true
 }
 
-func handleCancel(rq *req) (any, *apiError) {
+func handleCancel(rq *req) (any, error) {
 	var q struct {
 		RunID int64 `json:"run_id"`
 	}
@@ -768,7 +768,7 @@ func handleCancel(rq *req) (any, *apiError) {
 }
 
 // cancelAll cancels the active runs among rs with one write.
-func (rq *req) cancelAll(rs []*runDoc) *apiError {
+func (rq *req) cancelAll(rs []*runDoc) error {
 	puts := map[string][]byte{}
 	var changed []*runDoc
 	for _, r := range rs {
@@ -793,7 +793,7 @@ func (rq *req) cancelAll(rs []*runDoc) *apiError {
 	return nil
 }
 
-func handleCancelAll(rq *req) (any, *apiError) {
+func handleCancelAll(rq *req) (any, error) {
 	var q struct {
 		JobID         int64 `json:"job_id"`
 		AllQueuedRuns bool  `json:"all_queued_runs"`
@@ -834,7 +834,7 @@ func handleCancelAll(rq *req) (any, *apiError) {
 	return struct{}{}, nil
 }
 
-func handleRunDelete(rq *req) (any, *apiError) {
+func handleRunDelete(rq *req) (any, error) {
 	var q struct {
 		RunID int64 `json:"run_id"`
 	}
@@ -873,7 +873,7 @@ type repairReq struct {
 	PerformanceTarget   string            `json:"performance_target"`
 }
 
-func handleRepair(rq *req) (any, *apiError) {
+func handleRepair(rq *req) (any, error) {
 	var q repairReq
 	if err := rq.decode(&q); err != nil {
 		return nil, err
@@ -899,7 +899,7 @@ func handleRepair(rq *req) (any, *apiError) {
 		return nil, invalidState("Run %d was skipped and has no task runs to repair.", r.RunID)
 	}
 	if rq.sp.isActive(r, rq.now) {
-		return nil, invalidState("Run %d is still active. A run can only be repaired after it has finished.", r.RunID)
+		return nil, runStillActive(r.RunID)
 	}
 	latest := r.Segments[len(r.Segments)-1].RepairID
 	if latest != 0 && q.LatestRepairID == 0 {
