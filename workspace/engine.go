@@ -20,6 +20,31 @@ const (
 	rMaxConcurrent    = "MAXIMUM_CONCURRENT_RUNS_REACHED"
 )
 
+// Life-cycle states (state.life_cycle_state, and status.state where the
+// names agree) of runs and task runs, as the Jobs API 2.2 reference names
+// them (RunLifeCycleState in the SDK's service/jobs/model.go).
+const (
+	lcQueued          = "QUEUED"
+	lcPending         = "PENDING"
+	lcRunning         = "RUNNING"
+	lcTerminating     = "TERMINATING"
+	lcTerminated      = "TERMINATED"
+	lcSkipped         = "SKIPPED"
+	lcInternalError   = "INTERNAL_ERROR"
+	lcBlocked         = "BLOCKED"
+	lcWaitingForRetry = "WAITING_FOR_RETRY"
+)
+
+// run_if conditions of a task (RunIf in the SDK); "" means ALL_SUCCESS.
+const (
+	runIfAllSuccess        = "ALL_SUCCESS"
+	runIfAllDone           = "ALL_DONE"
+	runIfNoneFailed        = "NONE_FAILED"
+	runIfAtLeastOneSuccess = "AT_LEAST_ONE_SUCCESS"
+	runIfAtLeastOneFailed  = "AT_LEAST_ONE_FAILED"
+	runIfAllFailed         = "ALL_FAILED"
+)
+
 const failMessage = "Workload failed, see run output for details"
 
 // maxAttemptsCap bounds retries so max_retries=-1 with simulate=fail ends.
@@ -239,7 +264,7 @@ func buildSegment(r *runDoc, idx int, sg *segment, t0 int64, prev map[string]*ta
 			tt.firstID = ids[0]
 		}
 		ready := st.taskStart
-		var nS, nF, nC, nX, nDeps int
+		var up upstream
 		for _, dp := range r.graph[k] {
 			var u *taskTL
 			if in[dp.TaskKey] {
@@ -250,22 +275,10 @@ func buildSegment(r *runDoc, idx int, sg *segment, t0 int64, prev map[string]*ta
 			if u == nil {
 				continue
 			}
-			nDeps++
 			if in[dp.TaskKey] && u.end > ready {
 				ready = u.end
 			}
-			switch {
-			case dp.Outcome != "" && u.outcome != "" && dp.Outcome != u.outcome:
-				nX++
-			case u.result == rSuccess || u.result == rDisabled || u.result == rSuccessFailures:
-				nS++
-			case u.result == rFailed || u.result == rTimedOut || u.result == rUpstreamFailed:
-				nF++
-			case u.result == rCanceled || u.result == rUpstreamCanceled:
-				nC++
-			default:
-				nX++
-			}
+			up.add(dp.Outcome, u)
 		}
 		tt.ready = ready
 		skip := ""
@@ -275,36 +288,7 @@ func buildSegment(r *runDoc, idx int, sg *segment, t0 int64, prev map[string]*ta
 		case def.disabled:
 			skip = rDisabled
 		default:
-			switch def.runIf {
-			case "ALL_SUCCESS", "":
-				if nF > 0 {
-					skip = rUpstreamFailed
-				} else if nC > 0 {
-					skip = rUpstreamCanceled
-				} else if nX > 0 {
-					skip = rExcluded
-				}
-			case "ALL_DONE":
-				if nDeps > 0 && nX == nDeps {
-					skip = rExcluded
-				}
-			case "NONE_FAILED":
-				if nF > 0 || (nDeps > 0 && nS == 0) {
-					skip = rExcluded
-				}
-			case "AT_LEAST_ONE_SUCCESS":
-				if nDeps > 0 && nS == 0 {
-					skip = rExcluded
-				}
-			case "AT_LEAST_ONE_FAILED":
-				if nF == 0 {
-					skip = rExcluded
-				}
-			case "ALL_FAILED":
-				if nF == 0 || nF != nDeps {
-					skip = rExcluded
-				}
-			}
+			skip = runIfSkip(def.runIf, up)
 		}
 		if skip != "" {
 			tt.skip, tt.result, tt.end = skip, skip, ready
@@ -323,42 +307,7 @@ func buildSegment(r *runDoc, idx int, sg *segment, t0 int64, prev map[string]*ta
 		if def.kind == "condition_task" {
 			dur = d / 10
 		}
-		maxAttempts := 1
-		if def.maxRetries < 0 {
-			maxAttempts = maxAttemptsCap
-		} else if def.maxRetries > 0 {
-			maxAttempts = min(def.maxRetries+1, maxAttemptsCap)
-		}
-		at := ready
-		for n := 0; n < maxAttempts; n++ {
-			a := attempt{number: n, start: at}
-			if n < len(ids) {
-				a.id = ids[n]
-			}
-			global := prevAttempts[k] + n
-			fail := sim == "fail" || (sim == "fail_once" && global == 0)
-			if def.timeoutSec > 0 && dur > def.timeoutSec*1000 {
-				a.end, a.result = at+def.timeoutSec*1000, rTimedOut
-			} else if fail {
-				a.end, a.result = at+dur, rFailed
-			} else {
-				a.end, a.result = at+dur, rSuccess
-			}
-			retry := n+1 < maxAttempts && n+1 < len(ids) &&
-				(a.result == rFailed || (a.result == rTimedOut && def.retryOnTimeout))
-			if retry {
-				gap := def.minRetryMS
-				if gap <= 0 {
-					gap = d / 10
-				}
-				a.retryAt = a.end + gap
-				at = a.retryAt
-			}
-			tt.attempts = append(tt.attempts, a)
-			if !retry {
-				break
-			}
-		}
+		tt.attempts = planAttempts(def, ready, dur, d, ids, prevAttempts[k], sim)
 		last := tt.attempts[len(tt.attempts)-1]
 		tt.end, tt.result = last.end, last.result
 		if def.kind == "condition_task" && def.cond != nil {
@@ -375,44 +324,7 @@ func buildSegment(r *runDoc, idx int, sg *segment, t0 int64, prev map[string]*ta
 	}
 	st.end = end
 	if cut > 0 && cut < end {
-		st.cut, st.cutKind = cut, cutKind
-		stop := cut
-		res := rTimedOut
-		if cutKind == "cancel" {
-			stop = cut + termMS(d)
-			res = rCanceled
-		}
-		for _, t := range st.tasks {
-			if t.end <= cut {
-				continue
-			}
-			if t.skip != "" || len(t.attempts) == 0 || t.attempts[0].start >= cut {
-				// never started before the cut
-				t.attempts = nil
-				t.skip = rCanceled
-				if len(r.graph[t.key]) > 0 {
-					t.skip = rUpstreamCanceled
-				}
-				t.result, t.end = t.skip, stop
-				continue
-			}
-			kept := t.attempts[:0]
-			for _, a := range t.attempts {
-				if a.start >= cut {
-					break
-				}
-				if a.end > cut {
-					a.end, a.result, a.retryAt = stop, res, 0
-				} else if a.retryAt > cut {
-					a.retryAt = 0
-				}
-				kept = append(kept, a)
-			}
-			t.attempts = kept
-			last := kept[len(kept)-1]
-			t.end, t.result, t.canceled = last.end, last.result, true
-		}
-		st.end = stop
+		st.applyCut(r, cut, cutKind, d)
 	}
 	for _, k := range r.Order {
 		if t := st.tasks[k]; t != nil {
@@ -427,6 +339,166 @@ func buildSegment(r *runDoc, idx int, sg *segment, t0 int64, prev map[string]*ta
 		}
 	}
 	return st
+}
+
+// upstream tallies how a task's dependencies ended, for run_if.
+type upstream struct {
+	deps      int // dependencies that are part of the picture
+	succeeded int // SUCCESS, DISABLED, SUCCESS_WITH_FAILURES
+	failed    int // FAILED, TIMEDOUT, UPSTREAM_FAILED
+	canceled  int // CANCELED, UPSTREAM_CANCELED
+	excluded  int // EXCLUDED, or a condition outcome the edge does not take
+}
+
+// add counts dependency u, reached by an edge that requires outcome ("" =
+// any; condition tasks' edges name "true" or "false").
+func (c *upstream) add(outcome string, u *taskTL) {
+	c.deps++
+	switch {
+	case outcome != "" && u.outcome != "" && outcome != u.outcome:
+		c.excluded++
+	case u.result == rSuccess || u.result == rDisabled || u.result == rSuccessFailures:
+		c.succeeded++
+	case u.result == rFailed || u.result == rTimedOut || u.result == rUpstreamFailed:
+		c.failed++
+	case u.result == rCanceled || u.result == rUpstreamCanceled:
+		c.canceled++
+	default:
+		c.excluded++
+	}
+}
+
+// runIfSkip decides whether a task with condition runIf runs after its
+// dependencies ended as up: "" when it runs, else the result it is skipped
+// with (UPSTREAM_FAILED, UPSTREAM_CANCELED or EXCLUDED). The rules follow
+// the Jobs API's run_if reference (docs: "Configure task dependencies").
+func runIfSkip(runIf string, up upstream) string {
+	switch runIf {
+	case runIfAllSuccess, "":
+		switch {
+		case up.failed > 0:
+			return rUpstreamFailed
+		case up.canceled > 0:
+			return rUpstreamCanceled
+		case up.excluded > 0:
+			return rExcluded
+		}
+	case runIfAllDone:
+		if up.deps > 0 && up.excluded == up.deps {
+			return rExcluded
+		}
+	case runIfNoneFailed:
+		if up.failed > 0 || (up.deps > 0 && up.succeeded == 0) {
+			return rExcluded
+		}
+	case runIfAtLeastOneSuccess:
+		if up.deps > 0 && up.succeeded == 0 {
+			return rExcluded
+		}
+	case runIfAtLeastOneFailed:
+		if up.failed == 0 {
+			return rExcluded
+		}
+	case runIfAllFailed:
+		if up.failed == 0 || up.failed != up.deps {
+			return rExcluded
+		}
+	}
+	return ""
+}
+
+// planAttempts lays out a task's attempts from ready: each lasts dur
+// (slowed or shortened by the caller), fails when sim says so ("fail"
+// always, "fail_once" on the task's first attempt ever: earlier segments
+// made prior attempts), times out past the task's timeout, and is retried
+// up to max_retries (-1 = the cap) after min_retry_interval_millis (default
+// a tenth of the base duration d). ids are the attempts' task run ids: no
+// more attempts are planned than ids were allocated.
+func planAttempts(def *task, ready, dur, d int64, ids []int64, prior int, sim string) []attempt {
+	maxAttempts := 1
+	if def.maxRetries < 0 {
+		maxAttempts = maxAttemptsCap
+	} else if def.maxRetries > 0 {
+		maxAttempts = min(def.maxRetries+1, maxAttemptsCap)
+	}
+	var out []attempt
+	at := ready
+	for n := 0; n < maxAttempts; n++ {
+		a := attempt{number: n, start: at}
+		if n < len(ids) {
+			a.id = ids[n]
+		}
+		fail := sim == "fail" || (sim == "fail_once" && prior+n == 0)
+		switch {
+		case def.timeoutSec > 0 && dur > def.timeoutSec*1000:
+			a.end, a.result = at+def.timeoutSec*1000, rTimedOut
+		case fail:
+			a.end, a.result = at+dur, rFailed
+		default:
+			a.end, a.result = at+dur, rSuccess
+		}
+		retry := n+1 < maxAttempts && n+1 < len(ids) &&
+			(a.result == rFailed || (a.result == rTimedOut && def.retryOnTimeout))
+		if retry {
+			gap := def.minRetryMS
+			if gap <= 0 {
+				gap = d / 10
+			}
+			a.retryAt = a.end + gap
+			at = a.retryAt
+		}
+		out = append(out, a)
+		if !retry {
+			break
+		}
+	}
+	return out
+}
+
+// applyCut stops the segment at cut (a cancel or the job's timeout,
+// cutKind "cancel" or "timeout"): attempts running at cut end then (a
+// cancel takes a short TERMINATING time, termMS of d) as CANCELED or
+// TIMEDOUT; tasks that had not started are CANCELED, or UPSTREAM_CANCELED
+// when they have dependencies.
+func (st *segTL) applyCut(r *runDoc, cut int64, cutKind string, d int64) {
+	st.cut, st.cutKind = cut, cutKind
+	stop := cut
+	res := rTimedOut
+	if cutKind == "cancel" {
+		stop = cut + termMS(d)
+		res = rCanceled
+	}
+	for _, t := range st.tasks {
+		if t.end <= cut {
+			continue
+		}
+		if t.skip != "" || len(t.attempts) == 0 || t.attempts[0].start >= cut {
+			// never started before the cut
+			t.attempts = nil
+			t.skip = rCanceled
+			if len(r.graph[t.key]) > 0 {
+				t.skip = rUpstreamCanceled
+			}
+			t.result, t.end = t.skip, stop
+			continue
+		}
+		kept := t.attempts[:0]
+		for _, a := range t.attempts {
+			if a.start >= cut {
+				break
+			}
+			if a.end > cut {
+				a.end, a.result, a.retryAt = stop, res, 0
+			} else if a.retryAt > cut {
+				a.retryAt = 0
+			}
+			kept = append(kept, a)
+		}
+		t.attempts = kept
+		last := kept[len(kept)-1]
+		t.end, t.result, t.canceled = last.end, last.result, true
+	}
+	st.end = stop
 }
 
 func paramLookup(ps []paramValue, name string) (string, bool) {
@@ -479,10 +551,10 @@ func evalCondition(c *condTask) bool {
 func finishSegment(r *runDoc, st *segTL, latest map[string]*taskTL) {
 	switch st.cutKind {
 	case "cancel":
-		st.life, st.result, st.message, st.code, st.kind = "TERMINATED", rCanceled, "Run cancelled.", "USER_CANCELED", "SUCCESS"
+		st.life, st.result, st.message, st.code, st.kind = lcTerminated, rCanceled, "Run cancelled.", "USER_CANCELED", "SUCCESS"
 		return
 	case "timeout":
-		st.life, st.result, st.message, st.code, st.kind = "TERMINATED", rTimedOut, "Run timed out after "+strconv.FormatInt(r.TimeoutSec, 10)+" seconds.", "CANCELED", "CLIENT_ERROR"
+		st.life, st.result, st.message, st.code, st.kind = lcTerminated, rTimedOut, "Run timed out after "+strconv.FormatInt(r.TimeoutSec, 10)+" seconds.", "CANCELED", "CLIENT_ERROR"
 		return
 	}
 	var failed *taskTL
@@ -494,7 +566,7 @@ func finishSegment(r *runDoc, st *segTL, latest map[string]*taskTL) {
 		}
 	}
 	if failed == nil {
-		st.life, st.result, st.message, st.code, st.kind = "TERMINATED", rSuccess, "", "SUCCESS", "SUCCESS"
+		st.life, st.result, st.message, st.code, st.kind = lcTerminated, rSuccess, "", "SUCCESS", "SUCCESS"
 		return
 	}
 	leavesOK, anyLeaf := true, false
@@ -515,10 +587,10 @@ func finishSegment(r *runDoc, st *segTL, latest map[string]*taskTL) {
 		}
 	}
 	if leavesOK && anyLeaf {
-		st.life, st.result, st.message, st.code, st.kind = "TERMINATED", rSuccessFailures, "", "SUCCESS_WITH_FAILURES", "SUCCESS"
+		st.life, st.result, st.message, st.code, st.kind = lcTerminated, rSuccessFailures, "", "SUCCESS_WITH_FAILURES", "SUCCESS"
 		return
 	}
-	st.life, st.code, st.kind = "INTERNAL_ERROR", "RUN_EXECUTION_ERROR", "CLIENT_ERROR"
+	st.life, st.code, st.kind = lcInternalError, "RUN_EXECUTION_ERROR", "CLIENT_ERROR"
 	if failed.result == rTimedOut {
 		st.result = rTimedOut
 		st.message = "Task " + failed.key + " failed with message: Task timed out."

@@ -131,12 +131,12 @@ type runView struct {
 }
 
 func terminatedStatus(code, kind, msg string) runStatus {
-	return runStatus{State: "TERMINATED", TerminationDetails: &termDetails{Code: code, Type: kind, Message: msg}}
+	return runStatus{State: lcTerminated, TerminationDetails: &termDetails{Code: code, Type: kind, Message: msg}}
 }
 
 // taskResultState maps a terminal task result to state + status.
 func taskResultState(result string, def *task) (string, runState, runStatus) {
-	life := "TERMINATED"
+	life := lcTerminated
 	msg, code, kind, uc := "", "SUCCESS", "SUCCESS", false
 	switch result {
 	case rFailed:
@@ -150,13 +150,13 @@ func taskResultState(result string, def *task) (string, runState, runStatus) {
 	case rCanceled:
 		msg, code, kind, uc = "Run cancelled.", "USER_CANCELED", "SUCCESS", true
 	case rUpstreamFailed:
-		life, msg, code, kind = "SKIPPED", "Upstream task failed.", "SKIPPED", "CLIENT_ERROR"
+		life, msg, code, kind = lcSkipped, "Upstream task failed.", "SKIPPED", "CLIENT_ERROR"
 	case rUpstreamCanceled:
-		life, msg, code, kind = "SKIPPED", "Upstream task was cancelled.", "SKIPPED", "CLIENT_ERROR"
+		life, msg, code, kind = lcSkipped, "Upstream task was cancelled.", "SKIPPED", "CLIENT_ERROR"
 	case rExcluded:
-		life, msg, code, kind = "SKIPPED", "The task was excluded from this run.", "SKIPPED", "SUCCESS"
+		life, msg, code, kind = lcSkipped, "The task was excluded from this run.", "SKIPPED", "SUCCESS"
 	case rDisabled:
-		life, msg, code, kind = "SKIPPED", "The task is disabled.", "DISABLED", "SUCCESS"
+		life, msg, code, kind = lcSkipped, "The task is disabled.", "DISABLED", "SUCCESS"
 	}
 	return life, runState{LifeCycleState: life, ResultState: result, StateMessage: msg, UserCancelledOrTimedout: uc},
 		terminatedStatus(code, kind, msg)
@@ -165,7 +165,7 @@ func taskResultState(result string, def *task) (string, runState, runStatus) {
 func activeState(life, msg string) (runState, runStatus) {
 	st := life
 	switch life {
-	case "WAITING_FOR_RETRY":
+	case lcWaitingForRetry:
 		st = "WAITING"
 	}
 	return runState{LifeCycleState: life, StateMessage: msg}, runStatus{State: st}
@@ -184,12 +184,12 @@ func projectTask(r *runDoc, tt *taskTL, seg *segTL, now int64, base string, repa
 	cancelling := seg.cutKind == "cancel" && now >= seg.cut
 	if tt.skip != "" || len(tt.attempts) == 0 {
 		if now < tt.end || (tt.skip == "" && now < seg.end) {
-			life := "BLOCKED"
+			life := lcBlocked
 			if now < seg.taskStart {
-				life = "PENDING"
+				life = lcPending
 			}
 			if cancelling {
-				life = "TERMINATING"
+				life = lcTerminating
 			}
 			v.State, v.Status = activeState(life, "")
 			v.active = true
@@ -223,22 +223,22 @@ func projectTask(r *runDoc, tt *taskTL, seg *segTL, now int64, base string, repa
 	v.RunPageURL = url(v.RunID)
 	switch {
 	case now < a.start:
-		life := "BLOCKED"
+		life := lcBlocked
 		if now < seg.taskStart {
-			life = "PENDING"
+			life = lcPending
 		}
 		v.State, v.Status = activeState(life, "")
 		v.active = true
 	case now < a.end:
-		life := "RUNNING"
+		life := lcRunning
 		if cancelling {
-			life = "TERMINATING"
+			life = lcTerminating
 		}
 		v.State, v.Status = activeState(life, "")
 		v.StartTime = a.start
 		v.active = true
 	case a.retryAt > 0 && now < a.retryAt:
-		v.State, v.Status = activeState("WAITING_FOR_RETRY", "Waiting for retry: "+failMessage)
+		v.State, v.Status = activeState(lcWaitingForRetry, "Waiting for retry: "+failMessage)
 		v.StartTime, v.EndTime = a.start, a.end
 		v.active = true
 	default:
@@ -278,14 +278,14 @@ func (sp *space) project(r *runDoc, now int64, host string) runView {
 	}
 	if tl.skipped {
 		msg := "Skipping this run because the limit of " + strconv.Itoa(r.MaxConc) + " maximum concurrent runs has been reached."
-		v.State = runState{LifeCycleState: "SKIPPED", ResultState: rMaxConcurrent, StateMessage: msg}
+		v.State = runState{LifeCycleState: lcSkipped, ResultState: rMaxConcurrent, StateMessage: msg}
 		v.Status = terminatedStatus("SKIPPED", "CLIENT_ERROR", msg)
 		v.EndTime, v.terminal, v.result = r.Created, true, rMaxConcurrent
 		for _, k := range r.Order {
 			if t := r.tasks[k]; t != nil {
 				id := r.Segments[0].IDs[k][0]
 				v.Tasks = append(v.Tasks, runTaskView{def: t.raw, TaskKey: k, RunID: id, OriginalAttemptRunID: id,
-					State:  runState{LifeCycleState: "SKIPPED", StateMessage: msg},
+					State:  runState{LifeCycleState: lcSkipped, StateMessage: msg},
 					Status: terminatedStatus("SKIPPED", "CLIENT_ERROR", msg), RunPageURL: base + strconv.FormatInt(id, 10), taskDef: t})
 			}
 		}
@@ -308,12 +308,12 @@ func (sp *space) project(r *runDoc, now int64, host string) runView {
 	}
 	if cur == 0 && now < tl.start && !(r.Segments[0].CancelAt > 0 && r.Segments[0].CancelAt <= now) {
 		msg := "Queued due to reaching maximum concurrent runs of " + strconv.Itoa(r.MaxConc) + "."
-		v.State = runState{LifeCycleState: "QUEUED", StateMessage: msg, QueueReason: msg}
-		v.Status = runStatus{State: "QUEUED", QueueDetails: &queueDetails{Code: "MAX_CONCURRENT_RUNS_REACHED", Message: msg}}
+		v.State = runState{LifeCycleState: lcQueued, StateMessage: msg, QueueReason: msg}
+		v.Status = runStatus{State: lcQueued, QueueDetails: &queueDetails{Code: "MAX_CONCURRENT_RUNS_REACHED", Message: msg}}
 		v.active = true
 		for i := range v.Tasks {
-			v.Tasks[i].State, v.Tasks[i].Status = activeState("QUEUED", "")
-			v.Tasks[i].Status.State = "QUEUED"
+			v.Tasks[i].State, v.Tasks[i].Status = activeState(lcQueued, "")
+			v.Tasks[i].Status.State = lcQueued
 		}
 		return v
 	}
@@ -322,13 +322,13 @@ func (sp *space) project(r *runDoc, now int64, host string) runView {
 	}
 	switch {
 	case seg.cut > 0 && seg.cutKind == "cancel" && now >= seg.cut && now < seg.end:
-		v.State, v.Status = activeState("TERMINATING", "")
+		v.State, v.Status = activeState(lcTerminating, "")
 		v.active = true
 	case now < seg.taskStart:
-		v.State, v.Status = activeState("PENDING", "Waiting for cluster")
+		v.State, v.Status = activeState(lcPending, "Waiting for cluster")
 		v.active = true
 	case now < seg.end:
-		v.State, v.Status = activeState("RUNNING", "")
+		v.State, v.Status = activeState(lcRunning, "")
 		v.active = true
 	default:
 		v.State = runState{LifeCycleState: seg.life, ResultState: seg.result, StateMessage: seg.message,
@@ -363,9 +363,9 @@ func (sp *space) history(r *runDoc, now int64) []repairView {
 			h.State = runState{LifeCycleState: st.life, ResultState: st.result, StateMessage: st.message}
 			h.Status = terminatedStatus(st.code, st.kind, st.message)
 		} else {
-			life := "RUNNING"
+			life := lcRunning
 			if now < st.taskStart {
-				life = "PENDING"
+				life = lcPending
 			}
 			h.State, h.Status = activeState(life, "")
 		}

@@ -1,0 +1,112 @@
+package workspace
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestRunIfSkip is the run_if table: for each condition and upstream
+// outcome, whether the task runs ("") or the result it is skipped with.
+func TestRunIfSkip(t *testing.T) {
+	ok2 := upstream{deps: 2, succeeded: 2}
+	oneFailed := upstream{deps: 2, succeeded: 1, failed: 1}
+	allFailed := upstream{deps: 2, failed: 2}
+	oneCanceled := upstream{deps: 2, succeeded: 1, canceled: 1}
+	allExcluded := upstream{deps: 2, excluded: 2}
+	oneExcluded := upstream{deps: 2, succeeded: 1, excluded: 1}
+	none := upstream{}
+	tests := []struct {
+		runIf string
+		up    upstream
+		want  string
+	}{
+		{"", ok2, ""},
+		{runIfAllSuccess, ok2, ""},
+		{runIfAllSuccess, oneFailed, rUpstreamFailed},
+		{runIfAllSuccess, oneCanceled, rUpstreamCanceled},
+		{runIfAllSuccess, oneExcluded, rExcluded},
+		{runIfAllSuccess, none, ""},
+		{runIfAllDone, oneFailed, ""},
+		{runIfAllDone, allFailed, ""},
+		{runIfAllDone, allExcluded, rExcluded},
+		{runIfNoneFailed, ok2, ""},
+		{runIfNoneFailed, oneFailed, rExcluded},
+		{runIfNoneFailed, oneExcluded, ""},
+		{runIfNoneFailed, allExcluded, rExcluded},
+		{runIfAtLeastOneSuccess, oneFailed, ""},
+		{runIfAtLeastOneSuccess, allFailed, rExcluded},
+		{runIfAtLeastOneFailed, oneFailed, ""},
+		{runIfAtLeastOneFailed, ok2, rExcluded},
+		{runIfAllFailed, allFailed, ""},
+		{runIfAllFailed, oneFailed, rExcluded},
+		{runIfAllFailed, none, rExcluded},
+	}
+	for _, tt := range tests {
+		if got := runIfSkip(tt.runIf, tt.up); got != tt.want {
+			t.Errorf("runIfSkip(%q, %+v) = %q, want %q", tt.runIf, tt.up, got, tt.want)
+		}
+	}
+}
+
+// TestUpstreamAdd: how each dependency result and condition edge counts.
+func TestUpstreamAdd(t *testing.T) {
+	tests := []struct {
+		outcome string
+		u       taskTL
+		want    upstream
+	}{
+		{"", taskTL{result: rSuccess}, upstream{deps: 1, succeeded: 1}},
+		{"", taskTL{result: rDisabled}, upstream{deps: 1, succeeded: 1}},
+		{"", taskTL{result: rTimedOut}, upstream{deps: 1, failed: 1}},
+		{"", taskTL{result: rUpstreamFailed}, upstream{deps: 1, failed: 1}},
+		{"", taskTL{result: rUpstreamCanceled}, upstream{deps: 1, canceled: 1}},
+		{"", taskTL{result: rExcluded}, upstream{deps: 1, excluded: 1}},
+		{"true", taskTL{result: rSuccess, outcome: "false"}, upstream{deps: 1, excluded: 1}},
+		{"true", taskTL{result: rSuccess, outcome: "true"}, upstream{deps: 1, succeeded: 1}},
+	}
+	for _, tt := range tests {
+		var got upstream
+		got.add(tt.outcome, &tt.u)
+		if got != tt.want {
+			t.Errorf("add(%q, %s/%s) = %+v, want %+v", tt.outcome, tt.u.result, tt.u.outcome, got, tt.want)
+		}
+	}
+}
+
+// TestPlanAttempts: retries, fail_once across segments, timeouts, and no
+// more attempts than ids allocated.
+func TestPlanAttempts(t *testing.T) {
+	const d = 1000
+	ids := []int64{11, 12, 13}
+	tests := []struct {
+		name  string
+		def   task
+		dur   int64
+		ids   []int64
+		prior int
+		sim   string
+		want  []attempt
+	}{
+		{"success", task{}, d, ids, 0, "", []attempt{{id: 11, start: 0, end: d, result: rSuccess}}},
+		{"fail, no retries", task{}, d, ids, 0, "fail", []attempt{{id: 11, end: d, result: rFailed}}},
+		{"fail_once retried", task{maxRetries: 2}, d, ids, 0, "fail_once", []attempt{
+			{id: 11, end: d, result: rFailed, retryAt: d + d/10},
+			{id: 12, number: 1, start: d + d/10, end: 2*d + d/10, result: rSuccess}}},
+		{"fail_once after an earlier segment", task{}, d, ids, 1, "fail_once", []attempt{{id: 11, end: d, result: rSuccess}}},
+		{"retries bounded by ids", task{maxRetries: 5, minRetryMS: 10}, d, ids[:2], 0, "fail", []attempt{
+			{id: 11, end: d, result: rFailed, retryAt: d + 10},
+			{id: 12, number: 1, start: d + 10, end: 2*d + 10, result: rFailed}}},
+		{"timeout, not retried", task{maxRetries: 1, timeoutSec: 1}, 10 * d, ids, 0, "slow", []attempt{{id: 11, end: d, result: rTimedOut}}},
+		{"timeout retried", task{maxRetries: 1, timeoutSec: 1, retryOnTimeout: true, minRetryMS: 5}, 10 * d, ids, 0, "slow", []attempt{
+			{id: 11, end: d, result: rTimedOut, retryAt: d + 5},
+			{id: 12, number: 1, start: d + 5, end: 2*d + 5, result: rTimedOut}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := planAttempts(&tt.def, 0, tt.dur, d, tt.ids, tt.prior, tt.sim)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
