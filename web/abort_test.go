@@ -3,7 +3,6 @@ package web_test
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"net"
 	"net/http"
 	"runtime"
@@ -105,6 +104,6 @@ func TestClientHangsUp(t *testing.T) {
 		t.Errorf("%d log lines for clients that hung up, want 0:\n%.2000s", lines, logs.String())
 	}
 	if t.Failed() {
-		t.Log(fmt.Sprintf("heap %d -> %d bytes", m0.HeapAlloc, m1.HeapAlloc))
+		t.Logf("heap %d -> %d bytes", m0.HeapAlloc, m1.HeapAlloc)
 	}
 }

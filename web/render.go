@@ -2,8 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"sync/atomic"
@@ -72,11 +70,6 @@ func (s *server) dropped(r *http.Request, err error) {
 		return
 	}
 	s.log.Debug("client gone, response dropped", "method", r.Method, "path", r.URL.Path, "err", err)
-}
-
-// isCanceled reports whether err comes from a request that ended early.
-func isCanceled(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // meta builds the layout's view model for a page.

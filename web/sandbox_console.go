@@ -39,7 +39,6 @@ type consoleCall struct {
 	body         string
 	call         cli.Call // the parsed form, for the renderings
 	cliLine      string   // set when the CLI box made it
-	cliNotes     []string
 }
 
 // callOutcome is what came back.

@@ -538,7 +538,6 @@ type pageWindow struct {
 	all   bool // 2.1: whole arrays
 	page  int  // 2.2: page number (0-based), 100 per array
 	noArr bool // list items without expand_tasks
-	keys  map[string]bool
 }
 
 const arrayPage = 100

@@ -228,7 +228,11 @@ func TestSDKConformance(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		run, err := w.Jobs.CancelRunAndWait(ctx, jobs.CancelRun{RunId: wait.RunId})
+		cancel, err := w.Jobs.CancelRun(ctx, jobs.CancelRun{RunId: wait.RunId})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run, err := cancel.Get()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -238,8 +242,12 @@ func TestSDKConformance(t *testing.T) {
 	})
 
 	t.Run("submit", func(t *testing.T) {
-		run, err := w.Jobs.SubmitAndWait(ctx, jobs.SubmitRun{RunName: "one-off", Tasks: []jobs.SubmitTask{{TaskKey: "a",
+		submitted, err := w.Jobs.Submit(ctx, jobs.SubmitRun{RunName: "one-off", Tasks: []jobs.SubmitTask{{TaskKey: "a",
 			ExistingClusterId: "x", NotebookTask: &jobs.NotebookTask{NotebookPath: "/Users/t/a"}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run, err := submitted.Get()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -344,12 +344,12 @@ func goLit(typ string, v any) (string, bool) {
 	case "any":
 		return anyLit(v)
 	}
-	if c, ok := enumConst(typ, ""); ok {
+	if _, ok := enumConst(typ, ""); ok {
 		s, isStr := v.(string)
 		if !isStr {
 			return "", false
 		}
-		c, _ = enumConst(typ, s)
+		c, _ := enumConst(typ, s)
 		return c, true
 	}
 	switch {

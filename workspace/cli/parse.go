@@ -54,7 +54,6 @@ func Parse(line string) (Parsed, error) {
 
 type parser struct {
 	toks   []string
-	out    Parsed
 	help   bool
 	notes  []string
 	output string
