@@ -103,6 +103,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 }
 
 func writeErr(w http.ResponseWriter, e *apiError) {
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
 	writeJSON(w, e.Status, map[string]string{"error_code": e.Code, "message": e.Message})
 }
 
@@ -157,6 +160,10 @@ func (m *Manager) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	who, aerr := m.authenticate(r)
 	if aerr != nil {
+		m.fail(w, r, aerr)
+		return
+	}
+	if aerr := m.throttle(r); aerr != nil { // per-token request budget (ratelimit.go)
 		m.fail(w, r, aerr)
 		return
 	}

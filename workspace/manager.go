@@ -65,6 +65,10 @@ type Options struct {
 	// is in the store, so they reload on their next request. Without a
 	// Store nothing is ever dropped.
 	MaxLoaded int
+	// Limits caps each workspace (jobs, tasks, active runs, runs kept,
+	// bytes) and each token's request rate; zero fields take the
+	// defaults of DefaultLimits (see limits.go).
+	Limits Limits
 }
 
 // Manager maps Bearer tokens to workspaces, loads them lazily from the
@@ -76,6 +80,7 @@ type Manager struct {
 	loading  map[string]chan struct{} // workspaces being loaded; closed when done
 	tick     uint64                   // use counter for least-recently-used eviction; guarded by mu
 	fixtures *fixtureSet
+	budgets  *budgets // per-token request budgets (ratelimit.go)
 }
 
 // NewManager checks opts and parses the fixtures. It returns an error when
@@ -97,7 +102,9 @@ func NewManager(opts Options) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Manager{opts: opts, spaces: map[string]*space{}, loading: map[string]chan struct{}{}, fixtures: fx}, nil
+	opts.Limits = opts.Limits.withDefaults()
+	return &Manager{opts: opts, spaces: map[string]*space{}, loading: map[string]chan struct{}{}, fixtures: fx,
+		budgets: newBudgets(opts.Limits)}, nil
 }
 
 // job is a stored job.
@@ -145,6 +152,10 @@ type space struct {
 	version   int64  // bumps on every write (page token snapshot marker)
 	evicted   bool   // dropped from the manager: reload instead; guarded by mu
 	used      uint64 // Manager.tick at the last use; guarded by Manager.mu
+
+	// stored size of the documents, for Limits.MaxBytes (limits.go)
+	bytes int64
+	sizes map[string]int // by key
 }
 
 type taskRef struct {
@@ -330,6 +341,7 @@ func buildSpace(id string, docs map[string][]byte) (*space, error) {
 	for _, rid := range sp.runIDs {
 		sp.indexRun(sp.runs[rid])
 	}
+	sp.account(docs, nil)
 	return sp, nil
 }
 
@@ -376,6 +388,7 @@ func allocID(next *int64, first int64) int64 {
 func (m *Manager) persist(ctx context.Context, sp *space, puts map[string][]byte, deletes []string) error {
 	sp.version++
 	if m.opts.Store == nil {
+		sp.account(puts, deletes)
 		return nil
 	}
 	meta, _ := json.Marshal(sp.meta)
@@ -386,6 +399,7 @@ func (m *Manager) persist(ctx context.Context, sp *space, puts map[string][]byte
 	if err := m.opts.Store.SaveWorkspace(ctx, sp.id, puts, deletes); err != nil {
 		return fmt.Errorf("workspace: save %s: %w", sp.id, err)
 	}
+	sp.account(puts, deletes)
 	return nil
 }
 
@@ -429,5 +443,6 @@ func (sp *space) replace(o *space) {
 	sp.meta, sp.jobs, sp.jobIDs, sp.runs, sp.runIDs = o.meta, o.jobs, o.jobIDs, o.runs, o.runIDs
 	sp.jobRuns, sp.sweeps, sp.taskRuns, sp.idem, sp.perms = o.jobRuns, o.sweeps, o.taskRuns, o.idem, o.perms
 	sp.jobRunIDs = o.jobRunIDs
+	sp.bytes, sp.sizes = o.bytes, o.sizes
 	sp.version++
 }
