@@ -53,7 +53,7 @@ func (s *server) handleSandbox(w http.ResponseWriter, r *http.Request) {
 		st.ep, st.cliFocus = tryEndpoint(try)
 		if try == "pagination" {
 			l, _ := learnerFrom(r.Context())
-			if ov, err := s.workspaces.Overview(r.Context(), store.WorkspaceOf(l.ID), 1); err == nil {
+			if ov, err := s.workspaces.Peek(r.Context(), store.WorkspaceOf(l.ID), consoleWindow); err == nil {
 				if id := jobNamed(ov, "customer-360"); id != 0 {
 					st.values.Set("job_id", strconv.FormatInt(id, 10))
 				}
