@@ -126,8 +126,13 @@ func (s *server) handleFidelity(w http.ResponseWriter, r *http.Request) {
 	for _, e := range workspace.Ledger() {
 		rows = append(rows, templates.FidelityRow{Method: e.Method, Path: e.Path, Support: string(e.Support), Note: e.Note})
 	}
+	var limits []templates.FidelityLimit
+	for _, l := range s.workspaces.Limits().LimitRows() {
+		limits = append(limits, templates.FidelityLimit{Name: l.Name, Sandbox: l.Sandbox, Real: l.Real, Answer: l.Answer})
+	}
 	s.render(w, r, http.StatusOK, templates.Fidelity(templates.FidelityView{
-		Meta: s.meta(r, "Emulator fidelity", "sandbox"),
-		Rows: rows,
+		Meta:   s.meta(r, "Emulator fidelity", "sandbox"),
+		Rows:   rows,
+		Limits: limits,
 	}))
 }
