@@ -237,7 +237,7 @@ func (s *server) dispatch(w http.ResponseWriter, r *http.Request, c consoleCall)
 	if !s.sendLimit.allow(l.ID) {
 		s.consoleProblem(w, r, &problem{status: http.StatusTooManyRequests,
 			msg:  fmt.Sprintf("Slow down: the console sends at most %d calls a second.", sendsPerSecond),
-			hint: "Wait a moment and send again. (Only this page is limited: the /api/ endpoints your CLI and SDK use never answer 429.)"}, c.cliLine)
+			hint: "Wait a moment and send again. (This page's own limit; the /api/ endpoints your CLI and SDK use allow far more, see the limits on /sandbox/fidelity.)"}, c.cliLine)
 		return
 	}
 	liveHost, liveTok, live := liveTarget(r)

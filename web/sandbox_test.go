@@ -166,7 +166,7 @@ func TestFidelityPage(t *testing.T) {
 		}
 	}
 	limits := r.text(`[data-testid="limits"]`)
-	for _, want := range []string{"Jobs per workspace", "1000", "12,000 saved jobs", "QUOTA_EXCEEDED",
+	for _, want := range []string{"Jobs per workspace", "1000", "10,000 saved jobs", "QUOTA_EXCEEDED",
 		"Active runs at once", "Runs kept", "5000", "Requests per token on /api", "100 requests/s, bursts of 300", "REQUEST_LIMIT_EXCEEDED with Retry-After"} {
 		if !strings.Contains(limits, want) {
 			t.Errorf("limits table lacks %q: %s", want, limits)

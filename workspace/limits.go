@@ -10,29 +10,36 @@ import (
 
 // Limits caps what one workspace may hold and how fast one token may call
 // the API, so that one client cannot fill the disk or slow everyone down.
-// They are modelled on the documented limits of a real workspace
-// (https://docs.databricks.com/aws/en/resources/limits, "Jobs" rows) and
-// set lower where a sandbox has no need for the real figure. A zero field
+// They are modelled on the documented limits of a real workspace (the
+// "Jobs" rows of https://learn.microsoft.com/azure/databricks/resources/limits
+// and its AWS and GCP twins: 10,000 saved jobs, 1,000 tasks running at
+// once, 10,000 jobs created per hour) and set lower where a sandbox has no
+// need for the real figure. A zero field
 // takes its default (DefaultLimits); a negative one switches that limit
 // off.
 type Limits struct {
 	// MaxJobs is how many jobs a workspace keeps. jobs/create past it is a
 	// 400 QUOTA_EXCEEDED, as a real workspace answers at its quota of
-	// saved jobs (12,000 today; 10,000 in astronomer/astro-sdk#1550,
-	// whose message the sandbox's follows). Default 1,000.
+	// saved jobs (10,000; the answer and its message are quoted in
+	// astronomer/astro-sdk#1550, and the sandbox's message follows it).
+	// Default 1,000.
 	MaxJobs int
 	// MaxTasksPerJob is how many tasks one job (create, update, reset) or
 	// one runs/submit may have: 1,000, as in a real workspace
-	// (https://docs.databricks.com/aws/en/jobs/large-jobs). Past it:
+	// (https://docs.databricks.com/aws/en/jobs/large-jobs, cited in
+	// JenspederM/kedro-databricks#32; it was 100 before). Past it:
 	// 400 INVALID_PARAMETER_VALUE.
 	MaxTasksPerJob int
 	// MaxActiveRuns is how many runs may be active (queued, pending,
 	// running or terminating) at once. A run-now, runs/submit or repair
 	// past it is a 429 REQUEST_LIMIT_EXCEEDED with Retry-After (the time
 	// until the first active run ends): the documented answer to "a run
-	// that cannot be started immediately" once a workspace has its
-	// maximum of concurrent runs (1,000 job runs, 2,000 task runs in a
-	// real one). The SDKs and the CLI wait and retry. Default 100.
+	// that cannot be started immediately" once a workspace has its 1,000
+	// concurrent job runs (docs.databricks.com, "Creating and managing
+	// jobs with multiple tasks"; the resource limits list 1,000 tasks
+	// running at once). Jobs with queueing on would wait in QUEUED on a
+	// real workspace instead; the sandbox does not model that queue. The
+	// SDKs and the CLI wait and retry. Default 100.
 	MaxActiveRuns int
 	// MaxRuns is how many runs (deleted ones included) a workspace keeps.
 	// A real workspace keeps run history for 60 days and drops older runs
@@ -123,9 +130,9 @@ func (l Limits) LimitRows() []LimitRow {
 		rate = fmt.Sprintf("%s requests/s, bursts of %d", strconv.FormatFloat(l.APIRate, 'f', -1, 64), l.APIBurst)
 	}
 	return []LimitRow{
-		{"Jobs per workspace", n(l.MaxJobs), "12,000 saved jobs", "jobs/create: 400 QUOTA_EXCEEDED"},
+		{"Jobs per workspace", n(l.MaxJobs), "10,000 saved jobs", "jobs/create: 400 QUOTA_EXCEEDED"},
 		{"Tasks per job or one-time run", n(l.MaxTasksPerJob), "1,000", "400 INVALID_PARAMETER_VALUE"},
-		{"Active runs at once", n(l.MaxActiveRuns), "1,000 concurrent job runs; 2,000 task runs", "run-now, runs/submit, runs/repair: 429 REQUEST_LIMIT_EXCEEDED with Retry-After"},
+		{"Active runs at once", n(l.MaxActiveRuns), "1,000 concurrent job runs; 1,000 tasks running at once", "run-now, runs/submit, runs/repair: 429 REQUEST_LIMIT_EXCEEDED with Retry-After"},
 		{"Runs kept", n(l.MaxRuns), "60 days of run history", "the oldest finished runs are dropped to make room"},
 		{"Stored data per workspace", bytes, "no such limit", "a write past it: 400 QUOTA_EXCEEDED (new runs first drop old finished runs); deletes always work"},
 		{"Requests per token on /api", rate, "per endpoint, e.g. jobs/create 20/s, runs/get 100/s", "429 REQUEST_LIMIT_EXCEEDED with Retry-After"},
