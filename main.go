@@ -13,10 +13,12 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -51,6 +53,7 @@ type config struct {
 	tokens     []string
 	liveAllow  []string
 	taskDur    time.Duration
+	apiRate    float64 // requests per second per sandbox token on /api; 0 = no budget
 }
 
 func parseFlags(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -93,6 +96,11 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 		return c, fmt.Errorf("TRAINER_SANDBOX_TASK_DURATION: %w", err)
 	}
 	fl.DurationVar(&c.taskDur, "sandbox-task-duration", dur, "how long one emulated task attempt runs (PENDING is a third of it) [TRAINER_SANDBOX_TASK_DURATION]")
+	apiRate, err := strconv.ParseFloat(env("api-rate", "100"), 64)
+	if err != nil {
+		return c, fmt.Errorf("TRAINER_API_RATE: %w", err)
+	}
+	fl.Float64Var(&c.apiRate, "api-rate", apiRate, "requests per second each sandbox token may send to /api, in bursts of up to 3x that; past it: 429 with Retry-After; 0 = no limit [TRAINER_API_RATE]")
 	fl.Usage = func() {
 		fmt.Fprintf(out, "Usage: trainer [flags]\n       trainer bank lint [FILE...]\n\nServes Jobs API Trainer. Every flag can also be set with the environment variable in brackets.\n\nFlags:\n")
 		fl.PrintDefaults()
@@ -106,10 +114,22 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 	if c.taskDur <= 0 || c.taskDur > time.Hour {
 		return c, errors.New("-sandbox-task-duration must be between 1ns and 1h")
 	}
+	if c.apiRate < 0 || math.IsNaN(c.apiRate) || math.IsInf(c.apiRate, 0) {
+		return c, errors.New("-api-rate must be a number of requests per second, 0 or more")
+	}
 	if c.sessionKey != "" && len(c.sessionKey) < 32 {
 		return c, errors.New("-session-key must be at least 32 characters")
 	}
 	return c, nil
+}
+
+// apiRateOption maps -api-rate to workspace.Limits.APIRate, where 0 means
+// the default and a negative rate means no limit.
+func apiRateOption(perSecond float64) float64 {
+	if perSecond == 0 {
+		return -1
+	}
+	return perSecond
 }
 
 // listFlag registers a repeatable flag whose values pass validate, seeded
@@ -220,6 +240,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		// Page tokens stay valid across restarts: their key derives from
 		// the session secret, which only the server knows.
 		PageTokenKey: pageTokenKey(authKey),
+		Limits:       workspace.Limits{APIRate: apiRateOption(cfg.apiRate)},
 		OnError: func(err error) {
 			log.Error("sandbox workspace failed", "err", err)
 		},

@@ -151,6 +151,40 @@ func TestFlagsDefaultFromEnv(t *testing.T) {
 	}
 }
 
+func TestAPIRateFlag(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    float64
+		wantErr string
+	}{
+		{"default", nil, nil, 100, ""},
+		{"flag", []string{"-api-rate", "2.5"}, nil, 2.5, ""},
+		{"env", nil, map[string]string{"TRAINER_API_RATE": "40"}, 40, ""},
+		{"off", []string{"-api-rate", "0"}, nil, 0, ""},
+		{"negative", []string{"-api-rate", "-1"}, nil, 0, "0 or more"},
+		{"bad env", nil, map[string]string{"TRAINER_API_RATE": "fast"}, 0, "TRAINER_API_RATE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseFlags(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || c.apiRate != tt.want {
+				t.Fatalf("apiRate = %v, err %v, want %v", c.apiRate, err, tt.want)
+			}
+		})
+	}
+	if apiRateOption(0) >= 0 || apiRateOption(7) != 7 {
+		t.Error("-api-rate 0 must switch the budget off, other rates pass through")
+	}
+}
+
 func TestBankLintCommand(t *testing.T) {
 	out := &syncBuffer{}
 	if err := run(context.Background(), []string{"bank", "lint"}, func(string) string { return "" }, out); err != nil {

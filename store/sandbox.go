@@ -88,6 +88,22 @@ func (db *DB) LoadWorkspace(ctx context.Context, workspaceID string) (map[string
 	return out, nil
 }
 
+// WorkspaceExists reports whether the workspace has any document stored,
+// without reading them: the sandbox pages ask it before drawing a
+// workspace, so that a visit stores nothing until the first API call. It
+// returns an error only when the query fails.
+func (db *DB) WorkspaceExists(ctx context.Context, workspaceID string) (bool, error) {
+	var one int
+	err := db.r.QueryRowContext(ctx, `SELECT 1 FROM ws_docs WHERE workspace_id = ? LIMIT 1`, workspaceID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: workspace exists %s: %w", workspaceID, err)
+	}
+	return true, nil
+}
+
 func putDocs(ctx context.Context, tx *sql.Tx, workspaceID string, puts map[string][]byte) error {
 	if len(puts) == 0 {
 		return nil

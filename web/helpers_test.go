@@ -53,6 +53,8 @@ type testOpts struct {
 	// Web is merged over the test session keys; Web.Now defaults to Now
 	// (set only Web.Now for a web clock over a real-time emulator).
 	Web web.Options
+	// Limits are the emulator's (zero fields: its defaults).
+	Limits workspace.Limits
 	// NoSandbox gives the server a workspace manager that stores nothing
 	// and knows no token (the drill server's: drills never reach it).
 	NoSandbox bool
@@ -100,6 +102,7 @@ func newTestHandler(tb testing.TB, o testOpts) http.Handler {
 			return workspace.Identity{WorkspaceID: store.WorkspaceOf(id), UserName: "learner@sandbox.example"}, nil
 		},
 		Fixtures: fixtures,
+		Limits:   o.Limits,
 	}
 	if wo.TaskDuration == 0 {
 		wo.TaskDuration = time.Second

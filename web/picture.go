@@ -17,6 +17,18 @@ import (
 // pictureRunsPerJob is how many of each job's newest runs the picture draws.
 const pictureRunsPerJob = 5
 
+// pictureJobs and pictureSubmitRuns bound the picture to the newest jobs
+// and one-time runs, so it costs the same for a workspace of 15,000 jobs
+// as for a fresh one; a line says how many there are and links the list
+// call that pages through them all.
+const (
+	pictureJobs       = 20
+	pictureSubmitRuns = 10
+)
+
+// pictureWindow is the part of the workspace the picture draws.
+var pictureWindow = workspace.Window{Jobs: pictureJobs, RunsPerJob: pictureRunsPerJob, SubmitRuns: pictureSubmitRuns}
+
 // pictureCollapseAt is the task count above which a run's DAG is folded
 // behind a summary bar (customer-360 has 150 tasks).
 const pictureCollapseAt = 24
@@ -38,7 +50,9 @@ const (
 
 func (s *server) handlePicture(w http.ResponseWriter, r *http.Request) {
 	l, _ := learnerFrom(r.Context())
-	ov, err := s.workspaces.Overview(r.Context(), store.WorkspaceOf(l.ID), pictureRunsPerJob)
+	// Peek: drawing the picture neither seeds nor stores a workspace
+	// never used; the first API call does.
+	ov, err := s.workspaces.Peek(r.Context(), store.WorkspaceOf(l.ID), pictureWindow)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -55,7 +69,13 @@ func (s *server) handlePicture(w http.ResponseWriter, r *http.Request) {
 
 // buildPicture turns the workspace overview into the picture's view model.
 func buildPicture(ov workspace.Overview) templates.PictureView {
-	v := templates.PictureView{Legend: pictureLegend()}
+	v := templates.PictureView{Legend: pictureLegend(), TotalJobs: ov.TotalJobs, TotalSubmitRuns: ov.TotalSubmitRuns}
+	if ov.TotalJobs > len(ov.Jobs) {
+		v.MoreJobsHref = "/sandbox?ep=jobs-list#call-panel"
+	}
+	if ov.TotalSubmitRuns > len(ov.SubmitRuns) {
+		v.MoreSubmitRunsHref = "/sandbox?" + url.Values{"ep": {"runs-list"}, "p_run_type": {"SUBMIT_RUN"}}.Encode() + "#call-panel"
+	}
 	for _, j := range ov.Jobs {
 		pj := templates.PictureJob{
 			JobID: j.JobID, Name: j.Name, Href: callURL("jobs-get", "job_id", j.JobID),

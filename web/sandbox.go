@@ -53,7 +53,7 @@ func (s *server) handleSandbox(w http.ResponseWriter, r *http.Request) {
 		st.ep, st.cliFocus = tryEndpoint(try)
 		if try == "pagination" {
 			l, _ := learnerFrom(r.Context())
-			if ov, err := s.workspaces.Overview(r.Context(), store.WorkspaceOf(l.ID), 1); err == nil {
+			if ov, err := s.workspaces.Peek(r.Context(), store.WorkspaceOf(l.ID), consoleWindow); err == nil {
 				if id := jobNamed(ov, "customer-360"); id != 0 {
 					st.values.Set("job_id", strconv.FormatInt(id, 10))
 				}
@@ -126,8 +126,13 @@ func (s *server) handleFidelity(w http.ResponseWriter, r *http.Request) {
 	for _, e := range workspace.Ledger() {
 		rows = append(rows, templates.FidelityRow{Method: e.Method, Path: e.Path, Support: string(e.Support), Note: e.Note})
 	}
+	var limits []templates.FidelityLimit
+	for _, l := range s.workspaces.Limits().LimitRows() {
+		limits = append(limits, templates.FidelityLimit{Name: l.Name, Sandbox: l.Sandbox, Real: l.Real, Answer: l.Answer})
+	}
 	s.render(w, r, http.StatusOK, templates.Fidelity(templates.FidelityView{
-		Meta: s.meta(r, "Emulator fidelity", "sandbox"),
-		Rows: rows,
+		Meta:   s.meta(r, "Emulator fidelity", "sandbox"),
+		Rows:   rows,
+		Limits: limits,
 	}))
 }

@@ -236,7 +236,7 @@ func (s *server) dispatch(w http.ResponseWriter, r *http.Request, c consoleCall)
 	if !s.sendLimit.allow(l.ID) {
 		s.consoleProblem(w, r, &problem{status: http.StatusTooManyRequests,
 			msg:  fmt.Sprintf("Slow down: the console sends at most %d calls a second.", sendsPerSecond),
-			hint: "Wait a moment and send again. (Only this page is limited: the /api/ endpoints your CLI and SDK use never answer 429.)"}, c.cliLine)
+			hint: "Wait a moment and send again. (This page's own limit; the /api/ endpoints your CLI and SDK use allow far more, see the limits on /sandbox/fidelity.)"}, c.cliLine)
 		return
 	}
 	liveHost, liveTok, live := liveTarget(r)
@@ -492,11 +492,17 @@ type consoleState struct {
 	fieldErrs   map[string]string // form parameter → what is wrong with it
 }
 
+// consoleWindow is the part of the workspace the console offers as
+// choices (idOptions shows at most 40 of them anyway).
+var consoleWindow = workspace.Window{Jobs: 20, RunsPerJob: 5, SubmitRuns: 10}
+
 // consoleView builds the console for the learner.
 func (s *server) consoleView(r *http.Request, st consoleState) (templates.ConsoleView, error) {
 	ctx := r.Context()
 	l, _ := learnerFrom(ctx)
-	ov, err := s.workspaces.Overview(ctx, store.WorkspaceOf(l.ID), 5)
+	// Peek, bounded: the form's choices are the newest jobs and runs, and
+	// showing the page neither seeds nor stores a workspace never used.
+	ov, err := s.workspaces.Peek(ctx, store.WorkspaceOf(l.ID), consoleWindow)
 	if err != nil {
 		return templates.ConsoleView{}, err
 	}

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/jobs-api-trainer/trainer/workspace"
 )
 
 // tokenFromPage reads the learner's token out of the sandbox page snippet.
@@ -161,6 +163,25 @@ func TestFidelityPage(t *testing.T) {
 	for _, want := range []string{"/api/2.2/jobs/runs/repair", "/api/2.2/jobs/get", "emulated", "partial"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("ledger lacks %q", want)
+		}
+	}
+	limits := r.text(`[data-testid="limits"]`)
+	for _, want := range []string{"Jobs per workspace", "1000", "10,000 saved jobs", "QUOTA_EXCEEDED",
+		"Active runs at once", "Runs kept", "5000", "Requests per token on /api", "100 requests/s, bursts of 300", "REQUEST_LIMIT_EXCEEDED with Retry-After"} {
+		if !strings.Contains(limits, want) {
+			t.Errorf("limits table lacks %q: %s", want, limits)
+		}
+	}
+}
+
+// TestFidelityPageShowsConfiguredLimits: the table lists the limits the
+// server was started with, not the defaults.
+func TestFidelityPageShowsConfiguredLimits(t *testing.T) {
+	a := newTestServer(t, testOpts{Limits: workspace.Limits{MaxJobs: 7, APIRate: 5, MaxActiveRuns: -1}})
+	limits := a.get("/sandbox/fidelity").text(`[data-testid="limits"]`)
+	for _, want := range []string{"Jobs per workspace7", "5 requests/s, bursts of 15", "Active runs at oncenone"} {
+		if !strings.Contains(strings.Join(strings.Fields(limits), ""), strings.Join(strings.Fields(want), "")) {
+			t.Errorf("limits table lacks %q: %s", want, limits)
 		}
 	}
 }

@@ -7,6 +7,14 @@ import (
 	"testing"
 )
 
+// unlimited switches every limit off: benchmarks call far past them with a
+// clock that does not move.
+func (e *env) unlimited() *env {
+	e.m.opts.Limits = Limits{MaxJobs: -1, MaxTasksPerJob: -1, MaxActiveRuns: -1, MaxRuns: -1, MaxBytes: -1, APIRate: -1, APIBurst: -1}
+	e.m.budgets = nil
+	return e
+}
+
 func benchServe(b *testing.B, h http.Handler, method, path string, body string) {
 	b.Helper()
 	b.ReportAllocs()
@@ -40,13 +48,13 @@ func BenchmarkBaseline(b *testing.B) {
 
 // BenchmarkJobsGet150 is jobs/get of the 150-task fixture (first page).
 func BenchmarkJobsGet150(b *testing.B) {
-	e := newEnv(b, openStore(b, ""), true)
+	e := newEnv(b, openStore(b, ""), true).unlimited()
 	benchServe(b, e.h, "GET", "/api/2.2/jobs/get?job_id=102", "")
 }
 
 // BenchmarkRunsList10k is runs/list (first page, default limit) over 10,000 runs.
 func BenchmarkRunsList10k(b *testing.B) {
-	e := newEnv(b, nil, true)
+	e := newEnv(b, nil, true).unlimited()
 	for i := 0; i < 10_000; i++ {
 		e.ok(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": 103})
 	}
@@ -56,7 +64,7 @@ func BenchmarkRunsList10k(b *testing.B) {
 
 // BenchmarkRunNow is run-now written through to the real SQLite store.
 func BenchmarkRunNow(b *testing.B) {
-	e := newEnv(b, openStore(b, ""), true)
+	e := newEnv(b, openStore(b, ""), true).unlimited()
 	body, _ := json.Marshal(map[string]any{"job_id": 101})
 	benchServe(b, e.h, "POST", "/api/2.2/jobs/run-now", string(body))
 }

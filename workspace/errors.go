@@ -26,6 +26,9 @@ type Error struct {
 	Message string
 	Reason  Reason
 	ID      int64 // the job or run id Reason is about, if any
+	// RetryAfter, when > 0, is sent as the Retry-After header (seconds):
+	// the SDKs and the CLI wait that long before retrying a 429.
+	RetryAfter int
 	// cause is what went wrong behind a 500. It goes to Options.OnError and
 	// never into Message: store and SQLite text is not for API clients.
 	cause error

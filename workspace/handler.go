@@ -135,6 +135,9 @@ func writeErr(w http.ResponseWriter, err error) {
 	if b, ok := w.(*bufferedResponse); ok {
 		b.err = e // for Manager.Call
 	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
 	writeJSON(w, e.Status, map[string]string{"error_code": e.Code, "message": e.Message})
 }
 
@@ -243,6 +246,10 @@ func (m *Manager) serveUnrouted(w http.ResponseWriter, r *http.Request) {
 			m.fail(w, r, aerr)
 			return
 		}
+		if err := m.throttle(r); err != nil {
+			m.fail(w, r, err)
+			return
+		}
 	}
 	if allow := m.allowedMethods(r); len(allow) > 0 {
 		writeErr(w, methodNotAllowed(r.Method, path, strings.Join(allow, ", "), w))
@@ -283,6 +290,10 @@ func (m *Manager) route(fn routeFunc, v21 bool) http.Handler {
 		who, aerr := m.authenticate(r)
 		if aerr != nil {
 			m.fail(w, r, aerr)
+			return
+		}
+		if err := m.throttle(r); err != nil { // per-token request budget (ratelimit.go)
+			m.fail(w, r, err)
 			return
 		}
 		rq := &req{ctx: r.Context(), m: m, who: who, v21: v21, q: r.URL.Query(), host: requestHost(r),

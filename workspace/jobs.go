@@ -77,6 +77,9 @@ func (rq *req) saveJob(j *job, extra map[string][]byte) error {
 	for k, v := range extra {
 		puts[k] = v
 	}
+	if err := rq.checkGrowth(puts, 0); err != nil {
+		return err
+	}
 	if err := rq.m.persist(rq.ctx, rq.sp, puts, nil); err != nil {
 		return internal(err)
 	}
@@ -100,6 +103,12 @@ func handleCreate(rq *req) (any, error) {
 	// The create body is the JobSettings itself: fields are named from the top.
 	s, err := parseSettings(obj, "", !rq.v21)
 	if err != nil {
+		return nil, err
+	}
+	if err := rq.checkTaskCount(len(s.tasks)); err != nil {
+		return nil, err
+	}
+	if err := rq.checkJobQuota(); err != nil {
 		return nil, err
 	}
 	var entries []aclEntry
@@ -318,6 +327,9 @@ func handleUpdate(rq *req) (any, error) {
 func (rq *req) saveSettings(j *job, obj map[string]json.RawMessage, queueDefault bool) (any, error) {
 	s, err := parseSettings(obj, "new_settings", queueDefault)
 	if err != nil {
+		return nil, err
+	}
+	if err := rq.checkTaskCount(len(s.tasks)); err != nil {
 		return nil, err
 	}
 	nj := *j
@@ -614,6 +626,9 @@ func (rq *req) permChange(merge bool) (any, error) {
 		next = out
 	}
 	b, _ := json.Marshal(next)
+	if err := rq.checkGrowth(map[string][]byte{permKey(id): b}, 0); err != nil {
+		return nil, err
+	}
 	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{permKey(id): b}, nil); err != nil {
 		return nil, internal(err)
 	}

@@ -72,6 +72,10 @@ type Options struct {
 	// is plenty). nil generates one at start, so tokens do not survive a
 	// restart; main derives it from the session secret so they do.
 	PageTokenKey []byte
+	// Limits caps each workspace (jobs, tasks, active runs, runs kept,
+	// bytes) and each token's request rate; zero fields take the
+	// defaults of DefaultLimits (see limits.go).
+	Limits Limits
 }
 
 // Manager maps Bearer tokens to workspaces, loads them lazily from the
@@ -87,6 +91,7 @@ type Manager struct {
 	tokenAEAD  cipher.AEAD
 	tokenNonce []byte
 	mux        *http.ServeMux // the API's routes, built from the catalogue
+	budgets    *budgets       // per-token request budgets (ratelimit.go)
 }
 
 // NewManager checks opts and parses the fixtures. It returns an error when
@@ -114,7 +119,9 @@ func NewManager(opts Options) (*Manager, error) {
 			return nil, fmt.Errorf("workspace: new manager: page token key: %w", err)
 		}
 	}
-	m := &Manager{opts: opts, spaces: map[string]*space{}, loading: map[string]chan struct{}{}, fixtures: fx}
+	opts.Limits = opts.Limits.withDefaults()
+	m := &Manager{opts: opts, spaces: map[string]*space{}, loading: map[string]chan struct{}{}, fixtures: fx,
+		budgets: newBudgets(opts.Limits)}
 	m.tokenAEAD, m.tokenNonce = newTokenAEAD(opts.PageTokenKey)
 	if m.mux, err = m.newMux(); err != nil {
 		return nil, err
@@ -167,6 +174,10 @@ type space struct {
 	version   int64  // bumps on every write (page token snapshot marker)
 	evicted   bool   // dropped from the manager: reload instead; guarded by mu
 	used      uint64 // Manager.tick at the last use; guarded by Manager.mu
+
+	// stored size of the documents, for Limits.MaxBytes (limits.go)
+	bytes int64
+	sizes map[string]int // by key
 }
 
 type taskRef struct {
@@ -384,6 +395,7 @@ func buildSpace(id string, docs map[string][]byte) (*space, error) {
 	for _, rid := range sp.runIDs {
 		sp.indexRun(sp.runs[rid])
 	}
+	sp.account(docs, nil)
 	return sp, nil
 }
 
@@ -430,6 +442,7 @@ func allocID(next *int64, first int64) int64 {
 func (m *Manager) persist(ctx context.Context, sp *space, puts map[string][]byte, deletes []string) error {
 	sp.version++
 	if m.opts.Store == nil {
+		sp.account(puts, deletes)
 		return nil
 	}
 	meta, _ := json.Marshal(sp.meta)
@@ -440,6 +453,7 @@ func (m *Manager) persist(ctx context.Context, sp *space, puts map[string][]byte
 	if err := m.opts.Store.SaveWorkspace(ctx, sp.id, puts, deletes); err != nil {
 		return fmt.Errorf("workspace: save %s: %w", sp.id, err)
 	}
+	sp.account(puts, deletes)
 	return nil
 }
 
@@ -490,5 +504,6 @@ func (sp *space) replace(o *space) {
 	sp.meta, sp.jobs, sp.jobIDs, sp.runs, sp.runIDs = o.meta, o.jobs, o.jobIDs, o.runs, o.runIDs
 	sp.jobRuns, sp.sweeps, sp.taskRuns, sp.idem, sp.perms = o.jobRuns, o.sweeps, o.taskRuns, o.idem, o.perms
 	sp.jobRunIDs = o.jobRunIDs
+	sp.bytes, sp.sizes = o.bytes, o.sizes
 	sp.version++
 }

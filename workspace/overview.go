@@ -3,6 +3,7 @@ package workspace
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -14,6 +15,13 @@ type Overview struct {
 	Now         time.Time
 	Jobs        []JobOverview
 	SubmitRuns  []RunOverview // newest first
+	// TotalJobs and TotalSubmitRuns count every job and one-time run;
+	// Jobs and SubmitRuns hold fewer when a Window bounded them (Peek).
+	TotalJobs       int
+	TotalSubmitRuns int
+	// Unused is set by Peek for a workspace never used: the overview is
+	// of the fixtures it will be seeded with, and nothing is stored yet.
+	Unused bool
 }
 
 // JobOverview is one job and its newest runs.
@@ -182,22 +190,103 @@ func (sp *space) earlier(r *runDoc, current []TaskRunOverview, now int64) []Task
 	return out
 }
 
+// Window bounds an Overview to the newest part of a workspace, so that a
+// page drawing it costs the same for 10 jobs as for 10,000.
+type Window struct {
+	Jobs       int // the newest jobs; 0 = every job
+	RunsPerJob int // each job's newest runs
+	SubmitRuns int // the newest one-time runs; 0 = every one
+}
+
 // Overview returns the workspace's jobs (oldest first), each with its
 // runsPerJob newest runs, and every submit run. It returns an error only
 // when the workspace cannot be loaded: the store's error, wrapped (a
 // workspace never saved is seeded, not an error).
 func (m *Manager) Overview(ctx context.Context, workspaceID string, runsPerJob int) (ov Overview, err error) {
 	err = m.withSpace(ctx, workspaceID, func(sp *space) error {
-		ov = sp.overview(workspaceID, m.now(), runsPerJob)
+		ov = sp.overview(m.now(), Window{RunsPerJob: runsPerJob})
 		return nil
 	})
 	return ov, err
 }
 
-// overview builds the Overview at now; the caller holds sp.mu.
-func (sp *space) overview(workspaceID string, now int64, runsPerJob int) Overview {
-	ov := Overview{WorkspaceID: workspaceID, Now: msTime(now)}
-	for _, id := range sp.jobIDs {
+// Peek is Overview bounded by w, for pages: the newest w.Jobs jobs (oldest
+// of them first) with their w.RunsPerJob newest runs, and the newest
+// w.SubmitRuns one-time runs; TotalJobs and TotalSubmitRuns count them
+// all. It only reads: a workspace never used (nothing stored, nothing
+// loaded) is shown as the fixtures it will be seeded with on its first
+// API call, with Unused set, and nothing is written or kept. It returns
+// the store's error, wrapped, when the workspace cannot be read.
+func (m *Manager) Peek(ctx context.Context, workspaceID string, w Window) (Overview, error) {
+	used, err := m.used(ctx, workspaceID)
+	if err != nil {
+		return Overview{}, err
+	}
+	if !used {
+		now := m.now()
+		sp, err := buildSpace(workspaceID, m.fixtures.seed(now, m.opts.TaskDuration.Milliseconds()))
+		if err != nil {
+			return Overview{}, err
+		}
+		ov := sp.overview(now, w)
+		ov.WorkspaceID, ov.Unused = workspaceID, true
+		return ov, nil
+	}
+	var ov Overview
+	err = m.withSpace(ctx, workspaceID, func(sp *space) error {
+		ov = sp.overview(m.now(), w)
+		return nil
+	})
+	return ov, err
+}
+
+// workspaceLister is the optional Store method Peek uses to ask whether a
+// workspace was ever saved without reading its documents.
+type workspaceLister interface {
+	// WorkspaceExists reports whether the workspace has any document.
+	WorkspaceExists(ctx context.Context, workspaceID string) (bool, error)
+}
+
+// used reports whether workspace id is loaded, being loaded, or stored.
+func (m *Manager) used(ctx context.Context, id string) (bool, error) {
+	if m.loaded(id) {
+		return true, nil
+	}
+	if m.opts.Store == nil {
+		return false, nil
+	}
+	if l, ok := m.opts.Store.(workspaceLister); ok {
+		ok, err := l.WorkspaceExists(ctx, id)
+		if err != nil {
+			return false, fmt.Errorf("workspace: peek %s: %w", id, err)
+		}
+		return ok, nil
+	}
+	docs, err := m.opts.Store.LoadWorkspace(ctx, id)
+	if err != nil {
+		return false, fmt.Errorf("workspace: peek %s: %w", id, err)
+	}
+	return len(docs) > 0, nil
+}
+
+// loaded reports whether workspace id is in memory or being loaded.
+func (m *Manager) loaded(id string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, loaded := m.spaces[id]
+	_, busy := m.loading[id]
+	return loaded || busy
+}
+
+// overview builds the Overview of w's part of the workspace. The caller
+// holds sp.mu (or owns sp alone).
+func (sp *space) overview(now int64, w Window) Overview {
+	ov := Overview{WorkspaceID: sp.id, Now: msTime(now), TotalJobs: len(sp.jobIDs)}
+	ids := sp.jobIDs
+	if w.Jobs > 0 && len(ids) > w.Jobs {
+		ids = ids[len(ids)-w.Jobs:]
+	}
+	for _, id := range ids {
 		j := sp.jobs[id]
 		s := j.settings
 		jo := JobOverview{JobID: id, Name: s.name, MaxConcurrentRuns: s.maxConc, QueueEnabled: s.queue,
@@ -223,7 +312,7 @@ func (sp *space) overview(workspaceID string, now int64, runsPerJob int) Overvie
 				continue
 			}
 			jo.TotalRuns++
-			if len(jo.Runs) < runsPerJob {
+			if len(jo.Runs) < w.RunsPerJob {
 				jo.Runs = append(jo.Runs, sp.runOverview(runs[i], now))
 			}
 		}
@@ -232,7 +321,10 @@ func (sp *space) overview(workspaceID string, now int64, runsPerJob int) Overvie
 	for i := len(sp.runIDs) - 1; i >= 0; i-- {
 		r := sp.runs[sp.runIDs[i]]
 		if r.JobID == 0 && !r.Deleted {
-			ov.SubmitRuns = append(ov.SubmitRuns, sp.runOverview(r, now))
+			ov.TotalSubmitRuns++
+			if w.SubmitRuns <= 0 || len(ov.SubmitRuns) < w.SubmitRuns {
+				ov.SubmitRuns = append(ov.SubmitRuns, sp.runOverview(r, now))
+			}
 		}
 	}
 	return ov

@@ -109,10 +109,22 @@ func (sp *space) reserve(defs []*task) map[string][]int64 {
 }
 
 // installRun persists a new or changed run and then applies it to memory.
+// A new run first makes room (limits.go): the oldest finished runs past
+// Limits.MaxRuns or MaxBytes are deleted in the same write.
 func (rq *req) installRun(r *runDoc, isNew bool) error {
-	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{runKey(r.RunID): encodeRun(r)}, nil); err != nil {
+	key, doc := runKey(r.RunID), encodeRun(r)
+	var victims []*runDoc
+	var deletes []string
+	if isNew {
+		var err error
+		if victims, deletes, err = rq.makeRoom(key, doc); err != nil {
+			return err
+		}
+	}
+	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{key: doc}, deletes); err != nil {
 		return internal(err)
 	}
+	rq.sp.dropRuns(victims)
 	r.prepare()
 	if isNew {
 		rq.sp.runs[r.RunID] = r
@@ -161,6 +173,9 @@ func handleRunNow(rq *req) (any, error) {
 	s := j.settings
 	excluded, err := resolveOnly(s.tasks, q.Only, j.JobID)
 	if err != nil {
+		return nil, err
+	}
+	if err := rq.checkActiveRuns(); err != nil {
 		return nil, err
 	}
 	r := &runDoc{
@@ -288,6 +303,12 @@ func handleSubmit(rq *req) (any, error) {
 		s.tasks = append(s.tasks, t)
 	}
 	if err := s.validateGraph(); err != nil {
+		return nil, err
+	}
+	if err := rq.checkTaskCount(len(s.tasks)); err != nil {
+		return nil, err
+	}
+	if err := rq.checkActiveRuns(); err != nil {
 		return nil, err
 	}
 	name := q.RunName
@@ -911,6 +932,9 @@ func handleRepair(rq *req) (any, error) {
 		}
 		return nil, invalidParam("Invalid latest_repair_id %d: the latest repair of run %d is %d.", q.LatestRepairID, r.RunID, latest)
 	}
+	if err := rq.checkActiveRuns(); err != nil {
+		return nil, err
+	}
 	// latest result per task
 	last := map[string]*taskTL{}
 	for _, st := range tl.segs {
@@ -994,7 +1018,11 @@ func handleRepair(rq *req) (any, error) {
 	}
 	nr := *r
 	nr.Segments = append(append([]*segment{}, r.Segments...), sg)
-	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{runKey(r.RunID): encodeRun(&nr)}, nil); err != nil {
+	doc := encodeRun(&nr)
+	if err := rq.checkGrowth(map[string][]byte{runKey(r.RunID): doc}, 0); err != nil {
+		return nil, err
+	}
+	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{runKey(r.RunID): doc}, nil); err != nil {
 		return nil, internal(err)
 	}
 	r.Segments = nr.Segments
