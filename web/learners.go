@@ -61,3 +61,20 @@ func (c *learnerCache) setDisplayName(ctx context.Context, id int64, name string
 	}
 	return nil
 }
+
+// bumpSessionGen moves the learner to a new session generation in the
+// database, then in memory, and returns it; store.ErrNotFound when there
+// is no such learner.
+func (c *learnerCache) bumpSessionGen(ctx context.Context, id int64) (int64, error) {
+	gen, err := c.db.BumpSessionGen(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if l, ok := c.m[id]; ok {
+		l.SessionGen = gen
+		c.m[id] = l
+	}
+	return gen, nil
+}

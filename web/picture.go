@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jobs-api-trainer/trainer/store"
 	"github.com/jobs-api-trainer/trainer/templates"
 	"github.com/jobs-api-trainer/trainer/workspace"
 )
@@ -37,8 +36,7 @@ const (
 )
 
 func (s *server) handlePicture(w http.ResponseWriter, r *http.Request) {
-	l, _ := learnerFrom(r.Context())
-	ov, err := s.workspaces.Overview(r.Context(), store.WorkspaceOf(l.ID), pictureRunsPerJob)
+	ov, err := s.overview(r, pictureRunsPerJob)
 	if err != nil {
 		s.fail(w, r, err)
 		return

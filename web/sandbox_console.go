@@ -240,7 +240,7 @@ func (s *server) dispatch(w http.ResponseWriter, r *http.Request, c consoleCall)
 			hint: "Wait a moment and send again. (Only this page is limited: the /api/ endpoints your CLI and SDK use never answer 429.)"}, c.cliLine)
 		return
 	}
-	liveHost, liveTok, live := liveTarget(r)
+	liveHost, liveTok, live := s.liveTarget(r)
 	if live {
 		if p := liveRefusal(liveHost, c.path); p != nil {
 			s.consoleProblem(w, r, p, c.cliLine)
@@ -290,6 +290,11 @@ func (s *server) dispatch(w http.ResponseWriter, r *http.Request, c consoleCall)
 		lesson = s.noteMistake(r, l.ID, m)
 		row.LessonAnchor, row.Note = lesson.Anchor, m.note
 	}
+	if live {
+		// sendLive scrubbed the answer; this catches a PAT pasted into
+		// the call itself.
+		row = scrubCall(row, liveTok)
+	}
 	id, err := s.db.AddSandboxCall(ctx, row)
 	if err != nil {
 		s.fail(w, r, err)
@@ -322,6 +327,15 @@ func (s *server) dispatch(w http.ResponseWriter, r *http.Request, c consoleCall)
 	s.render(w, r, http.StatusOK, templates.ConsoleSwap(v))
 }
 
+// scrubCall masks secret everywhere in a recorded call: what was sent,
+// what came back and the notes about it.
+func scrubCall(row store.SandboxCall, secret string) store.SandboxCall {
+	for _, f := range []*string{&row.Path, &row.Query, &row.Body, &row.CLILine, &row.Response, &row.ResponseHeaders, &row.Note} {
+		*f = scrubSecret(*f, secret)
+	}
+	return row
+}
+
 // changesPicture reports whether a sent call may have changed what the
 // run picture shows: any call other than a read, to the sandbox.
 func changesPicture(c consoleCall, live bool) bool {
@@ -347,7 +361,12 @@ func (s *server) sendSandbox(r *http.Request, token string, c consoleCall) callO
 	for _, h := range requestHeaders(c, "Bearer "+token) {
 		req.Header.Set(h.Name, h.Value)
 	}
-	req.Header.Set("X-Forwarded-Proto", r.Header.Get("X-Forwarded-Proto"))
+	// The emulator builds its links from the scheme the page was reached
+	// over, judged as for a direct call (workspace.RequestScheme).
+	req.TLS = r.TLS
+	if p := r.Header.Get("X-Forwarded-Proto"); p != "" {
+		req.Header.Set("X-Forwarded-Proto", p)
+	}
 	rec := newRecorder()
 	s.workspaces.Handler().ServeHTTP(rec, req)
 	return callOutcome{status: rec.status, header: rec.header, body: rec.body.Bytes()}
@@ -449,6 +468,10 @@ func errorCode(body []byte) string {
 
 // resultFromRow builds the result panel for a recorded call.
 func (s *server) resultFromRow(r *http.Request, row store.SandboxCall) *templates.CallResult {
+	if _, tok, ok := s.liveTarget(r); ok {
+		// Rows saved before scrubbing existed are scrubbed on show.
+		row = scrubCall(row, tok)
+	}
 	q, _ := url.ParseQuery(row.Query)
 	c, p := newCall(row.Method, row.Path, q, row.Body)
 	res := &templates.CallResult{ID: row.ID, Target: row.Target, Host: row.Host, Status: row.Status,
@@ -460,10 +483,10 @@ func (s *server) resultFromRow(r *http.Request, row store.SandboxCall) *template
 		res.CLINotes = cliNotes(row.CLILine)
 	}
 	auth := "Bearer <your token>"
-	host := baseURL(r)
+	host := s.baseURL(r)
 	if row.Target == "live" {
 		host = row.Host
-		if h, tok, ok := liveTarget(r); ok && h == row.Host {
+		if h, tok, ok := s.liveTarget(r); ok && h == row.Host {
 			auth = "Bearer " + maskToken(tok)
 		}
 	} else if tok := sessionSandboxToken(r); tok != "" {
@@ -523,11 +546,11 @@ type consoleState struct {
 func (s *server) consoleView(r *http.Request, st consoleState) (templates.ConsoleView, error) {
 	ctx := r.Context()
 	l, _ := learnerFrom(ctx)
-	ov, err := s.workspaces.Overview(ctx, store.WorkspaceOf(l.ID), 5)
+	ov, err := s.overview(r, 5)
 	if err != nil {
 		return templates.ConsoleView{}, err
 	}
-	host, tok, live := liveTarget(r)
+	host, tok, live := s.liveTarget(r)
 	v := templates.ConsoleView{Result: st.result, CLILine: st.cliLine, CLIFocus: st.cliFocus}
 	v.Live = templates.LiveView{On: live, Host: host, HostInput: st.liveInput, Error: st.liveErr, Reasons: st.liveReasons}
 	if live {
@@ -569,6 +592,9 @@ func (s *server) consoleView(r *http.Request, st consoleState) (templates.Consol
 		return templates.ConsoleView{}, err
 	}
 	for _, c := range calls {
+		if live {
+			c = scrubCall(c, tok)
+		}
 		u := c.Path
 		if c.Query != "" {
 			u += "?" + c.Query
@@ -775,7 +801,7 @@ func (s *server) renderSandboxPage(w http.ResponseWriter, r *http.Request, statu
 	}
 	s.render(w, r, status, templates.Sandbox(templates.SandboxView{
 		Meta:      s.meta(r, "Sandbox", "sandbox"),
-		Host:      baseURL(r),
+		Host:      s.baseURL(r),
 		Token:     tok,
 		Try:       r.URL.Query().Get("try"),
 		Console:   cv,

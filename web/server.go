@@ -25,6 +25,11 @@ type Options struct {
 	// live mode may call besides Databricks' workspace domains
 	// (-live-allow-host; tests and private deployments).
 	LiveAllowHosts []string
+	// TrustProxy believes X-Forwarded-Proto from a reverse proxy in front
+	// of the server (-trust-proxy) when deciding whether the client uses
+	// https (Secure cookies, the host shown for the CLI). Off, the header
+	// is ignored: any client can send it.
+	TrustProxy bool
 }
 
 type server struct {
@@ -38,6 +43,7 @@ type server struct {
 	static     *staticFiles
 	sess       *sessionStore
 	learners   *learnerCache
+	live       *liveTargets   // live mode's host and PAT per session, memory only
 	pages      *http.ServeMux // the page routes, asked which methods a path allows
 	sendLimit  *rateLimiter   // the sandbox console's send action, per learner
 	showingKey []byte         // signs drill showings and derives shuffle seeds (drill.go)
@@ -61,6 +67,7 @@ func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, bank *quiz.Bank,
 		static:     st,
 		sess:       newSessionStore(opts.SessionAuthKey, opts.SessionEncKey),
 		learners:   newLearnerCache(db),
+		live:       newLiveTargets(),
 		showingKey: newShowingKey(opts.SessionAuthKey),
 	}
 	if s.now == nil {

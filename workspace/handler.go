@@ -123,14 +123,8 @@ func (m *Manager) report(r *http.Request, err error) {
 	}
 }
 
-func requestHost(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
-		scheme = p
-	}
+func (m *Manager) requestHost(r *http.Request) string {
+	scheme := RequestScheme(r, m.opts.TrustProxy)
 	host := r.Host
 	if host == "" {
 		host = "localhost"
@@ -145,7 +139,7 @@ func (m *Manager) serve(w http.ResponseWriter, r *http.Request) {
 			writeErr(w, methodNotAllowed(r.Method, path, http.MethodGet, w))
 			return
 		}
-		host := requestHost(r)
+		host := m.requestHost(r)
 		writeJSON(w, http.StatusOK, map[string]string{
 			"workspace_id": workspaceNumber, "oidc_endpoint": host + "/oidc", "host_type": "workspace", "cloud": "aws",
 		})
@@ -160,7 +154,7 @@ func (m *Manager) serve(w http.ResponseWriter, r *http.Request) {
 		m.fail(w, r, aerr)
 		return
 	}
-	rq := &req{ctx: r.Context(), m: m, who: who, q: r.URL.Query(), host: requestHost(r), method: r.Method, path: path}
+	rq := &req{ctx: r.Context(), m: m, who: who, q: r.URL.Query(), host: m.requestHost(r), method: r.Method, path: path}
 	var rt route
 	found := false
 	switch {

@@ -65,6 +65,9 @@ type Options struct {
 	// is in the store, so they reload on their next request. Without a
 	// Store nothing is ever dropped.
 	MaxLoaded int
+	// TrustProxy believes X-Forwarded-Proto when building the links
+	// responses carry (-trust-proxy); see RequestScheme.
+	TrustProxy bool
 }
 
 // Manager maps Bearer tokens to workspaces, loads them lazily from the

@@ -192,7 +192,11 @@ func (m *Manager) Overview(ctx context.Context, workspaceID string, runsPerJob i
 		return Overview{}, err
 	}
 	defer sp.mu.Unlock()
-	now := m.now()
+	return sp.overview(workspaceID, m.now(), runsPerJob), nil
+}
+
+// overview summarises sp at now; the caller holds sp.mu or owns sp.
+func (sp *space) overview(workspaceID string, now int64, runsPerJob int) Overview {
 	ov := Overview{WorkspaceID: workspaceID, Now: msTime(now)}
 	for _, id := range sp.jobIDs {
 		j := sp.jobs[id]
@@ -232,5 +236,5 @@ func (m *Manager) Overview(ctx context.Context, workspaceID string, runsPerJob i
 			ov.SubmitRuns = append(ov.SubmitRuns, sp.runOverview(r, now))
 		}
 	}
-	return ov, nil
+	return ov
 }
