@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -51,6 +52,9 @@ type config struct {
 	tokens     []string
 	liveAllow  []string
 	taskDur    time.Duration
+	// trustProxy believes X-Forwarded-Proto (a TLS-terminating reverse
+	// proxy in front); off, any client could claim https.
+	trustProxy bool
 }
 
 func parseFlags(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -93,6 +97,12 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 		return c, fmt.Errorf("TRAINER_SANDBOX_TASK_DURATION: %w", err)
 	}
 	fl.DurationVar(&c.taskDur, "sandbox-task-duration", dur, "how long one emulated task attempt runs (PENDING is a third of it) [TRAINER_SANDBOX_TASK_DURATION]")
+	trust := env("trust-proxy", "false")
+	trustDef, err := strconv.ParseBool(trust)
+	if err != nil {
+		return c, fmt.Errorf("TRAINER_TRUST_PROXY: want true or false, got %q", trust)
+	}
+	fl.BoolVar(&c.trustProxy, "trust-proxy", trustDef, "believe X-Forwarded-Proto from a reverse proxy that terminates TLS in front of the server (Secure cookies, https links); leave off when clients reach the server directly [TRAINER_TRUST_PROXY]")
 	fl.Usage = func() {
 		fmt.Fprintf(out, "Usage: trainer [flags]\n       trainer bank lint [FILE...]\n\nServes Jobs API Trainer. Every flag can also be set with the environment variable in brackets.\n\nFlags:\n")
 		fl.PrintDefaults()
@@ -213,12 +223,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		OnError: func(err error) {
 			log.Error("sandbox workspace failed", "err", err)
 		},
+		TrustProxy: cfg.trustProxy,
 	})
 	if err != nil {
 		return err
 	}
 	handler, err := web.NewServer(log, db, ls, bank, workspaces, web.Options{
 		SessionAuthKey: authKey, SessionEncKey: encKey, LiveAllowHosts: cfg.liveAllow,
+		TrustProxy: cfg.trustProxy,
 	})
 	if err != nil {
 		return err
@@ -240,6 +252,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go pruneIdleLearners(ctx, db, log)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -252,6 +265,31 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// idleLearnerAge is how long a learner who never did anything lasting
+// (a POST that stored nothing) is kept before pruning.
+const idleLearnerAge = 24 * time.Hour
+
+// pruneIdleLearners deletes idle learners now and every hour until ctx
+// ends, so stray POSTs cannot grow the database without bound.
+func pruneIdleLearners(ctx context.Context, db *store.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		n, err := db.PruneIdleLearners(ctx, time.Now().Add(-idleLearnerAge))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("prune idle learners", "err", err)
+		case n > 0:
+			log.Info("pruned idle learners", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // tokenResolver maps a Bearer token to a workspace: a fixed -sandbox-token
