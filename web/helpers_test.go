@@ -207,6 +207,16 @@ func (a *app) postForm(path string, v url.Values) resp {
 	return a.do(req)
 }
 
+// act makes the client's visitor a learner, as any first action does
+// (looking around stores nothing): it switches live mode off, which
+// changes nothing else.
+func (a *app) act() {
+	a.t.Helper()
+	if r := a.postForm("/sandbox/live/off", nil); r.status != http.StatusSeeOther {
+		a.t.Fatalf("first action: %d", r.status)
+	}
+}
+
 func (r resp) text(sel string) string {
 	return strings.TrimSpace(r.doc.Find(sel).Text())
 }
