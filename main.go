@@ -252,7 +252,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go pruneIdleLearners(ctx, db, log)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -265,31 +264,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
-}
-
-// idleLearnerAge is how long a learner who never did anything lasting
-// (a POST that stored nothing) is kept before pruning.
-const idleLearnerAge = 24 * time.Hour
-
-// pruneIdleLearners deletes idle learners now and every hour until ctx
-// ends, so stray POSTs cannot grow the database without bound.
-func pruneIdleLearners(ctx context.Context, db *store.DB, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		n, err := db.PruneIdleLearners(ctx, time.Now().Add(-idleLearnerAge))
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Warn("prune idle learners", "err", err)
-		case n > 0:
-			log.Info("pruned idle learners", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // tokenResolver maps a Bearer token to a workspace: a fixed -sandbox-token

@@ -60,9 +60,10 @@ func (db *DB) BumpSessionGen(ctx context.Context, id int64) (int64, error) {
 // PruneIdleLearners deletes learners created before cutoff who never did
 // anything that left a trace: no display name, sandbox token, drill,
 // answer, card, exam date, sandbox call, challenge or saved workspace. It
-// returns how many it deleted, or an error when the delete fails.
-func (db *DB) PruneIdleLearners(ctx context.Context, cutoff time.Time) (int64, error) {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM learners
+// returns the ids it deleted, or an error (and deletes nothing) when the
+// delete fails.
+func (db *DB) PruneIdleLearners(ctx context.Context, cutoff time.Time) ([]int64, error) {
+	rows, err := db.w.QueryContext(ctx, `DELETE FROM learners
 WHERE created_at < ? AND display_name = ''
   AND NOT EXISTS (SELECT 1 FROM sandbox_tokens t WHERE t.learner_id = learners.id)
   AND NOT EXISTS (SELECT 1 FROM drill_sessions d WHERE d.learner_id = learners.id)
@@ -72,12 +73,24 @@ WHERE created_at < ? AND display_name = ''
   AND NOT EXISTS (SELECT 1 FROM sandbox_calls s WHERE s.learner_id = learners.id)
   AND NOT EXISTS (SELECT 1 FROM challenge_results r WHERE r.learner_id = learners.id)
   AND NOT EXISTS (SELECT 1 FROM challenge_attempts x WHERE x.learner_id = learners.id)
-  AND NOT EXISTS (SELECT 1 FROM ws_docs w WHERE w.workspace_id = 'learner-' || learners.id)`, ms(cutoff))
+  AND NOT EXISTS (SELECT 1 FROM ws_docs w WHERE w.workspace_id = 'learner-' || learners.id)
+RETURNING id`, ms(cutoff))
 	if err != nil {
-		return 0, fmt.Errorf("store: prune idle learners: %w", err)
+		return nil, fmt.Errorf("store: prune idle learners: %w", err)
 	}
-	n, _ := res.RowsAffected()
-	return n, nil
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: prune idle learners: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: prune idle learners: %w", err)
+	}
+	return ids, nil
 }
 
 // Learner returns the learner with the given id, or ErrNotFound.

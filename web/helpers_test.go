@@ -53,6 +53,8 @@ type testOpts struct {
 	// Web is merged over the test session keys; Web.Now defaults to Now
 	// (set only Web.Now for a web clock over a real-time emulator).
 	Web web.Options
+	// TrustProxy sets -trust-proxy for the emulator and the pages alike.
+	TrustProxy bool
 	// NoSandbox gives the server a workspace manager that stores nothing
 	// and knows no token (the drill server's: drills never reach it).
 	NoSandbox bool
@@ -99,7 +101,8 @@ func newTestHandler(tb testing.TB, o testOpts) http.Handler {
 			}
 			return workspace.Identity{WorkspaceID: store.WorkspaceOf(id), UserName: "learner@sandbox.example"}, nil
 		},
-		Fixtures: fixtures,
+		Fixtures:   fixtures,
+		TrustProxy: o.TrustProxy,
 	}
 	if wo.TaskDuration == 0 {
 		wo.TaskDuration = time.Second
@@ -124,6 +127,7 @@ func newTestHandler(tb testing.TB, o testOpts) http.Handler {
 	if w.Now == nil {
 		w.Now = o.Now
 	}
+	w.TrustProxy = w.TrustProxy || o.TrustProxy
 	logOut := o.LogOut
 	if logOut == nil {
 		logOut = io.Discard

@@ -291,8 +291,12 @@ func (s *server) dispatch(w http.ResponseWriter, r *http.Request, c consoleCall)
 		row.LessonAnchor, row.Note = lesson.Anchor, m.note
 	}
 	if live {
-		// sendLive scrubbed the answer; this catches a PAT pasted into
-		// the call itself.
+		// Cut to what the history keeps first, so a token the cut splits
+		// is caught too. sendLive scrubbed the whole answer; this catches
+		// a token pasted into the call itself.
+		if len(row.Response) > store.MaxSandboxResponse {
+			row.Response, row.Truncated = row.Response[:store.MaxSandboxResponse], true
+		}
 		row = scrubCall(row, liveTok)
 	}
 	id, err := s.db.AddSandboxCall(ctx, row)

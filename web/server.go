@@ -6,6 +6,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/jobs-api-trainer/trainer/lessons"
@@ -44,6 +45,8 @@ type server struct {
 	sess       *sessionStore
 	learners   *learnerCache
 	live       *liveTargets   // live mode's host and PAT per session, memory only
+	pruneMu    sync.Mutex     // guards nextPrune
+	nextPrune  time.Time      // when creating a learner next prunes idle ones (learners.go)
 	pages      *http.ServeMux // the page routes, asked which methods a path allows
 	sendLimit  *rateLimiter   // the sandbox console's send action, per learner
 	showingKey []byte         // signs drill showings and derives shuffle seeds (drill.go)

@@ -125,6 +125,7 @@ func (s *server) withSession(next http.Handler) http.Handler {
 			}
 		}
 		if learner.ID == 0 && needsLearner(r) {
+			s.pruneIdle(r.Context())
 			l, err := s.db.CreateLearner(r.Context(), s.now())
 			if err != nil {
 				s.fail(w, r, err)

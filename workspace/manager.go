@@ -79,6 +79,7 @@ type Manager struct {
 	loading  map[string]chan struct{} // workspaces being loaded; closed when done
 	tick     uint64                   // use counter for least-recently-used eviction; guarded by mu
 	fixtures *fixtureSet
+	preview  previewCache // the seeded fixtures visitors see (preview.go)
 }
 
 // NewManager checks opts and parses the fixtures. It returns an error when
