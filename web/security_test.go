@@ -258,7 +258,7 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 	}
 	reqs = append(reqs,
 		req{"GET", "/api/2.2/jobs/list", tok},
-		req{"GET", "/api/2.2/jobs/list", ""}, // 403
+		req{"GET", "/api/2.2/jobs/list", ""},  // 403
 		req{"POST", "/api/2.2/jobs/get", tok}, // 405
 		req{"GET", "/api/2.2/nope", tok},
 		req{"DELETE", "/me", ""}, // 405
