@@ -54,6 +54,9 @@ type config struct {
 	liveAllow  []string
 	taskDur    time.Duration
 	apiRate    float64 // requests per second per sandbox token on /api; 0 = no budget
+	// trustProxy believes X-Forwarded-Proto (a TLS-terminating reverse
+	// proxy in front); off, any client could claim https.
+	trustProxy bool
 }
 
 func parseFlags(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -101,6 +104,12 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 		return c, fmt.Errorf("TRAINER_API_RATE: %w", err)
 	}
 	fl.Float64Var(&c.apiRate, "api-rate", apiRate, "requests per second each sandbox token may send to /api, in bursts of up to 3x that; past it: 429 with Retry-After; 0 = no limit [TRAINER_API_RATE]")
+	trust := env("trust-proxy", "false")
+	trustDef, err := strconv.ParseBool(trust)
+	if err != nil {
+		return c, fmt.Errorf("TRAINER_TRUST_PROXY: want true or false, got %q", trust)
+	}
+	fl.BoolVar(&c.trustProxy, "trust-proxy", trustDef, "believe X-Forwarded-Proto from a reverse proxy that terminates TLS in front of the server (Secure cookies, https links); leave off when clients reach the server directly [TRAINER_TRUST_PROXY]")
 	fl.Usage = func() {
 		fmt.Fprintf(out, "Usage: trainer [flags]\n       trainer bank lint [FILE...]\n\nServes Jobs API Trainer. Every flag can also be set with the environment variable in brackets.\n\nFlags:\n")
 		fl.PrintDefaults()
@@ -244,12 +253,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		OnError: func(err error) {
 			log.Error("sandbox workspace failed", "err", err)
 		},
+		TrustProxy: cfg.trustProxy,
 	})
 	if err != nil {
 		return err
 	}
 	handler, err := web.NewServer(log, db, ls, bank, workspaces, web.Options{
 		SessionAuthKey: authKey, SessionEncKey: encKey, LiveAllowHosts: cfg.liveAllow,
+		TrustProxy: cfg.trustProxy,
 	})
 	if err != nil {
 		return err

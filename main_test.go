@@ -266,3 +266,37 @@ func TestEnvListsAreValidatedLikeFlags(t *testing.T) {
 		t.Fatalf("tokens %v, err %v", c.tokens, err)
 	}
 }
+
+// TestTrustProxyFlag: proxy headers are believed only when -trust-proxy or
+// TRAINER_TRUST_PROXY says so; a bad env value is refused.
+func TestTrustProxyFlag(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     string
+		want    bool
+		wantErr bool
+	}{
+		{"default off", nil, "", false, false},
+		{"flag", []string{"-trust-proxy"}, "", true, false},
+		{"env", nil, "true", true, false},
+		{"flag overrides env", []string{"-trust-proxy=false"}, "1", false, false},
+		{"bad env", nil, "maybe", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseFlags(tt.args, func(k string) string {
+				if k == "TRAINER_TRUST_PROXY" {
+					return tt.env
+				}
+				return ""
+			}, io.Discard)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
+			}
+			if err == nil && c.trustProxy != tt.want {
+				t.Errorf("trustProxy = %v, want %v", c.trustProxy, tt.want)
+			}
+		})
+	}
+}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -13,12 +15,23 @@ type Learner struct {
 	ID          int64
 	DisplayName string
 	CreatedAt   time.Time
+	// SessionGen is the learner's session generation: a session cookie
+	// issued at another generation is refused (BumpSessionGen).
+	SessionGen int64
 }
 
 // CreateLearner inserts a new learner, created at now, with an empty
-// display name. It returns an error only when the insert fails.
+// display name and a random session generation (so a cookie naming a
+// pruned learner's id never fits a later learner given the same id). It
+// returns an error only when the insert fails.
 func (db *DB) CreateLearner(ctx context.Context, now time.Time) (Learner, error) {
-	res, err := db.w.ExecContext(ctx, `INSERT INTO learners (display_name, created_at) VALUES ('', ?)`, ms(now))
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return Learner{}, fmt.Errorf("store: create learner: %w", err)
+	}
+	// Positive and far from overflowing when bumped.
+	gen := int64(binary.BigEndian.Uint64(b[:]) >> 2)
+	res, err := db.w.ExecContext(ctx, `INSERT INTO learners (display_name, created_at, session_gen) VALUES ('', ?, ?)`, ms(now), gen)
 	if err != nil {
 		return Learner{}, fmt.Errorf("store: create learner: %w", err)
 	}
@@ -26,15 +39,66 @@ func (db *DB) CreateLearner(ctx context.Context, now time.Time) (Learner, error)
 	if err != nil {
 		return Learner{}, fmt.Errorf("store: create learner: %w", err)
 	}
-	return Learner{ID: id, CreatedAt: fromMS(ms(now))}, nil
+	return Learner{ID: id, CreatedAt: fromMS(ms(now)), SessionGen: gen}, nil
+}
+
+// BumpSessionGen moves the learner to a new session generation, so every
+// cookie issued before stops working, and returns it. It returns
+// ErrNotFound if there is no such learner.
+func (db *DB) BumpSessionGen(ctx context.Context, id int64) (int64, error) {
+	var gen int64
+	err := db.w.QueryRowContext(ctx, `UPDATE learners SET session_gen = session_gen + 1 WHERE id = ? RETURNING session_gen`, id).Scan(&gen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: bump session generation: %w", err)
+	}
+	return gen, nil
+}
+
+// PruneIdleLearners deletes learners created before cutoff who never did
+// anything that left a trace: no display name, sandbox token, drill,
+// answer, card, exam date, sandbox call, challenge or saved workspace. It
+// returns the ids it deleted, or an error (and deletes nothing) when the
+// delete fails.
+func (db *DB) PruneIdleLearners(ctx context.Context, cutoff time.Time) ([]int64, error) {
+	rows, err := db.w.QueryContext(ctx, `DELETE FROM learners
+WHERE created_at < ? AND display_name = ''
+  AND NOT EXISTS (SELECT 1 FROM sandbox_tokens t WHERE t.learner_id = learners.id)
+  AND NOT EXISTS (SELECT 1 FROM drill_sessions d WHERE d.learner_id = learners.id)
+  AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.learner_id = learners.id)
+  AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.learner_id = learners.id)
+  AND NOT EXISTS (SELECT 1 FROM learner_prefs p WHERE p.learner_id = learners.id)
+  AND NOT EXISTS (SELECT 1 FROM sandbox_calls s WHERE s.learner_id = learners.id)
+  AND NOT EXISTS (SELECT 1 FROM challenge_results r WHERE r.learner_id = learners.id)
+  AND NOT EXISTS (SELECT 1 FROM challenge_attempts x WHERE x.learner_id = learners.id)
+  AND NOT EXISTS (SELECT 1 FROM ws_docs w WHERE w.workspace_id = 'learner-' || learners.id)
+RETURNING id`, ms(cutoff))
+	if err != nil {
+		return nil, fmt.Errorf("store: prune idle learners: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: prune idle learners: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: prune idle learners: %w", err)
+	}
+	return ids, nil
 }
 
 // Learner returns the learner with the given id, or ErrNotFound.
 func (db *DB) Learner(ctx context.Context, id int64) (Learner, error) {
 	var l Learner
 	var created int64
-	err := db.r.QueryRowContext(ctx, `SELECT id, display_name, created_at FROM learners WHERE id = ?`, id).
-		Scan(&l.ID, &l.DisplayName, &created)
+	err := db.r.QueryRowContext(ctx, `SELECT id, display_name, created_at, session_gen FROM learners WHERE id = ?`, id).
+		Scan(&l.ID, &l.DisplayName, &created, &l.SessionGen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Learner{}, ErrNotFound
 	}

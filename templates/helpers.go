@@ -19,3 +19,9 @@ func supportClass(s string) string {
 		return "none"
 	}
 }
+
+// htmxConfig is htmx's configuration, read from <meta name="htmx-config">:
+// no indicator <style> injected (app.css carries the rules, so the
+// Content-Security-Policy needs no inline style element) and no eval (the
+// policy forbids it anyway; this keeps htmx from trying).
+const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false}`

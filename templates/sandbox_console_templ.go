@@ -2386,7 +2386,7 @@ func livePanel(v LiveView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 209, "</code>. The token lives only in your encrypted session cookie; the history keeps no token.</p><form method=\"post\" action=\"/sandbox/live/off\"><button type=\"submit\" class=\"button primary\" data-testid=\"live-off\">Back to sandbox</button></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 209, "</code>. The token is kept only in this server's memory (never in your cookie, the database or the history); a server restart switches live mode off.</p><form method=\"post\" action=\"/sandbox/live/off\"><button type=\"submit\" class=\"button primary\" data-testid=\"live-off\">Back to sandbox</button></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -2401,7 +2401,7 @@ func livePanel(v LiveView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 212, "><summary><h2>Live mode: call a real workspace</h2></summary><p>Send the same calls to your own Databricks workspace. Only Jobs API paths are called, server-side, over https, to Databricks workspace hosts (<code>*.cloud.databricks.com</code>, <code>*.azuredatabricks.net</code>, <code>*.gcp.databricks.com</code>, …). Use a short-lived personal access token: it is kept only in your encrypted session cookie.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 212, "><summary><h2>Live mode: call a real workspace</h2></summary><p>Send the same calls to your own Databricks workspace. Only Jobs API paths are called, server-side, over https, to Databricks workspace hosts (<code>*.cloud.databricks.com</code>, <code>*.azuredatabricks.net</code>, <code>*.gcp.databricks.com</code>, …). Use a short-lived personal access token: it is kept only in this server's memory, never in your cookie or the database, and is masked in everything the workspace answers.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

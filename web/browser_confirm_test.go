@@ -40,12 +40,7 @@ func TestBrowserDestructiveFormsAskFirst(t *testing.T) {
 		n, _ := got[1].(float64)
 		return got[0] == true, int(n)
 	}
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(a.srv.URL+"/sandbox"),
-		chromedp.WaitReady(chromedp.CSS(`[data-testid="env-snippet"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
+	openSandboxWithToken(t, ctx, a.srv.URL)
 	before := snippet()
 
 	for _, form := range []string{"regenerate-form", "reset-form"} {

@@ -71,3 +71,18 @@ func screenshot(t *testing.T, ctx context.Context, dir, name string) string {
 	t.Logf("screenshot: %s", p)
 	return p
 }
+
+// openSandboxWithToken opens the sandbox as a new visitor and creates the
+// sandbox token with the page's own button (a visit alone creates none),
+// leaving the page showing the terminal snippet.
+func openSandboxWithToken(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/sandbox"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="create-token-form"] button`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="create-token-form"] button`)),
+		chromedp.WaitReady(chromedp.CSS(`[data-testid="env-snippet"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -23,12 +23,7 @@ func TestBrowserPictureUpdatesItself(t *testing.T) {
 	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	ctx := newBrowser(t)
 
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(a.srv.URL+"/sandbox"),
-		chromedp.WaitReady(chromedp.CSS(`[data-testid="env-snippet"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
+	openSandboxWithToken(t, ctx, a.srv.URL)
 	snippet, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="env-snippet"]').textContent`))
 	if err != nil {
 		t.Fatal(err)

@@ -84,11 +84,6 @@ func (s *server) challengeFrom(w http.ResponseWriter, r *http.Request) (challeng
 	return c, ok
 }
 
-func (s *server) overview(r *http.Request, runsPerJob int) (workspace.Overview, error) {
-	l, _ := learnerFrom(r.Context())
-	return s.workspaces.Overview(r.Context(), store.WorkspaceOf(l.ID), runsPerJob)
-}
-
 // start opens the challenge for the learner (recording the start time and
 // the checker's baseline the first time) and returns their standing.
 func (s *server) startChallenge(r *http.Request, c challenge.Challenge, ov workspace.Overview) (store.ChallengeResult, error) {
@@ -101,15 +96,19 @@ func (s *server) handleChallengeShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ov, err := s.overview(r, 1)
+	ov, err := s.overview(r, workspace.Window{RunsPerJob: 1})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.startChallenge(r, c, ov)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	// A visitor who has not acted yet reads the challenge; it starts with
+	// their first check, hint or restart.
+	var res store.ChallengeResult
+	if _, ok := learnerFrom(r.Context()); ok {
+		if res, err = s.startChallenge(r, c, ov); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	s.renderChallenge(w, r, c, res, ov)
 }
@@ -169,7 +168,7 @@ func (s *server) handleChallengeCheck(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	ov, err := s.overview(r, checkRunsPerJob)
+	ov, err := s.overview(r, workspace.Window{RunsPerJob: checkRunsPerJob})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -230,7 +229,7 @@ func (s *server) challengeChange(w http.ResponseWriter, r *http.Request, change 
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	ov, err := s.overview(r, 1)
+	ov, err := s.overview(r, workspace.Window{RunsPerJob: 1})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -60,6 +60,11 @@ func TestChallengeListAndPages(t *testing.T) {
 	if r := a.get("/sandbox/challenges/nope"); r.status != 404 {
 		t.Errorf("unknown challenge: %d", r.status)
 	}
+	// A visitor who has not acted reads the challenge without starting it.
+	if got := a.get("/sandbox/challenges/repair-failed-task").text(`[data-testid="challenge-status"]`); got != "not started" {
+		t.Errorf("a visitor's challenge page: status %q", got)
+	}
+	a.act()
 	page := a.get("/sandbox/challenges/repair-failed-task")
 	if page.status != 200 || page.doc.Find("header.site-header").Length() != 1 || page.text(`[data-testid="challenge-status"]`) != "started" {
 		t.Fatalf("challenge page: %d %q", page.status, page.text(`[data-testid="challenge-status"]`))

@@ -390,7 +390,7 @@ func TestDrillOtherLearnersSession(t *testing.T) {
 	first := a.postForm(path+"/answer", answerForm(q, answerKey(t, bank, q.item)))
 
 	eve := a.otherLearner()
-	eve.get("/")
+	eve.act()
 	if r := eve.get(path); r.status != 404 {
 		t.Errorf("another learner's session page: %d", r.status)
 	}
@@ -413,7 +413,7 @@ func TestDrillLeechShowsExplanationFirst(t *testing.T) {
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	bank := testBank(t)
-	a.get("/")
+	a.act()
 	it := bank.Items()[0]
 	card := quiz.Card{Misses: quiz.LeechMisses}
 	card.Card = quiz.Review(quiz.Card{}, quiz.Again, clockT0.Add(-48*time.Hour), time.Time{}).Card
@@ -445,7 +445,7 @@ func TestDrillLeechShowsExplanationFirst(t *testing.T) {
 func TestExamDateForm(t *testing.T) {
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
-	a.get("/")
+	a.act()
 	bad := []struct{ value, msg string }{
 		{"next tuesday", "YYYY-MM-DD"},
 		{"2026-02-30", "YYYY-MM-DD"},
@@ -514,7 +514,7 @@ func TestDrillSummaryNextDueMatchesProgress(t *testing.T) {
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	bank := testBank(t)
-	a.get("/")
+	a.act()
 	path := a.startDrill("bundles", 1)
 	var next string
 	for range 3 {
@@ -543,7 +543,7 @@ func TestDrillSummaryWithExamDate(t *testing.T) {
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	bank := testBank(t)
-	a.get("/")
+	a.act()
 	a.postForm("/drill/exam-date", url.Values{"exam_date": {"2026-03-30"}})
 	path := a.startDrill("bundles", 2)
 	for range 3 {

@@ -55,6 +55,8 @@ type testOpts struct {
 	Web web.Options
 	// Limits are the emulator's (zero fields: its defaults).
 	Limits workspace.Limits
+	// TrustProxy sets -trust-proxy for the emulator and the pages alike.
+	TrustProxy bool
 	// NoSandbox gives the server a workspace manager that stores nothing
 	// and knows no token (the drill server's: drills never reach it).
 	NoSandbox bool
@@ -101,8 +103,9 @@ func newTestHandler(tb testing.TB, o testOpts) http.Handler {
 			}
 			return workspace.Identity{WorkspaceID: store.WorkspaceOf(id), UserName: "learner@sandbox.example"}, nil
 		},
-		Fixtures: fixtures,
-		Limits:   o.Limits,
+		Fixtures:   fixtures,
+		Limits:     o.Limits,
+		TrustProxy: o.TrustProxy,
 	}
 	if wo.TaskDuration == 0 {
 		wo.TaskDuration = time.Second
@@ -127,6 +130,7 @@ func newTestHandler(tb testing.TB, o testOpts) http.Handler {
 	if w.Now == nil {
 		w.Now = o.Now
 	}
+	w.TrustProxy = w.TrustProxy || o.TrustProxy
 	logOut := o.LogOut
 	if logOut == nil {
 		logOut = io.Discard
@@ -208,6 +212,16 @@ func (a *app) postForm(path string, v url.Values) resp {
 	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+path, strings.NewReader(v.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return a.do(req)
+}
+
+// act makes the client's visitor a learner, as any first action does
+// (looking around stores nothing): it switches live mode off, which
+// changes nothing else.
+func (a *app) act() {
+	a.t.Helper()
+	if r := a.postForm("/sandbox/live/off", nil); r.status != http.StatusSeeOther {
+		a.t.Fatalf("first action: %d", r.status)
+	}
 }
 
 func (r resp) text(sel string) string {

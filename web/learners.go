@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/jobs-api-trainer/trainer/store"
 )
@@ -60,4 +61,61 @@ func (c *learnerCache) setDisplayName(ctx context.Context, id int64, name string
 		c.m[id] = l
 	}
 	return nil
+}
+
+// bumpSessionGen moves the learner to a new session generation in the
+// database, then in memory, and returns it; store.ErrNotFound when there
+// is no such learner.
+func (c *learnerCache) bumpSessionGen(ctx context.Context, id int64) (int64, error) {
+	gen, err := c.db.BumpSessionGen(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if l, ok := c.m[id]; ok {
+		l.SessionGen = gen
+		c.m[id] = l
+	}
+	return gen, nil
+}
+
+// forget drops learners from memory (they were deleted).
+func (c *learnerCache) forget(ids []int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		delete(c.m, id)
+	}
+}
+
+// idleLearnerAge is how long a learner who left nothing behind (their one
+// action stored nothing, such as switching live mode off) is kept.
+const idleLearnerAge = 24 * time.Hour
+
+// pruneEvery is how often creating a learner also prunes idle ones: only
+// creation adds them, so this bounds them without a background job.
+const pruneEvery = time.Hour
+
+// pruneIdle deletes idle learners when the last pruning is pruneEvery ago,
+// and forgets them here, so their cookies count as no cookie. A failure
+// is logged and retried at the next due time: it costs nothing but space.
+func (s *server) pruneIdle(ctx context.Context) {
+	now := s.now()
+	s.pruneMu.Lock()
+	if now.Before(s.nextPrune) {
+		s.pruneMu.Unlock()
+		return
+	}
+	s.nextPrune = now.Add(pruneEvery)
+	s.pruneMu.Unlock()
+	ids, err := s.db.PruneIdleLearners(ctx, now.Add(-idleLearnerAge))
+	if err != nil {
+		s.log.Warn("prune idle learners", "err", err)
+		return
+	}
+	s.learners.forget(ids)
+	if len(ids) > 0 {
+		s.log.Info("pruned idle learners", "count", len(ids))
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/jobs-api-trainer/trainer/workspace"
@@ -37,12 +36,6 @@ func (s *server) recoverer(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
-}
-
-// isAPIPath reports whether path is served by the emulator, which answers
-// JSON rather than HTML.
-func isAPIPath(path string) bool {
-	return path == "/api" || strings.HasPrefix(path, "/api/") || path == "/.well-known/databricks-config"
 }
 
 type statusRecorder struct {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jobs-api-trainer/trainer/store"
 	"github.com/jobs-api-trainer/trainer/templates"
 	"github.com/jobs-api-trainer/trainer/workspace"
 )
@@ -49,10 +48,9 @@ const (
 )
 
 func (s *server) handlePicture(w http.ResponseWriter, r *http.Request) {
-	l, _ := learnerFrom(r.Context())
-	// Peek: drawing the picture neither seeds nor stores a workspace
-	// never used; the first API call does.
-	ov, err := s.workspaces.Peek(r.Context(), store.WorkspaceOf(l.ID), pictureWindow)
+	// Drawing the picture neither seeds nor stores a workspace never
+	// used (nor creates a learner); the first API call does.
+	ov, err := s.overview(r, pictureWindow)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -106,7 +106,7 @@ func TestProgressAfterAnswers(t *testing.T) {
 func TestProgressLeeches(t *testing.T) {
 	a := newApp(t)
 	bank := testBank(t)
-	a.get("/")
+	a.act()
 	it := bank.Items()[3]
 	if _, err := a.db.RecordAnswer(context.Background(), quiz.Attempt{
 		LearnerID: 1, ShowingID: "x", ItemID: it.ID, Kind: it.Kind, Topic: it.Topic, Chosen: []string{"run"}, AnsweredAt: time.Now(),
@@ -135,7 +135,7 @@ func TestProgressExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	other := a.otherLearner()
-	other.get("/")
+	other.act()
 	answerSome(t, other, nil, "cli", 1)
 
 	r := a.get("/progress/export.csv")

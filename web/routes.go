@@ -63,5 +63,6 @@ func (s *server) routes() http.Handler {
 	root.Handle("/.well-known/databricks-config", api)
 
 	csrf := http.NewCrossOriginProtection()
-	return s.recoverer(s.requestLog(csrf.Handler(root)))
+	csrf.SetDenyHandler(http.HandlerFunc(s.handleCrossOrigin))
+	return securityHeaders(s.recoverer(s.requestLog(csrf.Handler(root))))
 }

@@ -12,10 +12,15 @@ import (
 )
 
 // sandboxToken returns the learner's sandbox token from the session,
-// issuing a new one (and invalidating any old one) when the session has none.
+// issuing a new one (and invalidating any old one) when the session has
+// none. A visitor who has no learner yet has no token: "" and no error
+// (the page offers to create one).
 func (s *server) sandboxToken(w http.ResponseWriter, r *http.Request) (string, error) {
 	if tok := sessionSandboxToken(r); tok != "" {
 		return tok, nil
+	}
+	if _, ok := learnerFrom(r.Context()); !ok {
+		return "", nil
 	}
 	return s.regenerateToken(w, r)
 }
@@ -32,13 +37,20 @@ func (s *server) regenerateToken(w http.ResponseWriter, r *http.Request) (string
 	return tok, nil
 }
 
-// baseURL is the address clients reach this server at.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
+// overview is the learner's workspace; for a visitor with no learner yet,
+// the preview of a new one, which stores nothing. Their own workspace is
+// seeded on its first API call.
+func (s *server) overview(r *http.Request, w workspace.Window) (workspace.Overview, error) {
+	l, ok := learnerFrom(r.Context())
+	if !ok {
+		return s.workspaces.Preview(w)
 	}
-	return scheme + "://" + r.Host
+	return s.workspaces.Peek(r.Context(), store.WorkspaceOf(l.ID), w)
+}
+
+// baseURL is the address clients reach this server at.
+func (s *server) baseURL(r *http.Request) string {
+	return workspace.RequestScheme(r, s.opts.TrustProxy) + "://" + r.Host
 }
 
 func (s *server) handleSandbox(w http.ResponseWriter, r *http.Request) {
@@ -52,8 +64,7 @@ func (s *server) handleSandbox(w http.ResponseWriter, r *http.Request) {
 	if try := q.Get("try"); try != "" && st.ep == "" {
 		st.ep, st.cliFocus = tryEndpoint(try)
 		if try == "pagination" {
-			l, _ := learnerFrom(r.Context())
-			if ov, err := s.workspaces.Peek(r.Context(), store.WorkspaceOf(l.ID), consoleWindow); err == nil {
+			if ov, err := s.overview(r, consoleWindow); err == nil {
 				if id := jobNamed(ov, "customer-360"); id != 0 {
 					st.values.Set("job_id", strconv.FormatInt(id, 10))
 				}
@@ -84,6 +95,19 @@ func (s *server) handleSandboxToken(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
+	// A visitor's first token replaces nothing and needs no confirmation.
+	if sessionSandboxToken(r) == "" {
+		if _, err := s.regenerateToken(w, r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := s.setFlash(w, r, "Your sandbox token is ready: show it below and point your terminal at your workspace."); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/sandbox#token-panel", http.StatusSeeOther)
+		return
+	}
 	// Like reset: the old token stops working at once, so a stray POST must
 	// not do it.
 	if r.PostFormValue("confirm") != "yes" {
@@ -91,6 +115,12 @@ func (s *server) handleSandboxToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.regenerateToken(w, r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Older copies of the cookie hold the old token: revoke them. Live mode
+	// stays on in this browser.
+	if err := s.bumpSession(w, r, true); err != nil {
 		s.fail(w, r, err)
 		return
 	}

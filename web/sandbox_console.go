@@ -239,7 +239,7 @@ func (s *server) dispatch(w http.ResponseWriter, r *http.Request, c consoleCall)
 			hint: "Wait a moment and send again. (This page's own limit; the /api/ endpoints your CLI and SDK use allow far more, see the limits on /sandbox/fidelity.)"}, c.cliLine)
 		return
 	}
-	liveHost, liveTok, live := liveTarget(r)
+	liveHost, liveTok, live := s.liveTarget(r)
 	if live {
 		if p := liveRefusal(liveHost, c.path); p != nil {
 			s.consoleProblem(w, r, p, c.cliLine)
@@ -289,6 +289,15 @@ func (s *server) dispatch(w http.ResponseWriter, r *http.Request, c consoleCall)
 		lesson = s.noteMistake(r, l.ID, m)
 		row.LessonAnchor, row.Note = lesson.Anchor, m.note
 	}
+	if live {
+		// Cut to what the history keeps first, so a token the cut splits
+		// is caught too. sendLive scrubbed the whole answer; this catches
+		// a token pasted into the call itself.
+		if len(row.Response) > store.MaxSandboxResponse {
+			row.Response, row.Truncated = row.Response[:store.MaxSandboxResponse], true
+		}
+		row = scrubCall(row, liveTok)
+	}
 	id, err := s.db.AddSandboxCall(ctx, row)
 	if err != nil {
 		s.fail(w, r, err)
@@ -321,6 +330,15 @@ func (s *server) dispatch(w http.ResponseWriter, r *http.Request, c consoleCall)
 	s.render(w, r, http.StatusOK, templates.ConsoleSwap(v))
 }
 
+// scrubCall masks secret everywhere in a recorded call: what was sent,
+// what came back and the notes about it.
+func scrubCall(row store.SandboxCall, secret string) store.SandboxCall {
+	for _, f := range []*string{&row.Path, &row.Query, &row.Body, &row.CLILine, &row.Response, &row.ResponseHeaders, &row.Note} {
+		*f = scrubSecret(*f, secret)
+	}
+	return row
+}
+
 // changesPicture reports whether a sent call may have changed what the
 // run picture shows: any call other than a read, to the sandbox.
 func changesPicture(c consoleCall, live bool) bool {
@@ -346,7 +364,12 @@ func (s *server) sendSandbox(r *http.Request, token string, c consoleCall) callO
 	for _, h := range requestHeaders(c, "Bearer "+token) {
 		req.Header.Set(h.Name, h.Value)
 	}
-	req.Header.Set("X-Forwarded-Proto", r.Header.Get("X-Forwarded-Proto"))
+	// The emulator builds its links from the scheme the page was reached
+	// over, judged as for a direct call (workspace.RequestScheme).
+	req.TLS = r.TLS
+	if p := r.Header.Get("X-Forwarded-Proto"); p != "" {
+		req.Header.Set("X-Forwarded-Proto", p)
+	}
 	res := s.workspaces.Call(req)
 	return callOutcome{status: res.Status, header: res.Header, body: res.Body, apiErr: res.Err}
 }
@@ -422,6 +445,10 @@ func (o callOutcome) errorCode() string {
 
 // resultFromRow builds the result panel for a recorded call.
 func (s *server) resultFromRow(r *http.Request, row store.SandboxCall) *templates.CallResult {
+	if _, tok, ok := s.liveTarget(r); ok {
+		// Rows saved before scrubbing existed are scrubbed on show.
+		row = scrubCall(row, tok)
+	}
 	q, _ := url.ParseQuery(row.Query)
 	c, p := newCall(row.Method, row.Path, q, row.Body)
 	res := &templates.CallResult{ID: row.ID, Target: row.Target, Host: row.Host, Status: row.Status,
@@ -433,10 +460,10 @@ func (s *server) resultFromRow(r *http.Request, row store.SandboxCall) *template
 		res.CLINotes = cliNotes(row.CLILine)
 	}
 	auth := "Bearer <your token>"
-	host := baseURL(r)
+	host := s.baseURL(r)
 	if row.Target == "live" {
 		host = row.Host
-		if h, tok, ok := liveTarget(r); ok && h == row.Host {
+		if h, tok, ok := s.liveTarget(r); ok && h == row.Host {
 			auth = "Bearer " + maskToken(tok)
 		}
 	} else if tok := sessionSandboxToken(r); tok != "" {
@@ -500,13 +527,13 @@ var consoleWindow = workspace.Window{Jobs: 20, RunsPerJob: 5, SubmitRuns: 10}
 func (s *server) consoleView(r *http.Request, st consoleState) (templates.ConsoleView, error) {
 	ctx := r.Context()
 	l, _ := learnerFrom(ctx)
-	// Peek, bounded: the form's choices are the newest jobs and runs, and
+	// Bounded: the form's choices are the newest jobs and runs, and
 	// showing the page neither seeds nor stores a workspace never used.
-	ov, err := s.workspaces.Peek(ctx, store.WorkspaceOf(l.ID), consoleWindow)
+	ov, err := s.overview(r, consoleWindow)
 	if err != nil {
 		return templates.ConsoleView{}, err
 	}
-	host, tok, live := liveTarget(r)
+	host, tok, live := s.liveTarget(r)
 	v := templates.ConsoleView{Result: st.result, CLILine: st.cliLine, CLIFocus: st.cliFocus}
 	v.Live = templates.LiveView{On: live, Host: host, HostInput: st.liveInput, Error: st.liveErr, Reasons: st.liveReasons}
 	if live {
@@ -548,6 +575,9 @@ func (s *server) consoleView(r *http.Request, st consoleState) (templates.Consol
 		return templates.ConsoleView{}, err
 	}
 	for _, c := range calls {
+		if live {
+			c = scrubCall(c, tok)
+		}
 		u := c.Path
 		if c.Query != "" {
 			u += "?" + c.Query
@@ -754,7 +784,7 @@ func (s *server) renderSandboxPage(w http.ResponseWriter, r *http.Request, statu
 	}
 	s.render(w, r, status, templates.Sandbox(templates.SandboxView{
 		Meta:      s.meta(r, "Sandbox", "sandbox"),
-		Host:      baseURL(r),
+		Host:      s.baseURL(r),
 		Token:     tok,
 		Try:       r.URL.Query().Get("try"),
 		Console:   cv,

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -15,7 +16,9 @@ import (
 
 // Live mode: the console's calls go, server-side, to the learner's real
 // workspace. The host is checked by live.Guard before any connection; the
-// personal access token lives only in the encrypted session cookie and is
+// personal access token lives only in server memory (liveTargets, keyed by
+// learner and session generation), is scrubbed from every response kept or
+// shown (scrubSecret), and is
 // never logged, stored in SQLite or shown in full.
 
 func (s *server) liveGuard() live.Guard {
@@ -72,7 +75,46 @@ func (s *server) sendLive(r *http.Request, host, token string, c consoleCall) ca
 		// Belt and braces: no error text may carry the token.
 		return callOutcome{transportErr: strings.ReplaceAll(msg, token, maskToken(token))}
 	}
-	return callOutcome{status: resp.Status, header: resp.Header, body: resp.Body, truncated: resp.Truncated}
+	// A workspace (or a proxy before it) may echo the Authorization header
+	// in an error: nothing it answers may carry the token into the
+	// history or the page.
+	header := make(http.Header, len(resp.Header))
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			header.Add(scrubSecret(k, token), scrubSecret(v, token))
+		}
+	}
+	return callOutcome{status: resp.Status, header: header, body: []byte(scrubSecret(string(resp.Body), token)), truncated: resp.Truncated}
+}
+
+// minSecretTail is the shortest start of a secret that scrubSecret
+// removes from the end of a text cut short in the middle of it.
+const minSecretTail = 8
+
+// scrubSecret replaces every copy of secret in s (as is, URL-encoded or
+// JSON-escaped) with its masked form, and, when s ends with the first
+// minSecretTail or more characters of it (a body truncated mid-token),
+// that start too.
+func scrubSecret(s, secret string) string {
+	if secret == "" || s == "" {
+		return s
+	}
+	masked := maskToken(secret)
+	forms := []string{secret, url.QueryEscape(secret), url.PathEscape(secret)}
+	if b, err := json.Marshal(secret); err == nil {
+		forms = append(forms, string(b[1:len(b)-1]))
+	}
+	for _, f := range forms {
+		if f != "" {
+			s = strings.ReplaceAll(s, f, masked)
+		}
+	}
+	for n := len(secret) - 1; n >= minSecretTail; n-- {
+		if strings.HasSuffix(s, secret[:n]) {
+			return s[:len(s)-n] + masked
+		}
+	}
+	return s
 }
 
 func (s *server) handleLiveOn(w http.ResponseWriter, r *http.Request) {
@@ -110,7 +152,7 @@ func (s *server) handleLiveOn(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.setFlash(w, r, fmt.Sprintf("Live mode: calls now go to %s. The token is kept only in your encrypted session cookie.", host)); err != nil {
+	if err := s.setFlash(w, r, fmt.Sprintf("Live mode: calls now go to %s. The token is kept only in this server's memory, never in your cookie or the database; a server restart switches live mode off.", host)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -183,7 +225,7 @@ func (s *server) handleLiveOff(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.setFlash(w, r, "Back to your sandbox workspace. The live token was removed from your session."); err != nil {
+	if err := s.setFlash(w, r, "Back to your sandbox workspace. The live token was forgotten, and older copies of your session cookie no longer work."); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -17,6 +17,13 @@ func tokenFromPage(t *testing.T, a *app) string {
 	if r.status != 200 {
 		t.Fatalf("sandbox: %d", r.status)
 	}
+	if r.doc.Find(`[data-testid="env-snippet"]`).Length() == 0 {
+		// A visitor has no token until they ask for one.
+		if c := a.postForm("/sandbox/token", nil); c.status != http.StatusSeeOther {
+			t.Fatalf("create token: %d", c.status)
+		}
+		r = a.get("/sandbox")
+	}
 	snippet := r.text(`[data-testid="env-snippet"]`)
 	_, tok, ok := strings.Cut(snippet, "DATABRICKS_TOKEN=")
 	if !ok || !strings.HasPrefix(tok, "dapi") || len(tok) != 36 {

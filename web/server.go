@@ -6,6 +6,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/jobs-api-trainer/trainer/lessons"
@@ -25,6 +26,11 @@ type Options struct {
 	// live mode may call besides Databricks' workspace domains
 	// (-live-allow-host; tests and private deployments).
 	LiveAllowHosts []string
+	// TrustProxy believes X-Forwarded-Proto from a reverse proxy in front
+	// of the server (-trust-proxy) when deciding whether the client uses
+	// https (Secure cookies, the host shown for the CLI). Off, the header
+	// is ignored: any client can send it.
+	TrustProxy bool
 }
 
 type server struct {
@@ -38,6 +44,9 @@ type server struct {
 	static     *staticFiles
 	sess       *sessionStore
 	learners   *learnerCache
+	live       *liveTargets   // live mode's host and PAT per session, memory only
+	pruneMu    sync.Mutex     // guards nextPrune
+	nextPrune  time.Time      // when creating a learner next prunes idle ones (learners.go)
 	pages      *http.ServeMux // the page routes, asked which methods a path allows
 	sendLimit  *rateLimiter   // the sandbox console's send action, per learner
 	showingKey []byte         // signs drill showings and derives shuffle seeds (drill.go)
@@ -61,6 +70,7 @@ func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, bank *quiz.Bank,
 		static:     st,
 		sess:       newSessionStore(opts.SessionAuthKey, opts.SessionEncKey),
 		learners:   newLearnerCache(db),
+		live:       newLiveTargets(),
 		showingKey: newShowingKey(opts.SessionAuthKey),
 	}
 	if s.now == nil {

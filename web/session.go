@@ -4,27 +4,32 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 
 	"github.com/gorilla/sessions"
 
 	"github.com/jobs-api-trainer/trainer/store"
+	"github.com/jobs-api-trainer/trainer/workspace"
 )
 
-// The session cookie (signed and encrypted) holds the learner ID, a
-// one-shot flash message, the learner's sandbox token (the database keeps
-// only its hash, so the cookie is the one place it can be shown again
-// from) and, in live mode, the real workspace host and PAT. Only this file
-// touches session.raw; other files use the functions at its end (flash,
-// sandbox token, live target).
+// The session cookie (signed and encrypted) holds the learner ID and the
+// session generation it was issued at, a one-shot flash message and the
+// learner's sandbox token (the database keeps only its hash, so the cookie
+// is the one place it can be shown again from). A visitor who has not acted
+// yet has no learner and usually no cookie. The live workspace's PAT is
+// never in the cookie: it stays in server memory (liveTargets), keyed by
+// learner and generation. Only this file touches session.raw; other files
+// use the functions at its end (flash, sandbox token, live target).
 const (
 	cookieName = "trainer"
 	keyLearner = "learner_id"
+	keyGen     = "session_gen"
 	keyFlash   = "flash"
 	keyToken   = "sandbox_token"
-	// Live mode (sandbox console): the real workspace host and the
-	// learner's personal access token. Only the encrypted cookie holds them.
-	keyLiveHost = "live_host"
-	keyLivePAT  = "live_pat"
+	// Live mode used to keep the host and PAT in the cookie; cookies that
+	// still carry them are rewritten without them.
+	keyLegacyLiveHost = "live_host"
+	keyLegacyLivePAT  = "live_pat"
 )
 
 type sessionStore struct {
@@ -66,19 +71,30 @@ func sessionFrom(ctx context.Context) *session {
 	return s
 }
 
-// save writes the cookie; Secure is set when the request came over TLS.
+// saveSession writes the cookie; Secure is set when the client reached us
+// over https (a proxy's word for it only with -trust-proxy).
 func (s *server) saveSession(w http.ResponseWriter, r *http.Request, raw *sessions.Session) error {
-	raw.Options.Secure = r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
+	raw.Options.Secure = workspace.RequestScheme(r, s.opts.TrustProxy) == "https"
 	return raw.Save(r, w)
 }
 
-// withSession loads the learner named by the cookie, creating a learner on
-// the first visit (or when the cookie names one the database no longer
-// has), and consumes any flash message.
+// needsLearner reports whether r acts (any method but GET and HEAD on a
+// page route): only then is a learner created for a visitor who has none,
+// so looking around stores nothing.
+func needsLearner(r *http.Request) bool {
+	return r.Method != http.MethodGet && r.Method != http.MethodHead
+}
+
+// withSession loads the learner named by the cookie and consumes any flash
+// message. A cookie from an older session generation (live mode switched
+// off, token regenerated since), or naming a learner the database no
+// longer has, counts as no cookie. A visitor without a learner gets one
+// only when the request acts (needsLearner); pages render for them with
+// empty progress and a preview of the sandbox.
 func (s *server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Unknown paths (404/405) need no learner: creating one for every
-		// cookie-less probe would grow the database without bound.
+		// probe would grow the database without bound.
 		if _, pattern := s.pages.Handler(r); pattern == "/" {
 			next.ServeHTTP(w, r)
 			return
@@ -86,20 +102,30 @@ func (s *server) withSession(next http.Handler) http.Handler {
 		// A cookie that fails to decode (rotated keys, tampering) is replaced.
 		raw, _ := s.sess.cookies.Get(r, cookieName)
 		dirty := false
+		if _, ok := raw.Values[keyLegacyLivePAT]; ok {
+			delete(raw.Values, keyLegacyLivePAT)
+			delete(raw.Values, keyLegacyLiveHost)
+			dirty = true
+		}
 		var learner store.Learner
 		id, _ := raw.Values[keyLearner].(int64)
+		gen, _ := raw.Values[keyGen].(int64)
 		if id > 0 {
 			l, err := s.learners.get(r.Context(), id)
 			switch {
-			case err == nil:
+			case err == nil && l.SessionGen == gen:
 				learner = l
-			case errors.Is(err, store.ErrNotFound):
+			case err == nil, errors.Is(err, store.ErrNotFound):
+				// Revoked or gone: forget everything the cookie says.
+				clear(raw.Values)
+				dirty = true
 			default:
 				s.fail(w, r, err)
 				return
 			}
 		}
-		if learner.ID == 0 {
+		if learner.ID == 0 && needsLearner(r) {
+			s.pruneIdle(r.Context())
 			l, err := s.db.CreateLearner(r.Context(), s.now())
 			if err != nil {
 				s.fail(w, r, err)
@@ -107,7 +133,9 @@ func (s *server) withSession(next http.Handler) http.Handler {
 			}
 			learner = l
 			s.learners.put(l)
+			clear(raw.Values)
 			raw.Values[keyLearner] = l.ID
+			raw.Values[keyGen] = l.SessionGen
 			dirty = true
 		}
 		sess := &session{raw: raw}
@@ -122,10 +150,32 @@ func (s *server) withSession(next http.Handler) http.Handler {
 				return
 			}
 		}
-		ctx := context.WithValue(r.Context(), ctxLearner, learner)
+		ctx := r.Context()
+		if learner.ID != 0 {
+			ctx = context.WithValue(ctx, ctxLearner, learner)
+		}
 		ctx = context.WithValue(ctx, ctxSession, sess)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// bumpSession moves the learner to a new session generation, so every
+// older copy of their cookie is refused, and writes this browser's cookie
+// at the new generation. keepLive carries a live target over to the new
+// generation; otherwise it is dropped. It returns the store's error.
+func (s *server) bumpSession(w http.ResponseWriter, r *http.Request, keepLive bool) error {
+	l, ok := learnerFrom(r.Context())
+	sess := sessionFrom(r.Context())
+	if !ok || sess == nil {
+		return nil
+	}
+	gen, err := s.learners.bumpSessionGen(r.Context(), l.ID)
+	if err != nil {
+		return err
+	}
+	s.live.move(l.ID, l.SessionGen, gen, keepLive)
+	sess.raw.Values[keyGen] = gen
+	return s.saveSession(w, r, sess.raw)
 }
 
 // setFlash stores a one-shot message shown on the next page.
@@ -169,30 +219,86 @@ func (s *server) setSessionSandboxToken(w http.ResponseWriter, r *http.Request, 
 	return s.saveSession(w, r, sess.raw)
 }
 
-// liveTarget returns the live workspace host and token from the session,
-// and whether live mode is on.
-func liveTarget(r *http.Request) (host, token string, ok bool) {
-	sess := sessionFrom(r.Context())
-	if sess == nil {
+// liveTarget returns the live workspace host and token of this session,
+// and whether live mode is on. They live in server memory under the
+// learner and the cookie's generation, so an older cookie finds nothing.
+func (s *server) liveTarget(r *http.Request) (host, token string, ok bool) {
+	l, found := learnerFrom(r.Context())
+	if !found {
 		return "", "", false
 	}
-	host, _ = sess.raw.Values[keyLiveHost].(string)
-	token, _ = sess.raw.Values[keyLivePAT].(string)
-	return host, token, host != "" && token != ""
+	t, ok := s.live.get(l.ID, l.SessionGen)
+	return t.host, t.token, ok
 }
 
-// setLiveTarget switches the session to live mode (host "" switches it off).
+// setLiveTarget switches the session to live mode. Switching it off
+// (host "") also bumps the session generation: a cookie saved while live
+// mode was on stops working.
 func (s *server) setLiveTarget(w http.ResponseWriter, r *http.Request, host, token string) error {
-	sess := sessionFrom(r.Context())
-	if sess == nil {
+	l, ok := learnerFrom(r.Context())
+	if !ok {
 		return nil
 	}
 	if host == "" {
-		delete(sess.raw.Values, keyLiveHost)
-		delete(sess.raw.Values, keyLivePAT)
-	} else {
-		sess.raw.Values[keyLiveHost] = host
-		sess.raw.Values[keyLivePAT] = token
+		s.live.drop(l.ID, l.SessionGen)
+		return s.bumpSession(w, r, false)
 	}
-	return s.saveSession(w, r, sess.raw)
+	s.live.put(l.ID, l.SessionGen, liveEntry{host: host, token: token})
+	return nil
+}
+
+// liveEntry is one session's live workspace.
+type liveEntry struct {
+	host, token string
+}
+
+type liveKey struct{ learner, gen int64 }
+
+// liveTargets keeps live mode's host and PAT in memory only, keyed by
+// learner and session generation: a restart switches live mode off (the
+// learner pastes the token again), and no cookie, log or database row ever
+// holds the PAT.
+type liveTargets struct {
+	mu sync.Mutex
+	m  map[liveKey]liveEntry
+}
+
+// maxLiveTargets bounds memory; past it the map starts over (everyone in
+// live mode pastes their token again), which is honest and rare.
+const maxLiveTargets = 10_000
+
+func newLiveTargets() *liveTargets { return &liveTargets{m: map[liveKey]liveEntry{}} }
+
+func (lt *liveTargets) get(learner, gen int64) (liveEntry, bool) {
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	e, ok := lt.m[liveKey{learner, gen}]
+	return e, ok
+}
+
+func (lt *liveTargets) put(learner, gen int64, e liveEntry) {
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	if len(lt.m) >= maxLiveTargets {
+		clear(lt.m)
+	}
+	lt.m[liveKey{learner, gen}] = e
+}
+
+func (lt *liveTargets) drop(learner, gen int64) {
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	delete(lt.m, liveKey{learner, gen})
+}
+
+// move re-keys a learner's live target from generation from to to, or
+// drops it when keep is false.
+func (lt *liveTargets) move(learner, from, to int64, keep bool) {
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	e, ok := lt.m[liveKey{learner, from}]
+	delete(lt.m, liveKey{learner, from})
+	if ok && keep {
+		lt.m[liveKey{learner, to}] = e
+	}
 }

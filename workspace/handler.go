@@ -194,14 +194,10 @@ func newRequestID() string {
 	return hex.EncodeToString(b)
 }
 
-func requestHost(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
-		scheme = p
-	}
+// requestHost is the scheme and host the client called, for links in
+// responses (see RequestScheme for when X-Forwarded-Proto counts).
+func (m *Manager) requestHost(r *http.Request) string {
+	scheme := RequestScheme(r, m.opts.TrustProxy)
 	host := r.Host
 	if host == "" {
 		host = "localhost"
@@ -229,7 +225,7 @@ func (m *Manager) serve(w http.ResponseWriter, r *http.Request) {
 // serveConfig answers GET /.well-known/databricks-config, without a token,
 // so clients that probe it stay quiet.
 func (m *Manager) serveConfig(w http.ResponseWriter, r *http.Request) {
-	host := requestHost(r)
+	host := m.requestHost(r)
 	writeJSON(w, http.StatusOK, map[string]string{
 		"workspace_id": workspaceNumber, "oidc_endpoint": host + "/oidc", "host_type": "workspace", "cloud": "aws",
 	})
@@ -296,7 +292,7 @@ func (m *Manager) route(fn routeFunc, v21 bool) http.Handler {
 			m.fail(w, r, err)
 			return
 		}
-		rq := &req{ctx: r.Context(), m: m, who: who, v21: v21, q: r.URL.Query(), host: requestHost(r),
+		rq := &req{ctx: r.Context(), m: m, who: who, v21: v21, q: r.URL.Query(), host: m.requestHost(r),
 			method: r.Method, path: r.URL.Path, pathVal: r.PathValue("job_id")}
 		if aerr := rq.readBody(w, r); aerr != nil {
 			writeErr(w, aerr)

@@ -76,6 +76,9 @@ type Options struct {
 	// bytes) and each token's request rate; zero fields take the
 	// defaults of DefaultLimits (see limits.go).
 	Limits Limits
+	// TrustProxy believes X-Forwarded-Proto when building the links
+	// responses carry (-trust-proxy); see RequestScheme.
+	TrustProxy bool
 }
 
 // Manager maps Bearer tokens to workspaces, loads them lazily from the
@@ -92,6 +95,7 @@ type Manager struct {
 	tokenNonce []byte
 	mux        *http.ServeMux // the API's routes, built from the catalogue
 	budgets    *budgets       // per-token request budgets (ratelimit.go)
+	preview    previewCache   // the seeded fixtures visitors see (preview.go)
 }
 
 // NewManager checks opts and parses the fixtures. It returns an error when

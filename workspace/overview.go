@@ -223,14 +223,9 @@ func (m *Manager) Peek(ctx context.Context, workspaceID string, w Window) (Overv
 		return Overview{}, err
 	}
 	if !used {
-		now := m.now()
-		sp, err := buildSpace(workspaceID, m.fixtures.seed(now, m.opts.TaskDuration.Milliseconds()))
-		if err != nil {
-			return Overview{}, err
-		}
-		ov := sp.overview(now, w)
-		ov.WorkspaceID, ov.Unused = workspaceID, true
-		return ov, nil
+		ov, err := m.Preview(w)
+		ov.WorkspaceID = workspaceID
+		return ov, err
 	}
 	var ov Overview
 	err = m.withSpace(ctx, workspaceID, func(sp *space) error {
