@@ -244,7 +244,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	workspaces, err := workspace.NewManager(workspace.Options{
 		TaskDuration: cfg.taskDur,
 		Store:        db,
-		Resolve:      tokenResolver(db, cfg.tokens),
+		Resolve:      web.TokenResolver(db, cfg.tokens),
 		Fixtures:     fixtures,
 		// Page tokens stay valid across restarts: their key derives from
 		// the session secret, which only the server knows.
@@ -294,28 +294,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
-}
-
-// tokenResolver maps a Bearer token to a workspace: a fixed -sandbox-token
-// token to the shared workspace, a learner's token to their own.
-func tokenResolver(db *store.DB, fixed []string) func(context.Context, string) (workspace.Identity, error) {
-	shared := map[string]bool{}
-	for _, t := range fixed {
-		shared[t] = true
-	}
-	return func(ctx context.Context, token string) (workspace.Identity, error) {
-		if shared[token] {
-			return workspace.Identity{WorkspaceID: "shared", UserName: "sandbox@example.com"}, nil
-		}
-		id, err := db.ResolveSandboxToken(ctx, token)
-		if errors.Is(err, store.ErrNotFound) {
-			return workspace.Identity{}, workspace.ErrUnknownToken
-		}
-		if err != nil {
-			return workspace.Identity{}, err
-		}
-		return workspace.Identity{WorkspaceID: store.WorkspaceOf(id), UserName: fmt.Sprintf("learner-%d@sandbox.example", id)}, nil
-	}
 }
 
 // bankCommand implements `trainer bank lint [FILE...]`: with no files it

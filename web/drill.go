@@ -28,10 +28,6 @@ var drillSizes = []int{10, 20, 30, 50}
 
 const maxDrillSize = 100
 
-// maxTook caps an answer's recorded time: a question left open over lunch
-// is slow, not three hours slow.
-const maxTook = time.Hour
-
 // A showing is one display of one item in one session. The form carries it
 // signed, so the server can trust, without storing anything, which item was
 // shown, in which option order (Shuffle with Seed) and since when.
@@ -334,35 +330,10 @@ func (s *server) loadDrill(ctx context.Context, learnerID, sid int64) (drillStat
 	return st, err
 }
 
-// next picks the session's next item: the endpoint half of a classify just
-// answered, else the first item of the queue not answered in this session.
-// It reports false when the session is done.
+// next picks the session's next item (quiz.Next).
 func (s *server) next(st drillState, now time.Time) (quiz.Item, bool) {
-	answered := make(map[string]bool, len(st.attempts))
-	for _, a := range st.attempts {
-		answered[a.ItemID] = true
-	}
-	if n := len(st.attempts); n > 0 && st.attempts[n-1].Kind == quiz.Classify {
-		if it, ok := s.bank.Item(st.attempts[n-1].ItemID); ok {
-			if _, ep, ok := s.bank.Pair(it.Scenario); ok && !answered[ep.ID] {
-				return ep, true
-			}
-		}
-	}
-	if len(st.attempts) >= st.sess.Size {
-		return quiz.Item{}, false
-	}
-	// The whole order, so that items answered earlier in the session can
-	// be skipped; the session's own size bounds what is asked.
-	for _, id := range quiz.Queue(s.bank, st.cards, now, quiz.QueueOptions{
-		Topic: st.sess.Topic, Size: s.bank.Len(), ExamDate: st.exam,
-	}) {
-		if !answered[id] {
-			it, ok := s.bank.Item(id)
-			return it, ok
-		}
-	}
-	return quiz.Item{}, false
+	return quiz.Next(s.bank, quiz.Session{Topic: st.sess.Topic, Size: st.sess.Size, Attempts: st.attempts,
+		Cards: st.cards, ExamDate: st.exam}, now)
 }
 
 var kindLabels = map[quiz.Kind]string{
@@ -558,7 +529,8 @@ func (s *server) handleDrillAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	chosen := r.PostForm["choice"]
-	correct, err := quiz.Grade(it, chosen)
+	a, card, err := quiz.Decide(quiz.Answer{LearnerID: l.ID, SessionID: sid, ShowingID: showingID(tok), Item: it,
+		Chosen: chosen, Card: st.Card, ShownAt: sh.ShownAt, Now: s.now(), ExamDate: st.ExamDate})
 	if errors.Is(err, quiz.ErrBadAnswer) {
 		if len(chosen) == 0 {
 			s.retryQuestion(w, r, sid, it, tok)
@@ -571,10 +543,6 @@ func (s *server) handleDrillAnswer(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	now := s.now()
-	took := min(max(now.Sub(sh.ShownAt), 0), maxTook)
-	card := quiz.Review(st.Card, quiz.Rate(it, correct, took), now, st.ExamDate)
-	a := quiz.NewAttempt(l.ID, sid, showingID(tok), it, chosen, correct, took, now)
 	recorded, err := s.db.RecordAnswer(ctx, a, card)
 	if err != nil {
 		s.fail(w, r, err)

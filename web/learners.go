@@ -2,10 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/jobs-api-trainer/trainer/store"
+	"github.com/jobs-api-trainer/trainer/workspace"
 )
 
 // learnerCache keeps learner rows in memory: every page request needs the
@@ -117,5 +120,30 @@ func (s *server) pruneIdle(ctx context.Context) {
 	s.learners.forget(ids)
 	if len(ids) > 0 {
 		s.log.Info("pruned idle learners", "count", len(ids))
+	}
+}
+
+// TokenResolver is the rule from a Bearer token to a sandbox workspace, for
+// workspace.Options.Resolve: each of the fixed tokens (-sandbox-token)
+// opens the one shared workspace; a learner's sandbox token opens that
+// learner's workspace (store.WorkspaceOf). An unknown token is
+// workspace.ErrUnknownToken; a store failure is returned as it is (a 500).
+func TokenResolver(db *store.DB, fixed []string) func(context.Context, string) (workspace.Identity, error) {
+	shared := map[string]bool{}
+	for _, t := range fixed {
+		shared[t] = true
+	}
+	return func(ctx context.Context, token string) (workspace.Identity, error) {
+		if shared[token] {
+			return workspace.Identity{WorkspaceID: "shared", UserName: "sandbox@example.com"}, nil
+		}
+		id, err := db.ResolveSandboxToken(ctx, token)
+		if errors.Is(err, store.ErrNotFound) {
+			return workspace.Identity{}, workspace.ErrUnknownToken
+		}
+		if err != nil {
+			return workspace.Identity{}, err
+		}
+		return workspace.Identity{WorkspaceID: store.WorkspaceOf(id), UserName: fmt.Sprintf("learner-%d@sandbox.example", id)}, nil
 	}
 }

@@ -37,8 +37,7 @@ func (s *server) spotMistake(r *http.Request, learnerID int64, c consoleCall, ou
 		if o, err := s.workspaces.Overview(r.Context(), store.WorkspaceOf(learnerID), 1000); err == nil {
 			ov = &o
 		}
-		d, ok := workspace.Diagnose(c.call.Endpoint, out.apiErr, ov)
-		return mistake{d.Topic, d.Note}, ok
+		return diagnose(c.call.Endpoint, out.apiErr, ov)
 	}
 	if c.call.Endpoint == "jobs/run-now" && before != nil && out.status == http.StatusOK {
 		var body struct {
@@ -53,6 +52,39 @@ func (s *server) spotMistake(r *http.Request, learnerID int64, c consoleCall, ou
 			failed := !last.Active && last.ResultState != "" && last.ResultState != "SUCCESS"
 			if failed && !last.EndTime.IsZero() && s.now().Sub(last.EndTime) < 15*time.Minute {
 				return mistake{"repair", fmt.Sprintf("Run %d of %s failed a few minutes ago. If the aim was to redo what failed, runs/repair reruns just the failed tasks inside that same run (run_id %d), keeping what succeeded; run-now starts a whole new run.", last.RunID, j.Name, last.RunID)}, true
+			}
+		}
+	}
+	return mistake{}, false
+}
+
+// diagnose reads the typed error of a failed call to endpoint ("runs/get",
+// "jobs/reset", ...) for the misunderstandings the drills teach: repairing
+// a run still active, a job_id given where a run_id goes, a run_id given
+// where a job_id goes. The id mix-ups are looked up in ov (nil: not looked
+// up); its jobs' runs are searched, not submit runs. A nil e, or one
+// without a Reason, diagnoses nothing.
+func diagnose(endpoint string, e *workspace.Error, ov *workspace.Overview) (mistake, bool) {
+	if e == nil {
+		return mistake{}, false
+	}
+	switch {
+	case e.Reason == workspace.ReasonRunActive && endpoint == "runs/repair":
+		return mistake{"repair", "A run can be repaired only after it has finished. Wait until runs/get shows it terminal (TERMINATED or INTERNAL_ERROR), or cancel it first; repair then reruns the failed tasks inside the same run."}, true
+	case ov == nil:
+		return mistake{}, false
+	case e.Reason == workspace.ReasonRunMissing && strings.HasPrefix(endpoint, "runs/"):
+		for _, j := range ov.Jobs {
+			if j.JobID == e.ID {
+				return mistake{"run-endpoints", fmt.Sprintf("%d is a job_id (the job %s), not a run_id. A job is the definition; each execution is a run with its own run_id. List them with runs/list?job_id=%d, then call %s with one of those run_ids.", e.ID, j.Name, e.ID, endpoint)}, true
+			}
+		}
+	case e.Reason == workspace.ReasonJobMissing && !strings.HasPrefix(endpoint, "runs/"):
+		for _, j := range ov.Jobs {
+			for _, run := range j.Runs {
+				if run.RunID == e.ID {
+					return mistake{"job-vs-run", fmt.Sprintf("%d is a run_id (a run of %s), not a job_id. %s acts on the job, the definition: its id is %d.", e.ID, j.Name, endpoint, j.JobID)}, true
+				}
 			}
 		}
 	}
