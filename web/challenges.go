@@ -154,13 +154,7 @@ func (s *server) afterPost(w http.ResponseWriter, r *http.Request, c challenge.C
 		s.renderChallenge(w, r, c, res, ov)
 		return
 	}
-	if flash != "" {
-		if err := s.setFlash(w, r, flash); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	http.Redirect(w, r, "/sandbox/challenges/"+c.ID, http.StatusSeeOther)
+	s.redirectFlash(w, r, "/sandbox/challenges/"+c.ID, flash)
 }
 
 func (s *server) handleChallengeCheck(w http.ResponseWriter, r *http.Request) {

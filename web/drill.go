@@ -299,11 +299,7 @@ func (s *server) handleExamDate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.setFlash(w, r, flash); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/drill", http.StatusSeeOther)
+	s.redirectFlash(w, r, "/drill", flash)
 }
 
 // drillState is everything the session page is computed from.
@@ -365,11 +361,7 @@ func (s *server) handleDrillShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := s.questionView(r, st, it, now)
-	if isHTMX(r) {
-		s.render(w, r, http.StatusOK, templates.DrillQuestion(v))
-		return
-	}
-	s.render(w, r, http.StatusOK, templates.DrillQuestionPage(v))
+	s.renderHX(w, r, http.StatusOK, templates.DrillQuestion(v), templates.DrillQuestionPage(v))
 }
 
 func (s *server) questionView(r *http.Request, st drillState, it quiz.Item, now time.Time) templates.DrillQuestionView {
@@ -474,11 +466,7 @@ func (s *server) showSummary(w http.ResponseWriter, r *http.Request, st drillSta
 			})
 		}
 	}
-	if isHTMX(r) {
-		s.render(w, r, http.StatusOK, templates.DrillSummary(v))
-		return
-	}
-	s.render(w, r, http.StatusOK, templates.DrillSummaryPage(v))
+	s.renderHX(w, r, http.StatusOK, templates.DrillSummary(v), templates.DrillSummaryPage(v))
 }
 
 func lessonURL(it quiz.Item) string { return lessonPath + it.Anchor }
@@ -589,12 +577,7 @@ func (s *server) retryQuestion(w http.ResponseWriter, r *http.Request, sid int64
 	v := s.questionView(r, st, it, s.now())
 	v.Showing = tok // keep the original shown-at time
 	v.Error = "Choose an answer first."
-	if isHTMX(r) {
-		// htmx swaps only 2xx responses.
-		s.render(w, r, http.StatusOK, templates.DrillQuestion(v))
-		return
-	}
-	s.render(w, r, http.StatusBadRequest, templates.DrillQuestionPage(v))
+	s.renderHX(w, r, http.StatusBadRequest, templates.DrillQuestion(v), templates.DrillQuestionPage(v))
 }
 
 func (s *server) feedbackFor(r *http.Request, sid int64, showingID string, a *quiz.Attempt) (templates.DrillFeedbackView, error) {
@@ -661,9 +644,5 @@ func (s *server) handleDrillFeedback(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if isHTMX(r) {
-		s.render(w, r, http.StatusOK, templates.DrillFeedback(v))
-		return
-	}
-	s.render(w, r, http.StatusOK, templates.DrillFeedbackPage(v))
+	s.renderHX(w, r, http.StatusOK, templates.DrillFeedback(v), templates.DrillFeedbackPage(v))
 }

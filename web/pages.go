@@ -86,9 +86,5 @@ func (s *server) handleProfileSave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.setFlash(w, r, "Saved. You are now "+name+"."); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/me", http.StatusSeeOther)
+	s.redirectFlash(w, r, "/me", "Saved. You are now "+name+".")
 }

@@ -30,6 +30,28 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	s.writePage(w, r, status, buf.Bytes())
 }
 
+// renderHX renders fragment for an htmx request (status 200: htmx swaps
+// only 2xx answers) and the whole page with status otherwise.
+func (s *server) renderHX(w http.ResponseWriter, r *http.Request, status int, fragment, page templ.Component) {
+	if isHTMX(r) {
+		s.render(w, r, http.StatusOK, fragment)
+		return
+	}
+	s.render(w, r, status, page)
+}
+
+// redirectFlash answers 303 to url with flash shown on the next page ("":
+// no flash). A failure to save the flash is the error page instead.
+func (s *server) redirectFlash(w http.ResponseWriter, r *http.Request, url, flash string) {
+	if flash != "" {
+		if err := s.setFlash(w, r, flash); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	http.Redirect(w, r, url, http.StatusSeeOther)
+}
+
 // writePage writes an HTML page body with status. A failed write means
 // the client is gone: it is logged once at debug level and dropped.
 func (s *server) writePage(w http.ResponseWriter, r *http.Request, status int, body []byte) {

@@ -101,11 +101,7 @@ func (s *server) handleSandboxToken(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		if err := s.setFlash(w, r, "Your sandbox token is ready: show it below and point your terminal at your workspace."); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		http.Redirect(w, r, "/sandbox#token-panel", http.StatusSeeOther)
+		s.redirectFlash(w, r, "/sandbox#token-panel", "Your sandbox token is ready: show it below and point your terminal at your workspace.")
 		return
 	}
 	// Like reset: the old token stops working at once, so a stray POST must
@@ -124,11 +120,7 @@ func (s *server) handleSandboxToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.setFlash(w, r, "New sandbox token issued. The old one no longer works: update DATABRICKS_TOKEN in your terminal."); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/sandbox", http.StatusSeeOther)
+	s.redirectFlash(w, r, "/sandbox", "New sandbox token issued. The old one no longer works: update DATABRICKS_TOKEN in your terminal.")
 }
 
 func (s *server) handleSandboxReset(w http.ResponseWriter, r *http.Request) {
@@ -144,11 +136,7 @@ func (s *server) handleSandboxReset(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.setFlash(w, r, "Your workspace is back to its starting jobs and runs."); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/sandbox", http.StatusSeeOther)
+	s.redirectFlash(w, r, "/sandbox", "Your workspace is back to its starting jobs and runs.")
 }
 
 func (s *server) handleFidelity(w http.ResponseWriter, r *http.Request) {

@@ -152,11 +152,7 @@ func (s *server) handleLiveOn(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.setFlash(w, r, fmt.Sprintf("Live mode: calls now go to %s. The token is kept only in this server's memory, never in your cookie or the database; a server restart switches live mode off.", host)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/sandbox#console", http.StatusSeeOther)
+	s.redirectFlash(w, r, "/sandbox#console", fmt.Sprintf("Live mode: calls now go to %s. The token is kept only in this server's memory, never in your cookie or the database; a server restart switches live mode off.", host))
 }
 
 // guardReason is a live.Guard error in the learner's words.
@@ -225,9 +221,5 @@ func (s *server) handleLiveOff(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.setFlash(w, r, "Back to your sandbox workspace. The live token was forgotten, and older copies of your session cookie no longer work."); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/sandbox", http.StatusSeeOther)
+	s.redirectFlash(w, r, "/sandbox", "Back to your sandbox workspace. The live token was forgotten, and older copies of your session cookie no longer work.")
 }
