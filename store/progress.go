@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// SessionStats is a drill session with totals over its attempts.
+type SessionStats struct {
+	DrillSession
+	Answered int
+	Correct  int
+	Took     time.Duration
+}
+
+// DayStats is one day's answers.
+type DayStats struct {
+	Day      time.Time // midnight of the day in the requested location
+	Answered int
+	Correct  int
+}
+
+// Accuracy returns Correct / Answered, 0 for a day without answers.
+func (d DayStats) Accuracy() float64 {
+	if d.Answered == 0 {
+		return 0
+	}
+	return float64(d.Correct) / float64(d.Answered)
+}
+
+// DailyAccuracy returns learnerID's answers per calendar day in loc (UTC
+// when nil) from since on, oldest first, including only days with answers.
+// No answers is an empty result, not ErrNotFound; it returns an error only
+// when the query fails.
+func (db *DB) DailyAccuracy(ctx context.Context, learnerID int64, since time.Time, loc *time.Location) ([]DayStats, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	rows, err := db.r.QueryContext(ctx,
+		`SELECT answered_at, correct FROM attempts WHERE learner_id = ? AND answered_at >= ? ORDER BY answered_at`,
+		learnerID, ms(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: daily accuracy: %w", err)
+	}
+	defer rows.Close()
+	var out []DayStats
+	for rows.Next() {
+		var at int64
+		var correct bool
+		if err := rows.Scan(&at, &correct); err != nil {
+			return nil, fmt.Errorf("store: daily accuracy: %w", err)
+		}
+		day := midnight(fromMS(at), loc)
+		if len(out) == 0 || !out[len(out)-1].Day.Equal(day) {
+			out = append(out, DayStats{Day: day})
+		}
+		d := &out[len(out)-1]
+		d.Answered++
+		if correct {
+			d.Correct++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: daily accuracy: %w", err)
+	}
+	return out, nil
+}
+
+func midnight(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+}
+
+// Streak returns how many consecutive calendar days in loc (UTC when nil)
+// learnerID answered at least once, ending today (now's day) or, if there
+// is no answer yet today, yesterday. No streak is 0, not ErrNotFound; it
+// returns an error only when the query fails.
+func (db *DB) Streak(ctx context.Context, learnerID int64, now time.Time, loc *time.Location) (int, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	rows, err := db.r.QueryContext(ctx,
+		`SELECT answered_at FROM attempts WHERE learner_id = ? AND answered_at < ? ORDER BY answered_at DESC`,
+		learnerID, ms(midnight(now, loc).AddDate(0, 0, 1)))
+	if err != nil {
+		return 0, fmt.Errorf("store: streak: %w", err)
+	}
+	defer rows.Close()
+	today := midnight(now, loc)
+	want := today // the next day the streak needs
+	streak := 0
+	for rows.Next() {
+		var at int64
+		if err := rows.Scan(&at); err != nil {
+			return 0, fmt.Errorf("store: streak: %w", err)
+		}
+		day := midnight(fromMS(at), loc)
+		switch {
+		case day.Equal(want):
+			streak++
+			want = want.AddDate(0, 0, -1)
+		case day.After(want):
+			// another answer on a day already counted
+		case streak == 0 && want.Equal(today) && day.Equal(today.AddDate(0, 0, -1)):
+			// nothing today yet: the streak may end yesterday
+			streak++
+			want = day.AddDate(0, 0, -1)
+		default:
+			return streak, nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("store: streak: %w", err)
+	}
+	return streak, nil
+}
+
+// RecentSessions returns learnerID's latest limit sessions, newest first,
+// with their answer totals. No sessions is an empty result, not
+// ErrNotFound; it returns an error only when the query fails.
+func (db *DB) RecentSessions(ctx context.Context, learnerID int64, limit int) ([]SessionStats, error) {
+	rows, err := db.r.QueryContext(ctx, `
+		SELECT s.id, s.learner_id, s.topic, s.size, s.started_at, s.ended_at,
+			COUNT(a.id), COALESCE(SUM(a.correct), 0), COALESCE(SUM(a.ms_taken), 0)
+		FROM drill_sessions s LEFT JOIN attempts a ON a.session_id = s.id
+		WHERE s.learner_id = ?
+		GROUP BY s.id
+		ORDER BY s.started_at DESC, s.id DESC
+		LIMIT ?`, learnerID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: recent sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []SessionStats
+	for rows.Next() {
+		var s SessionStats
+		var started, took int64
+		var ended sql.NullInt64
+		if err := rows.Scan(&s.ID, &s.LearnerID, &s.Topic, &s.Size, &started, &ended, &s.Answered, &s.Correct, &took); err != nil {
+			return nil, fmt.Errorf("store: recent sessions: %w", err)
+		}
+		s.StartedAt = fromMS(started)
+		if ended.Valid {
+			s.EndedAt = fromMS(ended.Int64)
+		}
+		s.Took = time.Duration(took) * time.Millisecond
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: recent sessions: %w", err)
+	}
+	return out, nil
+}
+
+// SetExamDate sets learnerID's exam date; the zero time clears it. It
+// returns an error (a foreign-key failure) for an unknown learner.
+func (db *DB) SetExamDate(ctx context.Context, learnerID int64, date time.Time) error {
+	var v sql.NullInt64
+	if !date.IsZero() {
+		v = sql.NullInt64{Int64: ms(date), Valid: true}
+	}
+	_, err := db.w.ExecContext(ctx, `INSERT INTO learner_prefs (learner_id, exam_date) VALUES (?, ?)
+		ON CONFLICT (learner_id) DO UPDATE SET exam_date = excluded.exam_date`, learnerID, v)
+	if err != nil {
+		return fmt.Errorf("store: set exam date: %w", err)
+	}
+	return nil
+}
+
+// ExamDate returns learnerID's exam date, or the zero time when none is
+// set (also for an unknown learner), never ErrNotFound. It returns an error
+// only when the query fails.
+func (db *DB) ExamDate(ctx context.Context, learnerID int64) (time.Time, error) {
+	var v sql.NullInt64
+	err := db.r.QueryRowContext(ctx, `SELECT exam_date FROM learner_prefs WHERE learner_id = ?`, learnerID).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !v.Valid) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: exam date: %w", err)
+	}
+	return fromMS(v.Int64), nil
+}

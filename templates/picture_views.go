@@ -1,0 +1,118 @@
+package templates
+
+// PictureView is the run picture: the learner's jobs, their newest runs and
+// each run's task runs as a small DAG.
+type PictureView struct {
+	Meta       PageMeta
+	Polling    bool // something is active: the fragment refreshes itself
+	Jobs       []PictureJob
+	SubmitRuns []PictureRun
+	Legend     []StateCount
+	// TotalJobs and TotalSubmitRuns count them all; the picture draws
+	// only the newest, and the More hrefs (set when some are left out)
+	// open the list call that pages through every one.
+	TotalJobs          int
+	TotalSubmitRuns    int
+	MoreJobsHref       string
+	MoreSubmitRunsHref string
+}
+
+// PictureJob is one job in the picture.
+type PictureJob struct {
+	JobID             int64
+	Name              string
+	Href              string // the call that shows it (jobs/get in the console)
+	TaskCount         int
+	TotalRuns         int
+	Schedule          string
+	Paused            bool
+	MaxConcurrentRuns int
+	Graph             DAGView // the job's task graph, without states
+	Runs              []PictureRun
+}
+
+// PictureRun is one run: header facts and its task runs.
+type PictureRun struct {
+	RunID      int64
+	Href       string // the call that shows it (runs/get in the console)
+	Name       string
+	RunType    string
+	Trigger    string
+	LifeCycle  string
+	Result     string
+	Message    string
+	StateClass string
+	StateLabel string
+	Active     bool
+	Start      string
+	Duration   string
+	Repairs    int
+	TaskCount  int
+	// HistoryHref is runs/get?include_history=true in the console, for a
+	// repaired run: repair_history lists every attempt's task runs.
+	HistoryHref string
+	// Earlier are the task runs that repairs replaced, by the attempt that
+	// ran them (empty when they could not be looked up).
+	Earlier     []PictureAttemptGroup
+	EarlierMore bool // more replaced task runs than were looked up
+	DAG         DAGView
+	Collapsed   bool         // too many tasks: summary bar first, DAG behind <details>
+	Summary     []StateCount // task runs counted by state (collapsed runs)
+}
+
+// PictureAttemptGroup is one attempt of a run (the original run or a
+// repair) with the task runs of it that a later repair replaced.
+type PictureAttemptGroup struct {
+	Label      string // "original run", "repair 1"
+	StateClass string
+	StateLabel string // how that attempt of the run ended
+	Attempts   []PictureAttempt
+}
+
+// PictureAttempt is one replaced task run.
+type PictureAttempt struct {
+	TaskKey       string
+	RunID         int64
+	AttemptNumber int
+	Class, Label  string
+	Glyph         string
+	Href          string // runs/get-output for it in the console
+}
+
+// DAGView is a server-drawn task graph.
+type DAGView struct {
+	ID            string
+	Label         string // aria-label: what the picture shows, in words
+	Width, Height int
+	Nodes         []DAGNode
+	Edges         []DAGEdge
+	// Stages are the node indexes of each column, left to right: on a
+	// phone they are stacked top to bottom. nil for a DAG too big to show
+	// that way (it keeps only the SVG).
+	Stages [][]int
+}
+
+// DAGNode is one task (run) box.
+type DAGNode struct {
+	Index       int
+	Key, Short  string
+	X, Y, W, H  int
+	Class       string
+	Glyph       string
+	StateLabel  string
+	Badge       string // "repair 1 · before: failed", "attempt_number 2"; drawn on a third line
+	Href, Title string
+	After       string // the task keys it depends on, "ingest, transform" (the stacked view)
+}
+
+// DAGEdge is one depends_on arrow, as an SVG path.
+type DAGEdge struct {
+	Path string
+}
+
+// StateCount is a state with its colour class, words and (in summaries) a count.
+type StateCount struct {
+	Class, Label, Glyph string
+	Count               int
+	Percent             string
+}

@@ -1,0 +1,130 @@
+package templates
+
+// ConsoleView is the sandbox console: the endpoint picker, the call form,
+// the CLI box, the last result and the history.
+type ConsoleView struct {
+	Groups  []EndpointGroup
+	Form    CallForm
+	CLILine string
+	// CLIFocus is true when the lesson's "try it" link asked for the CLI box.
+	CLIFocus bool
+	Result   *CallResult
+	History  []HistoryRow
+	Live     LiveView
+}
+
+// EndpointGroup is one heading of the picker ("On the job", "On runs").
+type EndpointGroup struct {
+	Title string
+	Items []EndpointLink
+}
+
+// EndpointLink is one endpoint in the picker.
+type EndpointLink struct {
+	Key, Name, Method, Summary string
+	Current                    bool
+}
+
+// CallForm is the form for the chosen endpoint.
+type CallForm struct {
+	Key, Name, Method, Path, Summary string
+	Params                           []ParamField
+	HasBody                          bool
+	Body                             string
+	Extra                            string // extra query parameters, URL-encoded
+	Destructive                      bool
+	Live                             bool
+	// LiveRefused says why live mode will not send this endpoint ("" = it will).
+	LiveRefused string
+	Oob         bool // render for an htmx out-of-band swap
+}
+
+// ParamField is one query (or path) parameter of the form.
+type ParamField struct {
+	Name     string // field name, e.g. job_id
+	Kind     string // job, run, taskrun, bool, int, text, enum
+	Value    string
+	Other    string // free input next to a <select> of IDs
+	Help     string
+	Required bool
+	Options  []Option
+	Error    string // what is wrong with the value sent ("" when nothing)
+}
+
+// Option is one <select> choice.
+type Option struct {
+	Value, Label string
+}
+
+// Header is one HTTP header line.
+type Header struct {
+	Name, Value string
+}
+
+// Seg is a piece of pretty JSON; with Href it is an ID that links to the
+// next call (Vals are the htmx form values that send it at once).
+type Seg struct {
+	Text, Href, Vals string
+}
+
+// RawCall is a call to send again as it was (replay, next page).
+type RawCall struct {
+	Method, Path, Query, Body string
+}
+
+// LessonPointer names the lesson section that explains a mistake the call
+// showed, and how many drill items were moved up.
+type LessonPointer struct {
+	Anchor, Title, Note string
+	Moved               int
+}
+
+// CallResult is one sent call (or a refusal before any call).
+type CallResult struct {
+	ID           int64
+	Target, Host string
+	Status       int // 0: nothing came back
+	// Problem is a refusal or an input error; with it nothing may have been sent.
+	Problem, ProblemHint string
+	CLILine              string
+	CLINotes             []string
+	Method, URL          string
+	ReqHeaders           []Header
+	ReqBody              string
+	JSONError            string // where the body's JSON broke
+	JSONExcerpt          string // the broken line and a caret under the column
+	Curl, CLI, CLILegacy string
+	GoSDK                string
+	RespHeaders          []Header
+	Resp                 []Seg
+	Truncated            bool
+	TransportError       string
+	NextPage             *RawCall
+	Replay               *RawCall
+	Lesson               *LessonPointer
+}
+
+// HistoryRow is one past call.
+type HistoryRow struct {
+	ID      int64
+	At      string
+	Method  string
+	URL     string
+	Target  string
+	Host    string
+	Status  int
+	CLILine string
+	Mistake bool
+	Replay  RawCall
+}
+
+// LiveView is the live-mode switch.
+type LiveView struct {
+	On          bool
+	Host        string
+	MaskedToken string
+	HostInput   string
+	Error       string
+	// Reasons lists every reason a host was refused, when there are several.
+	Reasons []string
+}

@@ -1,0 +1,31 @@
+package templates
+
+// SandboxView is the sandbox page: the learner's emulated workspace.
+type SandboxView struct {
+	Meta  PageMeta
+	Host  string // e.g. http://127.0.0.1:8080
+	Token string // the learner's sandbox token (shown on demand)
+	Try   string // endpoint the lesson's "try it" link asked for
+	// Console is the endpoint picker, call form, CLI box, result and history.
+	Console ConsoleView
+	// ScriptURL is the versioned URL of static/sandbox.js ("" leaves it out).
+	ScriptURL string
+}
+
+// FidelityRow is one endpoint in the emulator's fidelity ledger.
+type FidelityRow struct {
+	Method, Path, Support, Note string
+}
+
+// FidelityLimit is one workspace limit: the sandbox's figure, a real
+// workspace's, and what a call past it gets.
+type FidelityLimit struct {
+	Name, Sandbox, Real, Answer string
+}
+
+// FidelityView is the emulator's fidelity ledger page.
+type FidelityView struct {
+	Meta   PageMeta
+	Rows   []FidelityRow
+	Limits []FidelityLimit
+}
