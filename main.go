@@ -1,6 +1,9 @@
-// Command trainer serves Jobs API Trainer: the lesson, drills, the sandbox
-// workspace emulator, mock exams and workshops, from one binary and one
-// SQLite file.
+// Command trainer serves Jobs API Trainer from one binary and one SQLite
+// file: the lesson, spaced-repetition drills, progress, and the sandbox (an
+// emulated Databricks Jobs API workspace that real clients can call, with a
+// console, run pictures, challenges and a live mode). /exam and
+// /workshops are placeholders for now. `trainer bank lint` checks
+// question-bank files.
 package main
 
 import (

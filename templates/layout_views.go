@@ -17,7 +17,6 @@ type Assets struct {
 	CSS       string
 	Highlight string
 	HTMX      string
-	SSE       string
 	JS        string
 }
 

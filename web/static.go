@@ -60,7 +60,7 @@ func newStaticFiles() (*staticFiles, error) {
 	url := func(n string) string { return "/static/" + st.version + "/" + n }
 	st.assets = templates.Assets{
 		CSS: url("app.css"), Highlight: url("highlight.css"),
-		HTMX: url("htmx.min.js"), SSE: url("sse.min.js"), JS: url("app.js"),
+		HTMX: url("htmx.min.js"), JS: url("app.js"),
 	}
 	return st, nil
 }
