@@ -47,6 +47,7 @@ func readFixture(t *testing.T, name string) File {
 // TestLintFixtures runs every broken fixture in testdata/lint alone and
 // checks it reports exactly the problems its `# want:` comments name.
 func TestLintFixtures(t *testing.T) {
+	t.Parallel()
 	names, err := filepath.Glob("testdata/lint/*.yaml")
 	if err != nil || len(names) == 0 {
 		t.Fatalf("no fixtures: %v", err)
@@ -81,6 +82,7 @@ func TestLintFixtures(t *testing.T) {
 }
 
 func TestLintAcrossFiles(t *testing.T) {
+	t.Parallel()
 	good := readFixture(t, "testdata/good/a.yaml")
 	copyOf := File{Name: "extra/copy.yaml", Data: good.Data}
 	got := problemStrings(Lint([]File{good, copyOf}))
@@ -100,6 +102,7 @@ func TestLintAcrossFiles(t *testing.T) {
 }
 
 func TestIsEndpoint(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want bool
@@ -145,6 +148,7 @@ func loadGood(t *testing.T) *Bank {
 }
 
 func TestLoadOrder(t *testing.T) {
+	t.Parallel()
 	b := loadGood(t)
 	var got []string
 	for _, it := range b.Items() {
@@ -184,6 +188,7 @@ func TestLoadOrder(t *testing.T) {
 }
 
 func TestLoadExtraDir(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	extra := `items:
   - id: extra-one
@@ -228,6 +233,7 @@ func TestLoadExtraDir(t *testing.T) {
 func diskDir(name string) Dir { return Dir{FS: os.DirFS(name), Name: name} }
 
 func TestLintCommand(t *testing.T) {
+	t.Parallel()
 	good, err := os.ReadFile("testdata/good/a.yaml")
 	if err != nil {
 		t.Fatal(err)

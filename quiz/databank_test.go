@@ -13,6 +13,7 @@ import (
 // TestEmbeddedBank lints and loads the real bank in data/bank, as
 // `go run . bank lint` does.
 func TestEmbeddedBank(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	err := quiz.LintCommand(&out, data.FS, nil, nil)
 	t.Log("\n" + out.String())
@@ -33,6 +34,7 @@ func TestEmbeddedBank(t *testing.T) {
 // fact when its stem, options, key and explanation together match every
 // pattern of the fact.
 func TestBankDrillsEveryLessonFact(t *testing.T) {
+	t.Parallel()
 	b, err := quiz.Load(data.FS, "bank")
 	if err != nil {
 		t.Fatal(err)

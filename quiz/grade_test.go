@@ -9,6 +9,7 @@ import (
 )
 
 func TestGrade(t *testing.T) {
+	t.Parallel()
 	b := loadGood(t)
 	item := func(id string) Item {
 		it, ok := b.Item(id)
@@ -50,6 +51,7 @@ func TestGrade(t *testing.T) {
 }
 
 func TestRate(t *testing.T) {
+	t.Parallel()
 	p := PaceThresholds{Fast: 6 * time.Second, Slow: 25 * time.Second}
 	it := Item{Kind: Concept, Stem: "x"}
 	tests := []struct {
@@ -85,6 +87,7 @@ func TestRate(t *testing.T) {
 }
 
 func TestShuffle(t *testing.T) {
+	t.Parallel()
 	b := loadGood(t)
 	it, _ := b.Item("ep-notebooks") // 5 options
 	const showings = 10000

@@ -23,6 +23,7 @@ func reviewed(start time.Time, ratings ...Rating) Card {
 }
 
 func TestReview(t *testing.T) {
+	t.Parallel()
 	t.Run("new card", func(t *testing.T) {
 		c := Review(Card{}, Good, t0, time.Time{})
 		if !c.Seen() || c.Reps != 1 || c.Misses != 0 || !c.Due.After(t0) || !c.LastReview.Equal(t0) {
@@ -94,6 +95,7 @@ func TestReview(t *testing.T) {
 }
 
 func TestQueue(t *testing.T) {
+	t.Parallel()
 	b := loadGood(t)
 	now := t0.Add(30 * day)
 	seenDue := func(overdue time.Duration) Card {
@@ -164,6 +166,7 @@ func cardsFor(b *Bank, c Card) map[string]Card {
 // TestQueueExamDate: a card scheduled past the exam before the exam date
 // was set comes due the day before the exam.
 func TestQueueExamDate(t *testing.T) {
+	t.Parallel()
 	b := loadGood(t)
 	c := reviewed(t0, Easy, Easy, Easy, Easy, Easy)
 	cards := cardsFor(b, c)
@@ -200,6 +203,7 @@ func TestQueueExamDate(t *testing.T) {
 // TestComeBackTomorrow drills a whole session today and checks that
 // tomorrow's queue starts with the items that are due.
 func TestComeBackTomorrow(t *testing.T) {
+	t.Parallel()
 	b := loadGood(t)
 	cards := map[string]Card{}
 	ids := Queue(b, cards, t0, QueueOptions{Size: 20})
@@ -223,6 +227,7 @@ func TestComeBackTomorrow(t *testing.T) {
 }
 
 func TestSummaries(t *testing.T) {
+	t.Parallel()
 	b := loadGood(t)
 	now := t0.Add(10 * day)
 	strong := reviewed(t0, Easy, Easy, Easy, Easy, Easy, Easy)
@@ -268,6 +273,7 @@ func TestSummaries(t *testing.T) {
 }
 
 func TestStats(t *testing.T) {
+	t.Parallel()
 	b := loadGood(t)
 	now := t0 // 09:00 UTC
 	seen := func(due time.Time, stability float64, misses int) Card {

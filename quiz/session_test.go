@@ -9,6 +9,7 @@ import (
 // TestNext: a classify answer is followed by its endpoint twin, answered
 // items are skipped, and the session ends at its size.
 func TestNext(t *testing.T) {
+	t.Parallel()
 	b := loadGood(t)
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	var classify Item
@@ -55,6 +56,7 @@ func TestNext(t *testing.T) {
 // TestDecide: grading, the clamp on time taken, the card moving on, and a
 // choice that is not an option.
 func TestDecide(t *testing.T) {
+	t.Parallel()
 	b := loadGood(t)
 	it := b.Items()[0]
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestChallengeLifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	me := newLearner(t, db)

@@ -38,6 +38,7 @@ func attempt(learner, session int64, showing, item string, correct bool, at time
 }
 
 func TestRecordAnswer(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	alice, bob := newLearner(t, db), newLearner(t, db)
@@ -120,6 +121,7 @@ func TestRecordAnswer(t *testing.T) {
 }
 
 func TestDrillSessions(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	alice, bob := newLearner(t, db), newLearner(t, db)
@@ -168,6 +170,7 @@ func TestDrillSessions(t *testing.T) {
 const day = 24 * time.Hour
 
 func TestAttemptsAndProgress(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	alice, bob := newLearner(t, db), newLearner(t, db)
@@ -243,6 +246,7 @@ func TestAttemptsAndProgress(t *testing.T) {
 }
 
 func TestExamDate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	alice := newLearner(t, db)
@@ -273,6 +277,7 @@ func TestExamDate(t *testing.T) {
 // showing several times at once (double clicks, retries): every showing is
 // recorded exactly once and the state survives a reopen.
 func TestRecordAnswerConcurrent(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "t.db")
 	db, err := store.Open(ctx, path)
@@ -405,6 +410,7 @@ func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
 // must give each caller its own result and never let one bad answer undo
 // its neighbours.
 func TestRecordAnswerBatchIsolation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	a := newLearner(t, db)
@@ -468,6 +474,7 @@ func TestRecordAnswerBatchIsolation(t *testing.T) {
 // TestRecordAnswerOncePerItemPerSession: two showings of the same item in
 // one session (two tabs) record one answer; outside a session both count.
 func TestRecordAnswerOncePerItemPerSession(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	l := newLearner(t, db)

@@ -15,6 +15,7 @@ import (
 // with nothing stored anywhere are pruned; one trace of any kind keeps a
 // learner.
 func TestPruneIdleLearnersKeepsAnyTrace(t *testing.T) {
+	t.Parallel()
 	db := storetest.New(t)
 	ctx := context.Background()
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -72,6 +73,7 @@ func TestPruneIdleLearnersKeepsAnyTrace(t *testing.T) {
 // TestSessionGenerations: a new learner starts at a random generation, and
 // bumping moves it on; a missing learner is ErrNotFound.
 func TestSessionGenerations(t *testing.T) {
+	t.Parallel()
 	db := storetest.New(t)
 	ctx := context.Background()
 	a, err := db.CreateLearner(ctx, time.Now())

@@ -11,6 +11,7 @@ import (
 )
 
 func TestSandboxCallsHistory(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := openTest(t)
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -62,6 +63,7 @@ func TestSandboxCallsHistory(t *testing.T) {
 }
 
 func TestMoveCardsDue(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := openTest(t)
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestSandboxTokens(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := openTest(t)
 	l, err := db.CreateLearner(ctx, time.Now())
@@ -81,6 +82,7 @@ func openTest(t *testing.T) *DB {
 }
 
 func TestWorkspaceDocs(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := openTest(t)
 	if got, err := db.LoadWorkspace(ctx, "w1"); err != nil || len(got) != 0 {

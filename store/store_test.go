@@ -14,6 +14,7 @@ import (
 )
 
 func TestOpenMigratesOnceAndReopens(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "trainer.db")
 	for i := 0; i < 2; i++ {
@@ -35,6 +36,7 @@ func TestOpenMigratesOnceAndReopens(t *testing.T) {
 }
 
 func TestOpenRefusesBadFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	notDB := filepath.Join(dir, "notes.txt")
 	if err := os.WriteFile(notDB, []byte(strings.Repeat("this is not a database\n", 200)), 0o644); err != nil {
@@ -63,6 +65,7 @@ func TestOpenRefusesBadFiles(t *testing.T) {
 }
 
 func TestLearners(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
@@ -89,6 +92,7 @@ func TestLearners(t *testing.T) {
 }
 
 func TestSettingOrCreateKeepsFirstValue(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	calls := 0

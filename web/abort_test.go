@@ -37,6 +37,7 @@ func (l *lockedBuffer) String() string {
 // (before the fix, an error page rendered for a gone client failed, which
 // rendered the error page again, until the stack overflowed).
 func TestClientHangsUp(t *testing.T) {
+	t.Parallel()
 	var logs lockedBuffer
 	a := newTestServer(t, testOpts{LogOut: &logs})
 	a.get("/") // a learner, so later pages are the same as a visitor's

@@ -22,14 +22,6 @@ func (a *app) chLearner(tok string) int64 {
 	return id
 }
 
-func (a *app) chPost(path string, v url.Values) resp {
-	a.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+path, strings.NewReader(v.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("HX-Request", "true")
-	return a.do(req)
-}
-
 func checkVerdict(t *testing.T, r resp, passed bool, reason string) {
 	t.Helper()
 	if r.status != 200 {
@@ -42,6 +34,7 @@ func checkVerdict(t *testing.T, r resp, passed bool, reason string) {
 }
 
 func TestChallengeListAndPages(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	r := a.get("/sandbox/challenges")
 	if r.status != 200 {
@@ -73,7 +66,7 @@ func TestChallengeListAndPages(t *testing.T) {
 		t.Errorf("status after opening %q", got)
 	}
 	// The fixture's failed run does not count.
-	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "No nightly-etl run started")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/repair-failed-task/check", nil), false, "No nightly-etl run started")
 	// A plain POST answers 303 back, with the verdict as a flash.
 	p := a.postForm("/sandbox/challenges/repair-failed-task/check", nil)
 	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/sandbox/challenges/repair-failed-task" {
@@ -91,6 +84,7 @@ func TestChallengeListAndPages(t *testing.T) {
 }
 
 func TestChallengeFlowScoresAndStores(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	tok := tokenFromPage(t, a)
@@ -98,18 +92,18 @@ func TestChallengeFlowScoresAndStores(t *testing.T) {
 
 	// 1. Two dependent tasks, without help: 100.
 	a.get("/sandbox/challenges/two-task-job")
-	checkVerdict(t, a.chPost("/sandbox/challenges/two-task-job/check", nil), false, "No job was created")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/two-task-job/check", nil), false, "No job was created")
 	clk.Advance(time.Second)
 	if st, body := a.api("POST", "/api/2.2/jobs/create", tok, `{"name":"flat","tasks":[
 		{"task_key":"a","notebook_task":{"notebook_path":"/a"},"existing_cluster_id":"c1"},
 		{"task_key":"b","notebook_task":{"notebook_path":"/b"},"existing_cluster_id":"c1"}]}`); st != 200 {
 		t.Fatalf("create: %d %v", st, body)
 	}
-	checkVerdict(t, a.chPost("/sandbox/challenges/two-task-job/check", nil), false, "none has depends_on")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/two-task-job/check", nil), false, "none has depends_on")
 	a.api("POST", "/api/2.2/jobs/create", tok, `{"name":"chain","tasks":[
 		{"task_key":"a","notebook_task":{"notebook_path":"/a"},"existing_cluster_id":"c1"},
 		{"task_key":"b","depends_on":[{"task_key":"a"}],"notebook_task":{"notebook_path":"/b"},"existing_cluster_id":"c1"}]}`)
-	r := a.chPost("/sandbox/challenges/two-task-job/check", nil)
+	r := a.hxPost("/sandbox/challenges/two-task-job/check", nil)
 	checkVerdict(t, r, true, "b depends on a")
 	if got := r.text(`[data-testid="challenge-score"]`); got != "100" {
 		t.Errorf("score shown %q", got)
@@ -129,7 +123,7 @@ func TestChallengeFlowScoresAndStores(t *testing.T) {
 
 	// 2. Repair with one hint: 80. run-now first, fail, then repair.
 	a.get("/sandbox/challenges/repair-failed-task")
-	r = a.chPost("/sandbox/challenges/repair-failed-task/hint", nil)
+	r = a.hxPost("/sandbox/challenges/repair-failed-task/hint", nil)
 	if r.doc.Find(`[data-testid="hints"] li`).Length() != 1 || !strings.Contains(r.body, "earns 80 points") {
 		t.Fatalf("after one hint: %s", r.text(`[data-testid="hints"]`))
 	}
@@ -137,54 +131,54 @@ func TestChallengeFlowScoresAndStores(t *testing.T) {
 	clk.Advance(time.Second)
 	_, body := a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+etl+`}`)
 	run := strconv.FormatInt(picRunID(t, body), 10)
-	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "still")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/repair-failed-task/check", nil), false, "still")
 	clk.Advance(time.Minute)
-	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "Now repair that run")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/repair-failed-task/check", nil), false, "Now repair that run")
 	// Repairing everything is not what was asked.
 	if st, body := a.api("POST", "/api/2.2/jobs/runs/repair", tok, `{"run_id":`+run+`,"rerun_tasks":["ingest"],"rerun_dependent_tasks":true}`); st != 200 {
 		t.Fatalf("repair: %d %v", st, body)
 	}
 	clk.Advance(time.Minute)
-	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "The repair of run "+run+" re-ran every task")
-	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "start a new run of nightly-etl with run-now, let it fail, then repair only quality_check (and its dependents)")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/repair-failed-task/check", nil), false, "The repair of run "+run+" re-ran every task")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/repair-failed-task/check", nil), false, "start a new run of nightly-etl with run-now, let it fail, then repair only quality_check (and its dependents)")
 
 	// A fresh run, as the reason says (no restart needed), repaired properly.
 	clk.Advance(time.Second)
 	_, body = a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+etl+`}`)
 	run = strconv.FormatInt(picRunID(t, body), 10)
-	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "Run "+run+" is still")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/repair-failed-task/check", nil), false, "Run "+run+" is still")
 	clk.Advance(time.Minute)
-	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), false, "Run "+run+" failed, as planned")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/repair-failed-task/check", nil), false, "Run "+run+" failed, as planned")
 	if st, body := a.api("POST", "/api/2.2/jobs/runs/repair", tok, `{"run_id":`+run+`,"rerun_tasks":["quality_check"]}`); st != 200 {
 		t.Fatalf("repair: %d %v", st, body)
 	}
 	clk.Advance(time.Minute)
-	checkVerdict(t, a.chPost("/sandbox/challenges/repair-failed-task/check", nil), true, "only quality_check")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/repair-failed-task/check", nil), true, "only quality_check")
 	if res, _ := a.db.ChallengeResult(context.Background(), me, "repair-failed-task"); res.Score != 80 || res.HintsUsed != 1 {
 		t.Fatalf("repair stored: %+v", res)
 	}
 
 	// 3. Solution first: solving scores 0; the solution names the real job id.
 	a.get("/sandbox/challenges/job-params-override")
-	r = a.chPost("/sandbox/challenges/job-params-override/solution", nil)
+	r = a.hxPost("/sandbox/challenges/job-params-override/solution", nil)
 	if sol := r.text(`[data-testid="solution"]`); !strings.Contains(sol, `"job_id":`+etl) || !strings.Contains(sol, "databricks jobs run-now") {
 		t.Fatalf("solution: %q", sol)
 	}
 	clk.Advance(time.Second)
 	a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+etl+`,"job_parameters":{"run_date":"2024-01-31"}}`)
-	checkVerdict(t, a.chPost("/sandbox/challenges/job-params-override/check", nil), true, `run_date="2024-01-31"`)
+	checkVerdict(t, a.hxPost("/sandbox/challenges/job-params-override/check", nil), true, `run_date="2024-01-31"`)
 	if res, _ := a.db.ChallengeResult(context.Background(), me, "job-params-override"); res.Status != "solved" || res.Score != 0 {
 		t.Fatalf("params stored: %+v", res)
 	}
 
 	// 4. An answer challenge: the run_id of a run started after the start.
 	a.get("/sandbox/challenges/report-run-id")
-	checkVerdict(t, a.chPost("/sandbox/challenges/report-run-id/check", url.Values{"answer": {etl}}), false, "is the job_id of")
-	checkVerdict(t, a.chPost("/sandbox/challenges/report-run-id/check", url.Values{"answer": {run}}), false, "started before you began")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/report-run-id/check", url.Values{"answer": {etl}}), false, "is the job_id of")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/report-run-id/check", url.Values{"answer": {run}}), false, "started before you began")
 	clk.Advance(time.Second)
 	_, body = a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+etl+`}`)
 	fresh := strconv.FormatInt(picRunID(t, body), 10)
-	checkVerdict(t, a.chPost("/sandbox/challenges/report-run-id/check", url.Values{"answer": {fresh}}), true, "Run "+fresh)
+	checkVerdict(t, a.hxPost("/sandbox/challenges/report-run-id/check", url.Values{"answer": {fresh}}), true, "Run "+fresh)
 
 	// The list sums it up.
 	list := a.get("/sandbox/challenges")
@@ -197,6 +191,7 @@ func TestChallengeFlowScoresAndStores(t *testing.T) {
 }
 
 func TestChallengeUpdateVersusReset(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	tok := tokenFromPage(t, a)
@@ -204,7 +199,7 @@ func TestChallengeUpdateVersusReset(t *testing.T) {
 	a.get("/sandbox/challenges/update-not-reset")
 	// The reason says what is wrong; the body that fixes it is the
 	// solution's, not the reason's.
-	r := a.chPost("/sandbox/challenges/update-not-reset/check", nil)
+	r := a.hxPost("/sandbox/challenges/update-not-reset/check", nil)
 	checkVerdict(t, r, false, "hourly-report's max_concurrent_runs is still 1")
 	if reason := r.text(`[data-testid="check-reason"]`); strings.ContainsAny(reason, "{}") || strings.Contains(reason, "jobs/update") {
 		t.Errorf("the reason gives the answer away: %q", reason)
@@ -214,14 +209,15 @@ func TestChallengeUpdateVersusReset(t *testing.T) {
 		"tasks":[{"task_key":"build_report","existing_cluster_id":"c1","notebook_task":{"notebook_path":"/r"}}]}}`); st != 200 {
 		t.Fatalf("reset: %d %v", st, body)
 	}
-	checkVerdict(t, a.chPost("/sandbox/challenges/update-not-reset/check", nil), false, "lost its schedule")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/update-not-reset/check", nil), false, "lost its schedule")
 	a.api("POST", "/api/2.2/jobs/update", tok, `{"job_id":`+rep+`,"new_settings":{"schedule":{"quartz_cron_expression":"0 0 * * * ?","timezone_id":"UTC","pause_status":"PAUSED"}}}`)
-	checkVerdict(t, a.chPost("/sandbox/challenges/update-not-reset/check", nil), true, "allows 3 concurrent runs")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/update-not-reset/check", nil), true, "allows 3 concurrent runs")
 }
 
 // Each challenge's "Open the sandbox" link opens the console on the
 // endpoint it practises.
 func TestChallengeSandboxLinkPreselectsItsEndpoint(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	list := a.get("/sandbox/challenges")
 	list.doc.Find(`[data-testid="challenge-list"] li`).Each(func(_ int, li *goquery.Selection) {
@@ -240,6 +236,7 @@ func TestChallengeSandboxLinkPreselectsItsEndpoint(t *testing.T) {
 }
 
 func TestChallengePagingAnswerMatchesTheAPI(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tok := tokenFromPage(t, a)
 	id := strconv.FormatInt(a.picJobID(tok, "customer-360"), 10)
@@ -261,8 +258,8 @@ func TestChallengePagingAnswerMatchesTheAPI(t *testing.T) {
 		t.Fatalf("build_profile not on page 2")
 	}
 	a.get("/sandbox/challenges/page-150-tasks")
-	checkVerdict(t, a.chPost("/sandbox/challenges/page-150-tasks/check", url.Values{"answer": {"150"}}), false, "count of tasks in the job")
-	checkVerdict(t, a.chPost("/sandbox/challenges/page-150-tasks/check", url.Values{"answer": {strconv.Itoa(deps)}}), true, "second page")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/page-150-tasks/check", url.Values{"answer": {"150"}}), false, "count of tasks in the job")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/page-150-tasks/check", url.Values{"answer": {strconv.Itoa(deps)}}), true, "second page")
 }
 
 func chTasksOf(job map[string]any) []map[string]any {
@@ -287,6 +284,7 @@ func chTaskKeys(job map[string]any) string {
 // Opening a challenge starts it once: viewing it again (or the list) keeps
 // the start time and the baseline; only the restart button moves them.
 func TestChallengeViewDoesNotRestart(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	tok := tokenFromPage(t, a)
@@ -307,7 +305,7 @@ func TestChallengeViewDoesNotRestart(t *testing.T) {
 
 	// Viewing again, as a page, as htmx, and the list: nothing moves.
 	again := a.get(ch)
-	a.picGet(ch)
+	a.hxGet(ch)
 	a.get("/sandbox/challenges")
 	if got := again.text(`[data-testid="challenge-started"]`); started == "" || got != started {
 		t.Errorf("start shown as %q after a second view, was %q", got, started)
@@ -317,7 +315,7 @@ func TestChallengeViewDoesNotRestart(t *testing.T) {
 		t.Fatalf("a second view moved the start: %v -> %v", res0.StartedAt, res1.StartedAt)
 	}
 	// So the run made between the two views counts.
-	checkVerdict(t, a.chPost(ch+"/check", url.Values{"answer": {run}}), true, "Run "+run)
+	checkVerdict(t, a.hxPost(ch+"/check", url.Values{"answer": {run}}), true, "Run "+run)
 
 	// The restart button does move it: that run is now from before.
 	if r := a.postForm(ch+"/restart", nil); r.status != http.StatusSeeOther {
@@ -327,10 +325,10 @@ func TestChallengeViewDoesNotRestart(t *testing.T) {
 	if !res2.StartedAt.After(res0.StartedAt) {
 		t.Fatalf("restart kept the start: %v -> %v", res0.StartedAt, res2.StartedAt)
 	}
-	checkVerdict(t, a.chPost(ch+"/check", url.Values{"answer": {run}}), false, "started before you began")
+	checkVerdict(t, a.hxPost(ch+"/check", url.Values{"answer": {run}}), false, "started before you began")
 	// From the page (htmx, after a confirm), restart answers the new body.
 	clk.Advance(time.Hour)
-	r := a.chPost(ch+"/restart", nil)
+	r := a.hxPost(ch+"/restart", nil)
 	if r.status != 200 || r.doc.Find(`#challenge`).Length() != 1 || r.text(`[data-testid="challenge-started"]`) == again.text(`[data-testid="challenge-started"]`) {
 		t.Errorf("htmx restart: %d %q", r.status, r.text(`[data-testid="challenge-started"]`))
 	}

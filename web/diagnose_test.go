@@ -9,6 +9,7 @@ import (
 )
 
 func TestDiagnose(t *testing.T) {
+	t.Parallel()
 	ov := &workspace.Overview{Jobs: []workspace.JobOverview{{JobID: 7, Name: "etl", Runs: []workspace.RunOverview{{RunID: 42, JobID: 7}}}}}
 	apiErr := func(r workspace.Reason, id int64) *workspace.Error {
 		return &workspace.Error{Status: http.StatusBadRequest, Code: "INVALID_PARAMETER_VALUE", Reason: r, ID: id}

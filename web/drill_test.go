@@ -30,14 +30,6 @@ func (a *app) otherLearner() *app {
 	return &app{t: a.t, db: a.db, srv: a.srv, c: c}
 }
 
-func (a *app) drillHTMXPost(path string, v url.Values) resp {
-	a.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+path, strings.NewReader(v.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("HX-Request", "true")
-	return a.do(req)
-}
-
 // startDrill starts a session and returns its path.
 func (a *app) startDrill(topic string, size int) string {
 	a.t.Helper()
@@ -119,6 +111,7 @@ func countAttempts(t *testing.T, db *store.DB, learner int64) int {
 }
 
 func TestDrillFlow(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	bank := testBank(t)
@@ -192,7 +185,7 @@ func TestDrillFlow(t *testing.T) {
 
 	// 3. Answered right on the htmx path: the fragment, no layout.
 	clk.Advance(3 * time.Second)
-	h := a.drillHTMXPost(path+"/answer", answerForm(q2, answerKey(t, bank, q2.item)))
+	h := a.hxPost(path+"/answer", answerForm(q2, answerKey(t, bank, q2.item)))
 	if h.status != 200 || strings.Contains(h.body, "<html") || strings.Contains(h.body, "site-header") {
 		t.Fatalf("htmx answer: %d, layout included: %.200s", h.status, h.body)
 	}
@@ -283,6 +276,7 @@ func firstWords(s string) string {
 }
 
 func TestDrillDoubleSubmitRecordsOnce(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	bank := testBank(t)
 	path := a.startDrill("pagination", 5)
@@ -294,7 +288,7 @@ func TestDrillDoubleSubmitRecordsOnce(t *testing.T) {
 	if first.status != 303 || second.status != 303 || first.header.Get("Location") != second.header.Get("Location") {
 		t.Fatalf("double submit: %d %q, %d %q", first.status, first.header.Get("Location"), second.status, second.header.Get("Location"))
 	}
-	h := a.drillHTMXPost(path+"/answer", form)
+	h := a.hxPost(path+"/answer", form)
 	if h.status != 200 || h.doc.Find(`[data-testid="feedback"][data-correct="true"]`).Length() != 1 {
 		t.Fatalf("htmx repeat: %d %.200s", h.status, h.body)
 	}
@@ -324,6 +318,7 @@ func forgeShowing(sid int64, item string, shownAt time.Time) string {
 }
 
 func TestDrillBadInput(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	bank := testBank(t)
 	path := a.startDrill("pagination", 5)
@@ -383,6 +378,7 @@ func TestDrillBadInput(t *testing.T) {
 }
 
 func TestDrillOtherLearnersSession(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	bank := testBank(t)
 	path := a.startDrill("", 5)
@@ -410,6 +406,7 @@ func TestDrillOtherLearnersSession(t *testing.T) {
 }
 
 func TestDrillLeechShowsExplanationFirst(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	bank := testBank(t)
@@ -443,6 +440,7 @@ func TestDrillLeechShowsExplanationFirst(t *testing.T) {
 }
 
 func TestExamDateForm(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	a.act()
@@ -511,6 +509,7 @@ func TestExamDateForm(t *testing.T) {
 // The summary's next review time uses the progress page's buckets: "now"
 // only when the progress page counts an item due now.
 func TestDrillSummaryNextDueMatchesProgress(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	bank := testBank(t)
@@ -540,6 +539,7 @@ func TestDrillSummaryNextDueMatchesProgress(t *testing.T) {
 }
 
 func TestDrillSummaryWithExamDate(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	bank := testBank(t)
@@ -562,6 +562,7 @@ func TestDrillSummaryWithExamDate(t *testing.T) {
 }
 
 func TestDrillScriptIsServed(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	p := a.get(a.startDrill("", 5))
 	src, ok := p.doc.Find(`script[src$="/drill.js"]`).Attr("src")
@@ -576,6 +577,7 @@ func TestDrillScriptIsServed(t *testing.T) {
 // TestDrillTwoTabsRecordOnce answers one item from two showings at the same
 // moment (two tabs): one answer is stored and both tabs see it.
 func TestDrillTwoTabsRecordOnce(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	bank := testBank(t)

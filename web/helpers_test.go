@@ -84,10 +84,7 @@ func newTestHandler(tb testing.TB, o testOpts) http.Handler {
 	if db == nil {
 		db = storetest.New(tb)
 	}
-	ls, err := lessons.Load(data.FS, "lessons")
-	if err != nil {
-		tb.Fatal(err)
-	}
+	ls := testLessons(tb)
 	fixtures, err := fs.Sub(data.FS, "workspace")
 	if err != nil {
 		tb.Fatal(err)
@@ -142,14 +139,40 @@ func newTestHandler(tb testing.TB, o testOpts) http.Handler {
 	return h
 }
 
-// testBank is the real embedded question bank.
+// The lesson set and the bank are loaded once for the whole package: they
+// are read-only after loading, and every test server shares them.
+var (
+	loadContent sync.Once
+	sharedLS    *lessons.Set
+	sharedBank  *quiz.Bank
+	contentErr  error
+)
+
+func loadTestContent(tb testing.TB) {
+	tb.Helper()
+	loadContent.Do(func() {
+		if sharedLS, contentErr = lessons.Load(data.FS, "lessons"); contentErr != nil {
+			return
+		}
+		sharedBank, contentErr = quiz.Load(data.FS, "bank")
+	})
+	if contentErr != nil {
+		tb.Fatal(contentErr)
+	}
+}
+
+// testLessons is the real embedded lesson set, loaded once.
+func testLessons(tb testing.TB) *lessons.Set {
+	tb.Helper()
+	loadTestContent(tb)
+	return sharedLS
+}
+
+// testBank is the real embedded question bank, loaded once.
 func testBank(tb testing.TB) *quiz.Bank {
 	tb.Helper()
-	b, err := quiz.Load(data.FS, "bank")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
+	loadTestContent(tb)
+	return sharedBank
 }
 
 // clockT0 is where every fakeClock starts: a Monday morning.
@@ -222,6 +245,23 @@ func (a *app) act() {
 	if r := a.postForm("/sandbox/live/off", nil); r.status != http.StatusSeeOther {
 		a.t.Fatalf("first action: %d", r.status)
 	}
+}
+
+// hxPost posts a form the way htmx does (HX-Request: true).
+func (a *app) hxPost(path string, v url.Values) resp {
+	a.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+path, strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	return a.do(req)
+}
+
+// hxGet gets a page the way htmx does (HX-Request: true).
+func (a *app) hxGet(path string) resp {
+	a.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, a.srv.URL+path, nil)
+	req.Header.Set("HX-Request", "true")
+	return a.do(req)
 }
 
 func (r resp) text(sel string) string {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestPages(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tests := []struct {
 		path   string
@@ -40,6 +41,7 @@ func TestPages(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	r := a.get("/healthz")
 	if r.status != 200 || strings.TrimSpace(r.body) != "ok" {
@@ -52,6 +54,7 @@ func TestHealthz(t *testing.T) {
 }
 
 func TestStaticAssetsAreVersionedAndCached(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	home := a.get("/")
 	href, ok := home.doc.Find(`link[rel="stylesheet"]`).First().Attr("href")
@@ -79,6 +82,7 @@ func TestStaticAssetsAreVersionedAndCached(t *testing.T) {
 }
 
 func TestDisplayName(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.act()
 	r := a.postForm("/me", url.Values{"display_name": {"  Ada   Lovelace "}})
@@ -118,6 +122,7 @@ func TestDisplayName(t *testing.T) {
 }
 
 func TestOversizedAndMalformedForms(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.act()
 	big := "display_name=" + strings.Repeat("a", 100<<10)
@@ -134,6 +139,7 @@ func TestOversizedAndMalformedForms(t *testing.T) {
 }
 
 func TestCrossOriginPostIsRefused(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.act()
 	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/me", strings.NewReader("display_name=Eve"))
@@ -145,6 +151,7 @@ func TestCrossOriginPostIsRefused(t *testing.T) {
 }
 
 func TestSessionSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	first := newApp(t)
 	first.act()
 	first.postForm("/me", url.Values{"display_name": {"Grace"}})
@@ -165,6 +172,7 @@ func TestSessionSurvivesRestart(t *testing.T) {
 }
 
 func TestSessionCookieFlags(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	res, err := a.c.PostForm(a.srv.URL+"/sandbox/live/off", nil) // a first action: the cookie is set
 	if err != nil {
@@ -183,6 +191,7 @@ func TestSessionCookieFlags(t *testing.T) {
 }
 
 func TestHTMXErrorsAreFragmentsWithATarget(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.act()
 	req, _ := http.NewRequest(http.MethodGet, a.srv.URL+"/no/such/page", nil)
@@ -197,6 +206,7 @@ func TestHTMXErrorsAreFragmentsWithATarget(t *testing.T) {
 }
 
 func TestWrongMethodIs405WithAllow(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tests := []struct {
 		method, path, allow string
@@ -223,6 +233,7 @@ func TestWrongMethodIs405WithAllow(t *testing.T) {
 }
 
 func TestUnknownPathsCreateNoLearner(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	for range 5 {
 		if r := a.get("/wp-login.php"); r.status != 404 {
@@ -245,6 +256,7 @@ func TestUnknownPathsCreateNoLearner(t *testing.T) {
 // TestStoreErrorIsA500PageLoggedOnce: a failing database gives the styled
 // 500 page with a request id, and exactly one log line naming that id.
 func TestStoreErrorIsA500PageLoggedOnce(t *testing.T) {
+	t.Parallel()
 	var logs strings.Builder
 	db := storetest.New(t)
 	a := newTestServer(t, testOpts{DB: db, LogOut: &logs})

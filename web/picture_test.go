@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,13 +8,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 )
-
-func (a *app) picGet(path string) resp {
-	a.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, a.srv.URL+path, nil)
-	req.Header.Set("HX-Request", "true")
-	return a.do(req)
-}
 
 func picRunID(t *testing.T, m map[string]any) int64 {
 	t.Helper()
@@ -38,8 +30,9 @@ func (a *app) picJobID(tok, name string) int64 {
 }
 
 func TestPictureFreshLearner(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
-	r := a.picGet("/sandbox/picture")
+	r := a.hxGet("/sandbox/picture")
 	if r.status != 200 {
 		t.Fatalf("status %d", r.status)
 	}
@@ -148,6 +141,7 @@ func TestPictureFreshLearner(t *testing.T) {
 }
 
 func TestPicturePollsWhileActiveAndStops(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	tok := tokenFromPage(t, a)
@@ -159,7 +153,7 @@ func TestPicturePollsWhileActiveAndStops(t *testing.T) {
 	run := picRunID(t, body)
 	sel := `[data-testid="pic-run-` + strconv.FormatInt(run, 10) + `"]`
 
-	r := a.picGet("/sandbox/picture")
+	r := a.hxGet("/sandbox/picture")
 	root := r.doc.Find(`[data-testid="run-picture"]`)
 	if root.AttrOr("hx-trigger", "") != "every 2s" || root.AttrOr("hx-get", "") != "/sandbox/picture" || root.AttrOr("hx-swap", "") != "outerHTML" {
 		t.Fatalf("active run but root attrs: %v", root.Nodes[0].Attr)
@@ -169,7 +163,7 @@ func TestPicturePollsWhileActiveAndStops(t *testing.T) {
 	}
 
 	clk.Advance(time.Second) // PENDING lasts a third of a task: ingest runs from 0.33s to 1.33s
-	r = a.picGet("/sandbox/picture")
+	r = a.hxGet("/sandbox/picture")
 	if got := r.doc.Find(sel+` [data-task="ingest"]`).AttrOr("data-state", ""); got != "running" {
 		t.Errorf("ingest mid-run: %q", got)
 	}
@@ -178,7 +172,7 @@ func TestPicturePollsWhileActiveAndStops(t *testing.T) {
 	}
 
 	clk.Advance(time.Minute)
-	r = a.picGet("/sandbox/picture")
+	r = a.hxGet("/sandbox/picture")
 	root = r.doc.Find(`[data-testid="run-picture"]`)
 	if _, ok := root.Attr("hx-trigger"); ok {
 		t.Fatal("still polling after the run ended")
@@ -192,11 +186,11 @@ func TestPicturePollsWhileActiveAndStops(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("repair: %d %v", status, body)
 	}
-	if root := a.picGet("/sandbox/picture").doc.Find(`[data-testid="run-picture"]`); root.AttrOr("hx-trigger", "") == "" {
+	if root := a.hxGet("/sandbox/picture").doc.Find(`[data-testid="run-picture"]`); root.AttrOr("hx-trigger", "") == "" {
 		t.Error("repair in progress but no polling")
 	}
 	clk.Advance(time.Minute)
-	r = a.picGet("/sandbox/picture")
+	r = a.hxGet("/sandbox/picture")
 	node := r.doc.Find(sel + ` [data-task="quality_check"]`)
 	if node.AttrOr("data-state", "") != "succeeded" || node.Find(`[data-testid="node-badge"]`).Text() != "repair 1 · before: failed" {
 		t.Errorf("repaired quality_check: %q %q", node.AttrOr("data-state", ""), node.Text())
@@ -245,6 +239,7 @@ func TestPicturePollsWhileActiveAndStops(t *testing.T) {
 }
 
 func TestPictureCollapsesBigRunsAndListsSubmitRuns(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	tok := tokenFromPage(t, a)
@@ -259,7 +254,7 @@ func TestPictureCollapsesBigRunsAndListsSubmitRuns(t *testing.T) {
 	sub := picRunID(t, body)
 	clk.Advance(3 * time.Second)
 
-	r := a.picGet("/sandbox/picture")
+	r := a.hxGet("/sandbox/picture")
 	run := r.doc.Find(`[data-testid="pic-run-` + strconv.FormatInt(big, 10) + `"]`)
 	summary := run.Find(`[data-testid="run-summary"]`)
 	if summary.Length() != 1 {
@@ -280,6 +275,7 @@ func TestPictureCollapsesBigRunsAndListsSubmitRuns(t *testing.T) {
 // A retried task shows the API's attempt_number (1 for the first retry);
 // first attempts show none.
 func TestPictureShowsRetries(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
 	tok := tokenFromPage(t, a)
@@ -288,7 +284,7 @@ func TestPictureShowsRetries(t *testing.T) {
 	_, body := a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+strconv.FormatInt(etl, 10)+`,"job_parameters":{"simulate_transform":"fail_once"}}`)
 	run := picRunID(t, body)
 	clk.Advance(time.Hour)
-	r := a.picGet("/sandbox/picture")
+	r := a.hxGet("/sandbox/picture")
 	sel := `[data-testid="pic-run-` + strconv.FormatInt(run, 10) + `"]`
 	tr := r.doc.Find(sel + ` [data-task="transform"]`)
 	if got := tr.Find(`[data-testid="node-badge"]`).Text(); got != "attempt_number 1" {

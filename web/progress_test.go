@@ -37,6 +37,7 @@ func answerSome(t *testing.T, a *app, clk *fakeClock, topic string, n int) int {
 }
 
 func TestProgressEmpty(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	p := a.get("/progress")
 	if p.status != 200 {
@@ -61,6 +62,7 @@ func TestProgressEmpty(t *testing.T) {
 }
 
 func TestProgressAfterAnswers(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	answerSome(t, a, clk, "pagination", 4)
@@ -104,6 +106,7 @@ func TestProgressAfterAnswers(t *testing.T) {
 }
 
 func TestProgressLeeches(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	bank := testBank(t)
 	a.act()
@@ -124,6 +127,7 @@ func TestProgressLeeches(t *testing.T) {
 }
 
 func TestProgressExport(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	answerSome(t, a, clk, "run-endpoints", 3)

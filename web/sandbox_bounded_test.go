@@ -15,6 +15,7 @@ import (
 // picture to a learner whose workspace was never used draws the fixtures
 // but writes no workspace document; the first API call seeds it.
 func TestSandboxPagesStoreNoWorkspace(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tok := tokenFromPage(t, a)
 	ctx := context.Background()
@@ -32,7 +33,7 @@ func TestSandboxPagesStoreNoWorkspace(t *testing.T) {
 			t.Errorf("the picture of an unused workspace lacks the fixture job nightly-etl")
 		}
 	}
-	if r := a.picGet("/sandbox/picture"); r.doc.Find(`[data-testid="pic-job-customer-360"]`).Length() != 1 {
+	if r := a.hxGet("/sandbox/picture"); r.doc.Find(`[data-testid="pic-job-customer-360"]`).Length() != 1 {
 		t.Errorf("the picture fragment lacks the fixture job customer-360")
 	}
 	if ok, err := a.db.WorkspaceExists(ctx, ws); err != nil || ok {
@@ -50,6 +51,7 @@ func TestSandboxPagesStoreNoWorkspace(t *testing.T) {
 // draws only the 20 newest jobs, 5 runs each and the 10 newest one-time
 // runs, and says how many there are with a link to the list call.
 func TestPictureBoundedForHugeWorkspace(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("creates 2,000 jobs")
 	}
@@ -76,7 +78,7 @@ func TestPictureBoundedForHugeWorkspace(t *testing.T) {
 		}
 	}
 	start := time.Now()
-	r := a.picGet("/sandbox/picture")
+	r := a.hxGet("/sandbox/picture")
 	took := time.Since(start)
 	if r.status != 200 {
 		t.Fatalf("picture: %d", r.status)

@@ -19,15 +19,6 @@ import (
 	"github.com/jobs-api-trainer/trainer/jobsapi"
 )
 
-// hxPost posts a form the way htmx does.
-func (a *app) hxPost(path string, v url.Values) resp {
-	a.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+path, strings.NewReader(v.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("HX-Request", "true")
-	return a.do(req)
-}
-
 // send posts a console form without JavaScript and follows the 303.
 func (a *app) send(path string, v url.Values) resp {
 	a.t.Helper()
@@ -60,6 +51,7 @@ func consoleJobs(t *testing.T, a *app, tok string) map[string]int64 {
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestConsolePageShowsPickerAndPanels(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	r := a.get("/sandbox")
 	if r.status != 200 {
@@ -129,6 +121,7 @@ func TestConsolePageShowsPickerAndPanels(t *testing.T) {
 }
 
 func TestConsoleSendGetShowsRequestRenderingsAndLinkedResponse(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tok := tokenFromPage(t, a)
 	jobs := consoleJobs(t, a, tok)
@@ -188,6 +181,7 @@ func TestConsoleSendGetShowsRequestRenderingsAndLinkedResponse(t *testing.T) {
 }
 
 func TestConsoleSendPostWithHTMXSwapsResultFormAndHistory(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tok := tokenFromPage(t, a)
 	jobs := consoleJobs(t, a, tok)
@@ -240,6 +234,7 @@ func TestConsoleSendPostWithHTMXSwapsResultFormAndHistory(t *testing.T) {
 }
 
 func TestConsoleNextPageOnTheBigJob(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tok := tokenFromPage(t, a)
 	jobs := consoleJobs(t, a, tok)
@@ -273,6 +268,7 @@ func TestConsoleNextPageOnTheBigJob(t *testing.T) {
 }
 
 func TestConsoleCLIBox(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tok := tokenFromPage(t, a)
 	jobs := consoleJobs(t, a, tok)
@@ -331,6 +327,7 @@ func TestConsoleCLIBox(t *testing.T) {
 }
 
 func TestConsoleHistoryAndReplay(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tok := tokenFromPage(t, a)
 	jobs := consoleJobs(t, a, tok)
@@ -379,6 +376,7 @@ func TestConsoleHistoryAndReplay(t *testing.T) {
 }
 
 func TestConsoleInvalidJSONShowsTheRealErrorAndWhereItBroke(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tokenFromPage(t, a)
 	r := a.send("/sandbox/send", url.Values{"ep": {"run-now"}, "body": {"{\n  \"job_id\": 1,\n  \"job_parameters\": {\"env\": \"dev\",}\n}"}})
@@ -395,6 +393,7 @@ func TestConsoleInvalidJSONShowsTheRealErrorAndWhereItBroke(t *testing.T) {
 }
 
 func TestConsoleBadInput(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tokenFromPage(t, a)
 	big := strings.Repeat("x", 600<<10)
@@ -416,6 +415,7 @@ func TestConsoleBadInput(t *testing.T) {
 }
 
 func TestConsoleRateLimit(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Web: web.Options{Now: clk.Now}})
 	tok := tokenFromPage(t, a)
@@ -449,6 +449,7 @@ func TestConsoleRateLimit(t *testing.T) {
 }
 
 func TestConsoleMistakesMoveDrillsUp(t *testing.T) {
+	t.Parallel()
 	// One fake clock for the server (which stamps the due times) and the
 	// emulator, so "due now" below means the server's now.
 	clk := newFakeClock()
@@ -572,6 +573,7 @@ func learnerOf(t *testing.T, a *app) int64 {
 // syntax, labelled as rejected by the current CLI; a CLI line's --limit note
 // appears once.
 func TestConsoleLegacyRenderingAndNotes(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tok := tokenFromPage(t, a)
 	jobs := consoleJobs(t, a, tok)
@@ -655,6 +657,7 @@ func gjsonInt(t *testing.T, body, key string) int64 {
 // A non-numeric ID is a form error, caught before anything is sent: the
 // renderings could not show run_id=abc truthfully.
 func TestConsoleRefusesNonNumericIDs(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tokenFromPage(t, a)
 	history := func() int { return a.get("/sandbox").doc.Find(`[data-testid="history-row"]`).Length() }

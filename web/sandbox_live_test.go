@@ -49,6 +49,7 @@ func newLiveWorkspace(t *testing.T) *httptest.Server {
 }
 
 func TestLiveModeAgainstASecondEmulator(t *testing.T) {
+	t.Parallel()
 	remote := newLiveWorkspace(t)
 	hostPort := strings.TrimPrefix(remote.URL, "http://")
 	a := newTestServer(t, testOpts{Web: web.Options{LiveAllowHosts: []string{hostPort}}})
@@ -132,6 +133,7 @@ func TestLiveModeAgainstASecondEmulator(t *testing.T) {
 }
 
 func TestLiveModeRefusesOtherHostsWithoutConnecting(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int64
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	t.Cleanup(other.Close)
@@ -169,6 +171,7 @@ func TestLiveModeRefusesOtherHostsWithoutConnecting(t *testing.T) {
 // A refused host gets every reason at once, not only the first the guard
 // stops at: http://10.0.0.1 is plain http, an IP literal and private.
 func TestLiveModeRefusalGivesEveryReason(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tokenFromPage(t, a)
 	tests := []struct {
@@ -211,6 +214,7 @@ func TestLiveModeRefusalGivesEveryReason(t *testing.T) {
 // the 2.1 paths, which the sandbox serves, are refused before any
 // connection, from the form, the CLI box and a replayed call alike.
 func TestLiveModeSendsOnlyJobs22(t *testing.T) {
+	t.Parallel()
 	remote := newLiveWorkspace(t)
 	var mu sync.Mutex
 	var paths []string

@@ -63,6 +63,7 @@ func jobNames(m map[string]any) []string {
 }
 
 func TestSandboxTokenDrivesTheLearnersWorkspace(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tok := tokenFromPage(t, a)
 	if again := tokenFromPage(t, a); again != tok {
@@ -129,6 +130,7 @@ func TestSandboxTokenDrivesTheLearnersWorkspace(t *testing.T) {
 func jsonNum(f float64) string { b, _ := json.Marshal(int64(f)); return string(b) }
 
 func TestEmulatorMountedAtRoot(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tests := []struct {
 		name, method, path, token string
@@ -161,6 +163,7 @@ func TestEmulatorMountedAtRoot(t *testing.T) {
 }
 
 func TestFidelityPage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	r := a.get("/sandbox/fidelity")
 	if r.status != 200 {
@@ -184,6 +187,7 @@ func TestFidelityPage(t *testing.T) {
 // TestFidelityPageShowsConfiguredLimits: the table lists the limits the
 // server was started with, not the defaults.
 func TestFidelityPageShowsConfiguredLimits(t *testing.T) {
+	t.Parallel()
 	a := newTestServer(t, testOpts{Limits: workspace.Limits{MaxJobs: 7, APIRate: 5, MaxActiveRuns: -1}})
 	limits := a.get("/sandbox/fidelity").text(`[data-testid="limits"]`)
 	for _, want := range []string{"Jobs per workspace7", "5 requests/s, bursts of 15", "Active runs at oncenone"} {

@@ -62,6 +62,7 @@ func cookieValues(t *testing.T, cs []*http.Cookie) string {
 // replayer is a fresh visitor: not the learner, not live, and nothing goes
 // to the live host); a restart forgets the PAT but not the learner.
 func TestLiveOffRevokesOlderCookies(t *testing.T) {
+	t.Parallel()
 	remote := newLiveWorkspace(t)
 	var hits atomic.Int64
 	counting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -126,6 +127,7 @@ func TestLiveOffRevokesOlderCookies(t *testing.T) {
 // sandbox token was regenerated no longer opens the session (it held the
 // old token), while this browser carries on with the new token.
 func TestTokenRegenerationRevokesOlderCookies(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.postForm("/me", url.Values{"display_name": {"Ada"}})
 	old := tokenFromPage(t, a)
@@ -177,6 +179,7 @@ func echoPAT(t *testing.T) *httptest.Server {
 // echoes, the PAT reaches neither the saved call history (SQLite) nor any
 // page; the masked form stands in its place.
 func TestLivePATIsScrubbedFromHistoryAndPage(t *testing.T) {
+	t.Parallel()
 	echo := echoPAT(t)
 	a := newTestServer(t, testOpts{Web: web.Options{LiveAllowHosts: []string{strings.TrimPrefix(echo.URL, "http://")}}})
 	if r := a.postForm("/sandbox/live", url.Values{"host": {echo.URL}, "token": {livePAT}}); r.status != http.StatusSeeOther {
@@ -227,6 +230,7 @@ var routePattern = regexp.MustCompile(`(?m)^\s*(?:pages|root)\.Handle(?:Func)?\(
 // the API, a static file, a 404 and a 405) and checks the security headers
 // on each answer, whoever wrote it.
 func TestSecurityHeadersOnEveryRoute(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tok := tokenFromPage(t, a)
 	css, _ := a.get("/").doc.Find(`link[rel="stylesheet"]`).First().Attr("href")
@@ -295,6 +299,7 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 // no body, no element has an on* handler or a javascript: URL, and no
 // <style> element is needed (htmx's is switched off in its config).
 func TestPagesCarryNoInlineScript(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tokenFromPage(t, a)
 	a.send("/sandbox/send", url.Values{"ep": {"jobs-list"}}) // a result and a history
@@ -330,6 +335,7 @@ func TestPagesCarryNoInlineScript(t *testing.T) {
 // with a Databricks-shaped JSON error on /api and the styled error page
 // elsewhere.
 func TestCrossOriginRefusalIsShaped(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tok := tokenFromPage(t, a)
 
@@ -368,6 +374,7 @@ func TestCrossOriginRefusalIsShaped(t *testing.T) {
 // TestProxyHeadersTrustedOnlyWithTheFlag: X-Forwarded-Proto makes cookies
 // Secure and links https only when the server is told a proxy sets it.
 func TestProxyHeadersTrustedOnlyWithTheFlag(t *testing.T) {
+	t.Parallel()
 	for _, trust := range []bool{false, true} {
 		t.Run(fmt.Sprintf("trust=%v", trust), func(t *testing.T) {
 			a := newTestServer(t, testOpts{TrustProxy: trust})

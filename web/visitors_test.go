@@ -60,6 +60,7 @@ func dbBytes(t *testing.T, db *store.DB) int64 {
 // learner, token or workspace: the database grows by less than 1 MB, and
 // no cookie is handed out for looking.
 func TestCookielessVisitsStoreNothing(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	plain := &http.Client{CheckRedirect: a.c.CheckRedirect} // no jar: every request is a new visitor
 	get := func(path string, htmx bool) *http.Response {
@@ -106,6 +107,7 @@ func TestCookielessVisitsStoreNothing(t *testing.T) {
 // real ones, with empty progress and a preview of the sandbox, and the
 // sandbox offers to create the token instead of showing one.
 func TestVisitorPagesRenderWithoutALearner(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	r := a.get("/sandbox")
 	if r.status != 200 {
@@ -134,6 +136,7 @@ func TestVisitorPagesRenderWithoutALearner(t *testing.T) {
 // normally: answers a drill, creates a token with the button, uses it from
 // a terminal, and sends from the console.
 func TestVisitorActsAfterLooking(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	for _, p := range visitorPages {
 		a.get(p)
@@ -192,6 +195,7 @@ func TestVisitorActsAfterLooking(t *testing.T) {
 // is deleted a day later, when someone new arrives; anyone with a name, an
 // answer or a token stays. The pruned learner's cookie is then a visitor's.
 func TestIdleLearnersArePruned(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now})
 	idle := a.otherLearner()

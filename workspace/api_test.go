@@ -17,6 +17,7 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata golden files")
 
 func TestIsolation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, openStore(t, ""), true)
 	var ids []int64
 	for i := 0; i < 3; i++ {
@@ -57,6 +58,7 @@ func TestIsolation(t *testing.T) {
 }
 
 func TestPersistence(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "x.db")
 	db := openStore(t, path)
 	e := newEnv(t, db, true)
@@ -101,6 +103,7 @@ func TestPersistence(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, true)
 	big := `{"name":"` + strings.Repeat("x", 1<<20) + `"}`
 	cases := []struct {
@@ -145,6 +148,7 @@ func TestErrors(t *testing.T) {
 }
 
 func TestPaging(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, true)
 	// jobs/get 2.2 pages at 100; 2.1 returns everything
 	p1 := e.ok(tokA, "GET", "/api/2.2/jobs/get?job_id=102", nil)
@@ -177,6 +181,7 @@ func TestPaging(t *testing.T) {
 
 // TestGolden compares handler answers with testdata/*.json (semantically).
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, true)
 	rid, t0 := e.runNow(tokA, map[string]any{"job_id": 101, "job_parameters": map[string]string{"env": "dev"}})
 	cases := []struct{ name, path string }{

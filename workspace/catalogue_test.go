@@ -11,6 +11,7 @@ import (
 // TestCatalogueRoutes: every emulated catalogue endpoint is routed under
 // each of its versions, and every route has a catalogue entry.
 func TestCatalogueRoutes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, true)
 	named := map[string]bool{}
 	for _, ep := range jobsapi.All() {
@@ -47,6 +48,7 @@ func TestCatalogueRoutes(t *testing.T) {
 // TestLedgerCoversCatalogue: every catalogue endpoint has a ledger row with
 // a note, with the catalogue's support level.
 func TestLedgerCoversCatalogue(t *testing.T) {
+	t.Parallel()
 	rows := map[string]LedgerEntry{}
 	for _, r := range Ledger() {
 		rows[r.Method+" "+r.Path] = r

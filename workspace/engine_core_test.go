@@ -8,6 +8,7 @@ import (
 // TestRunIfSkip is the run_if table: for each condition and upstream
 // outcome, whether the task runs ("") or the result it is skipped with.
 func TestRunIfSkip(t *testing.T) {
+	t.Parallel()
 	ok2 := upstream{deps: 2, succeeded: 2}
 	oneFailed := upstream{deps: 2, succeeded: 1, failed: 1}
 	allFailed := upstream{deps: 2, failed: 2}
@@ -50,6 +51,7 @@ func TestRunIfSkip(t *testing.T) {
 
 // TestUpstreamAdd: how each dependency result and condition edge counts.
 func TestUpstreamAdd(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		outcome string
 		u       taskTL
@@ -76,6 +78,7 @@ func TestUpstreamAdd(t *testing.T) {
 // TestPlanAttempts: retries, fail_once across segments, timeouts, and no
 // more attempts than ids allocated.
 func TestPlanAttempts(t *testing.T) {
+	t.Parallel()
 	const d = 1000
 	ids := []int64{11, 12, 13}
 	tests := []struct {

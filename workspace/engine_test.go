@@ -27,6 +27,7 @@ func life(run map[string]any) string   { return str(get(run, "state.life_cycle_s
 func result(run map[string]any) string { return str(get(run, "state.result_state")) }
 
 func TestDAGOrder(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, false)
 	id := e.createJob(tokA, map[string]any{"name": "dag", "tasks": []any{nb("a", nil, nil), nb("b", []string{"a"}, nil), nb("c", []string{"a"}, nil), nb("d", []string{"b", "c"}, nil)}})
 	rid, t0 := e.runNow(tokA, map[string]any{"job_id": id})
@@ -63,6 +64,7 @@ func TestDAGOrder(t *testing.T) {
 }
 
 func TestRunIf(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, false)
 	both := []string{"ok", "bad"}
 	tasks := []any{nb("ok", nil, nil), nb("bad", nil, sim("fail"))}
@@ -97,6 +99,7 @@ func TestRunIf(t *testing.T) {
 }
 
 func TestSuccessWithFailures(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, false)
 	id := e.createJob(tokA, map[string]any{"name": "swf", "tasks": []any{nb("bad", nil, sim("fail")), nb("leaf", []string{"bad"}, map[string]any{"run_if": "ALL_DONE"})}})
 	rid, t0 := e.runNow(tokA, map[string]any{"job_id": id})
@@ -107,6 +110,7 @@ func TestSuccessWithFailures(t *testing.T) {
 }
 
 func TestRetries(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, false)
 	id := e.createJob(tokA, map[string]any{"name": "retry", "tasks": []any{
 		nb("a", nil, map[string]any{"max_retries": 2, "min_retry_interval_millis": 2000,
@@ -141,6 +145,7 @@ func TestRetries(t *testing.T) {
 }
 
 func TestTimeouts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, false)
 	id := e.createJob(tokA, map[string]any{"name": "to", "tasks": []any{
 		nb("a", nil, map[string]any{"timeout_seconds": 2, "notebook_task": map[string]any{"notebook_path": "/x", "base_parameters": map[string]any{"simulate": "slow"}}}),
@@ -163,6 +168,7 @@ func TestTimeouts(t *testing.T) {
 }
 
 func TestQueueing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, false)
 	id := e.createJob(tokA, map[string]any{"name": "q", "tasks": []any{nb("a", nil, nil)}})
 	r1, t0 := e.runNow(tokA, map[string]any{"job_id": id})
@@ -195,6 +201,7 @@ func TestQueueing(t *testing.T) {
 }
 
 func TestCancel(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, false)
 	id := e.createJob(tokA, map[string]any{"name": "c", "tasks": []any{nb("a", nil, nil), nb("b", []string{"a"}, nil)}})
 	rid, t0 := e.runNow(tokA, map[string]any{"job_id": id})
@@ -226,6 +233,7 @@ func TestCancel(t *testing.T) {
 }
 
 func TestRepair(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, false)
 	id := e.createJob(tokA, map[string]any{"name": "rep", "tasks": []any{
 		nb("a", nil, nil),
@@ -275,6 +283,7 @@ func TestRepair(t *testing.T) {
 }
 
 func TestOnlyAndIdempotency(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, false)
 	id := e.createJob(tokA, map[string]any{"name": "only", "tasks": []any{nb("a", nil, nil), nb("b", []string{"a"}, nil), nb("c", []string{"b"}, nil)}})
 	rid, t0 := e.runNow(tokA, map[string]any{"job_id": id, "only": []string{"b"}})

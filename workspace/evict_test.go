@@ -12,6 +12,7 @@ import (
 // keep only two in memory, with concurrent writers: every job created must
 // be there afterwards, with unique ids, and memory stays bounded.
 func TestEvictionLosesNothing(t *testing.T) {
+	t.Parallel()
 	db := openStore(t, "")
 	clk := newClock()
 	m, err := NewManager(Options{
@@ -65,6 +66,7 @@ func TestEvictionLosesNothing(t *testing.T) {
 // TestNoEvictionWithoutStore: an in-memory manager never drops a workspace
 // (it would lose it).
 func TestNoEvictionWithoutStore(t *testing.T) {
+	t.Parallel()
 	clk := newClock()
 	m, err := NewManager(Options{Now: clk.Now, MaxLoaded: 1,
 		Resolve: func(_ context.Context, tok string) (Identity, error) {

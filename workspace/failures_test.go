@@ -163,6 +163,7 @@ func checkInternal(t *testing.T, code int, raw []byte, log *errLog, cause error,
 }
 
 func TestStoreFailureIsGeneric500(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		breakStore func(s *memStore) // applied after the workspace is loaded, unless load is set
@@ -215,6 +216,7 @@ func TestStoreFailureIsGeneric500(t *testing.T) {
 // TestStoreFailureChangesNothing: a create whose write fails leaves no job
 // behind, in memory or in the store.
 func TestStoreFailureChangesNothing(t *testing.T) {
+	t.Parallel()
 	st := newMemStore()
 	e, _ := newFailEnv(t, st, nil)
 	before := e.ok(tokA, "GET", "/api/2.2/jobs/list?name=ghost", nil)
@@ -234,6 +236,7 @@ func TestStoreFailureChangesNothing(t *testing.T) {
 }
 
 func TestResolveErrors(t *testing.T) {
+	t.Parallel()
 	errDB := errors.New("store: resolve sandbox token: database is locked")
 	tests := []struct {
 		name      string
@@ -270,6 +273,7 @@ func TestResolveErrors(t *testing.T) {
 
 // TestNoOnError: without a hook a 500 is still a generic 500.
 func TestNoOnError(t *testing.T) {
+	t.Parallel()
 	st := newMemStore()
 	st.loadErrs = []error{errDisk}
 	m, err := NewManager(Options{Now: newClock().Now, Store: st, Resolve: resolver})
@@ -284,6 +288,7 @@ func TestNoOnError(t *testing.T) {
 
 // TestClientErrorsNotReported: 4xx answers never reach OnError.
 func TestClientErrorsNotReported(t *testing.T) {
+	t.Parallel()
 	e, log := newFailEnv(t, newMemStore(), nil)
 	for _, c := range []struct{ tok, method, path string }{
 		{"", "GET", "/api/2.2/jobs/list"},
@@ -303,6 +308,7 @@ func TestClientErrorsNotReported(t *testing.T) {
 // TestFirstRequestsLoadOnce: concurrent first requests for one workspace
 // share one load and one seed, and end with one workspace.
 func TestFirstRequestsLoadOnce(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		st := newMemStore()
 		st.hold["learner-1"] = make(chan struct{})
@@ -339,6 +345,7 @@ func TestFirstRequestsLoadOnce(t *testing.T) {
 // TestFailedLoadIsRetried: when the shared load fails, its request gets a
 // 500 and the waiting ones load again rather than inherit the failure.
 func TestFailedLoadIsRetried(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		st := newMemStore()
 		st.loadErrs = []error{errDisk}
@@ -373,6 +380,7 @@ func TestFailedLoadIsRetried(t *testing.T) {
 // TestLoadDoesNotBlockOtherWorkspaces: while one workspace waits on the
 // store, another learner's requests are served.
 func TestLoadDoesNotBlockOtherWorkspaces(t *testing.T) {
+	t.Parallel()
 	st := newMemStore()
 	hold := make(chan struct{})
 	st.hold["learner-1"] = hold

@@ -16,6 +16,7 @@ import (
 // endpoint, and sealed tokens with out-of-range numbers are all a 400
 // INVALID_PARAMETER_VALUE; none panics or reaches an array index.
 func TestForgedPageTokens(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, true)
 	// The old scheme: base64("1|jg|n|<pos>|<job>|" + fnv checksum).
 	mint := func(kind string, pos, obj int64) string {
@@ -81,6 +82,7 @@ func flip(s string) string {
 // Databricks-shaped JSON 500 with a request id, is reported once, and
 // leaves the workspace usable (its lock released).
 func TestPanicInRouteIsJSON500(t *testing.T) {
+	t.Parallel()
 	var reported []error
 	clk := newClock()
 	m, err := NewManager(Options{Now: clk.Now, TaskDuration: time.Second, Resolve: resolver, Fixtures: fixtures(t),
@@ -118,6 +120,7 @@ func TestPanicInRouteIsJSON500(t *testing.T) {
 // TestInvalidUTF8: a JSON body or query that is not UTF-8 is a 400
 // MALFORMED_REQUEST and nothing is stored.
 func TestInvalidUTF8(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, true)
 	before := e.ok(tokA, "GET", "/api/2.2/jobs/list?limit=100", nil)
 	code, out := e.call(tokA, "POST", "/api/2.2/jobs/create", "{\"name\":\"bad \xff\xfe name\"}")

@@ -64,6 +64,7 @@ func oneTask(name string) map[string]any {
 // TestJobQuota: job N+1 is refused with the real quota answer, and a
 // delete makes room again.
 func TestJobQuota(t *testing.T) {
+	t.Parallel()
 	st := openStore(t, "")
 	e := newLimitEnv(t, st, Limits{MaxJobs: 3})
 	var ids []int64
@@ -85,6 +86,7 @@ func TestJobQuota(t *testing.T) {
 // TestTaskLimit: more than MaxTasksPerJob tasks is refused on create,
 // update, reset and runs/submit.
 func TestTaskLimit(t *testing.T) {
+	t.Parallel()
 	e := newLimitEnv(t, openStore(t, ""), Limits{MaxTasksPerJob: 2})
 	three := []any{nb("a", nil, nil), nb("b", nil, nil), nb("c", nil, nil)}
 	wantErr(t, e.send(tokA, "POST", "/api/2.2/jobs/create", map[string]any{"name": "x", "tasks": three}),
@@ -104,6 +106,7 @@ func TestTaskLimit(t *testing.T) {
 // TestActiveRunsLimit: past MaxActiveRuns a new run is a 429 with
 // Retry-After until the first active run ends; then it goes through.
 func TestActiveRunsLimit(t *testing.T) {
+	t.Parallel()
 	e := newLimitEnv(t, openStore(t, ""), Limits{MaxActiveRuns: 2})
 	id := e.createJob(tokA, oneTask("par"))
 	e.ok(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": id})
@@ -130,6 +133,7 @@ func TestActiveRunsLimit(t *testing.T) {
 // TestOldRunsPruned: past MaxRuns the oldest finished runs are dropped,
 // from memory and from the store, and the kept runs are unchanged.
 func TestOldRunsPruned(t *testing.T) {
+	t.Parallel()
 	st := openStore(t, "")
 	e := newLimitEnv(t, st, Limits{MaxRuns: 5})
 	id := e.createJob(tokA, oneTask("loop"))
@@ -187,6 +191,7 @@ func TestOldRunsPruned(t *testing.T) {
 // queued behind, are never dropped; with nothing to drop a new run is a
 // 400 QUOTA_EXCEEDED.
 func TestRunsKeptWhenNoneCanGo(t *testing.T) {
+	t.Parallel()
 	e := newLimitEnv(t, openStore(t, ""), Limits{MaxRuns: 2})
 	id := e.createJob(tokA, map[string]any{"name": "q", "max_concurrent_runs": 1, "queue": map[string]any{"enabled": true},
 		"tasks": []any{nb("a", nil, nil)}})
@@ -208,6 +213,7 @@ func TestRunsKeptWhenNoneCanGo(t *testing.T) {
 // TestByteLimit: a write that would take the workspace past MaxBytes is
 // refused; deletes still work and make room.
 func TestByteLimit(t *testing.T) {
+	t.Parallel()
 	e := newLimitEnv(t, openStore(t, ""), Limits{MaxBytes: 6000})
 	big := func(name string) map[string]any {
 		return map[string]any{"name": name, "description": strings.Repeat("x", 1500), "tasks": []any{nb("a", nil, nil)}}
@@ -235,6 +241,7 @@ func TestByteLimit(t *testing.T) {
 // and a Databricks-shaped body; another token is not affected; when the
 // clock has moved on the token is served again.
 func TestRequestBudget(t *testing.T) {
+	t.Parallel()
 	e := newLimitEnv(t, nil, Limits{APIRate: 1, APIBurst: 3})
 	for i := range 3 {
 		if rec := e.send(tokA, "GET", "/api/2.2/jobs/list", nil); rec.Code != 200 {
@@ -270,6 +277,7 @@ func TestRequestBudget(t *testing.T) {
 // TestDefaultBudgetIsGenerous: with the defaults, a script that sends 300
 // calls at once and then 100 a second for ten seconds is never refused.
 func TestDefaultBudgetIsGenerous(t *testing.T) {
+	t.Parallel()
 	b := newBudgets(DefaultLimits())
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	for i := range 300 {
@@ -291,6 +299,7 @@ func TestDefaultBudgetIsGenerous(t *testing.T) {
 // TestBudgetsBounded: the limiters kept stay at maxBudgets however many
 // tokens call; idle ones go first.
 func TestBudgetsBounded(t *testing.T) {
+	t.Parallel()
 	b := newBudgets(Limits{APIRate: 10, APIBurst: 20})
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	for i := range maxBudgets + 50 {

@@ -69,6 +69,7 @@ func (e *env) checkEarlier(rid int64, run RunOverview) {
 }
 
 func TestOverviewEarlierAfterRepair(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, false)
 	id := e.createJob(tokA, map[string]any{"name": "etl", "tasks": []any{
 		nb("ingest", nil, nil),
@@ -112,6 +113,7 @@ func TestOverviewEarlierAfterRepair(t *testing.T) {
 // repair alike; a retry planned but not started yet is not an earlier
 // attempt.
 func TestOverviewEarlierRetries(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, false)
 	id := e.createJob(tokA, map[string]any{"name": "retry", "tasks": []any{
 		nb("quality_check", nil, map[string]any{"max_retries": 1, "min_retry_interval_millis": 2000,

@@ -9,6 +9,7 @@ import (
 // fixtures without seeding, storing or keeping it; once an API call has
 // seeded it, Peek shows the stored workspace.
 func TestPeekStoresNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := openStore(t, "")
 	e := newEnv(t, st, true)
@@ -45,6 +46,7 @@ func TestPeekStoresNothing(t *testing.T) {
 // TestPeekWithoutExistsMethod: a Store without WorkspaceExists is asked
 // with LoadWorkspace, and still nothing is seeded.
 func TestPeekWithoutExistsMethod(t *testing.T) {
+	t.Parallel()
 	st := newMemStore()
 	e := newEnv(t, st, true)
 	ov, err := e.m.Peek(context.Background(), "learner-1", Window{RunsPerJob: 1})
@@ -59,6 +61,7 @@ func TestPeekWithoutExistsMethod(t *testing.T) {
 // TestPeekWindow: Peek shows the newest jobs (oldest of them first), each
 // with its newest runs, and the newest one-time runs, and counts them all.
 func TestPeekWindow(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, openStore(t, ""), true)
 	var ids []int64
 	for range 30 {

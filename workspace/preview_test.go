@@ -12,6 +12,7 @@ import (
 // TestPreviewStoresNothingAndMatchesANewWorkspace: Preview shows what a
 // new workspace holds, without saving or loading any workspace.
 func TestPreviewStoresNothingAndMatchesANewWorkspace(t *testing.T) {
+	t.Parallel()
 	db := openStore(t, "")
 	e := newEnv(t, db, true)
 	pv, err := e.m.Preview(Window{RunsPerJob: 5})
@@ -54,6 +55,7 @@ func TestPreviewStoresNothingAndMatchesANewWorkspace(t *testing.T) {
 // TestRequestSchemeTrustsProxyOnlyWhenTold: X-Forwarded-Proto counts only
 // with trustProxy; TLS always does. The emulator's links follow it.
 func TestRequestSchemeTrustsProxyOnlyWhenTold(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		tls   bool

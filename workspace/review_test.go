@@ -14,6 +14,7 @@ import (
 // says precisely what was expected and what was found, and never
 // "Expected number ..., found NUMBER".
 func TestWrongTypeMessages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, true)
 	const pre = "Could not parse request object: "
 	cases := []struct {
@@ -76,6 +77,7 @@ func TestWrongTypeMessages(t *testing.T) {
 // TestPermissionsFold: one entry per principal; a direct grant to the admins
 // group and its inherited CAN_MANAGE share one entry.
 func TestPermissionsFold(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, true)
 	check := func(label string, p map[string]any, wantAdmins []any) {
 		t.Helper()
@@ -134,6 +136,7 @@ func TestPermissionsFold(t *testing.T) {
 // TestComputeRule: one rule for create/update/reset and runs/submit in a
 // serverless-enabled workspace.
 func TestComputeRule(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, true)
 	const needCluster = "One of job_cluster_key, new_cluster, or existing_cluster_id must be specified."
 	const noShared = "Shared job cluster feature is not supported in runs/submit API."
@@ -225,6 +228,7 @@ func TestComputeRule(t *testing.T) {
 // TestOriginalAttemptRunID: every task run carries original_attempt_run_id,
 // its own run_id on a first attempt, whatever its result.
 func TestOriginalAttemptRunID(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, false)
 	id := e.createJob(tokA, map[string]any{"name": "oar", "queue": map[string]any{"enabled": false}, "tasks": []any{
 		nb("fails", nil, sim("fail")),
@@ -288,6 +292,7 @@ func TestOriginalAttemptRunID(t *testing.T) {
 // TestFixtures: the fixture workspace is consistent: nightly-etl's past
 // PERIODIC runs come from its schedule, the rest is as other code expects.
 func TestFixtures(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, true)
 	list := e.ok(tokA, "GET", "/api/2.2/jobs/list?expand_tasks=true", nil)
 	jobsByName := map[string]map[string]any{}
@@ -353,6 +358,7 @@ func TestFixtures(t *testing.T) {
 // TestRunsGetTaskRunID: runs/get refuses a task run id with a message that
 // says what to do, and still says "does not exist" for unknown ids.
 func TestRunsGetTaskRunID(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, true)
 	run := e.ok(tokA, "GET", "/api/2.2/jobs/runs/get?run_id=1001", nil)
 	for _, x := range run["tasks"].([]any) {
@@ -388,6 +394,7 @@ func TestRunsGetTaskRunID(t *testing.T) {
 // TestPageTokenFilters: a list page token only works with the filters it
 // was issued for; limit and expand_tasks may change.
 func TestPageTokenFilters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, true)
 	for i := 0; i < 5; i++ {
 		e.createJob(tokA, map[string]any{"name": "foo", "max_concurrent_runs": 50, "tasks": []any{nb("a", nil, nil)}})
@@ -462,6 +469,7 @@ func TestPageTokenFilters(t *testing.T) {
 // TestPrevPageToken: pages after the first carry prev_page_token (2.2 and
 // 2.1), and following prev tokens walks back through the same pages.
 func TestPrevPageToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, true)
 	for i := 0; i < 9; i++ {
 		e.createJob(tokA, map[string]any{"name": fmt.Sprintf("job-%d", i%2), "max_concurrent_runs": 100, "tasks": []any{nb("a", nil, nil)}})
@@ -537,6 +545,7 @@ func TestPrevPageToken(t *testing.T) {
 // shows a stale state: active runs move with the clock, repairs and deletes
 // invalidate, and the host and item shape are part of the key.
 func TestRunsListCache(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, true)
 	id := e.createJob(tokA, map[string]any{"name": "cache", "max_concurrent_runs": 10, "tasks": []any{
 		nb("a", nil, nil), nb("b", []string{"a"}, sim("fail_once"))}})

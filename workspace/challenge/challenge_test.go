@@ -120,6 +120,7 @@ func runChecks(t *testing.T, id string, tests []checkCase) {
 }
 
 func TestCatalogue(t *testing.T) {
+	t.Parallel()
 	all := All()
 	if len(all) < 9 {
 		t.Fatalf("%d challenges, want at least 9", len(all))
@@ -154,6 +155,7 @@ func TestCatalogue(t *testing.T) {
 }
 
 func TestScore(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		hints    int
 		solution bool
@@ -167,6 +169,7 @@ func TestScore(t *testing.T) {
 }
 
 func TestFill(t *testing.T) {
+	t.Parallel()
 	got := Fill(`{"job_id":{job:nightly-etl}} {job:hourly-report} {job:nope}`, overview())
 	if got != `{"job_id":101} 103 JOB_ID` {
 		t.Errorf("Fill = %q", got)
@@ -174,6 +177,7 @@ func TestFill(t *testing.T) {
 }
 
 func TestTwoTaskJob(t *testing.T) {
+	t.Parallel()
 	newJob := func(tasks ...workspace.TaskOverview) workspace.JobOverview {
 		return workspace.JobOverview{JobID: 200, Name: "mine", CreatedTime: after, Tasks: tasks}
 	}
@@ -189,6 +193,7 @@ func TestTwoTaskJob(t *testing.T) {
 }
 
 func TestReportRunID(t *testing.T) {
+	t.Parallel()
 	ov := overview(failedEtl(500, after))
 	sub := overview()
 	sub.SubmitRuns = []workspace.RunOverview{{RunID: 600, RunType: "SUBMIT_RUN", StartTime: after, LifeCycleState: "TERMINATED", ResultState: "SUCCESS"}}
@@ -204,6 +209,7 @@ func TestReportRunID(t *testing.T) {
 }
 
 func TestCountFailed(t *testing.T) {
+	t.Parallel()
 	repaired := etlRun(700, after, "TERMINATED", "SUCCESS", 1)
 	runChecks(t, "count-failed-runs", []checkCase{
 		{"not a number", overview(), "one", "", false, "not a number"},
@@ -217,6 +223,7 @@ func TestCountFailed(t *testing.T) {
 }
 
 func TestRepair(t *testing.T) {
+	t.Parallel()
 	repairedRun := func(life, result string, rerun map[string]string) workspace.RunOverview {
 		var ts []workspace.TaskRunOverview
 		deps := map[string][]string{"transform": {"ingest"}, "quality_check": {"transform"}, "publish": {"transform"}}
@@ -265,6 +272,7 @@ func TestRepair(t *testing.T) {
 }
 
 func TestPaging(t *testing.T) {
+	t.Parallel()
 	runChecks(t, "page-150-tasks", []checkCase{
 		{"not a number", overview(), "many", "", false, "not a number"},
 		{"task count", overview(), "150", "", false, "count of tasks in the job"},
@@ -276,6 +284,7 @@ func TestPaging(t *testing.T) {
 }
 
 func TestCancelSlow(t *testing.T) {
+	t.Parallel()
 	slow := func(r workspace.RunOverview) workspace.RunOverview {
 		r.JobParameters = map[string]string{"env": "prod", "run_date": "today", "simulate_ingest": "slow"}
 		return r
@@ -301,6 +310,7 @@ func TestCancelSlow(t *testing.T) {
 }
 
 func TestUpdateNotReset(t *testing.T) {
+	t.Parallel()
 	base := overview()
 	baseline := mustByID(t, "update-not-reset").Baseline(base)
 	if baseline != "103:1" {
@@ -323,6 +333,7 @@ func TestUpdateNotReset(t *testing.T) {
 }
 
 func TestSubmit(t *testing.T) {
+	t.Parallel()
 	sub := func(at time.Time, active bool) workspace.Overview {
 		ov := overview()
 		r := workspace.RunOverview{RunID: 600, RunName: "one-off", RunType: "SUBMIT_RUN", StartTime: at, Active: active,
@@ -343,6 +354,7 @@ func TestSubmit(t *testing.T) {
 }
 
 func TestParams(t *testing.T) {
+	t.Parallel()
 	with := func(p map[string]string) workspace.RunOverview {
 		r := okEtl(500, after)
 		r.JobParameters = p

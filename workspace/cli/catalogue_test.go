@@ -11,6 +11,7 @@ import (
 // name the same commands, every flag sets a request field the catalogue
 // lists, and the catalogue's body fields are the SDK request struct's.
 func TestCommandsMatchCatalogue(t *testing.T) {
+	t.Parallel()
 	for _, e := range jobsapi.CLICommands() {
 		c := findCommand(e.CLI)
 		if c == nil {

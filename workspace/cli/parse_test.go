@@ -9,6 +9,7 @@ import (
 )
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, line   string
 		method, path string
@@ -210,6 +211,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseEveryCommandCovered(t *testing.T) {
+	t.Parallel()
 	// Each subcommand must parse in at least one valid form.
 	valid := map[string]string{
 		"cancel-all-runs": "jobs cancel-all-runs --job-id 1", "cancel-run": "jobs cancel-run 1", "create": `jobs create --json '{}'`,
@@ -236,6 +238,7 @@ func TestParseEveryCommandCovered(t *testing.T) {
 }
 
 func TestParseWaitTimeout(t *testing.T) {
+	t.Parallel()
 	p, err := Parse("databricks jobs run-now 1 --timeout 5m")
 	if err != nil || p.Timeout != 5*time.Minute || !p.Wait {
 		t.Fatalf("Parse = %+v, %v", p, err)
@@ -251,6 +254,7 @@ func TestParseWaitTimeout(t *testing.T) {
 }
 
 func TestTokenize(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want []string

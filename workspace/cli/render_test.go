@@ -56,6 +56,7 @@ var roundTrip = []string{
 }
 
 func TestRoundTrip(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for _, line := range roundTrip {
 		t.Run(line, func(t *testing.T) {
@@ -121,6 +122,7 @@ func checkLegacyParse(t *testing.T, legacy string, c Call) {
 // TestLegacy pins the 0.x rendering of every call: only the commands the
 // legacy databricks-cli had, in its syntax.
 func TestLegacy(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ line, legacy string }{
 		{"jobs list", ""}, // the same text in both CLIs
 		{"jobs list --expand-tasks --offset 3 --page-size 5", "databricks jobs list --expand-tasks --limit 5 --offset 3"},
@@ -178,6 +180,7 @@ func TestLegacy(t *testing.T) {
 }
 
 func TestCLIRender(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		line, cur, legacy string
 	}{
@@ -207,6 +210,7 @@ func TestCLIRender(t *testing.T) {
 }
 
 func TestCurl(t *testing.T) {
+	t.Parallel()
 	got := Curl(mustParse(t, `jobs create --json '{"name":"it'\''s"}'`), "dbc-1.cloud.databricks.com/", "")
 	want := `curl -X POST "https://dbc-1.cloud.databricks.com/api/2.2/jobs/create" \
   -H "Authorization: Bearer $DATABRICKS_TOKEN" \
@@ -234,6 +238,7 @@ func TestCurl(t *testing.T) {
 }
 
 func TestGoSDK(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ line, want string }{
 		{"jobs get 101", `job, err := w.Jobs.Get(ctx, jobs.GetJobRequest{JobId: 101})`},
 		{"jobs list-runs --job-id 101", `runs, err := w.Jobs.ListRunsAll(ctx, jobs.ListRunsRequest{JobId: 101})`},
@@ -299,6 +304,7 @@ fmt.Println(run.State.ResultState)`
 }
 
 func TestFromRequest(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		method, path, endpoint, err string
 	}{

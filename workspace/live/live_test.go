@@ -70,6 +70,7 @@ func newResolver() *fakeResolver {
 }
 
 func TestCheckHost(t *testing.T) {
+	t.Parallel()
 	g := Guard{Resolver: newResolver(), Allow: []string{"127.0.0.1:8081", "internal.corp"}}
 	tests := []struct {
 		name, raw, want, errHas string
@@ -154,6 +155,7 @@ func TestCheckHost(t *testing.T) {
 }
 
 func TestCheckHostErrorListsDomains(t *testing.T) {
+	t.Parallel()
 	_, err := Guard{Resolver: newResolver()}.CheckHost(context.Background(), "example.com")
 	want := "live mode only talks to Databricks workspace hosts (*.cloud.databricks.com, *.azuredatabricks.net, *.gcp.databricks.com"
 	if err == nil || !strings.Contains(err.Error(), want) {
@@ -162,6 +164,7 @@ func TestCheckHostErrorListsDomains(t *testing.T) {
 }
 
 func TestBlocked(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		ip   string
 		want bool
@@ -179,6 +182,7 @@ func TestBlocked(t *testing.T) {
 }
 
 func TestControlPublic(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		addr string
 		ok   bool
@@ -197,6 +201,7 @@ func TestControlPublic(t *testing.T) {
 }
 
 func TestCheckRequest(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		method, path string
 		ok           bool
@@ -242,6 +247,7 @@ func server(t *testing.T, h http.HandlerFunc) (*Client, *url.URL) {
 }
 
 func TestDo(t *testing.T) {
+	t.Parallel()
 	var gotAuth, gotCT, gotURL, gotBody string
 	c, u := server(t, func(w http.ResponseWriter, r *http.Request) {
 		gotAuth, gotCT, gotURL = r.Header.Get("Authorization"), r.Header.Get("Content-Type"), r.URL.String()
@@ -265,6 +271,7 @@ func TestDo(t *testing.T) {
 }
 
 func TestDoRefusesPathBeforeConnecting(t *testing.T) {
+	t.Parallel()
 	hit := false
 	c, u := server(t, func(w http.ResponseWriter, r *http.Request) { hit = true })
 	_, err := c.Do(context.Background(), u, "dapi-secret", Request{Method: "GET", Path: "/api/2.0/secrets/list"})
@@ -280,6 +287,7 @@ func TestDoRefusesPathBeforeConnecting(t *testing.T) {
 }
 
 func TestDoRefusesHost(t *testing.T) {
+	t.Parallel()
 	c := &Client{Guard: Guard{Resolver: newResolver()}}
 	for _, h := range []string{"https://evil.cloud.databricks.com", "https://127.0.0.1", "http://example.com"} {
 		u, _ := url.Parse(h)
@@ -293,6 +301,7 @@ func TestDoRefusesHost(t *testing.T) {
 // TestDoDNSRebinding: the name is public when checked, then resolves to
 // loopback when dialled; the dial must refuse it.
 func TestDoDNSRebinding(t *testing.T) {
+	t.Parallel()
 	r := newResolver()
 	r.seq = map[string][]string{"rebind.cloud.databricks.com": {"52.9.9.9", "127.0.0.1"}}
 	c := &Client{Guard: Guard{Resolver: r}, Timeout: 2 * time.Second}
@@ -304,6 +313,7 @@ func TestDoDNSRebinding(t *testing.T) {
 }
 
 func TestDoSizeCap(t *testing.T) {
+	t.Parallel()
 	c, u := server(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(strings.Repeat("x", 1000)))
 	})
@@ -323,6 +333,7 @@ func TestDoSizeCap(t *testing.T) {
 }
 
 func TestDoTimeout(t *testing.T) {
+	t.Parallel()
 	c, u := server(t, func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
@@ -342,6 +353,7 @@ func TestDoTimeout(t *testing.T) {
 // TestDoKeepsNoConnection: Do builds a transport per call, so it must ask
 // for the connection to be closed rather than leave an idle one behind.
 func TestDoKeepsNoConnection(t *testing.T) {
+	t.Parallel()
 	var closeAsked []bool
 	c, u := server(t, func(w http.ResponseWriter, r *http.Request) {
 		closeAsked = append(closeAsked, r.Close)
@@ -358,6 +370,7 @@ func TestDoKeepsNoConnection(t *testing.T) {
 }
 
 func TestDoNoRedirect(t *testing.T) {
+	t.Parallel()
 	followed := false
 	c, u := server(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/elsewhere" {
@@ -379,6 +392,7 @@ func TestDoNoRedirect(t *testing.T) {
 }
 
 func TestDoTokenChecks(t *testing.T) {
+	t.Parallel()
 	c, u := server(t, func(w http.ResponseWriter, r *http.Request) {})
 	_, err := c.Do(context.Background(), u, "abc\r\nX-Evil: 1", Request{Method: "GET", Path: "/api/2.2/jobs/list"})
 	if err == nil || strings.Contains(err.Error(), "X-Evil") {
