@@ -333,4 +333,3 @@ func sameCard(g, w quiz.Card) bool {
 		ms(g.Due, w.Due) && ms(g.LastReview, w.LastReview) &&
 		near(g.Stability, w.Stability) && near(g.Difficulty, w.Difficulty)
 }
-
