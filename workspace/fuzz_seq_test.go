@@ -175,7 +175,8 @@ func (s *seq) call(sp *seqSpace, method, path string, body any) (int, map[string
 // learnExisting reads a workspace's fixture jobs and runs into the model,
 // paging with the largest pages.
 func (s *seq) learnExisting(sp *seqSpace) {
-	for _, id := range s.walk(sp, "/api/2.2/jobs/list?limit=100", "jobs", "job_id") {
+	jobs, _ := s.walk(sp, "/api/2.2/jobs/list?limit=100", "jobs", "job_id")
+	for _, id := range jobs {
 		out := s.ok(sp, "GET", "/api/2.1/jobs/get?job_id="+itoa(id), nil)
 		j := &seqJob{name: str(get(out, "settings.name"))}
 		for _, tk := range asList(get(out, "settings.tasks")) {
@@ -184,7 +185,8 @@ func (s *seq) learnExisting(sp *seqSpace) {
 		sp.jobs[id] = j
 		sp.maxJob = max(sp.maxJob, id)
 	}
-	for _, id := range s.walk(sp, "/api/2.2/jobs/runs/list?limit=25", "runs", "run_id") {
+	runs, _ := s.walk(sp, "/api/2.2/jobs/runs/list?limit=25", "runs", "run_id")
+	for _, id := range runs {
 		out := s.ok(sp, "GET", "/api/2.1/jobs/runs/get?include_history=true&run_id="+itoa(id), nil)
 		r := &seqRun{jobID: num(out["job_id"])}
 		for _, h := range asList(out["repair_history"]) {
@@ -212,31 +214,68 @@ func (s *seq) ok(sp *seqSpace, method, path string, body any) map[string]any {
 func asList(v any) []any { l, _ := v.([]any); return l }
 
 // walk follows next_page_token from path's first page and returns the ids
-// under field of every item, in order; duplicates fail.
-func (s *seq) walk(sp *seqSpace, path, field, idKey string) []int64 {
+// under field of every item, in order; duplicates fail. Then, from the
+// last page, it follows prev_page_token back to the newest page and
+// returns those ids too (back, newest first, the last page included), so
+// callers can check the backward walk covers every item once as well.
+func (s *seq) walk(sp *seqSpace, path, field, idKey string) (ids, back []int64) {
 	s.t.Helper()
-	var ids []int64
+	page := func(p string) ([]int64, map[string]any) {
+		out := s.ok(sp, "GET", p, nil)
+		var got []int64
+		for _, it := range asList(out[field]) {
+			got = append(got, num(get(it, idKey)))
+		}
+		return got, out
+	}
 	seen := map[int64]bool{}
 	p := path
+	var last map[string]any
 	for pages := 0; ; pages++ {
 		if pages > 10000 {
 			s.fatalf("%s: paging does not end", path)
 		}
-		out := s.ok(sp, "GET", p, nil)
-		for _, it := range asList(out[field]) {
-			id := num(get(it, idKey))
+		got, out := page(p)
+		for _, id := range got {
 			if seen[id] {
 				s.fatalf("%s: %s %d listed twice (pages so far %d)", path, idKey, id, pages)
 			}
 			seen[id] = true
-			ids = append(ids, id)
 		}
+		ids = append(ids, got...)
+		last = out
 		next := str(out["next_page_token"])
 		if next == "" {
-			return ids
+			break
 		}
 		sp.lastToken[path] = next
 		p = setQuery(path, "page_token", next)
+	}
+	for _, it := range asList(last[field]) {
+		back = append(back, num(get(it, idKey)))
+	}
+	seen = map[int64]bool{}
+	for _, id := range back {
+		seen[id] = true
+	}
+	for pages := 0; ; pages++ {
+		if pages > 10000 {
+			s.fatalf("%s: paging back does not end", path)
+		}
+		prev := str(last["prev_page_token"])
+		if prev == "" {
+			return ids, back
+		}
+		sp.lastToken[path+"#prev"] = prev
+		got, out := page(setQuery(path, "page_token", prev))
+		for _, id := range got {
+			if seen[id] {
+				s.fatalf("%s: %s %d listed twice paging back (pages back so far %d)", path, idKey, id, pages)
+			}
+			seen[id] = true
+		}
+		back = append(got, back...)
+		last = out
 	}
 }
 
@@ -547,7 +586,7 @@ func (s *seq) do(sp *seqSpace, op byte) {
 		v := sp.lastToken[p]
 		tok := v[:len(v)-1] + string("AB"[b>>1&1])
 		s.logf("%s garbled token for %s", sp.tok, p)
-		s.call(sp, "GET", setQuery(p, "page_token", tok), nil)
+		s.call(sp, "GET", setQuery(strings.TrimSuffix(p, "#prev"), "page_token", tok), nil)
 	}
 }
 
@@ -590,7 +629,7 @@ func (s *seq) listJobs(sp *seqSpace, lim, off int, b byte) {
 	}
 	path := "/api/2.2/jobs/list?" + q.Encode()
 	s.logf("%s walk %s", sp.tok, path)
-	got := s.walk(sp, path, "jobs", "job_id")
+	got, back := s.walk(sp, path, "jobs", "job_id")
 	var want []int64
 	for id, j := range sp.jobs {
 		if name == "" || strings.EqualFold(j.name, name) {
@@ -598,6 +637,9 @@ func (s *seq) listJobs(sp *seqSpace, lim, off int, b byte) {
 		}
 	}
 	sort.Slice(want, func(i, j int) bool { return want[i] > want[j] })
+	if !slices.Equal(back, want) && len(got) > 0 {
+		s.fatalf("%s walked back %v, want %v", path, back, want)
+	}
 	want = want[min(off, len(want)):]
 	if !slices.Equal(got, want) {
 		s.fatalf("%s walked %v, want %v", path, got, want)
@@ -628,7 +670,7 @@ func (s *seq) listRuns(sp *seqSpace, lim, off int, b byte) {
 	}
 	path := "/api/2.2/jobs/runs/list?" + q.Encode()
 	s.logf("%s walk %s", sp.tok, path)
-	got := s.walk(sp, path, "runs", "run_id")
+	got, back := s.walk(sp, path, "runs", "run_id")
 	var want []int64
 	for id, r := range sp.runs {
 		if !r.deleted && (job == 0 || r.jobID == job) {
@@ -639,6 +681,7 @@ func (s *seq) listRuns(sp *seqSpace, lim, off int, b byte) {
 	if filtered {
 		// Which runs are active is the emulator's to say: the walk must
 		// still be newest first and hold only live runs.
+		_ = back
 		if !slices.IsSortedFunc(got, func(a, b int64) int { return int(b - a) }) {
 			s.fatalf("%s walked %v, not newest first", path, got)
 		}
@@ -648,6 +691,9 @@ func (s *seq) listRuns(sp *seqSpace, lim, off int, b byte) {
 			}
 		}
 		return
+	}
+	if !slices.Equal(back, want) && len(got) > 0 {
+		s.fatalf("%s walked back %v, want %v", path, back, want)
 	}
 	want = want[min(off, len(want)):]
 	if !slices.Equal(got, want) {
@@ -705,7 +751,7 @@ func (s *seq) crossToken(sp *seqSpace) {
 	p := paths[int(s.byte())%len(paths)]
 	tok := sp.lastToken[p]
 	s.logf("%s's token for %s sent by %s", sp.tok, p, other.tok)
-	code, out := s.call(other, "GET", setQuery(p, "page_token", tok), nil)
+	code, out := s.call(other, "GET", setQuery(strings.TrimSuffix(p, "#prev"), "page_token", tok), nil)
 	if crossWorkspaceTokens && (code != 400 || out["error_code"] != "INVALID_PARAMETER_VALUE") {
 		s.fatalf("a page token of %s worked in %s: %d %v", sp.tok, other.tok, code, out)
 	}
