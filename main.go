@@ -114,7 +114,7 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 	}
 	fl.BoolVar(&c.trustProxy, "trust-proxy", trustDef, "believe X-Forwarded-Proto from a reverse proxy that terminates TLS in front of the server (Secure cookies, https links); leave off when clients reach the server directly [TRAINER_TRUST_PROXY]")
 	fl.Usage = func() {
-		fmt.Fprintf(out, "Usage: trainer [flags]\n       trainer bank lint [FILE...]\n\nServes Jobs API Trainer. Every flag can also be set with the environment variable in brackets.\n\nFlags:\n")
+		fmt.Fprintf(out, "Usage: trainer [flags]\n       trainer bank lint [FILE...]\n       trainer backup [-db FILE] NEWFILE\n\nServes Jobs API Trainer. Every flag can also be set with the environment variable in brackets.\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -208,6 +208,9 @@ func pageTokenKey(authKey []byte) []byte {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "bank" {
 		return bankCommand(args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "backup" {
+		return backupCommand(ctx, args[1:], getenv, stdout)
 	}
 	cfg, err := parseFlags(args, getenv, stdout)
 	if err != nil {
@@ -307,4 +310,50 @@ func bankCommand(args []string, stdout io.Writer) error {
 		return errors.New("bank: unknown or missing subcommand (want: bank lint)")
 	}
 	return quiz.LintCommand(stdout, data.FS, os.ReadFile, args[1:])
+}
+
+// backupCommand implements `trainer backup [-db FILE] NEWFILE`: an online,
+// consistent copy of the database (-db, default from TRAINER_DB, else
+// trainer.db) to NEWFILE, which must not exist. The server may be running.
+func backupCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fl := flag.NewFlagSet("trainer backup", flag.ContinueOnError)
+	fl.SetOutput(stdout)
+	src := getenv("TRAINER_DB")
+	if src == "" {
+		src = "trainer.db"
+	}
+	fl.StringVar(&src, "db", src, "the database to copy [TRAINER_DB]")
+	fl.Usage = func() {
+		fmt.Fprintf(stdout, "Usage: trainer backup [-db FILE] NEWFILE\n\nCopies the database to NEWFILE (which must not exist) while the server may keep running:\na consistent snapshot made with SQLite VACUUM INTO. To restore, start with -db NEWFILE.\n\nFlags:\n")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if fl.NArg() != 1 {
+		fl.Usage()
+		return errors.New("backup: want exactly one destination file")
+	}
+	dst := fl.Arg(0)
+	// Open would create an empty database where there is none: a backup
+	// of nothing is a mistake worth saying so.
+	if st, err := os.Stat(src); err != nil {
+		return fmt.Errorf("backup: database %s: %w", src, err)
+	} else if st.IsDir() {
+		return fmt.Errorf("backup: database %s is a directory", src)
+	}
+	db, err := store.Open(ctx, src)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, dst); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	st, err := os.Stat(dst)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes)\n", src, dst, st.Size())
+	return nil
 }

@@ -32,6 +32,7 @@ type DB struct {
 	w    *sql.DB
 	r    *sql.DB
 	path string
+	dsn  string // the writer's DSN, for Backup's own connection
 	// stmts are the drill's hot statements, prepared once at Open (drill.go).
 	stmts *drillStmts
 	// answers group-commits concurrent RecordAnswer calls (drill.go).
@@ -64,7 +65,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	db := &DB{w: w, path: path}
+	db := &DB{w: w, path: path, dsn: dsn}
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, explain(err))
