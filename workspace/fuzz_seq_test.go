@@ -14,16 +14,6 @@ import (
 	"time"
 )
 
-// crossWorkspaceTokens turns on the sub-check that a page token issued in
-// one workspace is refused (400 INVALID_PARAMETER_VALUE) in another. Page
-// tokens are not bound to their workspace yet (issue 8: they are to become
-// HMAC-authenticated and bound to workspace, endpoint and filters), so
-// today a workspace-A token pages workspace B with a 200. Set this to true
-// with that change; until then the fuzzer only checks that such a call is
-// never a 5xx. (Merged with main at 2026-11-30 00:18, which binds tokens,
-// the seeds and a 4-minute fuzz run passed with this set to true.)
-const crossWorkspaceTokens = false
-
 // seqMaxSteps bounds one fuzzed sequence, so each input stays fast.
 const seqMaxSteps = 48
 
@@ -42,7 +32,7 @@ const seqMaxSteps = 48
 //     model knows exactly once, newest first; jobs/get and runs/get pages
 //     together hold the same tasks as the API 2.1 whole arrays;
 //   - a page token never works for another workspace (see
-//     crossWorkspaceTokens), and a garbled one is a 400.
+//     page tokens are sealed per workspace), and a garbled one is a 400.
 func FuzzSequence(f *testing.F) {
 	// Ops by number (see seq.do); +128 sends the op to workspace B.
 	const (
@@ -753,7 +743,7 @@ func (s *seq) crossToken(sp *seqSpace) {
 	tok := sp.lastToken[p]
 	s.logf("%s's token for %s sent by %s", sp.tok, p, other.tok)
 	code, out := s.call(other, "GET", setQuery(strings.TrimSuffix(p, "#prev"), "page_token", tok), nil)
-	if crossWorkspaceTokens && (code != 400 || out["error_code"] != "INVALID_PARAMETER_VALUE") {
+	if code != 400 || out["error_code"] != "INVALID_PARAMETER_VALUE" {
 		s.fatalf("a page token of %s worked in %s: %d %v", sp.tok, other.tok, code, out)
 	}
 }
@@ -791,13 +781,7 @@ func TestSequenceCrossWorkspaceToken(t *testing.T) {
 	if code >= 500 {
 		t.Fatalf("cross-workspace token: %d %v", code, out)
 	}
-	refused := code == http.StatusBadRequest && out["error_code"] == "INVALID_PARAMETER_VALUE"
-	switch {
-	case crossWorkspaceTokens && !refused:
+	if code != http.StatusBadRequest || out["error_code"] != "INVALID_PARAMETER_VALUE" {
 		t.Fatalf("workspace A's page token worked in workspace B: %d %v", code, out)
-	case !crossWorkspaceTokens && !refused:
-		t.Logf("known gap (crossWorkspaceTokens=false): workspace A's page token pages workspace B: %d %v", code, out)
-	case !crossWorkspaceTokens && refused:
-		t.Logf("page tokens are now bound to their workspace: set crossWorkspaceTokens = true")
 	}
 }
