@@ -763,9 +763,9 @@ func (s *seq) checkAll() {
 	}
 }
 
-// TestSequenceCrossWorkspaceToken runs the cross-workspace sub-check once
-// on a known sequence, reporting (not failing) while crossWorkspaceTokens
-// is off, so the state of that check shows in the test log.
+// TestSequenceCrossWorkspaceToken runs the fuzzer's cross-workspace
+// sub-check once on a known sequence: workspace A's page token is a 400 in
+// workspace B.
 func TestSequenceCrossWorkspaceToken(t *testing.T) {
 	e := newEnv(t, nil, false)
 	for i := 0; i < 3; i++ {
