@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/klauspost/compress/gzhttp"
+)
 
 // routes is the only route table. Pages get the learner session; the
 // emulator's API paths identify callers by Bearer token instead.
@@ -64,5 +68,11 @@ func (s *server) routes() http.Handler {
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(s.handleCrossOrigin))
-	return securityHeaders(s.recoverer(s.requestLog(csrf.Handler(root))))
+	// Pages and API answers are gzipped when the client accepts it and
+	// they are big enough to gain (static files come precompressed).
+	gz, err := gzhttp.NewWrapper(gzhttp.MinSize(1024))
+	if err != nil {
+		panic(err) // unreachable: the options are constants
+	}
+	return securityHeaders(s.recoverer(s.requestLog(gz(csrf.Handler(root)))))
 }
