@@ -88,6 +88,7 @@ type Item struct {
 	Key         string   // single-answer kinds
 	Keys        []string // kind multi
 	Explanation string
+	Source      string // where the key was checked: a URL or owner/repo/path
 	Tags        []string
 
 	File string // bank file the item came from, as named in errors
