@@ -58,6 +58,10 @@ func TestLessonTeachesEveryFact(t *testing.T) {
 		"latest_repair_id",
 		"rerun_all_failed_tasks",
 		"rerun_dependent_tasks",
+		"Lakeflow Jobs",
+		"queued by default",
+		"SKIPPED",
+		"top-level",
 	}
 	for _, f := range facts {
 		if !strings.Contains(text, f) {

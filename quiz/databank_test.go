@@ -70,6 +70,9 @@ func TestBankDrillsEveryLessonFact(t *testing.T) {
 		{"databricks jobs list-runs", []string{`databricks jobs list-runs`}},
 		{"positional IDs vs legacy --job-id", []string{`--job-id`, `positional`}},
 		{"databricks bundle run -t", []string{`bundle run`, `-t `}},
+		// Issue 12: 2.2 changed two things; queueing by default is drilled too.
+		{"2.2-created jobs queue by default (QUEUED vs SKIPPED)", []string{`(?i)queue`, `QUEUED|queued`, `SKIPPED|skipped`}},
+		{"update replaces top-level fields", []string{`jobs/update|\bupdate\b`, `top-level`}},
 	}
 	for _, f := range facts {
 		res := make([]*regexp.Regexp, len(f.patterns))
