@@ -195,7 +195,7 @@ func TestBankLintCommand(t *testing.T) {
 	}
 
 	bad := filepath.Join(t.TempDir(), "mine.yaml")
-	if err := os.WriteFile(bad, []byte("items:\n  - id: x1\n    kind: concept\n    topic: pagination\n    anchor: \"#pagination\"\n    stem: What?\n    options: [a, b, c]\n    key: d\n    explanation: because\n"), 0o644); err != nil {
+	if err := os.WriteFile(bad, []byte("items:\n  - id: x1\n    kind: concept\n    topic: pagination\n    anchor: \"#pagination\"\n    stem: What?\n    options: [a, b, c]\n    key: d\n    explanation: because\n    source: https://docs.databricks.com/api/workspace/jobs\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out = &syncBuffer{}

@@ -58,6 +58,10 @@ func TestLessonTeachesEveryFact(t *testing.T) {
 		"latest_repair_id",
 		"rerun_all_failed_tasks",
 		"rerun_dependent_tasks",
+		"Lakeflow Jobs",
+		"queued by default",
+		"SKIPPED",
+		"top-level",
 	}
 	for _, f := range facts {
 		if !strings.Contains(text, f) {
@@ -112,6 +116,51 @@ func TestLessonSectionsAndPrompts(t *testing.T) {
 	}
 	if doc.Find("pre code .nx, pre code .s, pre code .k, pre code .nt").Length() == 0 {
 		t.Error("code blocks carry no chroma classes")
+	}
+}
+
+// TestOrchestrationLesson checks the second lesson (issue 12): its
+// sections, prompts, drill links and the facts it promises.
+func TestOrchestrationLesson(t *testing.T) {
+	set, err := lessons.Load(data.FS, "lessons")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := set.Get("jobs-orchestration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"dependencies", "retries", "parameters", "triggers", "permissions", "compute", "run-history", "takeaways", "recall"} {
+		if !l.HasSection(id) {
+			t.Errorf("missing section #%s", id)
+		}
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(l.HTML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := doc.Find(`aside[data-testid="predict"] details.reveal`).Length(); n < 7 {
+		t.Errorf("predict-then-reveal blocks = %d, want >= 7", n)
+	}
+	if n := doc.Find(`a[href^="/drill?topic="]`).Length(); n < 7 {
+		t.Errorf("drill links = %d, want one per section", n)
+	}
+	if n := doc.Find(`a[href^="/sandbox?try="]`).Length(); n < 7 {
+		t.Errorf("try-it links = %d, want one per section", n)
+	}
+	text := strings.Join(strings.Fields(doc.Text()), " ")
+	for _, f := range []string{
+		"Lakeflow Jobs", "ALL_SUCCESS", "AT_LEAST_ONE_SUCCESS", "NONE_FAILED", "ALL_DONE", "AT_LEAST_ONE_FAILED", "ALL_FAILED",
+		"UPSTREAM_FAILED", "rolled back", "max_retries", "min_retry_interval_millis", "retry_on_timeout", "WAITING_FOR_RETRY",
+		"attempt_number", "timeout_seconds", "dbutils.widgets.get", "dbutils.jobs.taskValues.set", "job parameter wins",
+		"condition_task", "for_each_task", "quartz_cron_expression", "pause_status", "file_arrival", "table_update", "continuous",
+		"email_notifications", "webhook_notifications", "notification_settings", "CAN_VIEW", "CAN_MANAGE_RUN", "IS_OWNER",
+		"CAN_MANAGE", "run_as", "service principal", "job_clusters", "existing_cluster_id", "Serverless", "60 days",
+		"system.lakeflow.job_run_timeline",
+	} {
+		if !strings.Contains(text, f) {
+			t.Errorf("orchestration lesson does not contain %q", f)
+		}
 	}
 }
 

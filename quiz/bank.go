@@ -38,21 +38,44 @@ type Topic struct {
 	ID     string // "pagination"
 	Anchor string // "#pagination"
 	Title  string // what the section is about
+	Lesson string // slug of the lesson the section is in ("jobs-api")
+}
+
+// LessonURL is the path of the topic's lesson section.
+func (t Topic) LessonURL() string { return "/lessons/" + t.Lesson + t.Anchor }
+
+// ItemLessonURL is the lesson section an item links to: its topic's
+// lesson, at the item's anchor.
+func ItemLessonURL(it Item) string {
+	t, ok := TopicByID(it.Topic)
+	if !ok {
+		t.Lesson = "jobs-api"
+	}
+	return "/lessons/" + t.Lesson + it.Anchor
 }
 
 // Topics lists the topics in lesson order.
 var Topics = []Topic{
-	{"job-vs-run", "#job-vs-run", "Job or run"},
-	{"job-endpoints", "#job-endpoints", "Verbs on the job"},
-	{"run-endpoints", "#run-endpoints", "Verbs on the run"},
-	{"repair", "#repair", "Repair versus run-now"},
-	{"pagination", "#pagination", "Paging in 2.2"},
-	{"four-ways", "#four-ways", "Four ways to drive a job"},
-	{"cli", "#cli", "The CLI mirrors the API"},
-	{"bundles", "#bundles", "Bundles: bundle run with a target"},
+	{"job-vs-run", "#job-vs-run", "Job or run", "jobs-api"},
+	{"job-endpoints", "#job-endpoints", "Verbs on the job", "jobs-api"},
+	{"run-endpoints", "#run-endpoints", "Verbs on the run", "jobs-api"},
+	{"repair", "#repair", "Repair versus run-now", "jobs-api"},
+	{"pagination", "#pagination", "What changed in 2.2: queueing and paging", "jobs-api"},
+	{"four-ways", "#four-ways", "Four ways to drive a job", "jobs-api"},
+	{"cli", "#cli", "The CLI mirrors the API", "jobs-api"},
+	{"bundles", "#bundles", "Bundles: bundle run with a target", "jobs-api"},
+	// The second lesson, /lessons/jobs-orchestration (issue 12).
+	{"dependencies", "#dependencies", "Dependencies and run_if", "jobs-orchestration"},
+	{"retries", "#retries", "Retries and timeouts", "jobs-orchestration"},
+	{"parameters", "#parameters", "Parameters, task values and control flow", "jobs-orchestration"},
+	{"triggers", "#triggers", "Triggers and notifications", "jobs-orchestration"},
+	{"permissions", "#permissions", "Permissions and run_as", "jobs-orchestration"},
+	{"compute", "#compute", "Compute for jobs", "jobs-orchestration"},
+	{"run-history", "#run-history", "How long run history is kept", "jobs-orchestration"},
 }
 
-// SharedAnchors are lesson anchors any item may use whatever its topic.
+// SharedAnchors are lesson anchors any item may use whatever its topic
+// (they are sections of the first lesson, /lessons/jobs-api).
 var SharedAnchors = []string{"#takeaways", "#recall"}
 
 // TopicByID returns the topic with the given id and whether it exists.
@@ -88,6 +111,7 @@ type Item struct {
 	Key         string   // single-answer kinds
 	Keys        []string // kind multi
 	Explanation string
+	Source      string // where the key was checked: a URL or owner/repo/path
 	Tags        []string
 
 	File string // bank file the item came from, as named in errors

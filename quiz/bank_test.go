@@ -199,6 +199,7 @@ func TestLoadExtraDir(t *testing.T) {
     options: ["-t", "--job-id", "--json"]
     key: "-t"
     explanation: -t names the target; --job-id is the legacy CLI form.
+    source: databricks/cli/bundle/run/job_options.go
 `
 	if err := os.WriteFile(filepath.Join(dir, "mine.yaml"), []byte(extra), 0o644); err != nil {
 		t.Fatal(err)

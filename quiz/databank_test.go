@@ -70,6 +70,26 @@ func TestBankDrillsEveryLessonFact(t *testing.T) {
 		{"databricks jobs list-runs", []string{`databricks jobs list-runs`}},
 		{"positional IDs vs legacy --job-id", []string{`--job-id`, `positional`}},
 		{"databricks bundle run -t", []string{`bundle run`, `-t `}},
+		// Issue 12: 2.2 changed two things; queueing by default is drilled too.
+		{"2.2-created jobs queue by default (QUEUED vs SKIPPED)", []string{`(?i)queue`, `QUEUED|queued`, `SKIPPED|skipped`}},
+		{"update replaces top-level fields", []string{`jobs/update|\bupdate\b`, `top-level`}},
+		// The second lesson, /lessons/jobs-orchestration.
+		{"run_if values", []string{`ALL_SUCCESS|ALL_DONE|NONE_FAILED|AT_LEAST_ONE_FAILED`}},
+		{"downstream of a failure: UPSTREAM_FAILED", []string{`UPSTREAM_FAILED`}},
+		{"nothing is rolled back", []string{`(?i)roll(ed)? back|keep their effects|stay`, `(?i)succeed`}},
+		{"retries: max_retries and friends", []string{`max_retries`}},
+		{"retries show as attempts", []string{`attempt_number|WAITING_FOR_RETRY|new task run`}},
+		{"timeouts", []string{`timeout`}},
+		{"job vs task parameters", []string{`(?i)job parameter`, `(?i)task parameter|base_parameters`}},
+		{"notebooks read parameters with widgets", []string{`dbutils\.widgets\.get|widgets`}},
+		{"task values", []string{`taskValues|task value`}},
+		{"if/else and for-each tasks", []string{`condition_task|for_each_task`}},
+		{"triggers", []string{`file_arrival|file arrival|table_update|table update|continuous|pause_status`}},
+		{"notifications", []string{`notification`}},
+		{"permission levels", []string{`CAN_MANAGE_RUN|CAN_VIEW|IS_OWNER`}},
+		{"run_as", []string{`run_as`}},
+		{"job clusters vs all-purpose vs serverless", []string{`(?i)job cluster|job_clusters|all-purpose|serverless`}},
+		{"run history retention", []string{`60 days|365 days|system\.lakeflow`}},
 	}
 	for _, f := range facts {
 		res := make([]*regexp.Regexp, len(f.patterns))

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/jobs-api-trainer/trainer/jobsapi"
 )
@@ -127,6 +128,15 @@ func lintItem(it *Item) []Problem {
 	if it.Explanation == "" {
 		bad(it.line("explanation"), "missing explanation")
 	}
+	switch {
+	case it.Source == "":
+		bad(it.Line, "missing source (a URL or owner/repo/path where the key was checked)")
+	case !sourcePattern.MatchString(it.Source):
+		bad(it.line("source"), "source %q is not a URL or owner/repo/path", it.Source)
+	}
+	if versionDependent.MatchString(itemText(it)) && !namesCLIVersion.MatchString(it.Stem) {
+		bad(it.line("stem"), "the answer depends on the CLI version (%s): name the version in the stem", versionDependent.FindString(itemText(it)))
+	}
 	for _, tag := range it.Tags {
 		if !slices.Contains(Tags, tag) {
 			bad(it.line("tags"), "unknown tag %q (want one of %s)", tag, strings.Join(Tags, ", "))
@@ -203,7 +213,129 @@ func lintItem(it *Item) []Problem {
 			bad(it.Line, "missing key")
 		case !slices.Contains(it.Options, it.Key):
 			bad(it.line("key"), "key %q is not among the options", it.Key)
+		default:
+			if longest := longestDistractor(*it); longest > 0 && len(it.Key)*10 > longest*maxKeyRatio10 && len(it.Key)-longest >= minKeyExcess {
+				bad(it.line("key"), "key is %.2fx as long as the longest distractor (at most %.1fx): its length gives it away", float64(len(it.Key))/float64(longest), float64(maxKeyRatio10)/10)
+			}
 		}
+	}
+	return probs
+}
+
+// sourcePattern is what a source names: a URL, or a repository path such
+// as databricks/cli/cmd/workspace/jobs/jobs.go.
+var sourcePattern = regexp.MustCompile(`^(https?://\S+|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/\S+)$`)
+
+// versionDependent matches CLI behaviour that differs between CLI
+// versions: --limit (a client-side cap only in newer CLIs), the hidden
+// --page-size, and the legacy --job-id / runs forms the current CLI rejects.
+var versionDependent = regexp.MustCompile(`--limit\b|--page-size\b|jobs (?:get|run-now) --job-id|databricks runs \w`)
+
+// namesCLIVersion matches a stem that says which CLI it means.
+var namesCLIVersion = regexp.MustCompile(`(?i)\bv\d+\.\d+|\bversion \d+\.\d+|\bCLI \d+\.\d+|\blegacy CLI\b`)
+
+// maxKeyRatio10 is ten times the most a key may outgrow its longest
+// distractor (1.4x).
+const maxKeyRatio10 = 14
+
+// minKeyExcess is how many characters longer than its longest distractor
+// a key must be before its length counts as a cue ("100" next to "20" is
+// not one).
+const minKeyExcess = 8
+
+// itemText is an item's stem, options and keys, one per line.
+func itemText(it *Item) string {
+	return strings.Join(append(append([]string{it.Stem, it.Key}, it.Options...), it.Keys...), "\n")
+}
+
+// longestDistractor is the length of the longest option that is not the
+// key (0 if there is none).
+func longestDistractor(it Item) int {
+	n := 0
+	for _, o := range it.Options {
+		if o != it.Key {
+			n = max(n, len(o))
+		}
+	}
+	return n
+}
+
+// keyUniquelyLongest reports whether a single-answer item's key is longer
+// than every other option.
+func keyUniquelyLongest(it Item) bool {
+	return it.Key != "" && slices.Contains(it.Options, it.Key) && len(it.Key) > longestDistractor(it)
+}
+
+// lengthCueKinds are the kinds whose option lengths are checked for give-aways.
+var lengthCueKinds = []Kind{Concept, CLI, Endpoint}
+
+// Give-away limits across the bank: a kind with at least minLengthCueItems
+// items may have the uniquely longest option as key in at most
+// maxLongestKeyShare of them (chance, with four options, is about 25%).
+const (
+	minLengthCueItems  = 10
+	maxLongestKeyShare = 0.40
+)
+
+// normStem is a stem as compared for duplicates: lower case, punctuation
+// and runs of space folded to one space.
+func normStem(s string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}), " ")
+}
+
+// RepeatedOptionSets returns the ids of items that share the very same set
+// of options (order ignored), one group per set, in bank order. Lint
+// reports them as notes: a repeated set lets a learner answer by shape.
+func RepeatedOptionSets(items []Item) [][]string {
+	groups := map[string][]string{}
+	var order []string
+	for _, it := range items {
+		if it.Kind == Classify || len(it.Options) == 0 {
+			continue
+		}
+		opts := slices.Clone(it.Options)
+		slices.Sort(opts)
+		k := strings.Join(opts, "\x00")
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], it.ID)
+	}
+	var out [][]string
+	for _, k := range order {
+		if len(groups[k]) > 1 {
+			out = append(out, groups[k])
+		}
+	}
+	return out
+}
+
+// lintLengthCues checks, per kind, how often the key is the uniquely
+// longest option.
+func lintLengthCues(items []Item) []Problem {
+	var probs []Problem
+	for _, k := range lengthCueKinds {
+		var all, longest []*Item
+		for i := range items {
+			if items[i].Kind == k {
+				all = append(all, &items[i])
+				if keyUniquelyLongest(items[i]) {
+					longest = append(longest, &items[i])
+				}
+			}
+		}
+		if len(all) < minLengthCueItems || float64(len(longest)) <= maxLongestKeyShare*float64(len(all)) {
+			continue
+		}
+		ids := make([]string, 0, len(longest))
+		for _, it := range longest {
+			ids = append(ids, it.ID)
+		}
+		first := all[0]
+		probs = append(probs, Problem{first.File, first.Line, fmt.Sprintf("%d of %d %s items (%.0f%%) have the uniquely longest option as key (at most %.0f%%): %s",
+			len(longest), len(all), k, 100*float64(len(longest))/float64(len(all)), 100*maxLongestKeyShare, strings.Join(ids, ", "))})
 	}
 	return probs
 }
@@ -235,7 +367,7 @@ func lintBank(items []Item) []Problem {
 				ids[it.ID] = it
 			}
 		}
-		if s := strings.ToLower(strings.TrimSpace(it.Stem)); s != "" {
+		if s := normStem(it.Stem); s != "" {
 			if first, ok := stems[s]; ok {
 				probs = append(probs, Problem{it.File, it.line("stem"), fmt.Sprintf("duplicate stem (same as %s at %s:%d)", first.ID, first.File, first.line("stem"))})
 			} else {
@@ -256,6 +388,7 @@ func lintBank(items []Item) []Problem {
 			}
 		}
 	}
+	probs = append(probs, lintLengthCues(items)...)
 	for _, s := range order {
 		p := scen[s]
 		for _, extra := range p.classify[min(1, len(p.classify)):] {
@@ -300,6 +433,12 @@ func LintCommand(stdout io.Writer, fsys fs.FS, readFile func(name string) ([]byt
 	}
 	items, probs := check(in)
 	writeCounts(stdout, items, len(in))
+	if reps := RepeatedOptionSets(items); len(reps) > 0 {
+		fmt.Fprintf(stdout, "repeated option sets: %d (notes, not errors)\n", len(reps))
+		for _, g := range reps {
+			fmt.Fprintf(stdout, "  note: same options: %s\n", strings.Join(g, ", "))
+		}
+	}
 	for _, p := range probs {
 		fmt.Fprintln(stdout, p)
 	}

@@ -137,6 +137,8 @@ func parseItem(file string, n *yaml.Node) (*Item, []Problem) {
 			it.Keys, _ = list(v, k.Value)
 		case "explanation":
 			it.Explanation = str(v, k.Value)
+		case "source":
+			it.Source = str(v, k.Value)
 		case "tags":
 			it.Tags, _ = list(v, k.Value)
 		default:

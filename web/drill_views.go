@@ -159,7 +159,7 @@ func whenDue(now, t time.Time) string {
 	}
 }
 
-func lessonURL(it quiz.Item) string { return lessonPath + it.Anchor }
+func lessonURL(it quiz.Item) string { return quiz.ItemLessonURL(it) }
 
 func feedbackURL(sid int64, showingID string) string {
 	return sessionURL(sid) + "/feedback/" + showingID

@@ -69,7 +69,7 @@ func (s *server) handleProgress(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Mastery = append(v.Mastery, templates.MasteryRow{
 			Title: t.Title, Solid: n.Solid, Total: n.Total, Pct: n.Solid * 100 / n.Total,
-			LessonURL: lessonPath + t.Anchor, DrillURL: "/drill?topic=" + url.QueryEscape(t.ID),
+			LessonURL: t.LessonURL(), DrillURL: "/drill?topic=" + url.QueryEscape(t.ID),
 		})
 	}
 	for _, id := range quiz.Leeches(s.bank, cards) {
