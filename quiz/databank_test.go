@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jobs-api-trainer/trainer/data"
 	"github.com/jobs-api-trainer/trainer/quiz"
@@ -110,5 +111,40 @@ func TestBankDrillsEveryLessonFact(t *testing.T) {
 		if n < 3 {
 			t.Errorf("%s: drilled by %d items, want at least 3", f.name, n)
 		}
+	}
+}
+
+// TestAllTopicsSessionInterleaves: a new learner's all-topics session of 20
+// mixes topics from the start (it used to walk the bank in lesson order:
+// 30 job-or-run items, then 20 job-verb items), and keeps every
+// classify/endpoint pair back to back.
+func TestAllTopicsSessionInterleaves(t *testing.T) {
+	t.Parallel()
+	b, err := quiz.Load(data.FS, "bank")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := quiz.Queue(b, nil, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), quiz.QueueOptions{Size: 20})
+	topics := map[string]bool{}
+	run, longest := 0, 0
+	prev := ""
+	for i, id := range ids {
+		it, _ := b.Item(id)
+		topics[it.Topic] = true
+		if it.Topic == prev {
+			run++
+		} else {
+			run = 1
+		}
+		longest = max(longest, run)
+		prev = it.Topic
+		if it.Kind == quiz.Classify {
+			if _, ep, ok := b.Pair(it.Scenario); ok && (i+1 >= len(ids) || ids[i+1] != ep.ID) {
+				t.Errorf("classify %s is not followed by its endpoint item %s", id, ep.ID)
+			}
+		}
+	}
+	if len(topics) < 5 || longest > 2 {
+		t.Errorf("20 new items span %d topics with up to %d in a row of one topic: %v", len(topics), longest, ids)
 	}
 }

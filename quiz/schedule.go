@@ -124,7 +124,10 @@ type QueueOptions struct {
 }
 
 // Queue returns the item ids for a session at now: due cards first, most
-// overdue first, then items never seen, in lesson order. A classify item
+// overdue first, then items never seen: in lesson order within one topic,
+// and interleaved across topics (one topic after another, each in lesson
+// order) for an all-topics session, since mixing topics helps learners tell
+// them apart. A classify item
 // and the endpoint item of its scenario always run back to back, classify
 // first, placed where the earlier of the two would be; so the queue may
 // run one over Size rather than split a pair. Cards for ids not in the
@@ -157,6 +160,9 @@ func Queue(b *Bank, cards map[string]Card, now time.Time, opt QueueOptions) []st
 	for _, d := range dues {
 		order = append(order, d.i)
 	}
+	if opt.Topic == "" {
+		fresh = interleave(b, fresh)
+	}
 	order = append(order, fresh...)
 
 	var out []string
@@ -178,6 +184,30 @@ func Queue(b *Bank, cards map[string]Card, now time.Time, opt QueueOptions) []st
 		for _, g := range group {
 			taken[g] = true
 			out = append(out, b.items[g].ID)
+		}
+	}
+	return out
+}
+
+// interleave reorders item indexes round-robin by topic: the first item of
+// each topic (topics in order of first appearance), then the second of
+// each, and so on; within a topic the order is kept.
+func interleave(b *Bank, idx []int) []int {
+	var topics []string
+	by := map[string][]int{}
+	for _, i := range idx {
+		t := b.items[i].Topic
+		if _, ok := by[t]; !ok {
+			topics = append(topics, t)
+		}
+		by[t] = append(by[t], i)
+	}
+	out := make([]int, 0, len(idx))
+	for round := 0; len(out) < len(idx); round++ {
+		for _, t := range topics {
+			if round < len(by[t]) {
+				out = append(out, by[t][round])
+			}
 		}
 	}
 	return out

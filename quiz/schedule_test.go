@@ -104,7 +104,10 @@ func TestQueue(t *testing.T) {
 		return c
 	}
 	notDue := seenDue(-2 * day)
-	allNew := []string{"jr-last-night", "ep-last-night", "jr-notebooks", "ep-notebooks", "jr-definition", "rep-fields", "pag-page-size", "cli-get-run"}
+	// New items, all topics: interleaved across topics (job-vs-run,
+	// run-endpoints, job-endpoints, repair, pagination, cli, then the
+	// second job-vs-run item...), each pair back to back, classify first.
+	allNew := []string{"jr-last-night", "ep-last-night", "jr-notebooks", "ep-notebooks", "rep-fields", "pag-page-size", "cli-get-run", "jr-definition"}
 
 	tests := []struct {
 		name  string
@@ -112,7 +115,7 @@ func TestQueue(t *testing.T) {
 		opt   QueueOptions
 		want  []string
 	}{
-		{"all new: lesson order, pairs back to back", nil, QueueOptions{}, allNew},
+		{"all new: interleaved by topic, pairs back to back", nil, QueueOptions{}, allNew},
 		{
 			"due first, most overdue first, then new",
 			map[string]Card{
