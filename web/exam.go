@@ -25,7 +25,7 @@ func (s *server) examScript() string {
 	return strings.Replace(s.static.assets.JS, "/app.js", "/exam.js", 1)
 }
 
-func examURL(id int64) string             { return "/exam/" + strconv.FormatInt(id, 10) }
+func examURL(id int64) string                { return "/exam/" + strconv.FormatInt(id, 10) }
 func examQuestionURL(id int64, n int) string { return examURL(id) + "/q/" + strconv.Itoa(n) }
 func examResultURL(id int64) string          { return examURL(id) + "/result" }
 func examConfirmURL(id int64) string         { return examURL(id) + "/confirm" }
