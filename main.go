@@ -1,9 +1,9 @@
 // Command trainer serves Jobs API Trainer from one binary and one SQLite
 // file: the lesson, spaced-repetition drills, progress, and the sandbox (an
 // emulated Databricks Jobs API workspace that real clients can call, with a
-// console, run pictures, challenges and a live mode). /exam and
-// /workshops are placeholders for now. `trainer bank lint` checks
-// question-bank files.
+// console, run pictures, challenges and a live mode) and a timed mock exam
+// with readiness per topic. /workshops is a placeholder for now.
+// `trainer bank lint` checks question-bank files and the exam blueprint.
 package main
 
 import (
@@ -239,6 +239,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return fmt.Errorf("question bank: %w", err)
 	}
+	blueprint, err := quiz.LoadBlueprint(data.FS, quiz.BlueprintPath, bank)
+	if err != nil {
+		return fmt.Errorf("exam blueprint: %w", err)
+	}
 	authKey, encKey, err := sessionKeys(ctx, db, cfg.sessionKey)
 	if err != nil {
 		return err
@@ -266,7 +270,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	handler, err := web.NewServer(log, db, ls, bank, workspaces, web.Options{
 		SessionAuthKey: authKey, SessionEncKey: encKey, LiveAllowHosts: cfg.liveAllow,
-		TrustProxy: cfg.trustProxy,
+		TrustProxy: cfg.trustProxy, Exam: blueprint,
 	})
 	if err != nil {
 		return err

@@ -6,6 +6,8 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -410,18 +412,24 @@ func lintBank(items []Item) []Problem {
 }
 
 // LintCommand implements `bank lint [FILES...]`. With no files it lints the
-// *.yaml files in directory "bank" of fsys (the embedded bank); with files
-// it lints exactly those, as one bank, each read with readFile (os.ReadFile
-// for the command line; unused without files) and named as given. It
-// writes per-kind and per-topic counts, then each problem as
-// `file:line: message`, to stdout, and returns an error when a file cannot
-// be read or there were problems.
+// *.yaml files in directory "bank" of fsys (the embedded bank) and, when
+// fsys has one, the exam blueprint at BlueprintPath against that bank. With
+// files it lints exactly those, each read with readFile (os.ReadFile for
+// the command line; unused without files) and named as given: files named
+// blueprint.yaml (or *-blueprint.yaml) as exam blueprints, checked against
+// the other files as one bank, or against the embedded bank when only
+// blueprints are given; the rest as one bank. It writes per-kind and
+// per-topic counts, then each problem as `file:line: message`, to stdout,
+// and returns an error when a file cannot be read or there were problems.
 func LintCommand(stdout io.Writer, fsys fs.FS, readFile func(name string) ([]byte, error), files []string) error {
-	var in []File
+	var in, blueprints []File
 	if len(files) == 0 {
 		var err error
 		if in, err = ReadDir(fsys, "bank", "bank"); err != nil {
 			return err
+		}
+		if data, err := fs.ReadFile(fsys, BlueprintPath); err == nil {
+			blueprints = append(blueprints, File{Name: BlueprintPath, Data: data})
 		}
 	}
 	for _, name := range files {
@@ -429,14 +437,40 @@ func LintCommand(stdout io.Writer, fsys fs.FS, readFile func(name string) ([]byt
 		if err != nil {
 			return fmt.Errorf("quiz: bank lint: %w", err)
 		}
+		if isBlueprintName(name) {
+			blueprints = append(blueprints, File{Name: name, Data: data})
+			continue
+		}
 		in = append(in, File{Name: name, Data: data})
 	}
-	items, probs := check(in)
-	writeCounts(stdout, items, len(in))
-	if reps := RepeatedOptionSets(items); len(reps) > 0 {
-		fmt.Fprintf(stdout, "repeated option sets: %d (notes, not errors)\n", len(reps))
-		for _, g := range reps {
-			fmt.Fprintf(stdout, "  note: same options: %s\n", strings.Join(g, ", "))
+	var probs []Problem
+	if len(in) > 0 {
+		var items []Item
+		items, probs = check(in)
+		writeCounts(stdout, items, len(in))
+		if reps := RepeatedOptionSets(items); len(reps) > 0 {
+			fmt.Fprintf(stdout, "repeated option sets: %d (notes, not errors)\n", len(reps))
+			for _, g := range reps {
+				fmt.Fprintf(stdout, "  note: same options: %s\n", strings.Join(g, ", "))
+			}
+		}
+	}
+	if len(blueprints) > 0 {
+		bankFiles := in
+		if len(bankFiles) == 0 {
+			var err error
+			if bankFiles, err = ReadDir(fsys, "bank", "bank"); err != nil {
+				return err
+			}
+		}
+		b, _ := NewBank(bankFiles) // nil when the bank has problems: they are listed above
+		for _, f := range blueprints {
+			bp, ps := ParseBlueprint(f, b)
+			probs = append(probs, ps...)
+			if len(ps) == 0 {
+				fmt.Fprintf(stdout, "blueprint %s: %d topics, lengths %v (default %d), %g min per question, pass %d%%\n",
+					f.Name, len(bp.Topics), bp.Lengths, bp.DefaultLength, bp.MinutesPerQuestion, bp.PassPercent)
+			}
 		}
 	}
 	for _, p := range probs {
@@ -447,6 +481,13 @@ func LintCommand(stdout io.Writer, fsys fs.FS, readFile func(name string) ([]byt
 	}
 	fmt.Fprintln(stdout, "ok")
 	return nil
+}
+
+// isBlueprintName reports whether a file given to LintCommand is an exam
+// blueprint rather than a bank file.
+func isBlueprintName(name string) bool {
+	base := path.Base(filepath.ToSlash(name))
+	return base == "blueprint.yaml" || strings.HasSuffix(base, "-blueprint.yaml")
 }
 
 func writeCounts(w io.Writer, items []Item, files int) {

@@ -59,9 +59,9 @@ func (db *DB) BumpSessionGen(ctx context.Context, id int64) (int64, error) {
 
 // PruneIdleLearners deletes learners created before cutoff who never did
 // anything that left a trace: no display name, sandbox token, drill,
-// answer, card, exam date, sandbox call, challenge or saved workspace. It
-// returns the ids it deleted, or an error (and deletes nothing) when the
-// delete fails.
+// answer, card, exam date, mock exam, sandbox call, challenge or saved
+// workspace. It returns the ids it deleted, or an error (and deletes
+// nothing) when the delete fails.
 func (db *DB) PruneIdleLearners(ctx context.Context, cutoff time.Time) ([]int64, error) {
 	rows, err := db.w.QueryContext(ctx, `DELETE FROM learners
 WHERE created_at < ? AND display_name = ''
@@ -70,6 +70,7 @@ WHERE created_at < ? AND display_name = ''
   AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.learner_id = learners.id)
   AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.learner_id = learners.id)
   AND NOT EXISTS (SELECT 1 FROM learner_prefs p WHERE p.learner_id = learners.id)
+  AND NOT EXISTS (SELECT 1 FROM exams e WHERE e.learner_id = learners.id)
   AND NOT EXISTS (SELECT 1 FROM sandbox_calls s WHERE s.learner_id = learners.id)
   AND NOT EXISTS (SELECT 1 FROM challenge_results r WHERE r.learner_id = learners.id)
   AND NOT EXISTS (SELECT 1 FROM challenge_attempts x WHERE x.learner_id = learners.id)

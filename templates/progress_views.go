@@ -126,4 +126,6 @@ type ProgressView struct {
 	Sessions                  []SessionRow
 	ExamDate                  string // "" without one
 	NotSolid                  int
+	Readiness                 ReadinessView
+	LastExam                  string // "14/20 (70 %) on 2 Mar", "" without a mock exam
 }

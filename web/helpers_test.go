@@ -127,6 +127,9 @@ func newTestHandler(tb testing.TB, o testOpts) http.Handler {
 	if w.Now == nil {
 		w.Now = o.Now
 	}
+	if len(w.Exam.Topics) == 0 {
+		w.Exam = testBlueprint(tb)
+	}
 	w.TrustProxy = w.TrustProxy || o.TrustProxy
 	logOut := o.LogOut
 	if logOut == nil {
@@ -145,6 +148,7 @@ var (
 	loadContent sync.Once
 	sharedLS    *lessons.Set
 	sharedBank  *quiz.Bank
+	sharedExam  quiz.Blueprint
 	contentErr  error
 )
 
@@ -154,7 +158,10 @@ func loadTestContent(tb testing.TB) {
 		if sharedLS, contentErr = lessons.Load(data.FS, "lessons"); contentErr != nil {
 			return
 		}
-		sharedBank, contentErr = quiz.Load(data.FS, "bank")
+		if sharedBank, contentErr = quiz.Load(data.FS, "bank"); contentErr != nil {
+			return
+		}
+		sharedExam, contentErr = quiz.LoadBlueprint(data.FS, quiz.BlueprintPath, sharedBank)
 	})
 	if contentErr != nil {
 		tb.Fatal(contentErr)
@@ -166,6 +173,13 @@ func testLessons(tb testing.TB) *lessons.Set {
 	tb.Helper()
 	loadTestContent(tb)
 	return sharedLS
+}
+
+// testBlueprint is the real embedded exam blueprint, loaded once.
+func testBlueprint(tb testing.TB) quiz.Blueprint {
+	tb.Helper()
+	loadTestContent(tb)
+	return sharedExam
 }
 
 // testBank is the real embedded question bank, loaded once.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -97,6 +98,19 @@ func (s *server) handleProgress(w http.ResponseWriter, r *http.Request) {
 	if !exam.IsZero() {
 		v.ExamDate = exam.UTC().Format("2 January 2006")
 		v.NotSolid = len(quiz.NotSolid(s.bank, cards, exam))
+	}
+	if v.Readiness, err = s.readiness(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	hist, err := s.db.ExamHistory(ctx, l.ID, 1)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(hist) == 1 && hist[0].Scored > 0 {
+		e := hist[0]
+		v.LastExam = fmt.Sprintf("%d/%d (%d %%) on %s", e.Correct, e.Scored, e.Correct*100/e.Scored, e.SubmittedAt.UTC().Format("2 Jan"))
 	}
 	s.render(w, r, http.StatusOK, templates.Progress(v))
 }

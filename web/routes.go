@@ -43,12 +43,21 @@ func (s *server) routes() http.Handler {
 	pages.HandleFunc("POST /sandbox/challenges/{id}/solution", s.handleChallengeSolution)
 	pages.HandleFunc("POST /sandbox/challenges/{id}/restart", s.handleChallengeRestart)
 
+	// Mock exam.
+	pages.HandleFunc("GET /exam", s.handleExamHome)
+	pages.HandleFunc("POST /exam", s.handleExamStart)
+	pages.HandleFunc("GET /exam/{id}", s.handleExamShow)
+	pages.HandleFunc("GET /exam/{id}/q/{n}", s.handleExamQuestion)
+	pages.HandleFunc("POST /exam/{id}/q/{n}", s.handleExamAnswer)
+	pages.HandleFunc("GET /exam/{id}/confirm", s.handleExamConfirm)
+	pages.HandleFunc("POST /exam/{id}/submit", s.handleExamSubmit)
+	pages.HandleFunc("GET /exam/{id}/result", s.handleExamResult)
+
 	// Progress.
 	pages.HandleFunc("GET /progress", s.handleProgress)
 	pages.HandleFunc("GET /progress/export.csv", s.handleProgressExport)
 
 	// Parts not built yet.
-	pages.HandleFunc("GET /exam", s.handleComing("exam", "Mock exam"))
 	pages.HandleFunc("GET /workshops", s.handleComing("workshops", "Workshops"))
 
 	// Everything else is a styled 404, or 405 for a known path.

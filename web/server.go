@@ -4,6 +4,7 @@
 package web
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -26,6 +27,9 @@ type Options struct {
 	// live mode may call besides Databricks' workspace domains
 	// (-live-allow-host; tests and private deployments).
 	LiveAllowHosts []string
+	// Exam is the mock exam's blueprint (quiz.LoadBlueprint of
+	// data/exam/blueprint.yaml); NewServer fails without one.
+	Exam quiz.Blueprint
 	// TrustProxy believes X-Forwarded-Proto from a reverse proxy in front
 	// of the server (-trust-proxy) when deciding whether the client uses
 	// https (Secure cookies, the host shown for the CLI). Off, the header
@@ -53,8 +57,11 @@ type server struct {
 }
 
 // NewServer builds the trainer's whole HTTP handler. It returns an error
-// when the static assets cannot be prepared.
+// when the static assets cannot be prepared or opts.Exam has no topics.
 func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, bank *quiz.Bank, workspaces *workspace.Manager, opts Options) (http.Handler, error) {
+	if len(opts.Exam.Topics) == 0 || len(opts.Exam.Lengths) == 0 {
+		return nil, errors.New("web: no exam blueprint (Options.Exam)")
+	}
 	st, err := newStaticFiles()
 	if err != nil {
 		return nil, err

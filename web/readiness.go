@@ -1,0 +1,126 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+
+	"github.com/jobs-api-trainer/trainer/quiz"
+	"github.com/jobs-api-trainer/trainer/templates"
+)
+
+// actionDrillSize is the size of the drill a readiness action starts.
+const actionDrillSize = 10
+
+// readiness computes the learner's readiness (quiz.ComputeReadiness) from
+// their answers, exams, cards and exam date, and builds its panel. A
+// visitor gets the panel of someone who has done nothing yet.
+func (s *server) readiness(r *http.Request) (templates.ReadinessView, error) {
+	ctx := r.Context()
+	l, _ := learnerFrom(ctx)
+	now := s.now()
+	in := quiz.ReadinessInput{Now: now}
+	var err error
+	if in.Cards, err = s.db.Cards(ctx, l.ID); err != nil {
+		return templates.ReadinessView{}, err
+	}
+	if in.ExamDate, err = s.db.ExamDate(ctx, l.ID); err != nil {
+		return templates.ReadinessView{}, err
+	}
+	if err := s.db.Attempts(ctx, l.ID, func(a quiz.Attempt) error {
+		if !quiz.IsExamAttempt(a) {
+			in.Attempts = append(in.Attempts, a)
+		}
+		return nil
+	}); err != nil {
+		return templates.ReadinessView{}, err
+	}
+	hist, err := s.db.ExamHistory(ctx, l.ID, quiz.RecentExams)
+	if err != nil {
+		return templates.ReadinessView{}, err
+	}
+	for _, e := range hist {
+		score := quiz.ScoreExam(s.bank, s.opts.Exam, e.Questions, e.PassPercent)
+		in.Exams = append(in.Exams, quiz.ExamOutcome{SubmittedAt: e.SubmittedAt, Topics: score.Topics})
+	}
+	return readinessView(quiz.ComputeReadiness(s.bank, s.opts.Exam, in), s.opts.Exam), nil
+}
+
+func pctOf(f float64) int { return int(math.Round(f * 100)) }
+
+// readinessView turns quiz's readiness into the panel's words and links.
+func readinessView(rd quiz.Readiness, bp quiz.Blueprint) templates.ReadinessView {
+	v := templates.ReadinessView{Level: rd.Level.String(), ShowTable: true}
+	v.Line = fmt.Sprintf("Ready in %d of %d topics, Near in %d, Below in %d.", rd.Ready, len(rd.Topics), rd.Near, rd.Below)
+	if rd.Answers+rd.ExamQuestions > 0 {
+		v.Line += fmt.Sprintf(" Estimated %d %% right across the exam's topics (weighted as the exam is).", pctOf(rd.Estimate))
+	}
+	exams := "no mock exam"
+	if rd.Exams > 0 {
+		exams = fmt.Sprintf("%d exam questions from your last %d mock %s", rd.ExamQuestions, rd.Exams, pluralWord(rd.Exams, "exam", "exams"))
+	}
+	v.RestsOn = fmt.Sprintf("It rests on %d drill answers (recent ones weigh more: an answer two weeks old counts half), %s, %d of %d items seen, and the predicted recall of what you have seen.",
+		rd.Answers, exams, rd.Seen, rd.Items)
+	v.NotKnown = fmt.Sprintf("It does not know the real exam's other sections or its questions outside this bank, the real passing score (%d %% here is an assumption), or how you will do on the day.", bp.PassPercent)
+	for _, t := range rd.Topics {
+		title := topicTitle(t.Topic)
+		row := templates.ReadinessRow{Topic: t.Topic, Title: title, Weight: t.Weight, Level: t.Level.String(), Reason: t.Reason, Coverage: pctOf(t.Coverage())}
+		if t.Answers > 0 {
+			row.Figures = append(row.Figures, fmt.Sprintf("drills %d %% right of %d answers", pctOf(t.Accuracy), t.Answers))
+		} else {
+			row.Figures = append(row.Figures, "no drill answers")
+		}
+		if t.ExamTotal > 0 {
+			row.Figures = append(row.Figures, fmt.Sprintf("exams %d/%d right", t.ExamCorrect, t.ExamTotal))
+		}
+		row.Figures = append(row.Figures, fmt.Sprintf("%d of %d items seen", t.Seen, t.Items))
+		if t.Seen > 0 {
+			when := "now"
+			if t.AtExamDate {
+				when = "on " + t.RecallAt.UTC().Format("2 Jan")
+			}
+			row.Figures = append(row.Figures, fmt.Sprintf("recall %s %d %%", when, pctOf(t.Recall)))
+		}
+		if t.Due > 0 {
+			row.Figures = append(row.Figures, fmt.Sprintf("%d due", t.Due))
+		}
+		row.Action = readinessAction(t, title)
+		v.Rows = append(v.Rows, row)
+	}
+	if len(rd.Topics) > 0 {
+		v.Next = readinessAction(rd.Next, topicTitle(rd.Next.Topic))
+	}
+	return v
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// readinessAction words a topic's next best action and links it: a drill
+// of the topic starts straight from a small form.
+func readinessAction(t quiz.TopicReadiness, title string) templates.ReadinessAction {
+	drill := func(text string) templates.ReadinessAction {
+		return templates.ReadinessAction{Text: text, Label: fmt.Sprintf("Start a %d-question drill", actionDrillSize),
+			URL: "/drill/sessions", Post: true, Topic: t.Topic, Size: actionDrillSize}
+	}
+	switch t.Action {
+	case quiz.ActDrillDue:
+		return drill(fmt.Sprintf("%d %s in %s %s due: take a %d-question drill.", t.Count, pluralWord(t.Count, "item", "items"), title, pluralWord(t.Count, "is", "are"), actionDrillSize))
+	case quiz.ActDrillNew:
+		return drill(fmt.Sprintf("%d %s in %s you have not seen yet: take a %d-question drill.", t.Count, pluralWord(t.Count, "item", "items"), title, actionDrillSize))
+	case quiz.ActRead:
+		tp, _ := quiz.TopicByID(t.Topic)
+		return templates.ReadinessAction{Text: fmt.Sprintf("Under 60 %% right in %s: re-read the lesson section, then drill it.", title),
+			Label: "Read: " + title, URL: tp.LessonURL()}
+	case quiz.ActDrillMore:
+		return drill(fmt.Sprintf("%s needs more answers or fresher recall: take a %d-question drill.", title, actionDrillSize))
+	case quiz.ActExam:
+		return templates.ReadinessAction{Text: fmt.Sprintf("%s looks ready on drills: confirm it under exam conditions.", title), Label: "Take a mock exam", URL: "/exam"}
+	default:
+		return templates.ReadinessAction{Text: fmt.Sprintf("%s is ready and nothing is due.", title)}
+	}
+}
