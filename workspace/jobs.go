@@ -197,12 +197,9 @@ func handleList(rq *req) (any, error) {
 	if limit < 1 || limit > 100 {
 		return nil, invalidParam("Invalid limit %d: limit must be between 1 and 100.", limit)
 	}
-	offset, _, err := rq.qInt("offset")
+	offset, err := rq.checkOffset(jobsListMaxOffset, "list")
 	if err != nil {
 		return nil, err
-	}
-	if offset < 0 {
-		return nil, invalidParam("Invalid offset %d: offset must not be negative.", offset)
 	}
 	expand, err := rq.qBool("expand_tasks")
 	if err != nil {

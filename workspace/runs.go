@@ -361,12 +361,9 @@ func handleRunsList(rq *req) (any, error) {
 	if limit < 1 || limit > 25 {
 		return nil, invalidParam("Invalid limit %d: limit must be between 1 and 25.", limit)
 	}
-	offset, _, err := rq.qInt("offset")
+	offset, err := rq.checkOffset(runsListMaxOffset, "listruns")
 	if err != nil {
 		return nil, err
-	}
-	if offset < 0 {
-		return nil, invalidParam("Invalid offset %d: offset must not be negative.", offset)
 	}
 	jobID, _, err := rq.qInt("job_id")
 	if err != nil {
