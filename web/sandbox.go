@@ -50,7 +50,7 @@ func (s *server) overview(r *http.Request, w workspace.Window) (workspace.Overvi
 
 // baseURL is the address clients reach this server at.
 func (s *server) baseURL(r *http.Request) string {
-	return workspace.RequestScheme(r, s.opts.TrustProxy) + "://" + r.Host
+	return workspace.RequestHost(r, s.opts.TrustProxy)
 }
 
 func (s *server) handleSandbox(w http.ResponseWriter, r *http.Request) {

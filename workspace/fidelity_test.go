@@ -1,8 +1,11 @@
 package workspace
 
 import (
+	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestOffsetLimits: the deprecated offset is refused past each list
@@ -33,5 +36,64 @@ func TestOffsetLimits(t *testing.T) {
 		if tt.wantCode == 400 && (out["error_code"] != "INVALID_PARAMETER_VALUE" || !strings.Contains(str(out["message"]), tt.wantMsg)) {
 			t.Errorf("%s: %v, want INVALID_PARAMETER_VALUE %q", tt.path, out, tt.wantMsg)
 		}
+	}
+}
+
+// TestLinksUseTheCalledHost: run_page_url (runs, task runs, one-time runs)
+// and the host metadata's oidc_endpoint are built from the host the client
+// called; X-Forwarded-Host and -Proto count only with TrustProxy
+// (-trust-proxy), and a forged host that is not a plain host[:port] is
+// ignored.
+func TestLinksUseTheCalledHost(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		trust     bool
+		host, xfh string
+		xfp       string
+		want      string
+	}{
+		{"direct", false, "trainer.example:8080", "", "", "http://trainer.example:8080/"},
+		{"forwarded, not trusted", false, "10.0.0.5:8080", "jobs.example.org", "https", "http://10.0.0.5:8080/"},
+		{"forwarded, trusted", true, "10.0.0.5:8080", "jobs.example.org, inner.proxy", "https", "https://jobs.example.org/"},
+		{"forged host, trusted", true, "10.0.0.5:8080", "evil.example/x?", "", "http://10.0.0.5:8080/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := newClock()
+			m, err := NewManager(Options{Now: clk.Now, TaskDuration: time.Second, Resolve: resolver, TrustProxy: tt.trust,
+				PageTokenKey: []byte("workspace tests page token key")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			do := func(method, path, body string) map[string]any {
+				t.Helper()
+				r := httptest.NewRequest(method, "http://"+tt.host+path, strings.NewReader(body))
+				r.Header.Set("Authorization", "Bearer "+tokA)
+				if tt.xfh != "" {
+					r.Header.Set("X-Forwarded-Host", tt.xfh)
+				}
+				if tt.xfp != "" {
+					r.Header.Set("X-Forwarded-Proto", tt.xfp)
+				}
+				w := httptest.NewRecorder()
+				m.Handler().ServeHTTP(w, r)
+				var out map[string]any
+				if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil || w.Code != 200 {
+					t.Fatalf("%s %s: %d %s", method, path, w.Code, w.Body.String())
+				}
+				return out
+			}
+			if got := str(do("GET", "/.well-known/databricks-config", "")["oidc_endpoint"]); got != tt.want+"oidc" {
+				t.Errorf("oidc_endpoint %q, want %q", got, tt.want+"oidc")
+			}
+			sub := do("POST", "/api/2.2/jobs/runs/submit", `{"tasks":[{"task_key":"a","notebook_task":{"notebook_path":"/a"}}]}`)
+			run := do("GET", "/api/2.2/jobs/runs/get?run_id="+itoa(num(sub["run_id"])), "")
+			for _, u := range []string{str(run["run_page_url"]), str(get(run, "tasks.0.run_page_url"))} {
+				if !strings.HasPrefix(u, tt.want+"?o=") {
+					t.Errorf("run_page_url %q, want it under %q", u, tt.want)
+				}
+			}
+		})
 	}
 }
