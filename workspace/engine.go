@@ -72,8 +72,12 @@ type segment struct {
 
 // runDoc is everything stored about a run: facts only; states are derived.
 type runDoc struct {
-	RunID        int64             `json:"run_id"`
-	JobID        int64             `json:"job_id,omitempty"`
+	RunID int64 `json:"run_id"`
+	JobID int64 `json:"job_id,omitempty"` // 0 for one-time runs (runs/submit)
+	// OneTimeJobID is the hidden job a one-time run belongs to (see
+	// shownJobID); 0 for job runs and for one-time runs stored before it
+	// existed.
+	OneTimeJobID int64             `json:"one_time_job_id,omitempty"`
 	RunName      string            `json:"run_name"`
 	RunType      string            `json:"run_type"`
 	Trigger      string            `json:"trigger"`
@@ -104,6 +108,31 @@ type runDoc struct {
 	graph    map[string][]dep // deps restricted to tasks in the run
 	down     map[string]bool  // keys that some task depends on
 	excSet   map[string]bool
+}
+
+// shownJobID is the job_id a run is reported under: its job's, or, for a
+// one-time run (runs/submit), the id of the hidden job the real service
+// files it under: runs/get shows a job_id that is not the run_id and that
+// jobs/list does not list, and run_page_url is #job/<that id>/run/<run_id>
+// (runs/get bodies of SUBMIT_RUN runs in flyteorg/flytekit#1935 and
+// databricks/databricks-sdk-py#375). 0 only for one-time runs stored
+// before the sandbox kept that id.
+func (r *runDoc) shownJobID() int64 {
+	if r.JobID != 0 {
+		return r.JobID
+	}
+	return r.OneTimeJobID
+}
+
+// pageBase is the run_page_url of r without the trailing run id:
+// <host>/?o=<workspace>#job/<job id>/run/. A legacy one-time run without a
+// hidden job id keeps the sandbox's old stand-in, its own run id.
+func (r *runDoc) pageBase(host string) string {
+	jobID := r.shownJobID()
+	if jobID == 0 {
+		jobID = r.RunID
+	}
+	return host + "/?o=" + workspaceNumber + "#job/" + strconv.FormatInt(jobID, 10) + "/run/"
 }
 
 // prepare parses the stored task definitions after load or creation.

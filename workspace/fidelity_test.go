@@ -97,3 +97,48 @@ func TestLinksUseTheCalledHost(t *testing.T) {
 		})
 	}
 }
+
+// TestOneTimeRunsHaveAHiddenJob: a runs/submit run reports the id of the
+// hidden one-time job it belongs to (not its run_id, not listed by
+// jobs/list, never reused by a later job), in runs/get, runs/list and
+// get-output, and its run_page_url is #job/<that id>/run/<run_id>
+// (flyteorg/flytekit#1935, databricks/databricks-sdk-py#375).
+func TestOneTimeRunsHaveAHiddenJob(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil, true)
+	for _, v := range []string{"2.2", "2.1"} {
+		sub := e.ok(tokA, "POST", "/api/"+v+"/jobs/runs/submit", map[string]any{"run_name": "once", "tasks": []any{nb("a", nil, nil)}})
+		runID := num(sub["run_id"])
+		run := e.ok(tokA, "GET", "/api/"+v+"/jobs/runs/get?run_id="+itoa(runID), nil)
+		jobID := num(run["job_id"])
+		if jobID == 0 || jobID == runID {
+			t.Fatalf("%s: one-time run %d has job_id %v", v, runID, run["job_id"])
+		}
+		wantURL := "http://sandbox.test/?o=" + workspaceNumber + "#job/" + itoa(jobID) + "/run/" + itoa(runID)
+		if got := str(run["run_page_url"]); got != wantURL {
+			t.Errorf("%s: run_page_url %q, want %q", v, got, wantURL)
+		}
+		taskID := num(get(run, "tasks.0.run_id"))
+		if got := str(get(run, "tasks.0.run_page_url")); !strings.Contains(got, "#job/"+itoa(jobID)+"/run/"+itoa(taskID)) {
+			t.Errorf("%s: task run_page_url %q", v, got)
+		}
+		list := e.ok(tokA, "GET", "/api/"+v+"/jobs/runs/list?run_type=SUBMIT_RUN&limit=1", nil)
+		if num(get(list, "runs.0.job_id")) != jobID || str(get(list, "runs.0.run_page_url")) != wantURL {
+			t.Errorf("%s: runs/list item %v", v, get(list, "runs.0"))
+		}
+		e.clk.Add(time.Minute)
+		out := e.ok(tokA, "GET", "/api/"+v+"/jobs/runs/get-output?run_id="+itoa(taskID), nil)
+		if num(get(out, "metadata.job_id")) != jobID {
+			t.Errorf("%s: get-output metadata.job_id %v, want %d", v, get(out, "metadata.job_id"), jobID)
+		}
+		jobs := e.ok(tokA, "GET", "/api/2.2/jobs/list?limit=100", nil)
+		for _, j := range jobs["jobs"].([]any) {
+			if num(get(j, "job_id")) == jobID {
+				t.Errorf("%s: jobs/list lists the hidden job %d", v, jobID)
+			}
+		}
+		if next := e.createJob(tokA, map[string]any{"name": "after", "tasks": []any{nb("a", nil, nil)}}); next == jobID {
+			t.Errorf("%s: a new job reused the hidden job id %d", v, jobID)
+		}
+	}
+}

@@ -317,6 +317,9 @@ func handleSubmit(rq *req) (any, error) {
 	}
 	r := &runDoc{
 		RunID: allocID(&rq.sp.meta.NextRunID, firstRunID), RunName: name, RunType: "SUBMIT_RUN", Trigger: "ONE_TIME",
+		// the hidden job (see shownJobID) takes an id from the jobs'
+		// sequence, so no job created later can share it
+		OneTimeJobID: allocID(&rq.sp.meta.NextJobID, firstJobID),
 		Creator: rq.who.UserName, Created: rq.now, DurationMS: rq.m.opts.TaskDuration.Milliseconds(),
 		Queue: q.Queue == nil || q.Queue.Enabled, MaxConc: 1000, TimeoutSec: q.TimeoutSeconds,
 		Idempotency: q.IdempotencyToken,
@@ -649,8 +652,7 @@ func (rq *req) taskMeta(id int64) (*runDoc, runTaskView, error) {
 	if len(tt.attempts) > 0 {
 		one.attempts = tt.attempts[:i+1]
 	}
-	base := rq.host + "/?o=" + workspaceNumber + "#job/" + strconv.FormatInt(r.JobID, 10) + "/run/"
-	v := projectTask(r, &one, st, rq.now, base, 0)
+	v := projectTask(r, &one, st, rq.now, r.pageBase(rq.host), 0)
 	return r, v, nil
 }
 
@@ -671,7 +673,7 @@ func handleGetOutput(rq *req) (any, error) {
 		return nil, err
 	}
 	meta := map[string]any{
-		"job_id": r.JobID, "run_id": tv.RunID, "number_in_job": tv.RunID, "task_key": tv.TaskKey,
+		"job_id": r.shownJobID(), "run_id": tv.RunID, "number_in_job": tv.RunID, "task_key": tv.TaskKey,
 		"run_name": tv.TaskKey, "run_type": r.RunType, "creator_user_name": r.Creator,
 		"attempt_number": tv.AttemptNumber, "original_attempt_run_id": tv.OriginalAttemptRunID,
 		"state": tv.State, "status": tv.Status, "start_time": tv.StartTime, "end_time": tv.EndTime,
@@ -679,7 +681,7 @@ func handleGetOutput(rq *req) (any, error) {
 		"cleanup_duration": 0, "run_page_url": tv.RunPageURL, "job_parameters": r.Params,
 		"tasks": []runTaskView{tv},
 	}
-	if r.JobID == 0 {
+	if r.shownJobID() == 0 {
 		delete(meta, "job_id")
 	}
 	out := runOutput{Metadata: meta}
