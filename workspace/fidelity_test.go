@@ -142,3 +142,56 @@ func TestOneTimeRunsHaveAHiddenJob(t *testing.T) {
 		}
 	}
 }
+
+// TestAPI21RefusesLargeJobs: API 2.1 never hands back more than 100 tasks.
+// jobs/get and runs/get of a 150-task job or run are a 400 naming 2.2
+// (docs: "Jobs with a large number of tasks"), jobs/list and runs/list
+// with expand_tasks leave the tasks out (OpenMetadata#33204), and 2.1
+// writes of such a job are refused alike; 2.2 serves and pages them all.
+func TestAPI21RefusesLargeJobs(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil, false)
+	var tasks []any
+	for i := range 150 {
+		tasks = append(tasks, nb("t"+itoa(int64(i)), nil, nil))
+	}
+	id := e.createJob(tokA, map[string]any{"name": "big", "tasks": tasks})
+	run := e.ok(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": id})
+	e.clk.Add(time.Hour)
+	refused := func(method, path string, body any) {
+		t.Helper()
+		code, out := e.call(tokA, method, path, body)
+		msg := "Resources with more than 100 tasks can only be handled by API 2.2 and above. Your resource has 150 tasks"
+		if code != 400 || out["error_code"] != "INVALID_PARAMETER_VALUE" || str(out["message"]) != msg {
+			t.Errorf("%s %s: %d %v, want 400 %q", method, path, code, out, msg)
+		}
+	}
+	refused("GET", "/api/2.1/jobs/get?job_id="+itoa(id), nil)
+	refused("GET", "/api/2.1/jobs/runs/get?run_id="+itoa(num(run["run_id"])), nil)
+	refused("POST", "/api/2.1/jobs/create", map[string]any{"name": "big2", "tasks": tasks})
+	refused("POST", "/api/2.1/jobs/reset", map[string]any{"job_id": id, "new_settings": map[string]any{"name": "big", "tasks": tasks}})
+	refused("POST", "/api/2.1/jobs/runs/submit", map[string]any{"tasks": tasks})
+
+	jl := e.ok(tokA, "GET", "/api/2.1/jobs/list?expand_tasks=true", nil)
+	if item := get(jl, "jobs.0"); num(get(item, "job_id")) != id || get(item, "settings.tasks") != nil || get(item, "settings.name") != "big" {
+		t.Errorf("2.1 jobs/list item of a 150-task job: settings %v", get(item, "settings"))
+	}
+	rl := e.ok(tokA, "GET", "/api/2.1/jobs/runs/list?expand_tasks=true&job_id="+itoa(id), nil)
+	if item := get(rl, "runs.0"); get(item, "tasks") != nil || get(item, "state") == nil {
+		t.Errorf("2.1 runs/list item of a 150-task run has tasks")
+	}
+	// 2.2 serves all of it, 100 at a time
+	g := e.ok(tokA, "GET", "/api/2.2/jobs/get?job_id="+itoa(id), nil)
+	if n := len(get(g, "settings.tasks").([]any)); n != 100 || g["next_page_token"] == nil {
+		t.Errorf("2.2 jobs/get: %d tasks, next_page_token %v", n, g["next_page_token"])
+	}
+	r := e.ok(tokA, "GET", "/api/2.2/jobs/runs/get?run_id="+itoa(num(run["run_id"])), nil)
+	if n := len(r["tasks"].([]any)); n != 100 || r["next_page_token"] == nil {
+		t.Errorf("2.2 runs/get: %d tasks", n)
+	}
+	// a small job is still served whole on 2.1
+	small := e.createJob(tokA, map[string]any{"name": "small", "tasks": []any{nb("a", nil, nil)}})
+	if n := len(get(e.ok(tokA, "GET", "/api/2.1/jobs/get?job_id="+itoa(small), nil), "settings.tasks").([]any)); n != 1 {
+		t.Errorf("2.1 jobs/get of a 1-task job: %d tasks", n)
+	}
+}

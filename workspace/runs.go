@@ -320,7 +320,7 @@ func handleSubmit(rq *req) (any, error) {
 		// the hidden job (see shownJobID) takes an id from the jobs'
 		// sequence, so no job created later can share it
 		OneTimeJobID: allocID(&rq.sp.meta.NextJobID, firstJobID),
-		Creator: rq.who.UserName, Created: rq.now, DurationMS: rq.m.opts.TaskDuration.Milliseconds(),
+		Creator:      rq.who.UserName, Created: rq.now, DurationMS: rq.m.opts.TaskDuration.Milliseconds(),
 		Queue: q.Queue == nil || q.Queue.Enabled, MaxConc: 1000, TimeoutSec: q.TimeoutSeconds,
 		Idempotency: q.IdempotencyToken,
 	}
@@ -465,7 +465,7 @@ func handleRunsList(rq *req) (any, error) {
 const (
 	listBase       = iota // BaseRun without tasks and job_clusters
 	listExpanded          // expand_tasks on 2.2: tasks cut at 100, has_more
-	listExpanded21        // expand_tasks on 2.1: every task
+	listExpanded21        // expand_tasks on 2.1: every task, none past 100
 	listVariants
 )
 
@@ -503,6 +503,13 @@ func (sp *space) baseRunJSON(r *runDoc, variant int, now int64, host string) []b
 		if len(v.Tasks) > arrayPage {
 			v.Tasks, v.HasMore = v.Tasks[:arrayPage], true
 		}
+	case listExpanded21:
+		// As 2.1 jobs/list does for such a job (OpenMetadata#33204), a run
+		// with more than 100 tasks is listed without them (unsourced for
+		// runs/list: the sandbox applies the same rule).
+		if len(v.Tasks) > max21Tasks {
+			v.Tasks = nil
+		}
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -534,6 +541,9 @@ func handleRunsGet(rq *req) (any, error) {
 			// ErrInvalidParameterValue instead of mapping it to IsMissing.
 			return nil, invalidParam("Run %d is a task run of run %d; runs/get takes the run_id of a job run or submit run (use runs/get-output for a task run).", id, parent)
 		}
+		return nil, err
+	}
+	if err := rq.check21Tasks(len(r.Order)); err != nil {
 		return nil, err
 	}
 	page, err := rq.getPage("rg", id)
