@@ -3,6 +3,7 @@ package workspace
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -193,5 +194,64 @@ func TestAPI21RefusesLargeJobs(t *testing.T) {
 	small := e.createJob(tokA, map[string]any{"name": "small", "tasks": []any{nb("a", nil, nil)}})
 	if n := len(get(e.ok(tokA, "GET", "/api/2.1/jobs/get?job_id="+itoa(small), nil), "settings.tasks").([]any)); n != 1 {
 		t.Errorf("2.1 jobs/get of a 1-task job: %d tasks", n)
+	}
+}
+
+// TestCancelTaskRun: runs/cancel with one task run's id cancels only that
+// task (TERMINATING, then CANCELED); its sibling and the run go on, its
+// dependents follow their run_if (ALL_SUCCESS: UPSTREAM_CANCELED; ALL_DONE:
+// runs). apache/airflow#69442 (checked on a live workspace); the API
+// reference: "Cancels a job run or a task run".
+func TestCancelTaskRun(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil, false)
+	slow := func(key string, deps []string, extra map[string]any) map[string]any {
+		task := nb(key, deps, sim("slow"))
+		for k, v := range extra {
+			task[k] = v
+		}
+		return task
+	}
+	id := e.createJob(tokA, map[string]any{"name": "two", "tasks": []any{
+		slow("a", nil, nil), slow("b", nil, nil),
+		nb("c", []string{"a"}, nil), nb("d", []string{"a"}, map[string]any{"run_if": "ALL_DONE"})}})
+	rid, t0 := e.runNow(tokA, map[string]any{"job_id": id})
+	run := e.runAt(tokA, rid, t0, 2*time.Second)
+	if got := taskStates(run); got["a"] != "RUNNING" || got["b"] != "RUNNING" {
+		t.Fatalf("before the cancel: %v", got)
+	}
+	taskA := num(get(run, "tasks.0.run_id"))
+	e.ok(tokA, "POST", "/api/2.2/jobs/runs/cancel", map[string]any{"run_id": taskA})
+
+	run = e.runAt(tokA, rid, t0, 2*time.Second)
+	if got := taskStates(run); life(run) != "RUNNING" || got["a"] != "TERMINATING" || got["b"] != "RUNNING" {
+		t.Errorf("just after the cancel: run %s, tasks %v", life(run), got)
+	}
+	run = e.runAt(tokA, rid, t0, 3*time.Second)
+	want := map[string]string{"a": "CANCELED", "b": "RUNNING", "c": "UPSTREAM_CANCELED", "d": "RUNNING"}
+	if got := taskStates(run); life(run) != "RUNNING" || !reflect.DeepEqual(got, want) {
+		t.Errorf("after the cancel: run %s, tasks %v, want RUNNING %v", life(run), got, want)
+	}
+	if get(run, "tasks.0.state.user_cancelled_or_timedout") != true {
+		t.Errorf("cancelled task: %v", get(run, "tasks.0.state"))
+	}
+	run = e.runAt(tokA, rid, t0, time.Hour)
+	want = map[string]string{"a": "CANCELED", "b": "SUCCESS", "c": "UPSTREAM_CANCELED", "d": "SUCCESS"}
+	if got := taskStates(run); life(run) != "TERMINATED" || !reflect.DeepEqual(got, want) {
+		t.Errorf("at the end: run %s, tasks %v, want %v", life(run), got, want)
+	}
+	// cancelling the ended task run again is a no-op; an unknown id is the usual 400
+	e.ok(tokA, "POST", "/api/2.2/jobs/runs/cancel", map[string]any{"run_id": taskA})
+	if code, out := e.call(tokA, "POST", "/api/2.2/jobs/runs/cancel", map[string]any{"run_id": 999999}); code != 400 || !strings.Contains(str(out["message"]), "does not exist") {
+		t.Errorf("unknown run: %d %v", code, out)
+	}
+	// the cancelled task can be repaired like a failed one
+	rep := e.ok(tokA, "POST", "/api/2.2/jobs/runs/repair", map[string]any{"run_id": rid, "rerun_all_failed_tasks": true})
+	if num(rep["repair_id"]) == 0 {
+		t.Fatalf("repair: %v", rep)
+	}
+	run = e.runAt(tokA, rid, e.clk.Now(), 2*time.Hour)
+	if got := taskStates(run); result(run) != "SUCCESS" || got["a"] != "SUCCESS" || got["c"] != "SUCCESS" {
+		t.Errorf("after the repair: %s %v", result(run), got)
 	}
 }

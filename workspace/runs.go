@@ -784,17 +784,68 @@ func handleCancel(rq *req) (any, error) {
 	}
 	r := rq.sp.runs[q.RunID]
 	if r == nil {
-		if ref, ok := rq.sp.taskRuns[q.RunID]; ok {
-			r = rq.sp.runs[ref.runID]
+		if err := rq.cancelTaskRun(q.RunID); err != nil {
+			return nil, err
 		}
+		return struct{}{}, nil
 	}
-	if r == nil || r.Deleted {
+	if r.Deleted {
 		return nil, runNotFound(q.RunID)
 	}
 	if err := rq.cancelAll([]*runDoc{r}); err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil
+}
+
+// cancelTaskRun serves runs/cancel with a task run's id: only that task
+// stops (cutTask), its siblings and the run go on. Like a job run's
+// cancel, it is asynchronous (TERMINATING, then CANCELED) and a no-op
+// when the task run has already ended (or is an earlier attempt or repair
+// of its task). An id that is no task run of a visible run is the usual
+// 400 "Run N does not exist.".
+func (rq *req) cancelTaskRun(id int64) error {
+	ref, ok := rq.sp.taskRuns[id]
+	var r *runDoc
+	if ok {
+		r = rq.sp.runs[ref.runID]
+	}
+	if r == nil || r.Deleted {
+		return runNotFound(id)
+	}
+	_, tt, _, _, found := rq.taskRun(id)
+	if !found || tt.seg != len(r.Segments)-1 || rq.now >= tt.end || !rq.sp.isActive(r, rq.now) {
+		return nil
+	}
+	for i, a := range tt.attempts {
+		if a.id != id {
+			continue
+		}
+		for _, later := range tt.attempts[i+1:] {
+			if later.start <= rq.now {
+				return nil // an earlier attempt, already over
+			}
+		}
+	}
+	sg := r.Segments[tt.seg]
+	if sg.CancelAt > 0 || sg.TaskCancels[tt.key] > 0 {
+		return nil
+	}
+	old := sg.TaskCancels
+	next := make(map[string]int64, len(old)+1)
+	for k, v := range old {
+		next[k] = v
+	}
+	next[tt.key] = rq.now
+	sg.TaskCancels = next
+	doc := encodeRun(r)
+	sg.TaskCancels = old // applied only after the write
+	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{runKey(r.RunID): doc}, nil); err != nil {
+		return internal(err)
+	}
+	sg.TaskCancels = next
+	rq.sp.invalidate(r, len(r.Segments) == 1)
+	return nil
 }
 
 // cancelAll cancels the active runs among rs with one write.

@@ -181,7 +181,7 @@ func projectTask(r *runDoc, tt *taskTL, seg *segTL, now int64, base string, repa
 		v.deps = append(v.deps, d.TaskKey)
 	}
 	url := func(id int64) string { return base + strconv.FormatInt(id, 10) }
-	cancelling := seg.cutKind == "cancel" && now >= seg.cut
+	cancelling := (seg.cutKind == "cancel" && now >= seg.cut) || (tt.cutAt > 0 && now >= tt.cutAt)
 	if tt.skip != "" || len(tt.attempts) == 0 {
 		if now < tt.end || (tt.skip == "" && now < seg.end) {
 			life := lcBlocked
