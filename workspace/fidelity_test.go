@@ -255,3 +255,72 @@ func TestCancelTaskRun(t *testing.T) {
 		t.Errorf("after the repair: %s %v", result(run), got)
 	}
 }
+
+// TestRepairActiveRunRefused: repair takes only a run that has ended ("The
+// job run ID of the run to repair. The run must not be in progress.", API
+// reference, Repair). In every active phase (queued, pending, running,
+// waiting for a retry, terminating after a cancel, a repair in progress,
+// a task cancelled but its siblings running) it is a 400 INVALID_STATE,
+// and the run is left as it was; once ended it is accepted.
+func TestRepairActiveRunRefused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil, false)
+	refused := func(rid int64, phase string) {
+		t.Helper()
+		before := e.ok(tokA, "GET", "/api/2.2/jobs/runs/get?run_id="+itoa(rid), nil)
+		for _, v := range []string{"2.2", "2.1"} {
+			code, out := e.call(tokA, "POST", "/api/"+v+"/jobs/runs/repair", map[string]any{"run_id": rid, "rerun_tasks": []string{"a"}})
+			if code != 400 || out["error_code"] != "INVALID_STATE" {
+				t.Errorf("%s, %s: repair answered %d %v, want 400 INVALID_STATE", phase, v, code, out)
+			}
+		}
+		after := e.ok(tokA, "GET", "/api/2.2/jobs/runs/get?run_id="+itoa(rid), nil)
+		if !reflect.DeepEqual(before, after) {
+			t.Errorf("%s: the refused repair changed the run", phase)
+		}
+	}
+	id := e.createJob(tokA, map[string]any{"name": "r", "max_concurrent_runs": 1, "tasks": []any{
+		nb("a", nil, map[string]any{"max_retries": 1, "min_retry_interval_millis": 5000,
+			"notebook_task": map[string]any{"notebook_path": "/a", "base_parameters": map[string]any{"simulate": "fail_once"}}}),
+		nb("b", nil, sim("slow"))}})
+	first, t0 := e.runNow(tokA, map[string]any{"job_id": id})
+	queued := num(e.ok(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": id})["run_id"])
+	phases := []struct {
+		at   time.Duration
+		run  int64
+		want string // life_cycle_state of the run, or of task a when prefixed "a:"
+	}{
+		{0, first, "PENDING"},
+		{0, queued, "QUEUED"},
+		{500 * time.Millisecond, first, "RUNNING"},
+		{2 * time.Second, first, "a:WAITING_FOR_RETRY"},
+	}
+	for _, p := range phases {
+		run := e.runAt(tokA, p.run, t0, p.at)
+		got := life(run)
+		if strings.HasPrefix(p.want, "a:") {
+			got = "a:" + str(get(run, "tasks.0.state.life_cycle_state"))
+		}
+		if got != p.want {
+			t.Fatalf("phase %s: got %s", p.want, got)
+		}
+		refused(p.run, p.want)
+	}
+	// a task cancelled on its own while b runs on
+	run := e.runAt(tokA, first, t0, 3*time.Second)
+	e.ok(tokA, "POST", "/api/2.2/jobs/runs/cancel", map[string]any{"run_id": num(get(run, "tasks.0.run_id"))})
+	if run := e.runAt(tokA, first, t0, 4*time.Second); life(run) != "RUNNING" || taskStates(run)["a"] != "CANCELED" || taskStates(run)["b"] != "RUNNING" {
+		t.Fatalf("after cancelling a: %s %v", life(run), taskStates(run))
+	}
+	refused(first, "a task cancelled, b running")
+	// the whole run cancelled: TERMINATING
+	e.ok(tokA, "POST", "/api/2.2/jobs/runs/cancel", map[string]any{"run_id": first})
+	if run := e.runAt(tokA, first, t0, 4*time.Second); life(run) != "TERMINATING" {
+		t.Fatalf("after cancel: %s", life(run))
+	}
+	refused(first, "TERMINATING")
+	// ended: accepted; while that repair runs, another is refused
+	e.runAt(tokA, first, t0, time.Hour)
+	e.ok(tokA, "POST", "/api/2.2/jobs/runs/repair", map[string]any{"run_id": first, "rerun_tasks": []string{"a"}})
+	refused(first, "repair in progress")
+}
