@@ -142,7 +142,11 @@ func (s *server) handleSandboxReset(w http.ResponseWriter, r *http.Request) {
 func (s *server) handleFidelity(w http.ResponseWriter, r *http.Request) {
 	var rows []templates.FidelityRow
 	for _, e := range workspace.Ledger() {
-		rows = append(rows, templates.FidelityRow{Method: e.Method, Path: e.Path, Support: string(e.Support), Note: e.Note})
+		row := templates.FidelityRow{Method: e.Method, Path: e.Path, Support: string(e.Support), Note: e.Note, Source: e.Source}
+		for _, d := range e.Differences {
+			row.Differences = append(row.Differences, templates.FidelityDifference{Real: d.Real, Sandbox: d.Sandbox, Why: d.Why, Source: d.Source})
+		}
+		rows = append(rows, row)
 	}
 	var limits []templates.FidelityLimit
 	for _, l := range s.workspaces.Limits().LimitRows() {

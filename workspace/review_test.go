@@ -219,7 +219,7 @@ func TestComputeRule(t *testing.T) {
 	}
 	// the Ledger states the rule where it applies
 	for _, l := range Ledger() {
-		if (l.Path == "/api/2.2/jobs/create" || l.Path == "/api/2.2/jobs/runs/submit") && !strings.Contains(l.Note, "spark_jar_task") {
+		if (l.Path == "/api/2.2/jobs/create" || l.Path == "/api/2.2/jobs/runs/submit") && !strings.Contains(l.Text(), "spark_jar_task") {
 			t.Errorf("ledger %s does not state the compute rule: %q", l.Path, l.Note)
 		}
 	}
@@ -348,7 +348,7 @@ func TestFixtures(t *testing.T) {
 	}
 	var note string
 	for _, l := range Ledger() {
-		note += l.Path + ": " + l.Note + "\n"
+		note += l.Path + ": " + l.Text() + "\n"
 	}
 	if !strings.Contains(note, "never fire") {
 		t.Fatal("the Ledger does not say schedules never fire")
