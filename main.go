@@ -57,8 +57,9 @@ type config struct {
 	liveAllow  []string
 	taskDur    time.Duration
 	apiRate    float64 // requests per second per sandbox token on /api; 0 = no budget
-	// trustProxy believes X-Forwarded-Proto (a TLS-terminating reverse
-	// proxy in front); off, any client could claim https.
+	// trustProxy believes X-Forwarded-Proto and X-Forwarded-Host (a
+	// TLS-terminating reverse proxy in front); off, any client could claim
+	// https or another host.
 	trustProxy bool
 }
 
@@ -112,7 +113,7 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 	if err != nil {
 		return c, fmt.Errorf("TRAINER_TRUST_PROXY: want true or false, got %q", trust)
 	}
-	fl.BoolVar(&c.trustProxy, "trust-proxy", trustDef, "believe X-Forwarded-Proto from a reverse proxy that terminates TLS in front of the server (Secure cookies, https links); leave off when clients reach the server directly [TRAINER_TRUST_PROXY]")
+	fl.BoolVar(&c.trustProxy, "trust-proxy", trustDef, "believe X-Forwarded-Proto and X-Forwarded-Host from a reverse proxy in front of the server (Secure cookies; the scheme and host of links and the terminal snippet); leave off when clients reach the server directly [TRAINER_TRUST_PROXY]")
 	fl.Usage = func() {
 		fmt.Fprintf(out, "Usage: trainer [flags]\n       trainer bank lint [FILE...]\n       trainer backup [-db FILE] NEWFILE\n\nServes Jobs API Trainer. Every flag can also be set with the environment variable in brackets.\n\nFlags:\n")
 		fl.PrintDefaults()

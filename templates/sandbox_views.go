@@ -12,9 +12,18 @@ type SandboxView struct {
 	ScriptURL string
 }
 
-// FidelityRow is one endpoint in the emulator's fidelity ledger.
+// FidelityRow is one endpoint in the emulator's fidelity ledger: what the
+// sandbox does (Note, following Source; "" = unsourced) and how it differs
+// from a real workspace.
 type FidelityRow struct {
-	Method, Path, Support, Note string
+	Method, Path, Support, Note, Source string
+	Differences                         []FidelityDifference
+}
+
+// FidelityDifference is one way the sandbox differs from a real workspace;
+// Source is "" when unsourced.
+type FidelityDifference struct {
+	Real, Sandbox, Why, Source string
 }
 
 // FidelityLimit is one workspace limit: the sandbox's figure, a real

@@ -50,7 +50,7 @@ func (s *server) overview(r *http.Request, w workspace.Window) (workspace.Overvi
 
 // baseURL is the address clients reach this server at.
 func (s *server) baseURL(r *http.Request) string {
-	return workspace.RequestScheme(r, s.opts.TrustProxy) + "://" + r.Host
+	return workspace.RequestHost(r, s.opts.TrustProxy)
 }
 
 func (s *server) handleSandbox(w http.ResponseWriter, r *http.Request) {
@@ -142,7 +142,11 @@ func (s *server) handleSandboxReset(w http.ResponseWriter, r *http.Request) {
 func (s *server) handleFidelity(w http.ResponseWriter, r *http.Request) {
 	var rows []templates.FidelityRow
 	for _, e := range workspace.Ledger() {
-		rows = append(rows, templates.FidelityRow{Method: e.Method, Path: e.Path, Support: string(e.Support), Note: e.Note})
+		row := templates.FidelityRow{Method: e.Method, Path: e.Path, Support: string(e.Support), Note: e.Note, Source: e.Source}
+		for _, d := range e.Differences {
+			row.Differences = append(row.Differences, templates.FidelityDifference{Real: d.Real, Sandbox: d.Sandbox, Why: d.Why, Source: d.Source})
+		}
+		rows = append(rows, row)
 	}
 	var limits []templates.FidelityLimit
 	for _, l := range s.workspaces.Limits().LimitRows() {

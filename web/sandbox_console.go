@@ -200,11 +200,13 @@ func (s *server) sendSandbox(r *http.Request, token string, c consoleCall) callO
 	for _, h := range requestHeaders(c, "Bearer "+token) {
 		req.Header.Set(h.Name, h.Value)
 	}
-	// The emulator builds its links from the scheme the page was reached
-	// over, judged as for a direct call (workspace.RequestScheme).
+	// The emulator builds its links from the scheme and host the page was
+	// reached over, judged as for a direct call (workspace.RequestHost).
 	req.TLS = r.TLS
-	if p := r.Header.Get("X-Forwarded-Proto"); p != "" {
-		req.Header.Set("X-Forwarded-Proto", p)
+	for _, h := range []string{"X-Forwarded-Proto", "X-Forwarded-Host"} {
+		if v := r.Header.Get(h); v != "" {
+			req.Header.Set(h, v)
+		}
 	}
 	res := s.workspaces.Call(req)
 	return callOutcome{status: res.Status, header: res.Header, body: res.Body, apiErr: res.Err}

@@ -175,6 +175,16 @@ func TestFidelityPage(t *testing.T) {
 			t.Errorf("ledger lacks %q", want)
 		}
 	}
+	// differences are listed as differences, each sourced or marked unsourced
+	diffs := r.text(`[data-testid="difference"]`)
+	for _, want := range []string{"Difference: real workspaces", "The sandbox", "Why:", "Source:", "Unsourced"} {
+		if !strings.Contains(diffs, want) {
+			t.Errorf("differences lack %q", want)
+		}
+	}
+	if !strings.Contains(text, "a task run's id cancels only that task") || strings.Contains(text, "2.1: whole arrays") {
+		t.Errorf("ledger still teaches the old runs/cancel or 2.1 behaviour")
+	}
 	limits := r.text(`[data-testid="limits"]`)
 	for _, want := range []string{"Jobs per workspace", "1000", "10,000 saved jobs", "QUOTA_EXCEEDED",
 		"Active runs at once", "Runs kept", "5000", "Requests per token on /api", "100 requests/s, bursts of 300", "REQUEST_LIMIT_EXCEEDED with Retry-After"} {

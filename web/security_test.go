@@ -372,7 +372,8 @@ func TestCrossOriginRefusalIsShaped(t *testing.T) {
 }
 
 // TestProxyHeadersTrustedOnlyWithTheFlag: X-Forwarded-Proto makes cookies
-// Secure and links https only when the server is told a proxy sets it.
+// Secure and links https, and X-Forwarded-Host names the links' host, only
+// when the server is told a proxy sets them.
 func TestProxyHeadersTrustedOnlyWithTheFlag(t *testing.T) {
 	t.Parallel()
 	for _, trust := range []bool{false, true} {
@@ -382,6 +383,7 @@ func TestProxyHeadersTrustedOnlyWithTheFlag(t *testing.T) {
 				t.Helper()
 				req, _ := http.NewRequest(method, a.srv.URL+path, nil)
 				req.Header.Set("X-Forwarded-Proto", "https")
+				req.Header.Set("X-Forwarded-Host", "jobs.example.org")
 				for _, c := range cookies {
 					req.AddCookie(c)
 				}
@@ -399,7 +401,7 @@ func TestProxyHeadersTrustedOnlyWithTheFlag(t *testing.T) {
 			page := do(http.MethodGet, "/sandbox", res.Cookies())
 			doc, _ := goquery.NewDocumentFromReader(page.Body)
 			page.Body.Close()
-			want := map[bool]string{false: "http://", true: "https://"}[trust]
+			want := map[bool]string{false: strings.Replace(a.srv.URL, "https://", "http://", 1), true: "https://jobs.example.org"}[trust]
 			if got := doc.Find(`[data-testid="env-snippet"]`).Text(); !strings.Contains(got, "DATABRICKS_HOST="+want) {
 				t.Errorf("snippet %q, want DATABRICKS_HOST=%s…", got, want)
 			}

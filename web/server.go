@@ -30,10 +30,11 @@ type Options struct {
 	// Exam is the mock exam's blueprint (quiz.LoadBlueprint of
 	// data/exam/blueprint.yaml); NewServer fails without one.
 	Exam quiz.Blueprint
-	// TrustProxy believes X-Forwarded-Proto from a reverse proxy in front
-	// of the server (-trust-proxy) when deciding whether the client uses
-	// https (Secure cookies, the host shown for the CLI). Off, the header
-	// is ignored: any client can send it.
+	// TrustProxy believes X-Forwarded-Proto and X-Forwarded-Host from a
+	// reverse proxy in front of the server (-trust-proxy) when deciding
+	// whether the client uses https (Secure cookies) and which host it
+	// called (the host shown for the CLI, links). Off, the headers are
+	// ignored: any client can send them.
 	TrustProxy bool
 }
 

@@ -65,3 +65,32 @@ func TestLedgerCoversCatalogue(t *testing.T) {
 		}
 	}
 }
+
+// TestLedgerStatesDifferencesAsDifferences: every difference says what real
+// workspaces do, what the sandbox does and why, and its source or (on the
+// page) that it is unsourced; no note presents a sandbox shortcut as real
+// behaviour (issue 11: 2.1 "whole arrays", a task run's id cancelling the
+// whole run).
+func TestLedgerStatesDifferencesAsDifferences(t *testing.T) {
+	t.Parallel()
+	all := ""
+	for _, l := range Ledger() {
+		for _, d := range l.Differences {
+			if d.Real == "" || d.Sandbox == "" || d.Why == "" {
+				t.Errorf("%s %s: incomplete difference %+v", l.Method, l.Path, d)
+			}
+		}
+		all += l.Path + ": " + l.Text() + "\n"
+	}
+	for _, bad := range []string{"2.1: whole arrays", "cancels its whole run"} {
+		if strings.Contains(all, bad) {
+			t.Errorf("the ledger still says %q", bad)
+		}
+	}
+	for _, want := range []string{"a task run's id cancels only that task", "hidden one-time job", "offset up to 1,000", "offset up to 10,000",
+		"Resources with more than 100 tasks", "unsourced"} {
+		if !strings.Contains(all, want) && !(want == "unsourced" && strings.Contains(Unsourced, want)) {
+			t.Errorf("the ledger lacks %q", want)
+		}
+	}
+}

@@ -65,15 +65,22 @@ type segment struct {
 	IDs      map[string][]int64 `json:"ids"`
 	Tasks    []json.RawMessage  `json:"tasks,omitempty"` // definitions used (repairs: the job's current ones)
 	CancelAt int64              `json:"cancel_at,omitempty"`
-	Params   []paramValue       `json:"params,omitempty"`
+	// TaskCancels are runs/cancel calls with one task run's id: task key
+	// -> when. Only that task stops (see cutTask).
+	TaskCancels map[string]int64 `json:"task_cancels,omitempty"`
+	Params      []paramValue     `json:"params,omitempty"`
 
 	defs map[string]*task
 }
 
 // runDoc is everything stored about a run: facts only; states are derived.
 type runDoc struct {
-	RunID        int64             `json:"run_id"`
-	JobID        int64             `json:"job_id,omitempty"`
+	RunID int64 `json:"run_id"`
+	JobID int64 `json:"job_id,omitempty"` // 0 for one-time runs (runs/submit)
+	// OneTimeJobID is the hidden job a one-time run belongs to (see
+	// shownJobID); 0 for job runs and for one-time runs stored before it
+	// existed.
+	OneTimeJobID int64             `json:"one_time_job_id,omitempty"`
 	RunName      string            `json:"run_name"`
 	RunType      string            `json:"run_type"`
 	Trigger      string            `json:"trigger"`
@@ -104,6 +111,31 @@ type runDoc struct {
 	graph    map[string][]dep // deps restricted to tasks in the run
 	down     map[string]bool  // keys that some task depends on
 	excSet   map[string]bool
+}
+
+// shownJobID is the job_id a run is reported under: its job's, or, for a
+// one-time run (runs/submit), the id of the hidden job the real service
+// files it under: runs/get shows a job_id that is not the run_id and that
+// jobs/list does not list, and run_page_url is #job/<that id>/run/<run_id>
+// (runs/get bodies of SUBMIT_RUN runs in flyteorg/flytekit#1935 and
+// databricks/databricks-sdk-py#375). 0 only for one-time runs stored
+// before the sandbox kept that id.
+func (r *runDoc) shownJobID() int64 {
+	if r.JobID != 0 {
+		return r.JobID
+	}
+	return r.OneTimeJobID
+}
+
+// pageBase is the run_page_url of r without the trailing run id:
+// <host>/?o=<workspace>#job/<job id>/run/. A legacy one-time run without a
+// hidden job id keeps the sandbox's old stand-in, its own run id.
+func (r *runDoc) pageBase(host string) string {
+	jobID := r.shownJobID()
+	if jobID == 0 {
+		jobID = r.RunID
+	}
+	return host + "/?o=" + workspaceNumber + "#job/" + strconv.FormatInt(jobID, 10) + "/run/"
 }
 
 // prepare parses the stored task definitions after load or creation.
@@ -167,7 +199,8 @@ type taskTL struct {
 	result   string
 	outcome  string // condition tasks: "true"/"false"
 	firstID  int64
-	canceled bool // cut by cancel while running
+	canceled bool  // cut by cancel while running
+	cutAt    int64 // >0: this task alone was cancelled then (cutTask)
 }
 
 // segTL is a segment's planned timeline.
@@ -292,6 +325,7 @@ func buildSegment(r *runDoc, idx int, sg *segment, t0 int64, prev map[string]*ta
 		}
 		if skip != "" {
 			tt.skip, tt.result, tt.end = skip, skip, ready
+			cancelTask(tt, sg, t0, d)
 			st.tasks[k] = tt
 			continue
 		}
@@ -313,6 +347,9 @@ func buildSegment(r *runDoc, idx int, sg *segment, t0 int64, prev map[string]*ta
 		if def.kind == "condition_task" && def.cond != nil {
 			tt.outcome = strconv.FormatBool(evalCondition(def.cond))
 		}
+		// before any dependent is planned: they see the cut task's end
+		// and result, and follow their run_if
+		cancelTask(tt, sg, t0, d)
 		st.tasks[k] = tt
 	}
 	// planned end
@@ -455,6 +492,52 @@ func planAttempts(def *task, ready, dur, d int64, ids []int64, prior int, sim st
 	return out
 }
 
+// cancelTask applies a runs/cancel of tt's own task run, if the segment
+// records one (segment.TaskCancels), with cutTask: the cut is at the
+// cancel (or when the segment started, if it was still queued) and takes
+// termMS(d) of TERMINATING.
+func cancelTask(tt *taskTL, sg *segment, t0, d int64) {
+	at := sg.TaskCancels[tt.key]
+	if at <= 0 {
+		return
+	}
+	cut := max(at, t0)
+	cutTask(tt, cut, cut+termMS(d))
+}
+
+// cutTask stops one task at cut, when runs/cancel was given that task's
+// run_id: "Cancels a job run or a task run" (API reference, Cancel Run).
+// Only that task ends, CANCELED at stop: the attempt running (or waiting
+// for a retry) at cut ends then and no retry follows; a task that had not
+// started (blocked on its dependencies or pending) is CANCELED without an
+// attempt. A task that ended by cut is unchanged. Its siblings and the run
+// go on, and its dependents follow their run_if (apache/airflow#69442,
+// checked on a live workspace: cancelling one task's run left the sibling
+// and the parent run RUNNING).
+func cutTask(t *taskTL, cut, stop int64) {
+	if t.end <= cut {
+		return
+	}
+	t.cutAt, t.canceled = cut, true
+	if t.skip != "" || len(t.attempts) == 0 || t.attempts[0].start >= cut {
+		t.attempts, t.skip, t.outcome = nil, rCanceled, ""
+		t.result, t.end = rCanceled, stop
+		return
+	}
+	kept := t.attempts[:0]
+	for _, a := range t.attempts {
+		if a.start >= cut {
+			break
+		}
+		if a.end > cut || a.retryAt > cut {
+			a.end, a.result, a.retryAt = stop, rCanceled, 0
+		}
+		kept = append(kept, a)
+	}
+	t.attempts = kept
+	t.end, t.result, t.outcome = stop, rCanceled, ""
+}
+
 // applyCut stops the segment at cut (a cancel or the job's timeout,
 // cutKind "cancel" or "timeout"): attempts running at cut end then (a
 // cancel takes a short TERMINATING time, termMS of d) as CANCELED or
@@ -566,6 +649,16 @@ func finishSegment(r *runDoc, st *segTL, latest map[string]*taskTL) {
 		}
 	}
 	if failed == nil {
+		// A task cancelled on its own (cutTask), and nothing failed: the
+		// run ends CANCELED. What a real run reports then is unsourced;
+		// the sandbox reads it as a user cancel.
+		for _, k := range r.Order {
+			if t := latest[k]; t != nil && t.cutAt > 0 && t.result == rCanceled {
+				st.life, st.result, st.code, st.kind = lcTerminated, rCanceled, "USER_CANCELED", "SUCCESS"
+				st.message = "Task " + k + " was cancelled."
+				return
+			}
+		}
 		st.life, st.result, st.message, st.code, st.kind = lcTerminated, rSuccess, "", "SUCCESS", "SUCCESS"
 		return
 	}

@@ -113,3 +113,48 @@ func TestPlanAttempts(t *testing.T) {
 		})
 	}
 }
+
+// TestCutTask: cancelling one task run stops only that task, at cut, with
+// stop after its TERMINATING time: the attempt running or waiting for a
+// retry ends CANCELED, a task not started yet is CANCELED without an
+// attempt, a task that had ended is unchanged.
+func TestCutTask(t *testing.T) {
+	t.Parallel()
+	const cut, stop = 500, 600
+	tests := []struct {
+		name string
+		in   taskTL
+		want taskTL
+	}{
+		{"running",
+			taskTL{attempts: []attempt{{id: 1, start: 0, end: 1000, result: rSuccess}}, end: 1000, result: rSuccess},
+			taskTL{attempts: []attempt{{id: 1, start: 0, end: stop, result: rCanceled}}, end: stop, result: rCanceled, cutAt: cut, canceled: true}},
+		{"not started: blocked on its dependencies",
+			taskTL{ready: 800, attempts: []attempt{{id: 1, start: 800, end: 1800, result: rSuccess}}, end: 1800, result: rSuccess},
+			taskTL{ready: 800, skip: rCanceled, end: stop, result: rCanceled, cutAt: cut, canceled: true}},
+		{"would be skipped later",
+			taskTL{ready: 900, skip: rUpstreamFailed, end: 900, result: rUpstreamFailed},
+			taskTL{ready: 900, skip: rCanceled, end: stop, result: rCanceled, cutAt: cut, canceled: true}},
+		{"waiting for a retry: no retry follows",
+			taskTL{attempts: []attempt{{id: 1, end: 400, result: rFailed, retryAt: 550}, {id: 2, number: 1, start: 550, end: 1550, result: rSuccess}}, end: 1550, result: rSuccess},
+			taskTL{attempts: []attempt{{id: 1, end: stop, result: rCanceled}}, end: stop, result: rCanceled, cutAt: cut, canceled: true}},
+		{"second attempt running",
+			taskTL{attempts: []attempt{{id: 1, end: 200, result: rFailed, retryAt: 300}, {id: 2, number: 1, start: 300, end: 1300, result: rSuccess}}, end: 1300, result: rSuccess},
+			taskTL{attempts: []attempt{{id: 1, end: 200, result: rFailed, retryAt: 300}, {id: 2, number: 1, start: 300, end: stop, result: rCanceled}}, end: stop, result: rCanceled, cutAt: cut, canceled: true}},
+		{"condition outcome dropped",
+			taskTL{attempts: []attempt{{id: 1, end: 1000, result: rSuccess}}, end: 1000, result: rSuccess, outcome: "true"},
+			taskTL{attempts: []attempt{{id: 1, end: stop, result: rCanceled}}, end: stop, result: rCanceled, cutAt: cut, canceled: true}},
+		{"already ended",
+			taskTL{attempts: []attempt{{id: 1, end: 400, result: rFailed}}, end: 400, result: rFailed},
+			taskTL{attempts: []attempt{{id: 1, end: 400, result: rFailed}}, end: 400, result: rFailed}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.in
+			cutTask(&got, cut, stop)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}

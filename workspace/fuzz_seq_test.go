@@ -168,17 +168,15 @@ func (s *seq) call(sp *seqSpace, method, path string, body any) (int, map[string
 func (s *seq) learnExisting(sp *seqSpace) {
 	jobs, _ := s.walk(sp, "/api/2.2/jobs/list?limit=100", "jobs", "job_id")
 	for _, id := range jobs {
-		out := s.ok(sp, "GET", "/api/2.1/jobs/get?job_id="+itoa(id), nil)
+		out := s.ok(sp, "GET", "/api/2.2/jobs/get?job_id="+itoa(id), nil)
 		j := &seqJob{name: str(get(out, "settings.name"))}
-		for _, tk := range asList(get(out, "settings.tasks")) {
-			j.keys = append(j.keys, str(get(tk, "task_key")))
-		}
+		j.keys = s.pages22(sp, "/api/2.2/jobs/get?job_id="+itoa(id), "settings.tasks", "task_key")
 		sp.jobs[id] = j
 		sp.maxJob = max(sp.maxJob, id)
 	}
 	runs, _ := s.walk(sp, "/api/2.2/jobs/runs/list?limit=25", "runs", "run_id")
 	for _, id := range runs {
-		out := s.ok(sp, "GET", "/api/2.1/jobs/runs/get?include_history=true&run_id="+itoa(id), nil)
+		out := s.ok(sp, "GET", "/api/2.2/jobs/runs/get?include_history=true&run_id="+itoa(id), nil)
 		r := &seqRun{jobID: num(out["job_id"])}
 		for _, h := range asList(out["repair_history"]) {
 			if str(get(h, "type")) == "REPAIR" {
@@ -292,11 +290,36 @@ func isTerminal(life string) bool {
 	return life == "TERMINATED" || life == "SKIPPED" || life == "INTERNAL_ERROR"
 }
 
+// wholeRun reads run id on 2.2 with include_history, following
+// next_page_token and merging the paged arrays (tasks, repair_history), as
+// the SDKs do; 2.1 cannot serve runs of more than 100 tasks.
+func (s *seq) wholeRun(sp *seqSpace, id int64) (int, map[string]any) {
+	s.t.Helper()
+	path := "/api/2.2/jobs/runs/get?include_history=true&run_id=" + itoa(id)
+	code, out := s.call(sp, "GET", path, nil)
+	for pages := 0; code == 200 && str(out["next_page_token"]) != ""; pages++ {
+		if pages > 100 {
+			s.fatalf("%s: paging does not end", path)
+		}
+		c, more := s.call(sp, "GET", setQuery(path, "page_token", str(out["next_page_token"])), nil)
+		if c != 200 {
+			s.fatalf("%s next page: %d %v", path, c, more)
+		}
+		for _, f := range []string{"tasks", "repair_history", "job_clusters", "job_parameters"} {
+			if more[f] != nil {
+				out[f] = append(asList(out[f]), asList(more[f])...)
+			}
+		}
+		out["next_page_token"] = more["next_page_token"]
+	}
+	return code, out
+}
+
 // observeRun reads a run and checks the terminal and task-run invariants.
 func (s *seq) observeRun(sp *seqSpace, id int64) {
 	s.t.Helper()
 	r := sp.runs[id]
-	code, out := s.call(sp, "GET", "/api/2.1/jobs/runs/get?include_history=true&run_id="+itoa(id), nil)
+	code, out := s.wholeRun(sp, id)
 	if r.deleted {
 		if code != 400 || out["error_code"] != "INVALID_PARAMETER_VALUE" {
 			s.fatalf("deleted run %d: runs/get %d %v", id, code, out)
@@ -693,14 +716,35 @@ func (s *seq) listRuns(sp *seqSpace, lim, off int, b byte) {
 }
 
 // getPages follows a 2.2 get's next_page_token and compares the items under
-// field (by key) with the 2.1 whole array.
+// field (by key) with the 2.1 whole array; for more than 100 tasks, 2.1
+// must refuse with a 400 naming API 2.2 (docs: "Jobs with more than 100
+// tasks").
 func (s *seq) getPages(sp *seqSpace, path22, path21, field, key string) {
 	s.t.Helper()
-	whole := s.ok(sp, "GET", path21, nil)
+	got := s.pages22(sp, path22, field, key)
+	code, whole := s.call(sp, "GET", path21, nil)
+	if len(got) > 100 && field != "repair_history" {
+		if code != 400 || whole["error_code"] != "INVALID_PARAMETER_VALUE" || !strings.Contains(str(whole["message"]), "API 2.2") {
+			s.fatalf("%s with %d tasks: %d %v, want 400 pointing to 2.2", path21, len(got), code, whole)
+		}
+		return
+	}
+	if code != 200 {
+		s.fatalf("%s: %d %v", path21, code, whole)
+	}
 	var want []string
 	for _, it := range asList(get(whole, field)) {
 		want = append(want, fmt.Sprint(get(it, key)))
 	}
+	if !slices.Equal(got, want) {
+		s.fatalf("%s pages hold %d items %v, the 2.1 whole array %d %v", path22, len(got), got, len(want), want)
+	}
+}
+
+// pages22 follows a 2.2 get's next_page_token and returns the items under
+// field, by key.
+func (s *seq) pages22(sp *seqSpace, path22, field, key string) []string {
+	s.t.Helper()
 	var got []string
 	p := path22
 	for pages := 0; ; pages++ {
@@ -718,9 +762,7 @@ func (s *seq) getPages(sp *seqSpace, path22, path21, field, key string) {
 		sp.lastToken[path22] = next
 		p = setQuery(path22, "page_token", next)
 	}
-	if !slices.Equal(got, want) {
-		s.fatalf("%s pages hold %d items %v, the 2.1 whole array %d %v", path22, len(got), got, len(want), want)
-	}
+	return got
 }
 
 // crossToken takes a page token issued in sp and sends it, with the same

@@ -195,14 +195,9 @@ func newRequestID() string {
 }
 
 // requestHost is the scheme and host the client called, for links in
-// responses (see RequestScheme for when X-Forwarded-Proto counts).
+// responses (see RequestHost for when proxy headers count).
 func (m *Manager) requestHost(r *http.Request) string {
-	scheme := RequestScheme(r, m.opts.TrustProxy)
-	host := r.Host
-	if host == "" {
-		host = "localhost"
-	}
-	return scheme + "://" + host
+	return RequestHost(r, m.opts.TrustProxy)
 }
 
 // serve routes one request through the mux, with every panic recovered

@@ -156,6 +156,9 @@ func handleGet(rq *req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := rq.check21Tasks(len(j.settings.tasks)); err != nil {
+		return nil, err
+	}
 	page, err := rq.getPage("jg", id)
 	if err != nil {
 		return nil, err
@@ -197,12 +200,9 @@ func handleList(rq *req) (any, error) {
 	if limit < 1 || limit > 100 {
 		return nil, invalidParam("Invalid limit %d: limit must be between 1 and 100.", limit)
 	}
-	offset, _, err := rq.qInt("offset")
+	offset, err := rq.checkOffset(jobsListMaxOffset, "list")
 	if err != nil {
 		return nil, err
-	}
-	if offset < 0 {
-		return nil, invalidParam("Invalid offset %d: offset must not be negative.", offset)
 	}
 	expand, err := rq.qBool("expand_tasks")
 	if err != nil {
@@ -232,7 +232,11 @@ func handleList(rq *req) (any, error) {
 			}
 			j := rq.sp.jobs[id]
 			j.writeHead(&b, false)
-			more := j.settings.appendJSON(&b, pageWindow{all: rq.v21, noArr: !expand})
+			// 2.1 cannot carry more than 100 tasks: it answers such a job
+			// without settings.tasks, and no flag says so (seen by
+			// open-metadata/OpenMetadata#33200 and #33204).
+			noTasks := rq.v21 && len(j.settings.tasks) > max21Tasks
+			more := j.settings.appendJSON(&b, pageWindow{all: rq.v21, noArr: !expand, noTasks: noTasks})
 			if more {
 				b.WriteString(`,"has_more":true`)
 			}

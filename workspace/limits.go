@@ -178,6 +178,27 @@ func (rq *req) checkTaskCount(n int) error {
 	if max := rq.limits().MaxTasksPerJob; max >= 0 && n > max {
 		return invalidParam("Too many tasks: %d. A job or run can have at most %d tasks.", n, max)
 	}
+	return rq.check21Tasks(n)
+}
+
+// max21Tasks is the most tasks a resource may have for API 2.1 to handle
+// it; larger jobs and runs are served only by 2.2, which pages them.
+const max21Tasks = 100
+
+// check21Tasks refuses, on API 2.1, a job or run with more than 100
+// tasks: jobs/get, runs/get, and the writes (create, update, reset,
+// submit). The message is the one the docs quote ("Jobs with a large
+// number of tasks", https://docs.databricks.com/aws/en/jobs/large-jobs:
+// old SDKs and CLIs get "Resources with more than 100 tasks can only be
+// handled by API 2.2 and above. Your resource has 200 tasks"); the docs do
+// not give the error code or list the endpoints, so INVALID_PARAMETER_VALUE
+// on every 2.1 call that would carry the whole task array is the
+// sandbox's reading. 2.1 lists instead leave such a job's tasks out
+// (see handleList).
+func (rq *req) check21Tasks(n int) error {
+	if rq.v21 && n > max21Tasks {
+		return invalidParam("Resources with more than %d tasks can only be handled by API 2.2 and above. Your resource has %d tasks", max21Tasks, n)
+	}
 	return nil
 }
 

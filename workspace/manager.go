@@ -76,8 +76,8 @@ type Options struct {
 	// bytes) and each token's request rate; zero fields take the
 	// defaults of DefaultLimits (see limits.go).
 	Limits Limits
-	// TrustProxy believes X-Forwarded-Proto when building the links
-	// responses carry (-trust-proxy); see RequestScheme.
+	// TrustProxy believes X-Forwarded-Proto and X-Forwarded-Host when
+	// building the links responses carry (-trust-proxy); see RequestHost.
 	TrustProxy bool
 }
 

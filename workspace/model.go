@@ -538,6 +538,9 @@ type pageWindow struct {
 	all   bool // 2.1: whole arrays
 	page  int  // 2.2: page number (0-based), 100 per array
 	noArr bool // list items without expand_tasks
+	// noTasks leaves tasks out (2.1 list items of jobs with more than 100
+	// tasks)
+	noTasks bool
 }
 
 const arrayPage = 100
@@ -571,7 +574,7 @@ func (s *settings) appendJSON(b *bytes.Buffer, w pageWindow) (more bool) {
 		} else if _, ok := keyedArrays[k]; ok {
 			n, isArr = len(s.arrays[k]), true
 		}
-		if isArr && (w.noArr && (k == "tasks" || k == "job_clusters")) {
+		if isArr && ((w.noArr && (k == "tasks" || k == "job_clusters")) || (w.noTasks && k == "tasks")) {
 			continue
 		}
 		lo, hi := 0, n

@@ -104,6 +104,38 @@ func (ts tokenSealer) open(s, kind string) (pageToken, error) {
 	return pageToken{kind: kind, dir: parts[2], pos: pos, obj: obj}, nil
 }
 
+// Offset caps of the two list endpoints. The deprecated offset parameter
+// is refused past them with 400 INVALID_PARAMETER_VALUE, pointing to
+// page_token; an offset at the cap is still served.
+//   - jobs/list: 1,000. Real answer to offset=1025 quoted in
+//     databricks/terraform-provider-databricks#2807 and
+//     open-metadata/OpenMetadata#33200 (offset 1000 served, 1100 refused).
+//   - runs/list: 10,000. Real answer to offset=10020 quoted in
+//     databricks/databricks-sdk-py#278 (offset=10000 was served).
+const (
+	jobsListMaxOffset = 1000
+	runsListMaxOffset = 10000
+)
+
+// checkOffset reads the offset query parameter of jobs/list or runs/list
+// (docPage names the endpoint's API reference page, which the real message
+// links to) and refuses a negative one, or one past maxOffset, with the
+// real service's message (its missing space after "parameter." included).
+func (rq *req) checkOffset(maxOffset int64, docPage string) (int64, error) {
+	offset, _, err := rq.qInt("offset")
+	if err != nil {
+		return 0, err
+	}
+	if offset < 0 {
+		return 0, invalidParam("Invalid offset %d: offset must not be negative.", offset)
+	}
+	if offset > maxOffset {
+		return 0, invalidParam("The supplied offset %d has exceeded the value of %d allowed for this parameter."+
+			"Please use the page_token parameter to paginate: https://docs.databricks.com/api/workspace/jobs/%s.", offset, maxOffset, docPage)
+	}
+	return offset, nil
+}
+
 // getPages names the two paged get calls for getPage's messages.
 var getPages = map[string]struct{ verb, path, noun string }{
 	"jg": {"jobs/get", "/api/2.2/jobs/get", "job"},

@@ -317,7 +317,10 @@ func handleSubmit(rq *req) (any, error) {
 	}
 	r := &runDoc{
 		RunID: allocID(&rq.sp.meta.NextRunID, firstRunID), RunName: name, RunType: "SUBMIT_RUN", Trigger: "ONE_TIME",
-		Creator: rq.who.UserName, Created: rq.now, DurationMS: rq.m.opts.TaskDuration.Milliseconds(),
+		// the hidden job (see shownJobID) takes an id from the jobs'
+		// sequence, so no job created later can share it
+		OneTimeJobID: allocID(&rq.sp.meta.NextJobID, firstJobID),
+		Creator:      rq.who.UserName, Created: rq.now, DurationMS: rq.m.opts.TaskDuration.Milliseconds(),
 		Queue: q.Queue == nil || q.Queue.Enabled, MaxConc: 1000, TimeoutSec: q.TimeoutSeconds,
 		Idempotency: q.IdempotencyToken,
 	}
@@ -361,12 +364,9 @@ func handleRunsList(rq *req) (any, error) {
 	if limit < 1 || limit > 25 {
 		return nil, invalidParam("Invalid limit %d: limit must be between 1 and 25.", limit)
 	}
-	offset, _, err := rq.qInt("offset")
+	offset, err := rq.checkOffset(runsListMaxOffset, "listruns")
 	if err != nil {
 		return nil, err
-	}
-	if offset < 0 {
-		return nil, invalidParam("Invalid offset %d: offset must not be negative.", offset)
 	}
 	jobID, _, err := rq.qInt("job_id")
 	if err != nil {
@@ -465,7 +465,7 @@ func handleRunsList(rq *req) (any, error) {
 const (
 	listBase       = iota // BaseRun without tasks and job_clusters
 	listExpanded          // expand_tasks on 2.2: tasks cut at 100, has_more
-	listExpanded21        // expand_tasks on 2.1: every task
+	listExpanded21        // expand_tasks on 2.1: every task, none past 100
 	listVariants
 )
 
@@ -503,6 +503,13 @@ func (sp *space) baseRunJSON(r *runDoc, variant int, now int64, host string) []b
 		if len(v.Tasks) > arrayPage {
 			v.Tasks, v.HasMore = v.Tasks[:arrayPage], true
 		}
+	case listExpanded21:
+		// As 2.1 jobs/list does for such a job (OpenMetadata#33204), a run
+		// with more than 100 tasks is listed without them (unsourced for
+		// runs/list: the sandbox applies the same rule).
+		if len(v.Tasks) > max21Tasks {
+			v.Tasks = nil
+		}
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -534,6 +541,9 @@ func handleRunsGet(rq *req) (any, error) {
 			// ErrInvalidParameterValue instead of mapping it to IsMissing.
 			return nil, invalidParam("Run %d is a task run of run %d; runs/get takes the run_id of a job run or submit run (use runs/get-output for a task run).", id, parent)
 		}
+		return nil, err
+	}
+	if err := rq.check21Tasks(len(r.Order)); err != nil {
 		return nil, err
 	}
 	page, err := rq.getPage("rg", id)
@@ -652,8 +662,7 @@ func (rq *req) taskMeta(id int64) (*runDoc, runTaskView, error) {
 	if len(tt.attempts) > 0 {
 		one.attempts = tt.attempts[:i+1]
 	}
-	base := rq.host + "/?o=" + workspaceNumber + "#job/" + strconv.FormatInt(r.JobID, 10) + "/run/"
-	v := projectTask(r, &one, st, rq.now, base, 0)
+	v := projectTask(r, &one, st, rq.now, r.pageBase(rq.host), 0)
 	return r, v, nil
 }
 
@@ -674,7 +683,7 @@ func handleGetOutput(rq *req) (any, error) {
 		return nil, err
 	}
 	meta := map[string]any{
-		"job_id": r.JobID, "run_id": tv.RunID, "number_in_job": tv.RunID, "task_key": tv.TaskKey,
+		"job_id": r.shownJobID(), "run_id": tv.RunID, "number_in_job": tv.RunID, "task_key": tv.TaskKey,
 		"run_name": tv.TaskKey, "run_type": r.RunType, "creator_user_name": r.Creator,
 		"attempt_number": tv.AttemptNumber, "original_attempt_run_id": tv.OriginalAttemptRunID,
 		"state": tv.State, "status": tv.Status, "start_time": tv.StartTime, "end_time": tv.EndTime,
@@ -682,7 +691,7 @@ func handleGetOutput(rq *req) (any, error) {
 		"cleanup_duration": 0, "run_page_url": tv.RunPageURL, "job_parameters": r.Params,
 		"tasks": []runTaskView{tv},
 	}
-	if r.JobID == 0 {
+	if r.shownJobID() == 0 {
 		delete(meta, "job_id")
 	}
 	out := runOutput{Metadata: meta}
@@ -775,17 +784,68 @@ func handleCancel(rq *req) (any, error) {
 	}
 	r := rq.sp.runs[q.RunID]
 	if r == nil {
-		if ref, ok := rq.sp.taskRuns[q.RunID]; ok {
-			r = rq.sp.runs[ref.runID]
+		if err := rq.cancelTaskRun(q.RunID); err != nil {
+			return nil, err
 		}
+		return struct{}{}, nil
 	}
-	if r == nil || r.Deleted {
+	if r.Deleted {
 		return nil, runNotFound(q.RunID)
 	}
 	if err := rq.cancelAll([]*runDoc{r}); err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil
+}
+
+// cancelTaskRun serves runs/cancel with a task run's id: only that task
+// stops (cutTask), its siblings and the run go on. Like a job run's
+// cancel, it is asynchronous (TERMINATING, then CANCELED) and a no-op
+// when the task run has already ended (or is an earlier attempt or repair
+// of its task). An id that is no task run of a visible run is the usual
+// 400 "Run N does not exist.".
+func (rq *req) cancelTaskRun(id int64) error {
+	ref, ok := rq.sp.taskRuns[id]
+	var r *runDoc
+	if ok {
+		r = rq.sp.runs[ref.runID]
+	}
+	if r == nil || r.Deleted {
+		return runNotFound(id)
+	}
+	_, tt, _, _, found := rq.taskRun(id)
+	if !found || tt.seg != len(r.Segments)-1 || rq.now >= tt.end || !rq.sp.isActive(r, rq.now) {
+		return nil
+	}
+	for i, a := range tt.attempts {
+		if a.id != id {
+			continue
+		}
+		for _, later := range tt.attempts[i+1:] {
+			if later.start <= rq.now {
+				return nil // an earlier attempt, already over
+			}
+		}
+	}
+	sg := r.Segments[tt.seg]
+	if sg.CancelAt > 0 || sg.TaskCancels[tt.key] > 0 {
+		return nil
+	}
+	old := sg.TaskCancels
+	next := make(map[string]int64, len(old)+1)
+	for k, v := range old {
+		next[k] = v
+	}
+	next[tt.key] = rq.now
+	sg.TaskCancels = next
+	doc := encodeRun(r)
+	sg.TaskCancels = old // applied only after the write
+	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{runKey(r.RunID): doc}, nil); err != nil {
+		return internal(err)
+	}
+	sg.TaskCancels = next
+	rq.sp.invalidate(r, len(r.Segments) == 1)
+	return nil
 }
 
 // cancelAll cancels the active runs among rs with one write.

@@ -181,7 +181,7 @@ func projectTask(r *runDoc, tt *taskTL, seg *segTL, now int64, base string, repa
 		v.deps = append(v.deps, d.TaskKey)
 	}
 	url := func(id int64) string { return base + strconv.FormatInt(id, 10) }
-	cancelling := seg.cutKind == "cancel" && now >= seg.cut
+	cancelling := (seg.cutKind == "cancel" && now >= seg.cut) || (tt.cutAt > 0 && now >= tt.cutAt)
 	if tt.skip != "" || len(tt.attempts) == 0 {
 		if now < tt.end || (tt.skip == "" && now < seg.end) {
 			life := lcBlocked
@@ -255,16 +255,12 @@ func projectTask(r *runDoc, tt *taskTL, seg *segTL, now int64, base string, repa
 func (sp *space) project(r *runDoc, now int64, host string) runView {
 	tl := sp.timelineOf(r)
 	v := runView{
-		JobID: r.JobID, RunID: r.RunID, NumberInJob: r.RunID, OriginalAttemptRunID: r.RunID,
+		JobID: r.shownJobID(), RunID: r.RunID, NumberInJob: r.RunID, OriginalAttemptRunID: r.RunID,
 		CreatorUserName: r.Creator, RunName: r.RunName, RunType: r.RunType, Trigger: r.Trigger,
 		StartTime: r.Created, JobParameters: r.Params, OverridingParameters: r.Overriding,
 		Schedule: r.Schedule,
 	}
-	jobPart := strconv.FormatInt(r.JobID, 10)
-	if r.JobID == 0 {
-		jobPart = strconv.FormatInt(r.RunID, 10)
-	}
-	base := host + "/?o=" + workspaceNumber + "#job/" + jobPart + "/run/"
+	base := r.pageBase(host)
 	v.RunPageURL = base + strconv.FormatInt(r.RunID, 10)
 	if len(r.JobClusters) > 0 {
 		_ = json.Unmarshal(r.JobClusters, &v.JobClusters)
