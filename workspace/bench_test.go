@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 )
 
 // unlimited switches every limit off: benchmarks call far past them with a
@@ -67,4 +68,23 @@ func BenchmarkRunNow(b *testing.B) {
 	e := newEnv(b, openStore(b, ""), true).unlimited()
 	body, _ := json.Marshal(map[string]any{"job_id": 101})
 	benchServe(b, e.h, "POST", "/api/2.2/jobs/run-now", string(body))
+}
+
+// BenchmarkRunsList2000Active is runs/list (limit 25) in a workspace with
+// 2,000 runs of the 150-task job, 500 of them still active (issue 13's
+// case: it used to serve about 10 requests a second).
+func BenchmarkRunsList2000Active(b *testing.B) {
+	e := newEnv(b, nil, true).unlimited()
+	// Let runs overlap: the 150-task job without a concurrency limit.
+	e.ok(tokA, "POST", "/api/2.2/jobs/update", map[string]any{"job_id": 102, "new_settings": map[string]any{"max_concurrent_runs": 1000}})
+	for i := 0; i < 1500; i++ {
+		e.ok(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": 102})
+	}
+	e.clk.Add(24 * time.Hour) // those 1,500 are over
+	for i := 0; i < 500; i++ {
+		e.ok(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": 102})
+	}
+	e.clk.Add(2 * time.Second) // these 500 are running
+	e.ok(tokA, "GET", "/api/2.2/jobs/runs/list?limit=25", nil) // the first call computes the timelines
+	benchServe(b, e.h, "GET", "/api/2.2/jobs/runs/list?limit=25", "")
 }

@@ -569,6 +569,12 @@ func TestRunsListCache(t *testing.T) {
 		e.clk.t = t0.Add(d)
 		e.clk.mu.Unlock()
 	}
+	// An active run's list item is cached between its timeline's
+	// boundaries, never across one: PENDING, then RUNNING.
+	at(10 * time.Millisecond)
+	if r := listed(base); life(r) != "PENDING" {
+		t.Fatalf("pending: %v", r["state"])
+	}
 	at(500 * time.Millisecond)
 	if r := listed(base); life(r) != "RUNNING" {
 		t.Fatalf("running: %v", r["state"])

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -480,6 +481,29 @@ type listCacheEntry struct {
 	host string
 	tl   *timeline
 	b    []byte
+	// final marks an entry made once the run was terminal: it holds for
+	// good. Otherwise from and until bound the clock times b holds for (an
+	// active run's head changes only at its timeline's boundaries).
+	final       bool
+	from, until int64
+}
+
+// headWindow returns the span [from, until) around now in which an active
+// run's list item (no tasks) cannot change: between two of its timeline's
+// boundaries (admission, tasks starting, a cancel, the end).
+func headWindow(r *runDoc, tl *timeline, now int64) (from, until int64) {
+	seg := tl.segs[len(tl.segs)-1]
+	from, until = math.MinInt64, math.MaxInt64
+	for _, t := range []int64{tl.start, seg.start, seg.taskStart, seg.cut, seg.end, r.Segments[len(r.Segments)-1].CancelAt, r.Segments[0].CancelAt} {
+		switch {
+		case t == 0:
+		case t <= now && t > from:
+			from = t
+		case t > now && t < until:
+			until = t
+		}
+	}
+	return from, until
 }
 
 // dropListCache forgets r's cached runs/list items (after a repair or delete).
@@ -492,13 +516,17 @@ func (sp *space) baseRunJSON(r *runDoc, variant int, now int64, host string) []b
 	tl := sp.timelineOf(r)
 	terminal := tl.skipped || now >= tl.segs[len(tl.segs)-1].end
 	c := &r.listJSON[variant]
-	if terminal && c.b != nil && c.tl == tl && c.host == host {
+	if c.b != nil && c.tl == tl && c.host == host && (c.final && terminal || !c.final && now >= c.from && now < c.until) {
 		return c.b
 	}
-	v := sp.project(r, now, host)
+	var v runView
 	switch variant {
 	case listBase:
-		v.Tasks, v.JobClusters = nil, nil
+		v = sp.projectHead(r, now, host)
+	default:
+		v = sp.project(r, now, host)
+	}
+	switch variant {
 	case listExpanded:
 		if len(v.Tasks) > arrayPage {
 			v.Tasks, v.HasMore = v.Tasks[:arrayPage], true
@@ -515,8 +543,12 @@ func (sp *space) baseRunJSON(r *runDoc, variant int, now int64, host string) []b
 	if err != nil {
 		b = []byte(`{}`)
 	}
-	if terminal && v.terminal && (variant == listBase || len(b) <= maxCachedItem) {
-		*c = listCacheEntry{host: host, tl: tl, b: b}
+	switch {
+	case terminal && v.terminal && (variant == listBase || len(b) <= maxCachedItem):
+		*c = listCacheEntry{host: host, tl: tl, b: b, final: true}
+	case !terminal && variant == listBase:
+		from, until := headWindow(r, tl, now)
+		*c = listCacheEntry{host: host, tl: tl, b: b, from: from, until: until}
 	}
 	return b
 }

@@ -253,6 +253,19 @@ func projectTask(r *runDoc, tt *taskTL, seg *segTL, now int64, base string, repa
 
 // project computes a run's view at now. host is scheme://host for URLs.
 func (sp *space) project(r *runDoc, now int64, host string) runView {
+	return sp.projectView(r, now, host, true)
+}
+
+// projectHead is project without the task runs and job clusters: what
+// runs/list answers without expand_tasks. It skips building a view per
+// task, which for a 150-task run is nearly all of project's work.
+func (sp *space) projectHead(r *runDoc, now int64, host string) runView {
+	return sp.projectView(r, now, host, false)
+}
+
+// projectView builds the run's view at now; withTasks adds the task runs
+// and job clusters.
+func (sp *space) projectView(r *runDoc, now int64, host string, withTasks bool) runView {
 	tl := sp.timelineOf(r)
 	v := runView{
 		JobID: r.shownJobID(), RunID: r.RunID, NumberInJob: r.RunID, OriginalAttemptRunID: r.RunID,
@@ -262,7 +275,7 @@ func (sp *space) project(r *runDoc, now int64, host string) runView {
 	}
 	base := r.pageBase(host)
 	v.RunPageURL = base + strconv.FormatInt(r.RunID, 10)
-	if len(r.JobClusters) > 0 {
+	if withTasks && len(r.JobClusters) > 0 {
 		_ = json.Unmarshal(r.JobClusters, &v.JobClusters)
 	}
 	if len(r.Segments) > 1 {
@@ -278,6 +291,9 @@ func (sp *space) project(r *runDoc, now int64, host string) runView {
 		v.Status = terminatedStatus("SKIPPED", "CLIENT_ERROR", msg)
 		v.EndTime, v.terminal, v.result = r.Created, true, rMaxConcurrent
 		for _, k := range r.Order {
+			if !withTasks {
+				break
+			}
 			if t := r.tasks[k]; t != nil {
 				id := r.Segments[0].IDs[k][0]
 				v.Tasks = append(v.Tasks, runTaskView{def: t.raw, TaskKey: k, RunID: id, OriginalAttemptRunID: id,
@@ -290,16 +306,19 @@ func (sp *space) project(r *runDoc, now int64, host string) runView {
 	// which segments are visible: all of them (repairs are created at request time <= now)
 	cur := len(tl.segs) - 1
 	seg := tl.segs[cur]
-	latest := map[string]runTaskView{}
-	for i, st := range tl.segs {
-		rid := r.Segments[i].RepairID
-		for k, tt := range st.tasks {
-			latest[k] = projectTask(r, tt, st, now, base, rid)
+	if withTasks {
+		latest := make(map[string]runTaskView, len(r.Order))
+		for i, st := range tl.segs {
+			rid := r.Segments[i].RepairID
+			for k, tt := range st.tasks {
+				latest[k] = projectTask(r, tt, st, now, base, rid)
+			}
 		}
-	}
-	for _, k := range r.Order {
-		if tv, ok := latest[k]; ok {
-			v.Tasks = append(v.Tasks, tv)
+		v.Tasks = make([]runTaskView, 0, len(latest))
+		for _, k := range r.Order {
+			if tv, ok := latest[k]; ok {
+				v.Tasks = append(v.Tasks, tv)
+			}
 		}
 	}
 	if cur == 0 && now < tl.start && !(r.Segments[0].CancelAt > 0 && r.Segments[0].CancelAt <= now) {
