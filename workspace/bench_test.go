@@ -84,7 +84,7 @@ func BenchmarkRunsList2000Active(b *testing.B) {
 	for i := 0; i < 500; i++ {
 		e.ok(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": 102})
 	}
-	e.clk.Add(2 * time.Second) // these 500 are running
+	e.clk.Add(2 * time.Second)                                 // these 500 are running
 	e.ok(tokA, "GET", "/api/2.2/jobs/runs/list?limit=25", nil) // the first call computes the timelines
 	benchServe(b, e.h, "GET", "/api/2.2/jobs/runs/list?limit=25", "")
 }
