@@ -3,6 +3,8 @@ package web_test
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"errors"
 	"net"
 	"net/http"
 	"runtime"
@@ -10,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jobs-api-trainer/trainer/store"
 )
 
 // lockedBuffer is a log sink safe for the server's concurrent handlers.
@@ -99,6 +103,10 @@ func TestClientHangsUp(t *testing.T) {
 	runtime.ReadMemStats(&m1)
 	if grown := int64(m1.HeapAlloc) - int64(m0.HeapAlloc); grown > 32<<20 {
 		t.Errorf("heap grew by %d MB over %d hang-ups", grown>>20, rounds*6)
+	}
+	// A visitor whose form never arrived has not acted: no learner row.
+	if _, err := a.db.Learner(context.Background(), 1); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("an abandoned POST created a learner (err %v)", err)
 	}
 	// A gone client is not an error: nothing at info level or above.
 	if lines := strings.Count(logs.String(), "\n"); lines > 0 {

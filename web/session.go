@@ -125,6 +125,14 @@ func (s *server) withSession(next http.Handler) http.Handler {
 			}
 		}
 		if learner.ID == 0 && needsLearner(r) {
+			// Read the form first: a client that hangs up mid-body, or
+			// sends garbage, has not acted and gets no learner row. The
+			// cap is the largest any page form takes (the console's).
+			r.Body = http.MaxBytesReader(w, r.Body, maxConsoleForm)
+			if err := r.ParseForm(); err != nil {
+				s.fail(w, r, badRequest{"The form could not be read (it may be too large or malformed)."})
+				return
+			}
 			s.pruneIdle(r.Context())
 			l, err := s.db.CreateLearner(r.Context(), s.now())
 			if err != nil {
