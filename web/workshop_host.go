@@ -214,7 +214,7 @@ func (s *server) hostLive(r *http.Request, rm *room, msg string) templates.HostL
 	}
 	switch v.Phase {
 	case "revealed", "race-revealed", "ended":
-		board := rm.standings()
+		board, _ := rm.standings()
 		for _, p := range board[:min(len(board), boardSize)] {
 			v.Board = append(v.Board, templates.BoardRow{Rank: p.Rank, Name: p.Name, Score: p.Score, Correct: p.Correct})
 		}

@@ -290,12 +290,10 @@ func (s *server) playLive(r *http.Request, rm *room, seatID int64, notice string
 	base := "/join/" + ws.Code
 	v := templates.PlayLive{Code: ws.Code, Title: ws.Title, Name: seat.Name, StateURL: base + "/state", EventsURL: base + "/events",
 		AnswerURL: base + "/answer", CheckURL: base + "/check", Rounds: len(rm.st.Rounds), Notice: notice}
-	board := rm.standings()
+	board, at := rm.standings()
 	v.Seats = len(board)
-	for _, p := range board {
-		if p.Seat == seatID {
-			v.Rank, v.Score = p.Rank, p.Score
-		}
+	if i, ok := at[seatID]; ok {
+		v.Rank, v.Score = board[i].Rank, board[i].Score
 	}
 	rd, hasRound := rm.current()
 	switch {

@@ -25,6 +25,14 @@ type room struct {
 
 	subMu sync.Mutex
 	subs  map[*subscriber]struct{}
+
+	// board caches standings at version boardVer: every participant's
+	// screen shows their rank, and ranking once per change instead of once
+	// per screen keeps a fan-out to a thousand streams cheap.
+	boardMu  sync.Mutex
+	board    []quiz.Placed
+	boardAt  map[int64]int // seat id -> index in board
+	boardVer uint64
 }
 
 // subscriber is one open event stream: ch (capacity 1) is signalled when
@@ -419,8 +427,25 @@ func (r *room) roundItem(n int) string {
 	return r.st.Rounds[n].ItemID
 }
 
-// standings ranks the seats that were not kicked. The caller holds r.mu.
-func (r *room) standings() []quiz.Placed {
+// standings ranks the seats that were not kicked, with each seat's index
+// in the ranking. The caller holds r.mu (read or write); the result is
+// shared and must not be changed.
+func (r *room) standings() ([]quiz.Placed, map[int64]int) {
+	r.boardMu.Lock()
+	defer r.boardMu.Unlock()
+	if r.board == nil || r.boardVer != r.ver {
+		r.board = r.rank()
+		r.boardAt = make(map[int64]int, len(r.board))
+		for i, p := range r.board {
+			r.boardAt[p.Seat] = i
+		}
+		r.boardVer = r.ver
+	}
+	return r.board, r.boardAt
+}
+
+// rank computes the standings. The caller holds r.mu.
+func (r *room) rank() []quiz.Placed {
 	es := make([]quiz.Entry, 0, len(r.st.Seats))
 	idx := map[int64]int{}
 	for _, s := range r.st.Seats {
