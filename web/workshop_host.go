@@ -3,11 +3,11 @@ package web
 import (
 	"bytes"
 	"cmp"
-	"slices"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
