@@ -232,7 +232,7 @@ func (s *server) hostQuestion(rd store.WorkshopRound, answered map[int64]store.W
 	if !ok {
 		return &templates.HostQuestion{Stem: "(this question is no longer in the bank)"}
 	}
-	q := &templates.HostQuestion{Topic: it.Topic, Scenario: it.Scenario, Stem: questionStem(it), Explanation: it.Explanation, Revealed: revealed}
+	q := &templates.HostQuestion{Topic: it.Topic, Stem: questionStem(it), Explanation: it.Explanation, Revealed: revealed}
 	var rs []quiz.Response
 	for _, x := range answered {
 		rs = append(rs, quiz.Response{Choice: x.Choice, Correct: x.Correct, ElapsedMS: x.ElapsedMS})

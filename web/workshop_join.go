@@ -337,7 +337,7 @@ func (s *server) playLive(r *http.Request, rm *room, seatID int64, notice string
 		return v
 	}
 	it, _ := s.bank.Item(rd.ItemID)
-	q := &templates.PlayQuestion{N: rd.N, Scenario: it.Scenario, Stem: questionStem(it), Chosen: mine.Choice}
+	q := &templates.PlayQuestion{N: rd.N, Stem: questionStem(it), Chosen: mine.Choice}
 	for i, o := range it.Options {
 		q.Options = append(q.Options, templates.PlayOption{Index: i, Letter: letters[i : i+1], Text: o})
 	}
