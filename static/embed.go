@@ -1,5 +1,6 @@
 // Package static holds the trainer's CSS, JavaScript and vendored htmx
-// (2.0.11, with the SSE extension 2.2.4), embedded into the binary.
+// (2.0.11, with the SSE extension 2.2.4 for workshops), embedded into the
+// binary.
 package static
 
 import "embed"

@@ -59,9 +59,9 @@ func (db *DB) BumpSessionGen(ctx context.Context, id int64) (int64, error) {
 
 // PruneIdleLearners deletes learners created before cutoff who never did
 // anything that left a trace: no display name, sandbox token, drill,
-// answer, card, exam date, mock exam, sandbox call, challenge or saved
-// workspace. It returns the ids it deleted, or an error (and deletes
-// nothing) when the delete fails.
+// answer, card, exam date, mock exam, sandbox call, challenge, saved
+// workspace, hosted workshop or workshop seat. It returns the ids it
+// deleted, or an error (and deletes nothing) when the delete fails.
 func (db *DB) PruneIdleLearners(ctx context.Context, cutoff time.Time) ([]int64, error) {
 	rows, err := db.w.QueryContext(ctx, `DELETE FROM learners
 WHERE created_at < ? AND display_name = ''
@@ -75,6 +75,8 @@ WHERE created_at < ? AND display_name = ''
   AND NOT EXISTS (SELECT 1 FROM challenge_results r WHERE r.learner_id = learners.id)
   AND NOT EXISTS (SELECT 1 FROM challenge_attempts x WHERE x.learner_id = learners.id)
   AND NOT EXISTS (SELECT 1 FROM ws_docs w WHERE w.workspace_id = 'learner-' || learners.id)
+  AND NOT EXISTS (SELECT 1 FROM workshops h WHERE h.host_learner_id = learners.id)
+  AND NOT EXISTS (SELECT 1 FROM workshop_seats st WHERE st.learner_id = learners.id)
 RETURNING id`, ms(cutoff))
 	if err != nil {
 		return nil, fmt.Errorf("store: prune idle learners: %w", err)

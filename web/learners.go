@@ -126,7 +126,9 @@ func (s *server) pruneIdle(ctx context.Context) {
 // TokenResolver is the rule from a Bearer token to a sandbox workspace, for
 // workspace.Options.Resolve: each of the fixed tokens (-sandbox-token)
 // opens the one shared workspace; a learner's sandbox token opens that
-// learner's workspace (store.WorkspaceOf). An unknown token is
+// learner's workspace (store.WorkspaceOf); a workshop seat's token opens
+// the seat's race workspace (store.WorkshopWorkspaceOf) while the seat is
+// not kicked. An unknown token is
 // workspace.ErrUnknownToken; a store failure is returned as it is (a 500).
 func TokenResolver(db *store.DB, fixed []string) func(context.Context, string) (workspace.Identity, error) {
 	shared := map[string]bool{}
@@ -139,11 +141,25 @@ func TokenResolver(db *store.DB, fixed []string) func(context.Context, string) (
 		}
 		id, err := db.ResolveSandboxToken(ctx, token)
 		if errors.Is(err, store.ErrNotFound) {
-			return workspace.Identity{}, workspace.ErrUnknownToken
+			return seatIdentity(ctx, db, token)
 		}
 		if err != nil {
 			return workspace.Identity{}, err
 		}
 		return workspace.Identity{WorkspaceID: store.WorkspaceOf(id), UserName: fmt.Sprintf("learner-%d@sandbox.example", id)}, nil
 	}
+}
+
+// seatIdentity resolves a workshop seat's race token: ErrUnknownToken when
+// it is none.
+func seatIdentity(ctx context.Context, db *store.DB, token string) (workspace.Identity, error) {
+	wid, seat, err := db.ResolveSeatToken(ctx, token)
+	if errors.Is(err, store.ErrNotFound) {
+		return workspace.Identity{}, workspace.ErrUnknownToken
+	}
+	if err != nil {
+		return workspace.Identity{}, err
+	}
+	return workspace.Identity{WorkspaceID: store.WorkshopWorkspaceOf(wid, seat),
+		UserName: fmt.Sprintf("workshop-%d-seat-%d@sandbox.example", wid, seat)}, nil
 }

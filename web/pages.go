@@ -29,16 +29,6 @@ func (s *server) handleHome(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, templates.Home(v))
 }
 
-func (s *server) handleComing(nav, heading string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		s.render(w, r, http.StatusOK, templates.Coming(templates.ComingView{
-			Meta:    s.meta(r, heading, nav),
-			Heading: heading,
-			Body:    heading + " is coming soon. The lesson is ready now.",
-		}))
-	}
-}
-
 func (s *server) handleProfileShow(w http.ResponseWriter, r *http.Request) {
 	l, _ := learnerFrom(r.Context())
 	s.render(w, r, http.StatusOK, templates.Profile(templates.ProfileView{

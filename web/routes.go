@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/klauspost/compress/gzhttp"
 )
@@ -57,8 +58,26 @@ func (s *server) routes() http.Handler {
 	pages.HandleFunc("GET /progress", s.handleProgress)
 	pages.HandleFunc("GET /progress/export.csv", s.handleProgressExport)
 
-	// Parts not built yet.
-	pages.HandleFunc("GET /workshops", s.handleComing("workshops", "Workshops"))
+	// Workshops: the host's side.
+	pages.HandleFunc("GET /workshops", s.handleWorkshops)
+	pages.HandleFunc("GET /workshops/new", s.handleWorkshopNew)
+	pages.HandleFunc("POST /workshops", s.handleWorkshopCreate)
+	pages.HandleFunc("GET /workshops/{id}/host", s.handleWorkshopHost)
+	pages.HandleFunc("GET /workshops/{id}/host/state", s.handleWorkshopHostState)
+	pages.HandleFunc("GET /workshops/{id}/host/events", s.handleWorkshopHostEvents)
+	pages.HandleFunc("POST /workshops/{id}/host/{action}", s.handleWorkshopAction)
+	pages.HandleFunc("POST /workshops/{id}/seats/{seat}/{verb}", s.handleWorkshopKick)
+	pages.HandleFunc("GET /workshops/{id}/qr.svg", s.handleWorkshopQR)
+	pages.HandleFunc("GET /workshops/{id}/results.csv", s.handleWorkshopResults)
+	pages.HandleFunc("GET /workshops/{id}/summary.csv", s.handleWorkshopSummary)
+	// Workshops: the participants' side.
+	pages.HandleFunc("GET /join", s.handleJoinForm)
+	pages.HandleFunc("POST /join", s.handleJoin)
+	pages.HandleFunc("GET /join/{code}", s.handlePlay)
+	pages.HandleFunc("GET /join/{code}/state", s.handlePlayState)
+	pages.HandleFunc("GET /join/{code}/events", s.handlePlayEvents)
+	pages.HandleFunc("POST /join/{code}/answer", s.handlePlayAnswer)
+	pages.HandleFunc("POST /join/{code}/check", s.handlePlayCheck)
 
 	// Everything else is a styled 404, or 405 for a known path.
 	pages.HandleFunc("/", s.handleNotFound)
@@ -83,5 +102,22 @@ func (s *server) routes() http.Handler {
 	if err != nil {
 		panic(err) // unreachable: the options are constants
 	}
-	return securityHeaders(s.recoverer(s.requestLog(gz(csrf.Handler(root)))))
+	// Event streams skip compression: gzhttp would buffer them, and each
+	// event must reach the browser as soon as it is written.
+	plain, zipped := csrf.Handler(root), gz(csrf.Handler(root))
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isEventStream(r) {
+			plain.ServeHTTP(w, r)
+			return
+		}
+		zipped.ServeHTTP(w, r)
+	})
+	return securityHeaders(s.recoverer(s.requestLog(h)))
+}
+
+// isEventStream reports whether r asks for one of the workshop event
+// streams (text/event-stream).
+func isEventStream(r *http.Request) bool {
+	return r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/events") &&
+		(strings.HasPrefix(r.URL.Path, "/join/") || strings.HasPrefix(r.URL.Path, "/workshops/"))
 }

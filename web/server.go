@@ -55,6 +55,8 @@ type server struct {
 	pages      *http.ServeMux // the page routes, asked which methods a path allows
 	sendLimit  *rateLimiter   // the sandbox console's send action, per learner
 	showingKey []byte         // signs drill showings and derives shuffle seeds (drill.go)
+	rooms      *rooms         // live workshops (workshop_room.go)
+	codes      *codeLimiter   // wrong join codes per client (workshop_join.go)
 }
 
 // NewServer builds the trainer's whole HTTP handler. It returns an error
@@ -85,5 +87,7 @@ func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, bank *quiz.Bank,
 		s.now = time.Now
 	}
 	s.sendLimit = newRateLimiter(sendsPerSecond, s.now)
+	s.rooms = newRooms(db)
+	s.codes = newCodeLimiter(s.now)
 	return s.routes(), nil
 }

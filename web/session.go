@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/gorilla/sessions"
@@ -26,6 +29,7 @@ const (
 	keyGen     = "session_gen"
 	keyFlash   = "flash"
 	keyToken   = "sandbox_token"
+	keyHosts   = "workshop_hosts" // workshops this browser opened the host link of: "12,15"
 	// Live mode used to keep the host and PAT in the cookie; cookies that
 	// still carry them are rewritten without them.
 	keyLegacyLiveHost = "live_host"
@@ -141,7 +145,11 @@ func (s *server) withSession(next http.Handler) http.Handler {
 			}
 			learner = l
 			s.learners.put(l)
+			hosts := raw.Values[keyHosts] // a host link opened before acting stays valid
 			clear(raw.Values)
+			if hosts != nil {
+				raw.Values[keyHosts] = hosts
+			}
 			raw.Values[keyLearner] = l.ID
 			raw.Values[keyGen] = l.SessionGen
 			dirty = true
@@ -224,6 +232,49 @@ func (s *server) setSessionSandboxToken(w http.ResponseWriter, r *http.Request, 
 		return nil
 	}
 	sess.raw.Values[keyToken] = tok
+	return s.saveSession(w, r, sess.raw)
+}
+
+// maxSessionHosts bounds the workshops one cookie remembers hosting.
+const maxSessionHosts = 20
+
+// sessionHosts returns the workshops whose secret host link this browser
+// opened (the newest last).
+func sessionHosts(r *http.Request) []int64 {
+	sess := sessionFrom(r.Context())
+	if sess == nil {
+		return nil
+	}
+	raw, _ := sess.raw.Values[keyHosts].(string)
+	var ids []int64
+	for _, f := range strings.Split(raw, ",") {
+		if id, err := strconv.ParseInt(f, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// addSessionHost remembers that this browser hosts workshop id (it opened
+// the secret host link) and writes the cookie.
+func (s *server) addSessionHost(w http.ResponseWriter, r *http.Request, id int64) error {
+	sess := sessionFrom(r.Context())
+	if sess == nil {
+		return nil
+	}
+	ids := sessionHosts(r)
+	if slices.Contains(ids, id) {
+		return nil
+	}
+	ids = append(ids, id)
+	if len(ids) > maxSessionHosts {
+		ids = ids[len(ids)-maxSessionHosts:]
+	}
+	parts := make([]string, len(ids))
+	for i, v := range ids {
+		parts[i] = strconv.FormatInt(v, 10)
+	}
+	sess.raw.Values[keyHosts] = strings.Join(parts, ",")
 	return s.saveSession(w, r, sess.raw)
 }
 

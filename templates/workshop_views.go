@@ -1,0 +1,211 @@
+package templates
+
+// WorkshopsView is /workshops: host a workshop, join one, and the
+// workshops this learner hosts.
+type WorkshopsView struct {
+	Meta   PageMeta
+	Hosted []WorkshopLink
+}
+
+// WorkshopLink is one hosted workshop in a list.
+type WorkshopLink struct {
+	Title, Code, Href, State string
+}
+
+// Choice is one checkbox of a form.
+type Choice struct {
+	Value, Label string
+	Checked      bool
+}
+
+// WorkshopNewView is the form that creates a workshop.
+type WorkshopNewView struct {
+	Meta       PageMeta
+	Title      string
+	Topics     []Choice
+	Items      string // hand-picked item ids, one per line or comma-separated
+	Count      int
+	Seconds    int
+	Scoring    string
+	Challenges []Choice
+	Errors     map[string]string
+}
+
+// WorkshopHostView is the host's projector screen.
+type WorkshopHostView struct {
+	Meta    PageMeta
+	HostURL string // the secret host link, shown once right after creation ("" otherwise)
+	Live    HostLive
+}
+
+// HostLive is the live part of the host screen, re-rendered on every
+// change (SSE, or polling without it).
+type HostLive struct {
+	ID          int64
+	Title       string
+	Code        string
+	JoinURL     string
+	QRURL       string
+	StateURL    string
+	EventsURL   string
+	Phase       string // lobby, question, closed, revealed, race, race-closed, race-revealed, ended
+	Round       int    // 1-based
+	Rounds      int
+	Answered    int
+	Total       int
+	ClosesAtMS  int64 // deadline, Unix ms (0 untimed or not open)
+	RemainingS  int
+	Question    *HostQuestion
+	Race        *RaceBoard
+	Seats       []SeatRow
+	Board       []BoardRow // leaderboard (top 10)
+	Podium      []BoardRow
+	Difficulty  []DifficultyRow
+	ResultsCSV  string
+	SummaryCSV  string
+	ActionsBase string // POST target prefix: ActionsBase + "next" ...
+	Error       string
+}
+
+// HostQuestion is the question on the host screen.
+type HostQuestion struct {
+	Topic       string
+	Scenario    string
+	Stem        string
+	Options     []OptionBar
+	Explanation string
+	Revealed    bool
+}
+
+// OptionBar is one option with its share of the answers (bar chart).
+type OptionBar struct {
+	Letter  string
+	Text    string
+	Count   int
+	Percent int
+	Correct bool
+}
+
+// RaceBoard is a sandbox race on the projector: who solved it, in order.
+type RaceBoard struct {
+	Title  string
+	Goal   string
+	Solves []SolveRow
+}
+
+// SolveRow is one solve of a race.
+type SolveRow struct {
+	Rank   int
+	Name   string
+	Time   string
+	Points int
+}
+
+// SeatRow is one participant in the host's list.
+type SeatRow struct {
+	ID       int64
+	Name     string
+	Kicked   bool
+	Answered bool
+	KickURL  string
+	AllowURL string
+}
+
+// BoardRow is one leaderboard line.
+type BoardRow struct {
+	Rank    int
+	Name    string
+	Score   int
+	Correct int
+	Me      bool
+}
+
+// DifficultyRow is how one round went.
+type DifficultyRow struct {
+	Round       int
+	Title       string
+	RightShare  int
+	AvgTime     string
+	CommonWrong string
+	Answered    int
+	Skipped     bool
+}
+
+// JoinView is the join form.
+type JoinView struct {
+	Meta       PageMeta
+	Code       string
+	Name       string
+	Error      string
+	Suggestion string
+}
+
+// PlayView is a participant's page.
+type PlayView struct {
+	Meta      PageMeta
+	ScriptURL string
+	Live      PlayLive
+}
+
+// PlayLive is the live part of a participant's page.
+type PlayLive struct {
+	Code       string
+	Title      string
+	Name       string
+	StateURL   string
+	EventsURL  string
+	AnswerURL  string
+	CheckURL   string
+	Phase      string // lobby, question, locked, closed, revealed, race, race-over, ended, kicked
+	Round      int
+	Rounds     int
+	Seats      int
+	ClosesAtMS int64
+	RemainingS int
+	Question   *PlayQuestion
+	Result     *PlayResult
+	Race       *PlayRace
+	Podium     []BoardRow
+	Rank       int
+	Score      int
+	Notice     string
+}
+
+// PlayQuestion is the question on a participant's screen.
+type PlayQuestion struct {
+	N        int
+	Scenario string
+	Stem     string
+	Options  []PlayOption
+	Chosen   string
+}
+
+// PlayOption is one answer button.
+type PlayOption struct {
+	Index  int
+	Letter string
+	Text   string
+}
+
+// PlayResult is a participant's reveal: right or wrong and where they stand.
+type PlayResult struct {
+	Answered    bool
+	Correct     bool
+	Chosen      string
+	Right       string
+	Explanation string
+	Points      int
+}
+
+// PlayRace is a sandbox race on a participant's screen.
+type PlayRace struct {
+	Title       string
+	Goal        string
+	Host        string
+	Token       string
+	AnswerLabel string
+	Solved      bool
+	Time        string
+	Reason      string
+	Place       int
+}
