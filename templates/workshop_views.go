@@ -27,7 +27,10 @@ type WorkshopNewView struct {
 	Count      int
 	Seconds    int
 	Scoring    string
-	Challenges []Choice
+	// CountAsDrill makes every participant's first answer to a question
+	// count as a drill attempt (spaced-repetition card and history).
+	CountAsDrill bool
+	Challenges   []Choice
 	Errors     map[string]string
 }
 

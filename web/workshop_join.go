@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -252,6 +253,12 @@ func (s *server) handlePlayAnswer(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if outcome == answerTaken && rm.workshop().CountAsDrill {
+		if err := s.recordWorkshopDrill(r, rm, seat, n, it, text, now); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	notice := ""
 	switch outcome {
 	case answerRepeat:
@@ -355,4 +362,32 @@ func (s *server) playLive(r *http.Request, rm *room, seatID int64, notice string
 		v.Phase = "closed"
 	}
 	return v
+}
+
+// recordWorkshopDrill records a participant's first answer to round n as
+// a drill attempt of their learner (outside any drill session), so their
+// cards and progress learn from the workshop, when the host chose that.
+// The showing id names the workshop, round and seat, so a replay of the
+// same answer records nothing twice.
+func (s *server) recordWorkshopDrill(r *http.Request, rm *room, seat store.Seat, n int, it quiz.Item, text string, now time.Time) error {
+	if seat.LearnerID == 0 {
+		return nil
+	}
+	ctx := r.Context()
+	card, err := s.db.Card(ctx, seat.LearnerID, it.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	exam, err := s.db.ExamDate(ctx, seat.LearnerID)
+	if err != nil {
+		return err
+	}
+	a, c, err := quiz.Decide(quiz.Answer{LearnerID: seat.LearnerID,
+		ShowingID: fmt.Sprintf("workshop-%d-%d-%d", rm.workshop().ID, n, seat.ID),
+		Item:      it, Chosen: []string{text}, Card: card, ShownAt: rm.roundOpenedAt(n), Now: now, ExamDate: exam})
+	if err != nil {
+		return err
+	}
+	_, err = s.db.RecordAnswer(ctx, a, c)
+	return err
 }

@@ -418,6 +418,16 @@ func (r *room) answer(ctx context.Context, db *store.DB, seatID int64, n int, ch
 }
 
 // roundItem is the bank item of round n ("" for a race or no such round).
+// roundOpenedAt is when round n opened (zero for no such round).
+func (r *room) roundOpenedAt(n int) time.Time {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if n < 0 || n >= len(r.st.Rounds) {
+		return time.Time{}
+	}
+	return r.st.Rounds[n].OpenedAt
+}
+
 func (r *room) roundItem(n int) string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()

@@ -229,3 +229,36 @@ func TestWorkshopLifecycle(t *testing.T) {
 		t.Errorf("summary.csv: %v", srows)
 	}
 }
+
+// TestWorkshopCountsAsDrill: with "count answers as drill practice", a
+// participant's first answer is a drill attempt of their own (it shows in
+// their answer export, once, however often they resend it); without it,
+// workshop answers stay out of their drill history.
+func TestWorkshopCountsAsDrill(t *testing.T) {
+	t.Parallel()
+	for _, on := range []bool{true, false} {
+		clk := newFakeClock()
+		host := newTestServer(t, testOpts{Now: clk.Now})
+		items := wsItems(t)
+		v := url.Values{"title": {"Drill"}, "items": {items[0].ID}, "count": {"1"}, "seconds": {"20"}, "scoring": {"correct"}}
+		if on {
+			v.Set("count_as_drill", "on")
+		}
+		base, code := host.createWorkshop(v)
+		ada := host.otherLearner()
+		ada.joinAs(code, "Ada")
+		host.host(base, "next")
+		clk.Advance(time.Second)
+		ada.answer(code, 0, keyOption(items[0]))
+		ada.answer(code, 0, keyOption(items[0])) // a resend records nothing more
+		csv := ada.get("/progress/export.csv")
+		lines := strings.Count(strings.TrimSpace(csv.body), "\n") // header + rows
+		want := 0
+		if on {
+			want = 1
+		}
+		if csv.status != http.StatusOK || lines != want || (on && !strings.Contains(csv.body, items[0].ID+",")) {
+			t.Errorf("count_as_drill=%v: export %d with %d rows, want %d:\n%s", on, csv.status, lines, want, csv.body)
+		}
+	}
+}

@@ -54,11 +54,12 @@ type workshopForm struct {
 	seconds int
 	scoring quiz.Scoring
 	races   []string
+	drill   bool // count answers as drill attempts
 }
 
 func (s *server) newWorkshopView(r *http.Request, f workshopForm, errs map[string]string) templates.WorkshopNewView {
 	v := templates.WorkshopNewView{Meta: s.meta(r, "Host a workshop", "workshops"), Title: f.title, Items: f.items,
-		Count: f.count, Seconds: f.seconds, Scoring: string(f.scoring), Errors: errs}
+		Count: f.count, Seconds: f.seconds, Scoring: string(f.scoring), CountAsDrill: f.drill, Errors: errs}
 	for _, t := range quiz.Topics {
 		v.Topics = append(v.Topics, templates.Choice{Value: t.ID, Label: t.Title, Checked: slices.Contains(f.topics, t.ID)})
 	}
@@ -82,6 +83,7 @@ func parseWorkshopForm(r *http.Request) (workshopForm, map[string]string) {
 		items:   strings.TrimSpace(r.PostFormValue("items")),
 		scoring: quiz.Scoring(r.PostFormValue("scoring")),
 		races:   r.PostForm["race"],
+		drill:   r.PostFormValue("count_as_drill") == "on",
 	}
 	if f.title == "" {
 		errs["title"] = "Give the workshop a title."
@@ -155,7 +157,7 @@ func (s *server) handleWorkshopCreate(w http.ResponseWriter, r *http.Request) {
 	l, _ := learnerFrom(r.Context())
 	key := crand.Text()
 	ws := store.Workshop{Title: f.title, HostLearner: l.ID, Scoring: string(f.scoring), Seconds: f.seconds,
-		RaceSeconds: raceSeconds, CreatedAt: s.now()}
+		RaceSeconds: raceSeconds, CountAsDrill: f.drill, CreatedAt: s.now()}
 	var err error
 	for range 5 { // a code clash is rare: draw again
 		var b [quiz.JoinCodeLen]byte
