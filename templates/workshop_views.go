@@ -20,18 +20,18 @@ type Choice struct {
 
 // WorkshopNewView is the form that creates a workshop.
 type WorkshopNewView struct {
-	Meta       PageMeta
-	Title      string
-	Topics     []Choice
-	Items      string // hand-picked item ids, one per line or comma-separated
-	Count      int
-	Seconds    int
-	Scoring    string
+	Meta    PageMeta
+	Title   string
+	Topics  []Choice
+	Items   string // hand-picked item ids, one per line or comma-separated
+	Count   int
+	Seconds int
+	Scoring string
 	// CountAsDrill makes every participant's first answer to a question
 	// count as a drill attempt (spaced-repetition card and history).
 	CountAsDrill bool
 	Challenges   []Choice
-	Errors     map[string]string
+	Errors       map[string]string
 }
 
 // WorkshopHostView is the host's projector screen.
