@@ -30,6 +30,9 @@ var challengeEndpoints = map[string]string{
 	"update-not-reset":    "jobs-update",
 	"submit-one-time":     "runs-submit",
 	"job-params-override": "run-now",
+	"cleanup-all-done":    "jobs-create",
+	"retry-flaky-task":    "jobs-create",
+	"pause-schedule":      "jobs-update",
 }
 
 // challengeSandboxURL opens the console on the endpoint the challenge

@@ -333,3 +333,53 @@ func TestChallengeViewDoesNotRestart(t *testing.T) {
 		t.Errorf("htmx restart: %d %q", r.status, r.text(`[data-testid="challenge-started"]`))
 	}
 }
+
+// TestOrchestrationChallenges solves the orchestration lesson's three
+// challenges through the real API after a first check fails each.
+func TestOrchestrationChallenges(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
+	tok := tokenFromPage(t, a)
+	for _, id := range []string{"cleanup-all-done", "retry-flaky-task", "pause-schedule"} {
+		r := a.hxPost("/sandbox/challenges/"+id+"/check", nil)
+		checkVerdict(t, r, false, "")
+		if !strings.Contains(a.get("/sandbox/challenges/"+id).body, "/lessons/jobs-orchestration#") {
+			t.Errorf("%s does not link to the orchestration lesson", id)
+		}
+	}
+	clk.Advance(time.Second)
+	create := func(body string) string {
+		t.Helper()
+		st, out := a.api("POST", "/api/2.2/jobs/create", tok, body)
+		if st != 200 {
+			t.Fatalf("create: %d %v", st, out)
+		}
+		id := strconv.FormatInt(int64(out["job_id"].(float64)), 10)
+		if st, out := a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+id+`}`); st != 200 {
+			t.Fatalf("run-now: %d %v", st, out)
+		}
+		return id
+	}
+	// Cleanup with the default run_if is skipped: not yet.
+	create(`{"name":"no-cleanup","tasks":[{"task_key":"t","notebook_task":{"notebook_path":"/a","base_parameters":{"simulate":"fail"}}},
+		{"task_key":"c","depends_on":[{"task_key":"t"}],"notebook_task":{"notebook_path":"/c"}}]}`)
+	clk.Advance(time.Minute)
+	checkVerdict(t, a.hxPost("/sandbox/challenges/cleanup-all-done/check", nil), false, "ALL_DONE")
+	create(`{"name":"with-cleanup","tasks":[{"task_key":"e","notebook_task":{"notebook_path":"/e"}},
+		{"task_key":"t","depends_on":[{"task_key":"e"}],"notebook_task":{"notebook_path":"/a","base_parameters":{"simulate":"fail"}}},
+		{"task_key":"c","depends_on":[{"task_key":"t"}],"run_if":"ALL_DONE","notebook_task":{"notebook_path":"/c"}}]}`)
+	clk.Advance(time.Minute)
+	checkVerdict(t, a.hxPost("/sandbox/challenges/cleanup-all-done/check", nil), true, "run_if ALL_DONE")
+
+	create(`{"name":"flaky","tasks":[{"task_key":"load","max_retries":2,"min_retry_interval_millis":100,
+		"notebook_task":{"notebook_path":"/l","base_parameters":{"simulate":"fail_once"}}}]}`)
+	clk.Advance(time.Minute)
+	checkVerdict(t, a.hxPost("/sandbox/challenges/retry-flaky-task/check", nil), true, "attempt_number 1")
+
+	etl := strconv.FormatInt(a.picJobID(tok, "nightly-etl"), 10)
+	a.api("POST", "/api/2.2/jobs/update", tok, `{"job_id":`+etl+`,"new_settings":{"schedule":{"pause_status":"PAUSED"}}}`)
+	checkVerdict(t, a.hxPost("/sandbox/challenges/pause-schedule/check", nil), false, "")
+	a.api("POST", "/api/2.2/jobs/update", tok, `{"job_id":`+etl+`,"new_settings":{"schedule":{"quartz_cron_expression":"0 0 2 * * ?","timezone_id":"UTC","pause_status":"PAUSED"}}}`)
+	checkVerdict(t, a.hxPost("/sandbox/challenges/pause-schedule/check", nil), true, "PAUSED and kept")
+}

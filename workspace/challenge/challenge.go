@@ -45,8 +45,9 @@ type Challenge struct {
 	ID           string
 	Title        string
 	Goal         string
-	Section      string // anchor in /lessons/jobs-api
+	Section      string // anchor in the lesson
 	SectionTitle string
+	Lesson       string // the lesson's slug; "" = jobs-api
 	AnswerLabel  string // non-empty: the check form asks for an answer
 	Hints        []string
 	Curl, CLI    string // the solution; {job:NAME} stands for that job's id
@@ -68,7 +69,13 @@ func (c Challenge) Baseline(ov workspace.Overview) string {
 func (c Challenge) Check(in Input) Result { return c.check(in) }
 
 // LessonURL is the lesson section the challenge practises.
-func (c Challenge) LessonURL() string { return "/lessons/jobs-api#" + c.Section }
+func (c Challenge) LessonURL() string {
+	lesson := c.Lesson
+	if lesson == "" {
+		lesson = "jobs-api"
+	}
+	return "/lessons/" + lesson + "#" + c.Section
+}
 
 // Fill replaces {job:NAME} in s with the id of the learner's job of that
 // name (the oldest, if several share it), or JOB_ID when there is none.
