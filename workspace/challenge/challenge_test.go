@@ -1,10 +1,12 @@
 package challenge
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jobs-api-trainer/trainer/data"
 	"github.com/jobs-api-trainer/trainer/workspace"
 )
 
@@ -126,7 +128,15 @@ func TestCatalogue(t *testing.T) {
 		t.Fatalf("%d challenges, want at least 9", len(all))
 	}
 	seen := map[string]bool{}
-	sections := map[string]bool{"job-vs-run": true, "job-endpoints": true, "run-endpoints": true, "repair": true, "pagination": true, "four-ways": true, "cli": true, "bundles": true}
+	// Every challenge's section is a heading anchor of its lesson.
+	hasSection := func(c Challenge) bool {
+		lesson := c.Lesson
+		if lesson == "" {
+			lesson = "jobs-api"
+		}
+		md, err := fs.ReadFile(data.FS, "lessons/"+lesson+".md")
+		return err == nil && strings.Contains(string(md), "{#"+c.Section+"}")
+	}
 	for _, c := range all {
 		if seen[c.ID] || c.ID == "" {
 			t.Errorf("duplicate or empty id %q", c.ID)
@@ -135,7 +145,7 @@ func TestCatalogue(t *testing.T) {
 		if c.Title == "" || c.Goal == "" || c.Curl == "" || c.CLI == "" || c.check == nil {
 			t.Errorf("%s: incomplete", c.ID)
 		}
-		if !sections[c.Section] {
+		if !hasSection(c) {
 			t.Errorf("%s: unknown lesson section %q", c.ID, c.Section)
 		}
 		if n := len(c.Hints); n < 1 || n > 3 {
