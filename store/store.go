@@ -35,6 +35,8 @@ type DB struct {
 	dsn  string // the writer's DSN, for Backup's own connection
 	// stmts are the drill's hot statements, prepared once at Open (drill.go).
 	stmts *drillStmts
+	// pages are the page reads' statements, prepared once at Open (stmts.go).
+	pages *pageStmts
 	// answers group-commits concurrent RecordAnswer calls (drill.go).
 	answers answerBatcher
 }
@@ -85,6 +87,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if db.pages, err = preparePages(ctx, r); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -104,6 +110,9 @@ func (db *DB) Close() error {
 	var errs []error
 	if db.stmts != nil {
 		errs = append(errs, db.stmts.close())
+	}
+	if db.pages != nil {
+		errs = append(errs, db.pages.close())
 	}
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
