@@ -60,6 +60,8 @@ type config struct {
 	// trustProxy believes X-Forwarded-Proto (a TLS-terminating reverse
 	// proxy in front); off, any client could claim https.
 	trustProxy bool
+	// metrics serves GET /metrics (Prometheus text) on the same listener.
+	metrics bool
 }
 
 func parseFlags(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -113,6 +115,12 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 		return c, fmt.Errorf("TRAINER_TRUST_PROXY: want true or false, got %q", trust)
 	}
 	fl.BoolVar(&c.trustProxy, "trust-proxy", trustDef, "believe X-Forwarded-Proto from a reverse proxy that terminates TLS in front of the server (Secure cookies, https links); leave off when clients reach the server directly [TRAINER_TRUST_PROXY]")
+	metricsEnv := env("metrics", "true")
+	metricsDef, err := strconv.ParseBool(metricsEnv)
+	if err != nil {
+		return c, fmt.Errorf("TRAINER_METRICS: want true or false, got %q", metricsEnv)
+	}
+	fl.BoolVar(&c.metrics, "metrics", metricsDef, "serve Prometheus metrics on GET /metrics on the same listener (request counts and latency by route, emulator calls by endpoint and error code, SQLite write latency and batch sizes, loaded workspaces); -metrics=false turns them off [TRAINER_METRICS]")
 	fl.Usage = func() {
 		fmt.Fprintf(out, "Usage: trainer [flags]\n       trainer bank lint [FILE...]\n       trainer backup [-db FILE] NEWFILE\n\nServes Jobs API Trainer. Every flag can also be set with the environment variable in brackets.\n\nFlags:\n")
 		fl.PrintDefaults()
@@ -266,7 +274,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	handler, err := web.NewServer(log, db, ls, bank, workspaces, web.Options{
 		SessionAuthKey: authKey, SessionEncKey: encKey, LiveAllowHosts: cfg.liveAllow,
-		TrustProxy: cfg.trustProxy,
+		TrustProxy: cfg.trustProxy, Metrics: cfg.metrics,
 	})
 	if err != nil {
 		return err

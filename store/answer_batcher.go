@@ -158,7 +158,7 @@ func (db *DB) writeAnswers(ctx context.Context, batch []*answerReq) {
 			}
 		}
 	}()
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.observedTx(ctx, "answers", len(batch), func(tx *sql.Tx) error {
 		for i, r := range batch {
 			rec, err := writeAnswer(ctx, tx, db.stmts, r)
 			if err != nil && !errors.Is(err, ErrNotFound) {

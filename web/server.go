@@ -31,6 +31,9 @@ type Options struct {
 	// https (Secure cookies, the host shown for the CLI). Off, the header
 	// is ignored: any client can send it.
 	TrustProxy bool
+	// Metrics serves Prometheus metrics on GET /metrics and counts
+	// requests, emulator calls and database writes for them (-metrics).
+	Metrics bool
 }
 
 type server struct {
@@ -48,6 +51,8 @@ type server struct {
 	pruneMu    sync.Mutex     // guards nextPrune
 	nextPrune  time.Time      // when creating a learner next prunes idle ones (learners.go)
 	pages      *http.ServeMux // the page routes, asked which methods a path allows
+	root       *http.ServeMux // every route; asked for the route label of a request
+	metrics    *metrics       // nil when Options.Metrics is off
 	sendLimit  *rateLimiter   // the sandbox console's send action, per learner
 	showingKey []byte         // signs drill showings and derives shuffle seeds (drill.go)
 }
@@ -77,5 +82,8 @@ func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, bank *quiz.Bank,
 		s.now = time.Now
 	}
 	s.sendLimit = newRateLimiter(sendsPerSecond, s.now)
+	if opts.Metrics {
+		s.metrics = newMetrics(db, workspaces)
+	}
 	return s.routes(), nil
 }
