@@ -105,14 +105,30 @@ type benchCase struct {
 	target string // the issue's goal for the ratio, for the table
 	req    request
 	want   int
-	fast   bool // served by the server with short tasks (run-now)
+	// phase is the server instance that serves the case: pages (the
+	// shared workspace never loaded, so its RSS is the pages'), the
+	// emulator's big workspace (tasks of an hour, so the seeded runs stay
+	// active), or run-now (tasks of a millisecond, so runs end at once and
+	// no active-run limit is met).
+	phase phase
+}
+
+type phase int
+
+const (
+	phasePages phase = iota
+	phaseEmulator
+	phaseRunNow
+)
+
+func (p phase) String() string {
+	return [...]string{"pages", "the emulator's big workspace (tasks 1h)", "run-now (tasks 1ms)"}[p]
 }
 
 // row is one line of the report.
 type row struct {
 	name, target string
 	ours, raw    result
-	note         string
 }
 
 func run(args []string) error {
@@ -176,27 +192,28 @@ func run(args []string) error {
 		{name: "/progress, 500 answers", target: ">= 0.2", req: page("/progress", sd.cookie500), want: 200},
 		{name: "/progress, 5,000 answers", target: ">= 0.2, flat", req: page("/progress", sd.cookie5000), want: 200},
 		{name: "/sandbox", target: ">= 0.3", req: page("/sandbox", sd.cookie500), want: 200},
-		{name: "jobs/get, 150-task job", target: ">= 0.8", req: api("GET", "/api/2.2/jobs/get?job_id="+strconv.FormatInt(sd.job150, 10), sharedToken, ""), want: 200},
-		{name: fmt.Sprintf("runs/list limit 25, %d runs (%d active)", cfg.runs, cfg.active), target: ">= 0.3", req: api("GET", "/api/2.2/jobs/runs/list?limit=25", sharedToken, ""), want: 200},
-		{name: "run-now", target: ">= 0.15", req: api("POST", "/api/2.2/jobs/run-now", sd.runnerToken, `{"job_id":`+strconv.FormatInt(sd.runNowJob, 10)+`}`), want: 200, fast: true},
+		{name: "jobs/get, 150-task job", target: ">= 0.8", req: api("GET", "/api/2.2/jobs/get?job_id="+strconv.FormatInt(sd.job150, 10), sharedToken, ""), want: 200, phase: phaseEmulator},
+		{name: fmt.Sprintf("runs/list limit 25, %d runs (%d active)", cfg.runs, cfg.active), target: ">= 0.3", req: api("GET", "/api/2.2/jobs/runs/list?limit=25", sharedToken, ""), want: 200, phase: phaseEmulator},
+		{name: "run-now", target: ">= 0.15", req: api("POST", "/api/2.2/jobs/run-now", sd.runnerToken, `{"job_id":`+strconv.FormatInt(sd.runNowJob, 10)+`}`), want: 200, phase: phaseRunNow},
 	}
 	cases = slices.DeleteFunc(cases, func(c benchCase) bool { return !cfg.cases.MatchString(c.name) })
 	drill := cfg.cases.MatchString("drill answers")
 
 	var rows []row
 	var notes []string
-	for _, fast := range []bool{false, true} {
+	for _, ph := range []phase{phasePages, phaseEmulator, phaseRunNow} {
 		var phase []benchCase
 		for _, c := range cases {
-			if c.fast == fast {
+			if c.phase == ph {
 				phase = append(phase, c)
 			}
 		}
-		if len(phase) == 0 && (fast || !drill) {
+		withDrill := drill && ph == phasePages
+		if len(phase) == 0 && !withDrill {
 			continue
 		}
 		taskDur := "1h" // the seeded active runs stay active
-		if fast {
+		if ph == phaseRunNow {
 			taskDur = "1ms" // run-now's runs end at once: no active-run limit
 		}
 		srv, err := startServer(bin, tmp, "-addr", "127.0.0.1:0", "-db", dbPath, "-session-key", sessionSecret,
@@ -204,7 +221,7 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		notes = append(notes, fmt.Sprintf("server (tasks %s) listening %s after start", taskDur, srv.startup.Round(time.Millisecond)))
+		notes = append(notes, fmt.Sprintf("server for %s listening %s after start", ph, srv.startup.Round(time.Millisecond)))
 		var caps []capture
 		for _, c := range phase {
 			t := time.Now()
@@ -233,7 +250,7 @@ func run(args []string) error {
 			logf("%s", c.name)
 			rows = append(rows, measure(cfg, c.name, c.target, cfg.d, cfg.conns, srv, raw, func() func(int) []byte { return next }, c.want))
 		}
-		if drill && !fast {
+		if withDrill {
 			logf("drill answers: %d learners", len(sd.drill))
 			rows = append(rows, measure(cfg, fmt.Sprintf("drill answers, %d learners (vs same HTTP work, no store)", len(sd.drill)),
 				"", cfg.drillD, len(sd.drill), srv, raw, func() func(int) []byte { return drillStream(sd, k) }, 303))
