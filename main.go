@@ -61,6 +61,8 @@ type config struct {
 	// TLS-terminating reverse proxy in front); off, any client could claim
 	// https or another host.
 	trustProxy bool
+	// metrics serves GET /metrics (Prometheus text) on the same listener.
+	metrics bool
 }
 
 func parseFlags(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -114,6 +116,12 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 		return c, fmt.Errorf("TRAINER_TRUST_PROXY: want true or false, got %q", trust)
 	}
 	fl.BoolVar(&c.trustProxy, "trust-proxy", trustDef, "believe X-Forwarded-Proto and X-Forwarded-Host from a reverse proxy in front of the server (Secure cookies; the scheme and host of links and the terminal snippet); leave off when clients reach the server directly [TRAINER_TRUST_PROXY]")
+	metricsEnv := env("metrics", "true")
+	metricsDef, err := strconv.ParseBool(metricsEnv)
+	if err != nil {
+		return c, fmt.Errorf("TRAINER_METRICS: want true or false, got %q", metricsEnv)
+	}
+	fl.BoolVar(&c.metrics, "metrics", metricsDef, "serve Prometheus metrics on GET /metrics on the same listener (request counts and latency by route, emulator calls by endpoint and error code, SQLite write latency and batch sizes, loaded workspaces); -metrics=false turns them off [TRAINER_METRICS]")
 	fl.Usage = func() {
 		fmt.Fprintf(out, "Usage: trainer [flags]\n       trainer bank lint [FILE...]\n       trainer backup [-db FILE] NEWFILE\n\nServes Jobs API Trainer. Every flag can also be set with the environment variable in brackets.\n\nFlags:\n")
 		fl.PrintDefaults()
@@ -271,7 +279,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	handler, err := web.NewServer(log, db, ls, bank, workspaces, web.Options{
 		SessionAuthKey: authKey, SessionEncKey: encKey, LiveAllowHosts: cfg.liveAllow,
-		TrustProxy: cfg.trustProxy, Exam: blueprint,
+		TrustProxy: cfg.trustProxy, Exam: blueprint, Metrics: cfg.metrics,
 	})
 	if err != nil {
 		return err

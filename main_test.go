@@ -86,6 +86,16 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		t.Fatalf("lesson: %v %v", err, res)
 	}
 	res.Body.Close()
+	// Metrics are on by default, on the same listener.
+	res, err = http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), `trainer_http_requests_total{route="GET /lessons/{slug}",status="200"} 1`) {
+		t.Errorf("metrics: %d, lesson request not counted:\n%.2000s", res.StatusCode, body)
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -296,6 +306,40 @@ func TestTrustProxyFlag(t *testing.T) {
 			}
 			if err == nil && c.trustProxy != tt.want {
 				t.Errorf("trustProxy = %v, want %v", c.trustProxy, tt.want)
+			}
+		})
+	}
+}
+
+// TestMetricsFlag: /metrics is on unless -metrics=false or
+// TRAINER_METRICS=false; a bad env value is refused.
+func TestMetricsFlag(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     string
+		want    bool
+		wantErr bool
+	}{
+		{"default on", nil, "", true, false},
+		{"flag off", []string{"-metrics=false"}, "", false, false},
+		{"env off", nil, "false", false, false},
+		{"flag overrides env", []string{"-metrics"}, "false", true, false},
+		{"bad env", nil, "sometimes", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseFlags(tt.args, func(k string) string {
+				if k == "TRAINER_METRICS" {
+					return tt.env
+				}
+				return ""
+			}, io.Discard)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
+			}
+			if err == nil && c.metrics != tt.want {
+				t.Errorf("metrics = %v, want %v", c.metrics, tt.want)
 			}
 		})
 	}

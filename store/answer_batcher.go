@@ -49,40 +49,34 @@ func (db *DB) RecordAnswer(ctx context.Context, a quiz.Attempt, c quiz.Card) (re
 // drillStmts are the statements of one answer, prepared once at Open:
 // preparing them roughly doubles RecordAnswer's throughput.
 type drillStmts struct {
-	insertAttempt, countShowing, upsertCard *sql.Stmt // writer
-	answerState                             *sql.Stmt // reader
+	insertAttempt, countShowing, upsertCard, addAnswerDay *sql.Stmt // writer
+	startSession, endSession                              *sql.Stmt // writer
+	answerState                                           *sql.Stmt // reader
 }
 
 func prepareDrill(ctx context.Context, w, r *sql.DB) (*drillStmts, error) {
 	st := &drillStmts{}
-	for _, p := range []struct {
-		db  *sql.DB
-		dst **sql.Stmt
-		sql string
-	}{
-		{w, &st.insertAttempt, insertAttemptSQL},
-		{w, &st.countShowing, countShowingSQL},
-		{w, &st.upsertCard, upsertCardSQL},
-		{r, &st.answerState, answerStateSQL},
-	} {
-		s, err := p.db.PrepareContext(ctx, p.sql)
-		if err != nil {
-			st.close()
-			return nil, fmt.Errorf("store: prepare drill statements: %w", err)
-		}
-		*p.dst = s
+	err := prepareAll(ctx, w, []stmtDef{
+		{&st.insertAttempt, insertAttemptSQL},
+		{&st.countShowing, countShowingSQL},
+		{&st.upsertCard, upsertCardSQL},
+		{&st.addAnswerDay, addAnswerDaySQL},
+		{&st.startSession, startSessionSQL},
+		{&st.endSession, endSessionSQL},
+	})
+	if err == nil {
+		err = prepareAll(ctx, r, []stmtDef{{&st.answerState, answerStateSQL}})
+	}
+	if err != nil {
+		st.close()
+		return nil, fmt.Errorf("store: prepare drill statements: %w", err)
 	}
 	return st, nil
 }
 
 func (st *drillStmts) close() error {
-	var errs []error
-	for _, s := range []*sql.Stmt{st.insertAttempt, st.countShowing, st.upsertCard, st.answerState} {
-		if s != nil {
-			errs = append(errs, s.Close())
-		}
-	}
-	return errors.Join(errs...)
+	return closeAll(st.insertAttempt, st.countShowing, st.upsertCard, st.addAnswerDay,
+		st.startSession, st.endSession, st.answerState)
 }
 
 // answerReq is one RecordAnswer call waiting for the group commit.
@@ -164,7 +158,7 @@ func (db *DB) writeAnswers(ctx context.Context, batch []*answerReq) {
 			}
 		}
 	}()
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.observedTx(ctx, "answers", len(batch), func(tx *sql.Tx) error {
 		for i, r := range batch {
 			rec, err := writeAnswer(ctx, tx, db.stmts, r)
 			if err != nil && !errors.Is(err, ErrNotFound) {
@@ -188,7 +182,8 @@ func (db *DB) writeAnswers(ctx context.Context, batch []*answerReq) {
 	}
 }
 
-// writeAnswer inserts one attempt and upserts its card inside tx. It
+// writeAnswer inserts one attempt, adds it to the learner's day
+// (answer_days) and upserts its card inside tx. It
 // returns recorded=false for a showing already recorded, and ErrNotFound
 // (writing nothing) when the session is not the learner's.
 func writeAnswer(ctx context.Context, tx *sql.Tx, st *drillStmts, r *answerReq) (bool, error) {
@@ -210,6 +205,10 @@ func writeAnswer(ctx context.Context, tx *sql.Tx, st *drillStmts, r *answerReq) 
 			return false, ErrNotFound
 		}
 		return false, nil
+	}
+	if _, err := tx.StmtContext(ctx, st.addAnswerDay).ExecContext(ctx,
+		a.LearnerID, dayNumber(ms(a.AnsweredAt)), a.Correct); err != nil {
+		return false, err
 	}
 	_, err = tx.StmtContext(ctx, st.upsertCard).ExecContext(ctx,
 		a.LearnerID, a.ItemID, msOrZero(c.Due), c.Stability, c.Difficulty, int64(c.ScheduledDays),

@@ -27,8 +27,8 @@ func scanAttempt(rows *sql.Rows) (quiz.Attempt, error) {
 	return a, nil
 }
 
-func (db *DB) eachAttempt(ctx context.Context, what string, fn func(quiz.Attempt) error, query string, args ...any) error {
-	rows, err := db.r.QueryContext(ctx, query, args...)
+func (db *DB) eachAttempt(ctx context.Context, what string, fn func(quiz.Attempt) error, q query, args ...any) error {
+	rows, err := q.run(ctx, db.r, args...)
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", what, err)
 	}
@@ -48,12 +48,25 @@ func (db *DB) eachAttempt(ctx context.Context, what string, fn func(quiz.Attempt
 	return nil
 }
 
+// query is a prepared statement or, for a rare query, its SQL.
+type query struct {
+	stmt *sql.Stmt
+	sql  string
+}
+
+func (q query) run(ctx context.Context, db *sql.DB, args ...any) (*sql.Rows, error) {
+	if q.stmt != nil {
+		return q.stmt.QueryContext(ctx, args...)
+	}
+	return db.QueryContext(ctx, q.sql, args...)
+}
+
 // Attempts calls fn with each of learnerID's attempts, oldest first, for
 // the CSV export without holding them all in memory. It stops at, and
 // returns, the first error from fn.
 func (db *DB) Attempts(ctx context.Context, learnerID int64, fn func(quiz.Attempt) error) error {
 	return db.eachAttempt(ctx, "attempts", fn,
-		`SELECT `+attemptColumns+` FROM attempts WHERE learner_id = ? ORDER BY answered_at, id`, learnerID)
+		query{sql: `SELECT ` + attemptColumns + ` FROM attempts WHERE learner_id = ? ORDER BY answered_at, id`}, learnerID)
 }
 
 // SessionAttempts returns the attempts of learnerID's session sessionID,
@@ -64,8 +77,7 @@ func (db *DB) SessionAttempts(ctx context.Context, learnerID, sessionID int64) (
 	err := db.eachAttempt(ctx, "session attempts", func(a quiz.Attempt) error {
 		out = append(out, a)
 		return nil
-	}, `SELECT `+attemptColumns+` FROM attempts WHERE session_id = ? AND learner_id = ? ORDER BY answered_at, id`,
-		sessionID, learnerID)
+	}, query{stmt: db.pages.sessionAttempts}, sessionID, learnerID)
 	return out, err
 }
 
@@ -125,7 +137,7 @@ func (db *DB) AttemptByShowing(ctx context.Context, learnerID int64, showingID s
 	err := db.eachAttempt(ctx, "attempt by showing", func(a quiz.Attempt) error {
 		out, found = a, true
 		return nil
-	}, `SELECT `+attemptColumns+` FROM attempts WHERE showing_id = ? AND learner_id = ?`, showingID, learnerID)
+	}, query{stmt: db.pages.attemptByShowing}, showingID, learnerID)
 	if err != nil {
 		return quiz.Attempt{}, err
 	}

@@ -27,7 +27,7 @@ func scanCard(sc interface{ Scan(...any) error }) (string, quiz.Card, error) {
 // have no entry. An unknown learner has no cards: an empty map, not
 // ErrNotFound. It returns an error only when the query fails.
 func (db *DB) Cards(ctx context.Context, learnerID int64) (map[string]quiz.Card, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+cardColumns+` FROM cards WHERE learner_id = ?`, learnerID)
+	rows, err := db.pages.cards.QueryContext(ctx, learnerID)
 	if err != nil {
 		return nil, fmt.Errorf("store: cards: %w", err)
 	}

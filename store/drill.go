@@ -37,9 +37,7 @@ func fromMSOrZero(v int64) time.Time {
 // StartDrillSession opens a drill session for learnerID. It returns an
 // error (a foreign-key failure) when the learner does not exist.
 func (db *DB) StartDrillSession(ctx context.Context, learnerID int64, topic string, size int, now time.Time) (DrillSession, error) {
-	res, err := db.w.ExecContext(ctx,
-		`INSERT INTO drill_sessions (learner_id, topic, size, started_at) VALUES (?, ?, ?, ?)`,
-		learnerID, topic, size, ms(now))
+	res, err := db.stmts.startSession.ExecContext(ctx, learnerID, topic, size, ms(now))
 	if err != nil {
 		return DrillSession{}, fmt.Errorf("store: start drill session: %w", err)
 	}
@@ -56,9 +54,7 @@ func (db *DB) DrillSession(ctx context.Context, learnerID, id int64) (DrillSessi
 	var s DrillSession
 	var started int64
 	var ended sql.NullInt64
-	err := db.r.QueryRowContext(ctx,
-		`SELECT id, learner_id, topic, size, started_at, ended_at FROM drill_sessions WHERE id = ? AND learner_id = ?`,
-		id, learnerID).Scan(&s.ID, &s.LearnerID, &s.Topic, &s.Size, &started, &ended)
+	err := db.pages.drillSession.QueryRowContext(ctx, id, learnerID).Scan(&s.ID, &s.LearnerID, &s.Topic, &s.Size, &started, &ended)
 	if errors.Is(err, sql.ErrNoRows) {
 		return DrillSession{}, ErrNotFound
 	}
@@ -76,9 +72,7 @@ func (db *DB) DrillSession(ctx context.Context, learnerID, id int64) (DrillSessi
 // again keeps the first end time. It returns ErrNotFound when there is no
 // such session for the learner.
 func (db *DB) EndDrillSession(ctx context.Context, learnerID, id int64, now time.Time) error {
-	res, err := db.w.ExecContext(ctx,
-		`UPDATE drill_sessions SET ended_at = COALESCE(ended_at, ?) WHERE id = ? AND learner_id = ?`,
-		ms(now), id, learnerID)
+	res, err := db.stmts.endSession.ExecContext(ctx, ms(now), id, learnerID)
 	if err != nil {
 		return fmt.Errorf("store: end drill session %d: %w", id, err)
 	}
@@ -107,7 +101,11 @@ const (
 			scheduled_days = excluded.scheduled_days, reps = excluded.reps, lapses = excluded.lapses,
 			state = excluded.state, last_review = excluded.last_review,
 			remaining_steps = excluded.remaining_steps, misses = excluded.misses`
-	answerStateSQL = `SELECT s.topic, s.size, s.started_at, s.ended_at,
+	addAnswerDaySQL = `INSERT INTO answer_days (learner_id, day, answered, correct) VALUES (?1, ?2, 1, ?3)
+		ON CONFLICT (learner_id, day) DO UPDATE SET answered = answered + 1, correct = correct + excluded.correct`
+	startSessionSQL = `INSERT INTO drill_sessions (learner_id, topic, size, started_at) VALUES (?, ?, ?, ?)`
+	endSessionSQL   = `UPDATE drill_sessions SET ended_at = COALESCE(ended_at, ?) WHERE id = ? AND learner_id = ?`
+	answerStateSQL  = `SELECT s.topic, s.size, s.started_at, s.ended_at,
 			(SELECT exam_date FROM learner_prefs WHERE learner_id = s.learner_id),
 			(SELECT showing_id FROM attempts WHERE session_id = s.id AND item_id = ?3 ORDER BY id LIMIT 1),
 			c.due, c.stability, c.difficulty, c.scheduled_days, c.reps, c.lapses, c.state,

@@ -100,7 +100,7 @@ RETURNING id`, ms(cutoff))
 func (db *DB) Learner(ctx context.Context, id int64) (Learner, error) {
 	var l Learner
 	var created int64
-	err := db.r.QueryRowContext(ctx, `SELECT id, display_name, created_at, session_gen FROM learners WHERE id = ?`, id).
+	err := db.pages.learner.QueryRowContext(ctx, id).
 		Scan(&l.ID, &l.DisplayName, &created, &l.SessionGen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Learner{}, ErrNotFound

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -31,17 +32,72 @@ func (d DayStats) Accuracy() float64 {
 	return float64(d.Correct) / float64(d.Answered)
 }
 
+// msPerDay is one UTC day in Unix milliseconds: answer_days numbers days
+// answered_at / msPerDay.
+const msPerDay = 24 * 60 * 60 * 1000
+
+// dayNumber is the answer_days day of a time in Unix milliseconds. Go and
+// SQLite both truncate integer division, so it matches the migration's
+// backfill.
+func dayNumber(at int64) int64 { return at / msPerDay }
+
+// isUTC reports whether loc's calendar days are answer_days' UTC days.
+func isUTC(loc *time.Location) bool { return loc == time.UTC || loc.String() == "UTC" }
+
 // DailyAccuracy returns learnerID's answers per calendar day in loc (UTC
 // when nil) from since on, oldest first, including only days with answers.
-// No answers is an empty result, not ErrNotFound; it returns an error only
-// when the query fails.
+// For UTC it reads the daily totals kept with each answer (answer_days),
+// so its cost does not grow with the learner's history; another location
+// reads the attempts. No answers is an empty result, not ErrNotFound; it
+// returns an error only when the query fails.
 func (db *DB) DailyAccuracy(ctx context.Context, learnerID int64, since time.Time, loc *time.Location) ([]DayStats, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
+	if !isUTC(loc) {
+		return db.dailyAccuracyFromAttempts(ctx, learnerID, since, math.MaxInt64, loc)
+	}
+	// A day that starts before since counts only from since on.
+	first := dayNumber(ms(since))
+	if ms(since)%msPerDay != 0 {
+		first++
+	}
+	var out []DayStats
+	if ms(since)%msPerDay != 0 {
+		// The rest of since's own day, from the attempts.
+		partial, err := db.dailyAccuracyFromAttempts(ctx, learnerID, since, first*msPerDay, loc)
+		if err != nil {
+			return nil, err
+		}
+		out = partial
+	}
+	rows, err := db.pages.answerDays.QueryContext(ctx, learnerID, first)
+	if err != nil {
+		return nil, fmt.Errorf("store: daily accuracy: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d int64
+		var s DayStats
+		if err := rows.Scan(&d, &s.Answered, &s.Correct); err != nil {
+			return nil, fmt.Errorf("store: daily accuracy: %w", err)
+		}
+		s.Day = fromMS(d * msPerDay)
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: daily accuracy: %w", err)
+	}
+	return out, nil
+}
+
+// dailyAccuracyFromAttempts is DailyAccuracy computed from the attempts
+// answered from since until (Unix ms, excluded), for days that are not
+// whole UTC days.
+func (db *DB) dailyAccuracyFromAttempts(ctx context.Context, learnerID int64, since time.Time, until int64, loc *time.Location) ([]DayStats, error) {
 	rows, err := db.r.QueryContext(ctx,
-		`SELECT answered_at, correct FROM attempts WHERE learner_id = ? AND answered_at >= ? ORDER BY answered_at`,
-		learnerID, ms(since))
+		`SELECT answered_at, correct FROM attempts WHERE learner_id = ? AND answered_at >= ? AND answered_at < ? ORDER BY answered_at`,
+		learnerID, ms(since), until)
 	if err != nil {
 		return nil, fmt.Errorf("store: daily accuracy: %w", err)
 	}
@@ -76,26 +132,37 @@ func midnight(t time.Time, loc *time.Location) time.Time {
 
 // Streak returns how many consecutive calendar days in loc (UTC when nil)
 // learnerID answered at least once, ending today (now's day) or, if there
-// is no answer yet today, yesterday. No streak is 0, not ErrNotFound; it
-// returns an error only when the query fails.
+// is no answer yet today, yesterday. For UTC it reads the daily totals
+// (answer_days), one row per day of the streak. No streak is 0, not
+// ErrNotFound; it returns an error only when the query fails.
 func (db *DB) Streak(ctx context.Context, learnerID int64, now time.Time, loc *time.Location) (int, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	rows, err := db.r.QueryContext(ctx,
-		`SELECT answered_at FROM attempts WHERE learner_id = ? AND answered_at < ? ORDER BY answered_at DESC`,
-		learnerID, ms(midnight(now, loc).AddDate(0, 0, 1)))
+	today := midnight(now, loc)
+	var rows *sql.Rows
+	var err error
+	if isUTC(loc) {
+		rows, err = db.pages.streakDays.QueryContext(ctx, learnerID, dayNumber(ms(today)))
+	} else {
+		rows, err = db.r.QueryContext(ctx,
+			`SELECT answered_at FROM attempts WHERE learner_id = ? AND answered_at < ? ORDER BY answered_at DESC`,
+			learnerID, ms(today.AddDate(0, 0, 1)))
+	}
 	if err != nil {
 		return 0, fmt.Errorf("store: streak: %w", err)
 	}
 	defer rows.Close()
-	today := midnight(now, loc)
 	want := today // the next day the streak needs
 	streak := 0
 	for rows.Next() {
-		var at int64
-		if err := rows.Scan(&at); err != nil {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
 			return 0, fmt.Errorf("store: streak: %w", err)
+		}
+		at := v
+		if isUTC(loc) {
+			at = v * msPerDay
 		}
 		day := midnight(fromMS(at), loc)
 		switch {
@@ -122,14 +189,7 @@ func (db *DB) Streak(ctx context.Context, learnerID int64, now time.Time, loc *t
 // with their answer totals. No sessions is an empty result, not
 // ErrNotFound; it returns an error only when the query fails.
 func (db *DB) RecentSessions(ctx context.Context, learnerID int64, limit int) ([]SessionStats, error) {
-	rows, err := db.r.QueryContext(ctx, `
-		SELECT s.id, s.learner_id, s.topic, s.size, s.started_at, s.ended_at,
-			COUNT(a.id), COALESCE(SUM(a.correct), 0), COALESCE(SUM(a.ms_taken), 0)
-		FROM drill_sessions s LEFT JOIN attempts a ON a.session_id = s.id
-		WHERE s.learner_id = ?
-		GROUP BY s.id
-		ORDER BY s.started_at DESC, s.id DESC
-		LIMIT ?`, learnerID, limit)
+	rows, err := db.pages.recentSessions.QueryContext(ctx, learnerID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: recent sessions: %w", err)
 	}
@@ -175,7 +235,7 @@ func (db *DB) SetExamDate(ctx context.Context, learnerID int64, date time.Time) 
 // only when the query fails.
 func (db *DB) ExamDate(ctx context.Context, learnerID int64) (time.Time, error) {
 	var v sql.NullInt64
-	err := db.r.QueryRowContext(ctx, `SELECT exam_date FROM learner_prefs WHERE learner_id = ?`, learnerID).Scan(&v)
+	err := db.pages.examDate.QueryRowContext(ctx, learnerID).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !v.Valid) {
 		return time.Time{}, nil
 	}

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -35,8 +36,29 @@ type DB struct {
 	dsn  string // the writer's DSN, for Backup's own connection
 	// stmts are the drill's hot statements, prepared once at Open (drill.go).
 	stmts *drillStmts
+	// pages are the page reads' statements, prepared once at Open (stmts.go).
+	pages *pageStmts
 	// answers group-commits concurrent RecordAnswer calls (drill.go).
 	answers answerBatcher
+	// observer is told about every write transaction (SetWriteObserver).
+	observer atomic.Pointer[WriteObserver]
+}
+
+// WriteObserver is told about each write transaction once it has
+// committed or failed: its kind ("answers" for a group commit of drill
+// answers, "tx" for any other), how many answers it held (0 for "tx"), how
+// long it took (BEGIN to COMMIT) and whether it failed.
+type WriteObserver func(kind string, answers int, took time.Duration, failed bool)
+
+// SetWriteObserver makes fn the observer of every later write
+// transaction (nil: none). It is safe to call while the database is in
+// use. It returns nothing and cannot fail.
+func (db *DB) SetWriteObserver(fn WriteObserver) {
+	if fn == nil {
+		db.observer.Store(nil)
+		return
+	}
+	db.observer.Store(&fn)
 }
 
 // Open opens (creating if needed) the SQLite database at path and applies
@@ -85,6 +107,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if db.pages, err = preparePages(ctx, r); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -104,6 +130,9 @@ func (db *DB) Close() error {
 	var errs []error
 	if db.stmts != nil {
 		errs = append(errs, db.stmts.close())
+	}
+	if db.pages != nil {
+		errs = append(errs, db.pages.close())
 	}
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
@@ -128,6 +157,15 @@ func (db *DB) Ping(ctx context.Context) error {
 // tx runs fn in one write transaction (BEGIN IMMEDIATE via the DSN),
 // committing when fn returns nil.
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return db.observedTx(ctx, "tx", 0, fn)
+}
+
+// observedTx is tx, reported to the write observer as kind with answers.
+func (db *DB) observedTx(ctx context.Context, kind string, answers int, fn func(*sql.Tx) error) (err error) {
+	if obs := db.observer.Load(); obs != nil {
+		start := time.Now()
+		defer func() { (*obs)(kind, answers, time.Since(start), err != nil) }()
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err

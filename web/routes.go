@@ -85,14 +85,18 @@ func (s *server) routes() http.Handler {
 
 	root := http.NewServeMux()
 	root.HandleFunc("GET /healthz", s.handleHealth)
+	if s.metrics != nil {
+		root.Handle("GET /metrics", s.metrics.handler())
+	}
 	root.Handle("GET /static/", s.static)
 	root.Handle("/", s.withSession(pages))
 	// The workspace emulator, where real clients look; callers are
 	// identified by Bearer token, not by the session cookie.
-	api := s.workspaces.Handler()
+	api := s.instrumentAPI(s.workspaces.Handler())
 	root.Handle("/api/", api)
 	root.Handle("/api", api)
 	root.Handle("/.well-known/databricks-config", api)
+	s.root = root
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(s.handleCrossOrigin))
@@ -112,7 +116,7 @@ func (s *server) routes() http.Handler {
 		}
 		zipped.ServeHTTP(w, r)
 	})
-	return securityHeaders(s.recoverer(s.requestLog(h)))
+	return securityHeaders(s.instrument(s.recoverer(s.requestLog(h))))
 }
 
 // isEventStream reports whether r asks for one of the workshop event

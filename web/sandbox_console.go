@@ -209,6 +209,7 @@ func (s *server) sendSandbox(r *http.Request, token string, c consoleCall) callO
 		}
 	}
 	res := s.workspaces.Call(req)
+	s.countConsoleCall(req, res)
 	return callOutcome{status: res.Status, header: res.Header, body: res.Body, apiErr: res.Err}
 }
 

@@ -417,3 +417,40 @@ func TestProxyHeadersTrustedOnlyWithTheFlag(t *testing.T) {
 		})
 	}
 }
+
+// TestCachedCookieStillRevoked: a cookie value served many times (so its
+// decoded form is cached) is refused as soon as its learner's session
+// generation moves on, and a tampered copy never opens the session.
+func TestCachedCookieStillRevoked(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	a.postForm("/me", url.Values{"display_name": {"Ada"}})
+	tokenFromPage(t, a) // a first token: regenerating it below revokes
+	saved := a.sessionCookies()
+	replay := a.withCookies(saved)
+	for range 3 {
+		if got := replay.get("/me").text(`[data-testid="nav-me"]`); got != "Ada" {
+			t.Fatalf("the saved cookie opens %q, want Ada", got)
+		}
+	}
+	tampered := make([]*http.Cookie, len(saved))
+	for i, c := range saved {
+		cp := *c
+		b := []byte(cp.Value)
+		b[len(b)/2] ^= 1
+		cp.Value = string(b)
+		tampered[i] = &cp
+	}
+	if got := a.withCookies(tampered).get("/me").text(`[data-testid="nav-me"]`); got == "Ada" {
+		t.Error("a tampered cookie opens the session")
+	}
+	if r := a.postForm("/sandbox/token", url.Values{"confirm": {"yes"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("regenerate: %d", r.status)
+	}
+	if got := replay.get("/me").text(`[data-testid="nav-me"]`); got == "Ada" {
+		t.Error("a cached cookie from before the regeneration still opens the session")
+	}
+	if got := a.get("/me").text(`[data-testid="nav-me"]`); got != "Ada" {
+		t.Errorf("this browser is %q after regenerating, want Ada", got)
+	}
+}

@@ -36,6 +36,9 @@ type Options struct {
 	// called (the host shown for the CLI, links). Off, the headers are
 	// ignored: any client can send them.
 	TrustProxy bool
+	// Metrics serves Prometheus metrics on GET /metrics and counts
+	// requests, emulator calls and database writes for them (-metrics).
+	Metrics bool
 }
 
 type server struct {
@@ -53,6 +56,8 @@ type server struct {
 	pruneMu    sync.Mutex     // guards nextPrune
 	nextPrune  time.Time      // when creating a learner next prunes idle ones (learners.go)
 	pages      *http.ServeMux // the page routes, asked which methods a path allows
+	root       *http.ServeMux // every route; asked for the route label of a request
+	metrics    *metrics       // nil when Options.Metrics is off
 	sendLimit  *rateLimiter   // the sandbox console's send action, per learner
 	showingKey []byte         // signs drill showings and derives shuffle seeds (drill.go)
 	rooms      *rooms         // live workshops (workshop_room.go)
@@ -89,5 +94,8 @@ func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, bank *quiz.Bank,
 	s.sendLimit = newRateLimiter(sendsPerSecond, s.now)
 	s.rooms = newRooms(db)
 	s.codes = newCodeLimiter(s.now)
+	if opts.Metrics {
+		s.metrics = newMetrics(db, workspaces)
+	}
 	return s.routes(), nil
 }

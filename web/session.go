@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gorilla/sessions"
 
@@ -38,6 +39,7 @@ const (
 
 type sessionStore struct {
 	cookies *sessions.CookieStore
+	decoded *decodedCookies // see session_cache.go
 }
 
 func newSessionStore(authKey, encKey []byte) *sessionStore {
@@ -49,7 +51,7 @@ func newSessionStore(authKey, encKey []byte) *sessionStore {
 		SameSite: http.SameSiteLaxMode,
 	}
 	cs.MaxAge(cs.Options.MaxAge)
-	return &sessionStore{cookies: cs}
+	return &sessionStore{cookies: cs, decoded: newDecodedCookies(sessionCacheSize, sessionCacheTTL, time.Now)}
 }
 
 // session is the per-request view of the cookie.
@@ -104,7 +106,7 @@ func (s *server) withSession(next http.Handler) http.Handler {
 			return
 		}
 		// A cookie that fails to decode (rotated keys, tampering) is replaced.
-		raw, _ := s.sess.cookies.Get(r, cookieName)
+		raw := s.sess.load(r)
 		dirty := false
 		if _, ok := raw.Values[keyLegacyLivePAT]; ok {
 			delete(raw.Values, keyLegacyLivePAT)
