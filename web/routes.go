@@ -74,6 +74,7 @@ func (s *server) routes() http.Handler {
 	root.Handle("/api/", api)
 	root.Handle("/api", api)
 	root.Handle("/.well-known/databricks-config", api)
+	root.Handle("/telemetry-ext", api) // the CLI's usage logs, accepted and dropped
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(s.handleCrossOrigin))
