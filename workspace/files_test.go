@@ -272,3 +272,40 @@ func TestTelemetryAccepted(t *testing.T) {
 		t.Errorf("telemetry without a token: %d", code)
 	}
 }
+
+// TestOverviewBundles: a metadata.json in a state folder (what bundle
+// deploy uploads) is a bundle deployment in the overview, with its jobs
+// resolved; once its root is deleted (bundle destroy) it is gone.
+func TestOverviewBundles(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, openStore(t, ""), true)
+	id := e.createJob(tokA, map[string]any{"name": "[dev learner-1] etl", "tasks": []any{nb("a", nil, nil)}})
+	root := homeA + "/.bundle/demo/dev"
+	e.ok(tokA, "POST", "/api/2.0/workspace/mkdirs", map[string]any{"path": root + "/state"})
+	md := `{"version":1,"config":{"bundle":{"name":"demo","target":"dev","mode":"development"},"workspace":{"file_path":"` + root +
+		`/files"},"resources":{"jobs":{"etl":{"id":"` + itoa(id) + `"},"gone":{"id":"99999"}}}}}`
+	if code, out := e.importFile(tokA, "/Workspace"+root+"/state/metadata.json", md, true); code != 200 {
+		t.Fatalf("import: %d %v", code, out)
+	}
+	ov, err := e.m.Overview(context.Background(), "learner-1", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ov.Bundles) != 1 {
+		t.Fatalf("bundles: %+v", ov.Bundles)
+	}
+	b := ov.Bundles[0]
+	if b.Name != "demo" || b.Target != "dev" || b.Mode != "development" || b.RootPath != "/Workspace"+root || len(b.Jobs) != 2 {
+		t.Fatalf("bundle: %+v", b)
+	}
+	if j := b.Jobs[0]; j.Key != "etl" || j.JobID != id || !j.Exists || j.Name != "[dev learner-1] etl" {
+		t.Errorf("job etl: %+v", j)
+	}
+	if j := b.Jobs[1]; j.Key != "gone" || j.Exists {
+		t.Errorf("job gone: %+v", j)
+	}
+	e.ok(tokA, "POST", "/api/2.0/workspace/delete", map[string]any{"path": root, "recursive": true})
+	if ov, _ := e.m.Overview(context.Background(), "learner-1", 1); len(ov.Bundles) != 0 {
+		t.Errorf("bundles after destroy: %+v", ov.Bundles)
+	}
+}

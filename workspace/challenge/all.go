@@ -26,7 +26,7 @@ const curlAuth = `-H "Authorization: Bearer $DATABRICKS_TOKEN"`
 
 // All returns the challenges in the order the page lists them.
 func All() []Challenge {
-	return []Challenge{
+	return append([]Challenge{
 		{
 			ID:    "two-task-job",
 			Title: "Create a job with two dependent tasks",
@@ -189,7 +189,7 @@ databricks jobs cancel-run RUN_ID`,
 			CLI:   `databricks jobs run-now --no-wait --json '{"job_id":{job:nightly-etl},"job_parameters":{"run_date":"2024-01-31"}}'`,
 			check: checkParams,
 		},
-	}
+	}, bundleChallenges()...)
 }
 
 func checkTwoTaskJob(in Input) Result {
