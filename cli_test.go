@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/exec"
@@ -14,6 +15,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jobs-api-trainer/trainer/data"
+	"github.com/jobs-api-trainer/trainer/web"
 )
 
 // cliVersion is the databricks CLI the tests run: the version the lesson,
@@ -132,48 +136,19 @@ func (c *cliEnv) try(args ...string) (string, string, error) {
 	return out.String(), errOut.String(), err
 }
 
-// The bundle the lesson and the sandbox's Bundles panel use: one job of two
-// notebook tasks, a development and a production target.
-const testBundleYAML = `bundle:
-  name: trainer_demo
-
-resources:
-  jobs:
-    nightly_etl:
-      name: nightly-etl-bundle
-      schedule:
-        quartz_cron_expression: "0 0 2 * * ?"
-        timezone_id: UTC
-      tasks:
-        - task_key: ingest
-          notebook_task:
-            notebook_path: ./src/ingest.py
-        - task_key: report
-          depends_on:
-            - task_key: ingest
-          notebook_task:
-            notebook_path: ./src/report.py
-
-targets:
-  dev:
-    mode: development
-    default: true
-  prod:
-    mode: production
-    workspace:
-      root_path: /Workspace/Users/${workspace.current_user.userName}/.bundle/${bundle.name}/${bundle.target}
-`
-
-func writeTestBundle(t *testing.T, dir string) {
+// writeTestBundle writes the sandbox's example bundle (data/bundle: what
+// the Bundles panel offers, one job of two notebook tasks with a dev and a
+// prod target) into dir, with host filled in as the panel does, plus a
+// plain Python file and a README that deploy uploads as files.
+func writeTestBundle(t *testing.T, dir, host string) {
 	t.Helper()
-	files := map[string]string{
-		"databricks.yml":    testBundleYAML,
-		"src/ingest.py":     "# Databricks notebook source\nprint('ingest')\n",
-		"src/report.py":     "# Databricks notebook source\nprint('report')\n",
-		".gitignore":        ".databricks/\n",
-		"README.md":         "A bundle for the Jobs API Trainer's sandbox.\n",
-		"resources/.keep":   "",
-		"src/lib/helper.py": "def helper():\n    return 1\n",
+	files := map[string]string{"src/lib/helper.py": "def helper():\n    return 1\n", "README.md": "A bundle for the trainer's sandbox.\n"}
+	for _, name := range []string{"databricks.yml", "src/ingest.py", "src/report.py"} {
+		b, err := fs.ReadFile(data.FS, "bundle/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = web.BundleFile(string(b), host)
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, name)
@@ -199,7 +174,7 @@ func TestRealCLIBundleLifecycle(t *testing.T) {
 	base, cancel, _, _ := startRun(t, "-addr", "127.0.0.1:0", "-db", db, "-sandbox-token", tok, "-sandbox-task-duration", "100ms")
 	defer cancel()
 	dir := t.TempDir()
-	writeTestBundle(t, dir)
+	writeTestBundle(t, dir, base)
 	c := &cliEnv{t: t, bin: bin, home: t.TempDir(), base: base, tok: tok, dir: dir}
 	api := newAPIClient(base, tok)
 	const user = "sandbox@example.com"

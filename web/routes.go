@@ -31,6 +31,7 @@ func (s *server) routes() http.Handler {
 	pages.HandleFunc("POST /sandbox/token", s.handleSandboxToken)
 	pages.HandleFunc("POST /sandbox/reset", s.handleSandboxReset)
 	pages.HandleFunc("GET /sandbox/fidelity", s.handleFidelity)
+	pages.HandleFunc("GET /sandbox/bundle/{file...}", s.handleBundleFile)
 	pages.HandleFunc("POST /sandbox/send", s.handleSandboxSend)
 	pages.HandleFunc("POST /sandbox/cli", s.handleSandboxCLI)
 	pages.HandleFunc("POST /sandbox/live", s.handleLiveOn)
