@@ -227,12 +227,19 @@ func TestRealCLIBundleLifecycle(t *testing.T) {
 		return out
 	}
 
-	// validate: reads the workspace (current user, no state), writes nothing.
+	// validate: reads the workspace (current user, no state yet); creates
+	// no job and uploads nothing, but CLI v1.12.1 makes the empty files
+	// folder while checking what it would sync (libs/sync/path.go).
 	out, _ := c.run("bundle", "validate", "-t", "dev")
-	if !strings.Contains(out, "trainer_demo") || !strings.Contains(out, "Validation OK!") {
+	if !strings.Contains(out, "trainer_demo") || !strings.Contains(out, "Validation OK!") || !strings.Contains(out, devRoot) {
 		t.Errorf("validate printed:\n%s", out)
 	}
-	wantGone(devRoot)
+	wantObject(devRoot+"/files", "DIRECTORY")
+	wantGone(devRoot + "/state")
+	wantGone(devRoot + "/files/databricks.yml")
+	if js := jobsNamed(devName); len(js) != 0 {
+		t.Errorf("validate created a job: %v", js)
+	}
 
 	// deploy dev: files, state and a job named with the [dev <user>] prefix, schedule paused.
 	c.run("bundle", "deploy", "-t", "dev")
@@ -253,8 +260,8 @@ func TestRealCLIBundleLifecycle(t *testing.T) {
 
 	// run dev by key: one run of the dev job, succeeded.
 	out, errOut := c.run("bundle", "run", "nightly_etl", "-t", "dev")
-	if !strings.Contains(out+errOut, "/#job/"+itoa(devID)+"/run/") {
-		t.Errorf("bundle run printed no run URL of job %d:\n%s\n%s", devID, out, errOut)
+	if !strings.Contains(out, "Task ingest finished successfully.") || !strings.Contains(out, "Task report finished successfully.") {
+		t.Errorf("bundle run printed:\n%s\n%s", out, errOut)
 	}
 	runs, err := api.ok("GET", "/api/2.2/jobs/runs/list?job_id="+itoa(devID), nil)
 	if err != nil {
@@ -266,7 +273,7 @@ func TestRealCLIBundleLifecycle(t *testing.T) {
 
 	// summary: names the job and its URL.
 	out, _ = c.run("bundle", "summary", "-t", "dev")
-	if !strings.Contains(out, devName) || !strings.Contains(out, "#job/"+itoa(devID)) {
+	if !strings.Contains(out, devName) || !strings.Contains(out, base+"/jobs/"+itoa(devID)) {
 		t.Errorf("summary printed:\n%s", out)
 	}
 

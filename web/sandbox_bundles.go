@@ -3,6 +3,7 @@ package web
 import (
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/jobs-api-trainer/trainer/data"
@@ -42,6 +43,19 @@ func (s *server) handleBundleFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+base+`"`)
 	w.Write([]byte(BundleFile(string(b), s.baseURL(r))))
+}
+
+// handleJobLink serves GET /jobs/{job_id}, the job URL that `databricks
+// bundle summary` prints (<host>/jobs/<id>?w=<workspace id>; databricks/cli
+// v1.12.1 bundle/config/mutator/initialize_urls.go): it sends the learner
+// to the sandbox console with jobs/get of that job filled in.
+func (s *server) handleJobLink(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("job_id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.handleNotFound(w, r)
+		return
+	}
+	http.Redirect(w, r, callURL("jobs-get", "job_id", id), http.StatusSeeOther)
 }
 
 // bundlesView builds the Bundles panel from the learner's workspace (a

@@ -70,6 +70,11 @@ func TestBundlesPanel(t *testing.T) {
 	if href, _ := r.doc.Find(`[data-testid="bundle-job"] a`).First().Attr("href"); !strings.Contains(href, fmt.Sprintf("p_job_id=%d", id)) {
 		t.Errorf("job link %q", href)
 	}
+	// The job URL bundle summary prints leads to the console's jobs/get.
+	if lr := a.get(fmt.Sprintf("/jobs/%d?w=900800700600", id)); lr.status != http.StatusSeeOther ||
+		!strings.Contains(lr.header.Get("Location"), fmt.Sprintf("ep=jobs-get&p_job_id=%d", id)) {
+		t.Errorf("/jobs/%d: %d %v", id, lr.status, lr.header)
+	}
 	// Another learner of the same server sees none of it.
 	jar, _ := cookiejar.New(nil)
 	other := &app{t: t, db: a.db, srv: a.srv, c: &http.Client{Jar: jar, CheckRedirect: a.c.CheckRedirect}}
