@@ -87,6 +87,28 @@ func TestBundlesPanel(t *testing.T) {
 	}
 }
 
+// TestFidelityListsWorkspaceFiles: /sandbox/fidelity has a row per
+// workspace-files endpoint, with its note and source, and the file limits.
+func TestFidelityListsWorkspaceFiles(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	r := a.get("/sandbox/fidelity")
+	ledger := r.text(`[data-testid="ledger"]`)
+	for _, want := range []string{"/api/2.0/workspace/get-status", "/api/2.0/workspace/mkdirs", "/api/2.0/workspace-files/import-file/{path...}",
+		"/api/2.0/workspace-files/{path...}", "/api/2.0/workspace/export", "/api/2.0/workspace/list", "/api/2.0/workspace/delete",
+		"/telemetry-ext", "deploy lock", "DIRECTORY_NOT_EMPTY", "libs/filer/workspace_files_client.go"} {
+		if !strings.Contains(ledger, want) {
+			t.Errorf("the ledger lacks %q", want)
+		}
+	}
+	limits := r.text(`[data-testid="limits"]`)
+	for _, want := range []string{"Size of one workspace file", "4 MiB", "Workspace file contents per workspace", "16 MiB"} {
+		if !strings.Contains(limits, want) {
+			t.Errorf("the limits table lacks %q", want)
+		}
+	}
+}
+
 func userOf(t *testing.T, a *app, tok string) string {
 	t.Helper()
 	code, me := a.api("GET", "/api/2.0/preview/scim/v2/Me", tok, "")
