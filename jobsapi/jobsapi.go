@@ -20,7 +20,7 @@ import (
 )
 
 // Side says what an endpoint is a verb on: the job (the definition) or a
-// run (one execution); Permissions and Workspace are the rest.
+// run (one execution); Permissions, Files and Workspace are the rest.
 type Side string
 
 // The sides of the Jobs API.
@@ -29,6 +29,10 @@ const (
 	Run         Side = "run"
 	Permissions Side = "permissions" // a job's access control list
 	Workspace   Side = "workspace"   // not the Jobs API: what clients ask a workspace first
+	// Files are the Workspace API's file and folder calls (not the Jobs
+	// API) that `databricks bundle` makes to upload its files and keep its
+	// deployment state and lock (shared reference, section 10).
+	Files Side = "files"
 )
 
 // Support is how far the sandbox emulates an endpoint.
@@ -63,6 +67,10 @@ type Endpoint struct {
 	// SDKRequest its request struct in package jobs.
 	SDK, SDKRequest string
 	Support         Support
+	// RawBody says the request body is the bytes of a file, not a JSON
+	// object (workspace-files/import-file); the emulator then skips its
+	// JSON checks and caps the body at the workspace's file size limit.
+	RawBody bool
 }
 
 // Paths returns the endpoint's path under each version, oldest first.
@@ -90,13 +98,16 @@ func (e Endpoint) Pattern(v string) string { return e.Method + " " + VersionPath
 
 // Jobs reports whether the endpoint is part of the Jobs API proper (a job,
 // run or permissions verb), as opposed to the workspace calls clients make
-// first.
-func (e Endpoint) Jobs() bool { return e.Side != Workspace }
+// first and the workspace files bundles use. Live mode, the console's
+// picker and the bank lint take only these.
+func (e Endpoint) Jobs() bool { return e.Side == Job || e.Side == Run || e.Side == Permissions }
 
 const (
 	v2122 = "2.1,2.2"
 	jobs  = "/api/2.2/jobs/"
 	perms = "/api/2.0/permissions/jobs/{job_id}"
+	ws    = "/api/2.0/workspace/"
+	wsf   = "/api/2.0/workspace-files/"
 )
 
 var runParams = []string{"dbt_commands", "jar_params", "notebook_params", "performance_target", "pipeline_params",
@@ -111,7 +122,10 @@ func fields(f ...[]string) []string {
 }
 
 // catalogue is the list, in the order the lesson teaches it: job verbs,
-// run verbs, permissions, then the workspace calls.
+// run verbs, permissions, then the workspace calls and the workspace files
+// that bundles use (in the order `databricks bundle deploy` first calls
+// them: databricks/cli v1.12.1 libs/filer/workspace_files_client.go and
+// bundle/deploy/filer.go).
 var catalogue = []Endpoint{
 	{Name: "jobs/create", Method: "POST", Path: jobs + "create", Versions: split(v2122), Side: Job,
 		Fields: []string{"access_control_list", "budget_policy_id", "continuous", "deployment", "description", "edit_mode",
@@ -181,6 +195,21 @@ var catalogue = []Endpoint{
 	{Name: "workspace/config", Method: "GET", Path: "/.well-known/databricks-config", Side: Workspace, Support: Emulated},
 	{Name: "scim/me", Method: "GET", Path: "/api/2.0/preview/scim/v2/Me", Versions: []string{"2.0"}, Side: Workspace,
 		Support: Partial},
+	{Name: "telemetry", Method: "POST", Path: "/telemetry-ext", Side: Workspace, Support: Partial},
+	{Name: "workspace/get-status", Method: "GET", Path: ws + "get-status", Versions: []string{"2.0"}, Side: Files,
+		Fields: []string{"path", "return_export_info"}, Support: Emulated},
+	{Name: "workspace/mkdirs", Method: "POST", Path: ws + "mkdirs", Versions: []string{"2.0"}, Side: Files,
+		Fields: []string{"path"}, Support: Emulated},
+	{Name: "workspace-files/import-file", Method: "POST", Path: wsf + "import-file/{path...}", Versions: []string{"2.0"}, Side: Files,
+		Fields: []string{"overwrite"}, Support: Partial, RawBody: true},
+	{Name: "workspace-files/read", Method: "GET", Path: wsf + "{path...}", Versions: []string{"2.0"}, Side: Files,
+		Support: Emulated},
+	{Name: "workspace/export", Method: "GET", Path: ws + "export", Versions: []string{"2.0"}, Side: Files,
+		Fields: []string{"path", "format", "direct_download"}, Support: Partial},
+	{Name: "workspace/list", Method: "GET", Path: ws + "list", Versions: []string{"2.0"}, Side: Files,
+		Fields: []string{"path", "notebooks_modified_after"}, Support: Emulated},
+	{Name: "workspace/delete", Method: "POST", Path: ws + "delete", Versions: []string{"2.0"}, Side: Files,
+		Fields: []string{"path", "recursive"}, Support: Emulated},
 }
 
 func split(s string) []string { return strings.Split(s, ",") }
@@ -202,7 +231,7 @@ func Lookup(name string) (Endpoint, bool) {
 	return Endpoint{}, false
 }
 
-// Match returns the Jobs API endpoint (not a Workspace call) that serves
+// Match returns the Jobs API endpoint (not a Workspace or Files call) that serves
 // method on path under any of its versions; a {param} segment matches any
 // one non-empty segment. A query string on path is ignored.
 func Match(method, path string) (Endpoint, bool) {
@@ -222,9 +251,16 @@ func Match(method, path string) (Endpoint, bool) {
 	return Endpoint{}, false
 }
 
-// pathMatch compares a catalogue path with braces against a concrete path.
+// pathMatch compares a catalogue path with braces against a concrete path;
+// a final {name...} matches the rest, one or more non-empty segments.
 func pathMatch(pattern, path string) bool {
 	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if last := ps[len(ps)-1]; strings.HasPrefix(last, "{") && strings.HasSuffix(last, "...}") {
+		if len(xs) < len(ps) || strings.Join(xs[len(ps)-1:], "") == "" {
+			return false
+		}
+		ps, xs = ps[:len(ps)-1], xs[:len(ps)-1]
+	}
 	if len(ps) != len(xs) {
 		return false
 	}
@@ -244,11 +280,12 @@ func pathMatch(pattern, path string) bool {
 
 // NotEmulatedPrefixes are API path prefixes a real workspace serves that
 // the sandbox does not (it answers them 501 NOT_IMPLEMENTED, not 404): the
-// Jobs API 2.0, policy compliance, and the other services clients and
-// bundles reach for.
+// Jobs API 2.0, policy compliance, the JSON workspace import (bundles use
+// workspace-files/import-file, which is emulated), and the other services
+// clients and bundles reach for.
 var NotEmulatedPrefixes = []string{
 	"/api/2.0/jobs/", "/api/2.1/jobs/policy-compliance", "/api/2.2/jobs/policy-compliance",
-	"/api/2.0/clusters/", "/api/2.1/clusters/", "/api/2.0/workspace/", "/api/2.0/dbfs/",
+	"/api/2.0/clusters/", "/api/2.1/clusters/", "/api/2.0/dbfs/", "/api/2.0/workspace/import",
 	"/api/2.0/pipelines", "/api/2.0/sql/", "/api/2.0/repos", "/api/2.0/secrets/",
 	"/api/2.1/unity-catalog/", "/api/2.0/permissions/", "/api/2.0/preview/scim/",
 	"/api/2.0/token/", "/api/2.0/workspace-conf", "/api/2.0/libraries/", "/api/2.0/instance-pools/",

@@ -71,6 +71,11 @@ func TestBankDrillsEveryLessonFact(t *testing.T) {
 		{"databricks jobs list-runs", []string{`databricks jobs list-runs`}},
 		{"positional IDs vs legacy --job-id", []string{`--job-id`, `positional`}},
 		{"databricks bundle run -t", []string{`bundle run`, `-t `}},
+		// Issue 15: the bundle lifecycle and what a target changes.
+		{"deploy before bundle run", []string{`bundle deploy`, `bundle run`}},
+		{"development mode names jobs [dev <user>]", []string{`\[dev `}},
+		{"destroy removes one target's deployment", []string{`destroy`, `target`}},
+		{"development mode pauses schedules", []string{`(?i)development`, `(?i)paused?\b`}},
 		// Issue 12: 2.2 changed two things; queueing by default is drilled too.
 		{"2.2-created jobs queue by default (QUEUED vs SKIPPED)", []string{`(?i)queue`, `QUEUED|queued`, `SKIPPED|skipped`}},
 		{"update replaces top-level fields", []string{`jobs/update|\bupdate\b`, `top-level`}},

@@ -8,6 +8,8 @@ type SandboxView struct {
 	Try   string // endpoint the lesson's "try it" link asked for
 	// Console is the endpoint picker, call form, CLI box, result and history.
 	Console ConsoleView
+	// Bundles is the Bundles panel (bundles.templ).
+	Bundles BundlesView
 	// ScriptURL is the versioned URL of static/sandbox.js ("" leaves it out).
 	ScriptURL string
 }

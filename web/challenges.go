@@ -35,11 +35,21 @@ var challengeEndpoints = map[string]string{
 	"pause-schedule":      "jobs-update",
 }
 
+// challengePanels is the sandbox page panel a challenge solved outside the
+// console opens instead (the bundle challenges: the Bundles panel).
+var challengePanels = map[string]string{
+	"bundle-run-dev":       "bundles-panel",
+	"bundle-prod-survives": "bundles-panel",
+}
+
 // challengeSandboxURL opens the console on the endpoint the challenge
-// practises (the plain console for one without).
+// practises, or the panel it is solved from (the plain page for neither).
 func challengeSandboxURL(id string) string {
 	if ep, ok := challengeEndpoints[id]; ok {
 		return "/sandbox?ep=" + ep + "#call-panel"
+	}
+	if panel, ok := challengePanels[id]; ok {
+		return "/sandbox#" + panel
 	}
 	return "/sandbox"
 }

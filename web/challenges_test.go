@@ -215,7 +215,7 @@ func TestChallengeUpdateVersusReset(t *testing.T) {
 }
 
 // Each challenge's "Open the sandbox" link opens the console on the
-// endpoint it practises.
+// endpoint it practises; a bundle challenge's opens the Bundles panel.
 func TestChallengeSandboxLinkPreselectsItsEndpoint(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
@@ -223,6 +223,12 @@ func TestChallengeSandboxLinkPreselectsItsEndpoint(t *testing.T) {
 	list.doc.Find(`[data-testid="challenge-list"] li`).Each(func(_ int, li *goquery.Selection) {
 		id := strings.TrimPrefix(li.AttrOr("data-testid", ""), "challenge-")
 		href := a.get("/sandbox/challenges/"+id).doc.Find(`[data-testid="sandbox-link"]`).AttrOr("href", "")
+		if strings.HasPrefix(id, "bundle-") {
+			if href != "/sandbox#bundles-panel" || a.get("/sandbox").doc.Find(`#bundles-panel`).Length() != 1 {
+				t.Errorf("%s: sandbox link %q, want the Bundles panel", id, href)
+			}
+			return
+		}
 		ep, ok := strings.CutPrefix(strings.TrimSuffix(href, "#call-panel"), "/sandbox?ep=")
 		if !ok {
 			t.Errorf("%s: sandbox link %q preselects no endpoint", id, href)

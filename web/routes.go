@@ -32,6 +32,8 @@ func (s *server) routes() http.Handler {
 	pages.HandleFunc("POST /sandbox/token", s.handleSandboxToken)
 	pages.HandleFunc("POST /sandbox/reset", s.handleSandboxReset)
 	pages.HandleFunc("GET /sandbox/fidelity", s.handleFidelity)
+	pages.HandleFunc("GET /sandbox/bundle/{file...}", s.handleBundleFile)
+	pages.HandleFunc("GET /jobs/{job_id}", s.handleJobLink) // the links `databricks bundle summary` prints
 	pages.HandleFunc("POST /sandbox/send", s.handleSandboxSend)
 	pages.HandleFunc("POST /sandbox/cli", s.handleSandboxCLI)
 	pages.HandleFunc("POST /sandbox/live", s.handleLiveOn)
@@ -96,6 +98,7 @@ func (s *server) routes() http.Handler {
 	root.Handle("/api/", api)
 	root.Handle("/api", api)
 	root.Handle("/.well-known/databricks-config", api)
+	root.Handle("/telemetry-ext", api) // the CLI's usage logs, accepted and dropped
 	s.root = root
 
 	csrf := http.NewCrossOriginProtection()

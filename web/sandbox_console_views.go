@@ -200,12 +200,18 @@ func (s *server) renderSandboxPage(w http.ResponseWriter, r *http.Request, statu
 		s.fail(w, r, err)
 		return
 	}
+	bv, err := s.bundlesView(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, status, templates.Sandbox(templates.SandboxView{
 		Meta:      s.meta(r, "Sandbox", "sandbox"),
 		Host:      s.baseURL(r),
 		Token:     tok,
 		Try:       r.URL.Query().Get("try"),
 		Console:   cv,
+		Bundles:   bv,
 		ScriptURL: "/static/" + s.static.version + "/sandbox.js",
 	}))
 }

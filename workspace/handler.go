@@ -35,7 +35,7 @@ type req struct {
 	now     int64
 	method  string
 	path    string
-	pathVal string // {job_id} for permissions
+	pathVal string // {job_id} for permissions, {path...} for workspace files
 }
 
 // routeFunc serves one emulated endpoint under the workspace's lock.
@@ -66,6 +66,15 @@ var routeFuncs = map[string]routeFunc{
 	"permissions/update": handlePermUpdate,
 	"permissions/levels": handlePermLevels,
 	"scim/me":            handleMe,
+	"telemetry":          handleTelemetry,
+	// workspace files (files.go)
+	"workspace/get-status":        handleGetStatus,
+	"workspace/mkdirs":            handleMkdirs,
+	"workspace-files/import-file": handleImportFile,
+	"workspace-files/read":        handleReadFile,
+	"workspace/export":            handleWSExport,
+	"workspace/list":              handleWSList,
+	"workspace/delete":            handleWSDelete,
 }
 
 // newMux builds the emulator's routes from the catalogue: one method
@@ -87,8 +96,12 @@ func (m *Manager) newMux() (*http.ServeMux, error) {
 		if !ok {
 			return nil, fmt.Errorf("workspace: catalogue endpoint %s has no handler", e.Name)
 		}
-		for _, v := range e.Versions {
-			mux.Handle(e.Pattern(v), m.route(fn, v == "2.1"))
+		versions := e.Versions
+		if len(versions) == 0 { // not under /api/X.Y/ (POST /telemetry-ext)
+			versions = []string{""}
+		}
+		for _, v := range versions {
+			mux.Handle(e.Pattern(v), m.route(fn, v == "2.1", e.RawBody))
 		}
 	}
 	mux.HandleFunc("/", m.serveUnrouted)
@@ -127,6 +140,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.WriteHeader(status)
 	w.Write(b)
 	return err
+}
+
+// writeRaw writes a file's bytes with status 200.
+func writeRaw(w http.ResponseWriter, b []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
 }
 
 // writeErr writes err in the Databricks shape (see AsError).
@@ -275,8 +297,11 @@ func (m *Manager) allowedMethods(r *http.Request) []string {
 }
 
 // route adapts fn to an http.Handler: authenticate, read and check the
-// body, run fn under the workspace's lock, write the answer.
-func (m *Manager) route(fn routeFunc, v21 bool) http.Handler {
+// body, run fn under the workspace's lock, write the answer (JSON, or the
+// bytes of a file when fn answers rawBytes). With raw the body is a file's
+// bytes, not JSON (jobsapi.Endpoint.RawBody): it is capped at
+// Limits.MaxFileBytes instead of maxBody and not checked as JSON.
+func (m *Manager) route(fn routeFunc, v21, raw bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		who, aerr := m.authenticate(r)
 		if aerr != nil {
@@ -289,7 +314,10 @@ func (m *Manager) route(fn routeFunc, v21 bool) http.Handler {
 		}
 		rq := &req{ctx: r.Context(), m: m, who: who, v21: v21, q: r.URL.Query(), host: m.requestHost(r),
 			method: r.Method, path: r.URL.Path, pathVal: r.PathValue("job_id")}
-		if aerr := rq.readBody(w, r); aerr != nil {
+		if rq.pathVal == "" {
+			rq.pathVal = r.PathValue("path")
+		}
+		if aerr := rq.readBody(w, r, raw); aerr != nil {
 			writeErr(w, aerr)
 			return
 		}
@@ -304,28 +332,48 @@ func (m *Manager) route(fn routeFunc, v21 bool) http.Handler {
 			m.fail(w, r, err)
 			return
 		}
+		if b, ok := out.(rawBytes); ok {
+			writeRaw(w, b)
+			return
+		}
 		if err := writeJSON(w, http.StatusOK, out); err != nil {
 			m.report(r, err)
 		}
 	})
 }
 
+// maxRawBody caps a raw body when Limits.MaxFileBytes is off (negative).
+const maxRawBody = 512 << 20
+
 // readBody reads and checks the request body (at most maxBody bytes, a
-// JSON object, UTF-8) and the query (UTF-8) into rq.
-func (rq *req) readBody(w http.ResponseWriter, r *http.Request) error {
+// JSON object, UTF-8) and the query (UTF-8) into rq. A raw body (a file's
+// bytes) is read as it is, up to Limits.MaxFileBytes; past it the answer
+// is the file-size 400 and nothing more is read.
+func (rq *req) readBody(w http.ResponseWriter, r *http.Request, raw bool) error {
+	limit := int64(maxBody)
+	if raw {
+		limit = rq.m.opts.Limits.MaxFileBytes
+		if limit < 0 {
+			limit = maxRawBody
+		}
+	}
 	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 		if err != nil {
 			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
+			switch {
+			case errors.As(err, &mbe) && raw:
+				return fileTooLarge(limit)
+			case errors.As(err, &mbe):
 				return malformed("Request body is larger than the limit of %d bytes.", maxBody)
 			}
 			return malformed("Could not read the request body: %v", err)
 		}
-		rq.body = bytes.TrimSpace(body)
-	}
-	if !utf8.Valid(rq.body) {
-		return malformed("Could not parse request object: the body is not valid UTF-8.")
+		if raw {
+			rq.body = body
+		} else {
+			rq.body = bytes.TrimSpace(body)
+		}
 	}
 	for k, vs := range rq.q {
 		for _, v := range append(vs, k) {
@@ -333,6 +381,12 @@ func (rq *req) readBody(w http.ResponseWriter, r *http.Request) error {
 				return malformed("Could not parse the query string: parameter %q is not valid UTF-8.", strings.ToValidUTF8(k, "\uFFFD"))
 			}
 		}
+	}
+	if raw {
+		return nil
+	}
+	if !utf8.Valid(rq.body) {
+		return malformed("Could not parse request object: the body is not valid UTF-8.")
 	}
 	if len(rq.body) > 0 && rq.body[0] != '{' {
 		return malformed("Could not parse request object: Expected an object, found %s", jsonKind(rq.body))

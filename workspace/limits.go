@@ -54,6 +54,18 @@ type Limits struct {
 	// and deletes always work. A real workspace has no such figure; a
 	// fresh sandbox holds about 80 KB. Default 32 MiB.
 	MaxBytes int64
+	// MaxFileBytes is the largest workspace file (import-file body) the
+	// sandbox stores; past it the import is a 400 INVALID_PARAMETER_VALUE
+	// and nothing is stored (the body is not even read past the limit). A
+	// real workspace takes files up to 500 MB ("What are workspace
+	// files?", docs.databricks.com/aws/en/files/workspace, Limitations); a
+	// bundle's files and state are a few kilobytes. Default 4 MiB.
+	MaxFileBytes int64
+	// MaxFilesBytes is how many bytes of file contents a workspace may
+	// hold in all; an import past it is a 400 QUOTA_EXCEEDED. Files count
+	// against MaxBytes too (as their stored documents). A real workspace
+	// has no such figure. Default 16 MiB.
+	MaxFilesBytes int64
 	// APIRate is each token's sustained request budget on /api, in
 	// requests per second, and APIBurst how many requests it may send at
 	// once before the rate applies. Past them: 429 REQUEST_LIMIT_EXCEEDED
@@ -74,6 +86,8 @@ func DefaultLimits() Limits {
 		MaxActiveRuns:  100,
 		MaxRuns:        5000,
 		MaxBytes:       32 << 20,
+		MaxFileBytes:   4 << 20,
+		MaxFilesBytes:  16 << 20,
 		APIRate:        100,
 		APIBurst:       300,
 	}
@@ -97,6 +111,12 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxBytes == 0 {
 		l.MaxBytes = d.MaxBytes
 	}
+	if l.MaxFileBytes == 0 {
+		l.MaxFileBytes = d.MaxFileBytes
+	}
+	if l.MaxFilesBytes == 0 {
+		l.MaxFilesBytes = d.MaxFilesBytes
+	}
 	if l.APIRate == 0 {
 		l.APIRate = d.APIRate
 	}
@@ -118,13 +138,16 @@ func (l Limits) LimitRows() []LimitRow {
 		}
 		return strconv.Itoa(v)
 	}
-	bytes := "none"
-	if l.MaxBytes > 0 {
-		bytes = fmt.Sprintf("%d MiB", l.MaxBytes>>20)
-		if l.MaxBytes < 1<<20 {
-			bytes = fmt.Sprintf("%d bytes", l.MaxBytes)
+	size := func(v int64) string {
+		switch {
+		case v < 0:
+			return "none"
+		case v < 1<<20:
+			return fmt.Sprintf("%d bytes", v)
 		}
+		return fmt.Sprintf("%d MiB", v>>20)
 	}
+	bytes := size(l.MaxBytes)
 	rate := "none"
 	if l.APIRate > 0 {
 		rate = fmt.Sprintf("%s requests/s, bursts of %d", strconv.FormatFloat(l.APIRate, 'f', -1, 64), l.APIBurst)
@@ -135,6 +158,8 @@ func (l Limits) LimitRows() []LimitRow {
 		{"Active runs at once", n(l.MaxActiveRuns), "1,000 concurrent job runs; 1,000 tasks running at once", "run-now, runs/submit, runs/repair: 429 REQUEST_LIMIT_EXCEEDED with Retry-After"},
 		{"Runs kept", n(l.MaxRuns), "60 days of run history", "the oldest finished runs are dropped to make room"},
 		{"Stored data per workspace", bytes, "no such limit", "a write past it: 400 QUOTA_EXCEEDED (new runs first drop old finished runs); deletes always work"},
+		{"Size of one workspace file", size(l.MaxFileBytes), "500 MB", "workspace-files/import-file: 400 INVALID_PARAMETER_VALUE, nothing stored"},
+		{"Workspace file contents per workspace", size(l.MaxFilesBytes), "no such limit", "workspace-files/import-file: 400 QUOTA_EXCEEDED; deletes always work"},
 		{"Requests per token on /api", rate, "per endpoint, e.g. jobs/create 20/s, runs/get 100/s", "429 REQUEST_LIMIT_EXCEEDED with Retry-After"},
 	}
 }
@@ -219,6 +244,38 @@ func (rq *req) checkGrowth(puts map[string][]byte, freed int64) error {
 	}
 	return quotaExceeded("The sandbox workspace would store %d bytes, over its limit of %d. "+
 		"Delete jobs or runs you no longer need, or reset the workspace from the sandbox page.", rq.sp.bytes+grow, lim)
+}
+
+// checkFileSize refuses a workspace file over MaxFileBytes.
+func (rq *req) checkFileSize(n int) error {
+	if lim := rq.limits().MaxFileBytes; lim >= 0 && int64(n) > lim {
+		return fileTooLarge(lim)
+	}
+	return nil
+}
+
+func fileTooLarge(lim int64) *Error {
+	return invalidParam("The file is larger than the sandbox's limit of %d bytes per workspace file.", lim)
+}
+
+// checkFilesTotal refuses a file of n bytes at p that would take the
+// workspace's file contents past MaxFilesBytes (a file it replaces no
+// longer counts).
+func (rq *req) checkFilesTotal(p string, n int) error {
+	lim := rq.limits().MaxFilesBytes
+	if lim < 0 {
+		return nil
+	}
+	grow := int64(n)
+	if old, ok := rq.sp.files[p]; ok {
+		grow -= int64(len(old.Data))
+	}
+	total := rq.sp.fileBytes + grow
+	if grow <= 0 || total <= lim {
+		return nil
+	}
+	return quotaExceeded("The sandbox workspace would hold %d bytes of files, over its limit of %d. "+
+		"Delete files you no longer need (databricks bundle destroy removes a bundle's), or reset the workspace.", total, lim)
 }
 
 // makeRoom picks the oldest runs to drop so that a new run stored as doc

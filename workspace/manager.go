@@ -31,7 +31,8 @@ type Identity struct {
 }
 
 // Store persists workspaces as JSON documents. Keys look like "meta",
-// "job/101", "run/1001" or "perm/101". It is implemented by *store.DB.
+// "job/101", "run/1001", "perm/101" or "file/Users/me/x" (a workspace
+// file, files.go). It is implemented by *store.DB.
 // Every error a Store returns is a failure of the store itself: the handler
 // answers it with a generic 500 and hands it to Options.OnError.
 type Store interface {
@@ -155,9 +156,10 @@ func (a aclEntry) principal() string {
 }
 
 type metaDoc struct {
-	Created   int64 `json:"created"`
-	NextJobID int64 `json:"next_job_id"`
-	NextRunID int64 `json:"next_run_id"`
+	Created      int64 `json:"created"`
+	NextJobID    int64 `json:"next_job_id"`
+	NextRunID    int64 `json:"next_run_id"`
+	NextObjectID int64 `json:"next_object_id,omitempty"` // workspace files (files.go)
 }
 
 // space is one workspace in memory.
@@ -175,9 +177,11 @@ type space struct {
 	taskRuns  map[int64]taskRef
 	idem      map[string]int64
 	perms     map[int64][]aclEntry
-	version   int64  // bumps on every write (page token snapshot marker)
-	evicted   bool   // dropped from the manager: reload instead; guarded by mu
-	used      uint64 // Manager.tick at the last use; guarded by Manager.mu
+	files     map[string]*wsObject // workspace files by normalised path (files.go)
+	fileBytes int64                // the bytes of their contents, for Limits.MaxFilesBytes
+	version   int64                // bumps on every write (page token snapshot marker)
+	evicted   bool                 // dropped from the manager: reload instead; guarded by mu
+	used      uint64               // Manager.tick at the last use; guarded by Manager.mu
 
 	// stored size of the documents, for Limits.MaxBytes (limits.go)
 	bytes int64
@@ -191,7 +195,8 @@ type taskRef struct {
 
 func newSpace(id string) *space {
 	return &space{id: id, jobs: map[int64]*job{}, runs: map[int64]*runDoc{}, jobRuns: map[int64][]*runDoc{}, jobRunIDs: map[int64][]int64{},
-		sweeps: map[int64]*sweep{}, taskRuns: map[int64]taskRef{}, idem: map[string]int64{}, perms: map[int64][]aclEntry{}}
+		sweeps: map[int64]*sweep{}, taskRuns: map[int64]taskRef{}, idem: map[string]int64{}, perms: map[int64][]aclEntry{},
+		files: map[string]*wsObject{}}
 }
 
 func (m *Manager) now() int64 { return m.opts.Now().UnixMilli() }
@@ -366,6 +371,14 @@ func buildSpace(id string, docs map[string][]byte) (*space, error) {
 		if !ok {
 			continue
 		}
+		if kind == "file" {
+			o, err := decodeFileDoc(b)
+			if err != nil {
+				return nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
+			}
+			sp.setFile(o)
+			continue
+		}
 		n, err := strconv.ParseInt(num, 10, 64)
 		if err != nil {
 			continue
@@ -508,6 +521,7 @@ func (sp *space) replace(o *space) {
 	sp.meta, sp.jobs, sp.jobIDs, sp.runs, sp.runIDs = o.meta, o.jobs, o.jobIDs, o.runs, o.runIDs
 	sp.jobRuns, sp.sweeps, sp.taskRuns, sp.idem, sp.perms = o.jobRuns, o.sweeps, o.taskRuns, o.idem, o.perms
 	sp.jobRunIDs = o.jobRunIDs
+	sp.files, sp.fileBytes = o.files, o.fileBytes
 	sp.bytes, sp.sizes = o.bytes, o.sizes
 	sp.version++
 }

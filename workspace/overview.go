@@ -22,6 +22,9 @@ type Overview struct {
 	// Unused is set by Peek for a workspace never used: the overview is
 	// of the fixtures it will be seeded with, and nothing is stored yet.
 	Unused bool
+	// Bundles are the bundle deployments in the workspace's files
+	// (bundles.go), by name and target; a Window does not bound them.
+	Bundles []BundleOverview
 }
 
 // JobOverview is one job and its newest runs.
@@ -276,7 +279,7 @@ func (m *Manager) loaded(id string) bool {
 // overview builds the Overview of w's part of the workspace. The caller
 // holds sp.mu (or owns sp alone).
 func (sp *space) overview(now int64, w Window) Overview {
-	ov := Overview{WorkspaceID: sp.id, Now: msTime(now), TotalJobs: len(sp.jobIDs)}
+	ov := Overview{WorkspaceID: sp.id, Now: msTime(now), TotalJobs: len(sp.jobIDs), Bundles: sp.bundles()}
 	ids := sp.jobIDs
 	if w.Jobs > 0 && len(ids) > w.Jobs {
 		ids = ids[len(ids)-w.Jobs:]

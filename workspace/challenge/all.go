@@ -189,7 +189,7 @@ databricks jobs cancel-run RUN_ID`,
 			CLI:   `databricks jobs run-now --no-wait --json '{"job_id":{job:nightly-etl},"job_parameters":{"run_date":"2024-01-31"}}'`,
 			check: checkParams,
 		},
-	}, orchestration()...)
+	}, append(orchestration(), bundleChallenges()...)...)
 }
 
 func checkTwoTaskJob(in Input) Result {
