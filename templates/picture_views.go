@@ -5,6 +5,10 @@ package templates
 type PictureView struct {
 	Meta       PageMeta
 	Polling    bool // something is active: the fragment refreshes itself
+	// WatchHref, when nothing is active, is what the fragment polls to
+	// learn of a change made anywhere (curl, the CLI, another tab): the
+	// server answers 204 while the workspace version is unchanged.
+	WatchHref string
 	Jobs       []PictureJob
 	SubmitRuns []PictureRun
 	Legend     []StateCount

@@ -22,6 +22,9 @@ type Overview struct {
 	// Unused is set by Peek for a workspace never used: the overview is
 	// of the fixtures it will be seeded with, and nothing is stored yet.
 	Unused bool
+	// Version is the workspace's change version when the overview was
+	// taken (Manager.Version); 0 for an unused workspace.
+	Version int64
 }
 
 // JobOverview is one job and its newest runs.
@@ -230,6 +233,7 @@ func (m *Manager) Peek(ctx context.Context, workspaceID string, w Window) (Overv
 	var ov Overview
 	err = m.withSpace(ctx, workspaceID, func(sp *space) error {
 		ov = sp.overview(m.now(), w)
+		ov.Version = sp.version.Load()
 		return nil
 	})
 	return ov, err
