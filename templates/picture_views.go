@@ -3,12 +3,12 @@ package templates
 // PictureView is the run picture: the learner's jobs, their newest runs and
 // each run's task runs as a small DAG.
 type PictureView struct {
-	Meta       PageMeta
-	Polling    bool // something is active: the fragment refreshes itself
+	Meta    PageMeta
+	Polling bool // something is active: the fragment refreshes itself
 	// WatchHref, when nothing is active, is what the fragment polls to
 	// learn of a change made anywhere (curl, the CLI, another tab): the
 	// server answers 204 while the workspace version is unchanged.
-	WatchHref string
+	WatchHref  string
 	Jobs       []PictureJob
 	SubmitRuns []PictureRun
 	Legend     []StateCount
