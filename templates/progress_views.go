@@ -92,6 +92,11 @@ type MasteryRow struct {
 	Title        string
 	Solid, Total int
 	Pct          int
+	// Learning, Young and Mature count the topic's seen items by stage
+	// (as Anki does), so a good session moves the bar at once; the Pct
+	// fields are their shares of Total.
+	Learning, Young, Mature          int
+	LearningPct, YoungPct, MaturePct int
 	LessonURL    string
 	DrillURL     string
 }
@@ -128,4 +133,13 @@ type ProgressView struct {
 	NotSolid                  int
 	Readiness                 ReadinessView
 	LastExam                  string // "14/20 (70 %) on 2 Mar", "" without a mock exam
+}
+
+// masteryDays is when a card counts as mature (quiz.MatureDays, repeated
+// here: templates imports no project package).
+const masteryDays = 21
+
+// stageWords says a mastery row's stages in words.
+func stageWords(m MasteryRow) string {
+	return fmt.Sprintf("%d learning, %d young, %d mature of %d", m.Learning, m.Young, m.Mature, m.Total)
 }

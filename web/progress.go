@@ -70,6 +70,8 @@ func (s *server) handleProgress(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Mastery = append(v.Mastery, templates.MasteryRow{
 			Title: t.Title, Solid: n.Solid, Total: n.Total, Pct: n.Solid * 100 / n.Total,
+			Learning: n.Learning, Young: n.Young, Mature: n.Mature,
+			LearningPct: n.Learning * 100 / n.Total, YoungPct: n.Young * 100 / n.Total, MaturePct: n.Mature * 100 / n.Total,
 			LessonURL: t.LessonURL(), DrillURL: "/drill?topic=" + url.QueryEscape(t.ID),
 		})
 	}
