@@ -97,8 +97,8 @@ type MasteryRow struct {
 	// fields are their shares of Total.
 	Learning, Young, Mature          int
 	LearningPct, YoungPct, MaturePct int
-	LessonURL    string
-	DrillURL     string
+	LessonURL                        string
+	DrillURL                         string
 }
 
 // LeechRow is an item the learner keeps missing.
