@@ -99,7 +99,7 @@ func TestChallengeFlowScoresAndStores(t *testing.T) {
 		{"task_key":"b","notebook_task":{"notebook_path":"/b"},"existing_cluster_id":"c1"}]}`); st != 200 {
 		t.Fatalf("create: %d %v", st, body)
 	}
-	checkVerdict(t, a.hxPost("/sandbox/challenges/two-task-job/check", nil), false, "none has depends_on")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/two-task-job/check", nil), false, "b has no depends_on on a")
 	a.api("POST", "/api/2.2/jobs/create", tok, `{"name":"chain","tasks":[
 		{"task_key":"a","notebook_task":{"notebook_path":"/a"},"existing_cluster_id":"c1"},
 		{"task_key":"b","depends_on":[{"task_key":"a"}],"notebook_task":{"notebook_path":"/b"},"existing_cluster_id":"c1"}]}`)
@@ -223,8 +223,9 @@ func TestChallengeSandboxLinkPreselectsItsEndpoint(t *testing.T) {
 	list.doc.Find(`[data-testid="challenge-list"] li`).Each(func(_ int, li *goquery.Selection) {
 		id := strings.TrimPrefix(li.AttrOr("data-testid", ""), "challenge-")
 		href := a.get("/sandbox/challenges/"+id).doc.Find(`[data-testid="sandbox-link"]`).AttrOr("href", "")
-		ep, ok := strings.CutPrefix(strings.TrimSuffix(href, "#call-panel"), "/sandbox?ep=")
-		if !ok {
+		u, err := url.Parse(href)
+		ep := u.Query().Get("ep")
+		if err != nil || u.Path != "/sandbox" || ep == "" {
 			t.Errorf("%s: sandbox link %q preselects no endpoint", id, href)
 			return
 		}
@@ -331,5 +332,53 @@ func TestChallengeViewDoesNotRestart(t *testing.T) {
 	r := a.hxPost(ch+"/restart", nil)
 	if r.status != 200 || r.doc.Find(`#challenge`).Length() != 1 || r.text(`[data-testid="challenge-started"]`) == again.text(`[data-testid="challenge-started"]`) {
 		t.Errorf("htmx restart: %d %q", r.status, r.text(`[data-testid="challenge-started"]`))
+	}
+}
+
+// TestChallengeStartIsNotTheAnswer: a challenge's "Open the sandbox" link
+// prefills the endpoint and IDs, not the solution, and neither that body
+// nor the console's own example, sent as it comes, solves the challenge:
+// the grade is for what the learner wrote.
+func TestChallengeStartIsNotTheAnswer(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ id, reason string }{
+		{"two-task-job", "has only 1 task"},
+		{"submit-one-time", "No runs/submit run"},
+		{"job-params-override", "used the defaults"},
+		{"update-not-reset", "max_concurrent_runs is still"},
+	} {
+		t.Run(tt.id, func(t *testing.T) {
+			t.Parallel()
+			clk := newFakeClock()
+			a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
+			a.act()
+			sendAsItComes := func(href string) {
+				t.Helper()
+				page := a.get(href)
+				form := page.doc.Find("#call-form")
+				v := url.Values{"ep": {form.Find(`input[name="ep"]`).AttrOr("value", "")}}
+				body := form.Find(`textarea[name="body"]`).Text()
+				v.Set("body", body)
+				if r := a.postForm("/sandbox/send", v); r.status != http.StatusSeeOther && r.status != http.StatusBadRequest {
+					t.Fatalf("send %s: %d", href, r.status)
+				}
+				clk.Advance(time.Minute) // whatever it started has ended
+			}
+			a.get("/sandbox/challenges/" + tt.id)
+			clk.Advance(time.Second)
+			href := a.get("/sandbox/challenges/"+tt.id).doc.Find(`[data-testid="sandbox-link"]`).AttrOr("href", "")
+			u, _ := url.Parse(href)
+			if u.Query().Get("p_body") == "" {
+				t.Fatalf("link %q starts from no body of its own", href)
+			}
+			sendAsItComes(href)
+			checkVerdict(t, a.hxPost("/sandbox/challenges/"+tt.id+"/check", nil), false, tt.reason)
+			// The console's own example for the endpoint does not solve it either.
+			sendAsItComes("/sandbox?ep=" + u.Query().Get("ep"))
+			r := a.hxPost("/sandbox/challenges/"+tt.id+"/check", nil)
+			if r.doc.Find(`[data-testid="check-result"]`).AttrOr("data-passed", "") != "false" {
+				t.Fatalf("the console's example solves %s: %q", tt.id, r.text(`[data-testid="check-result"]`))
+			}
+		})
 	}
 }
