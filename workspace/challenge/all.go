@@ -167,7 +167,7 @@ databricks jobs cancel-run RUN_ID`,
 			},
 			Curl: `curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/update" ` + curlAuth + ` \
   -d '{"job_id":{job:hourly-report},"new_settings":{"max_concurrent_runs":3}}'`,
-			CLI:      `databricks jobs update --json '{"job_id":{job:hourly-report},"new_settings":{"max_concurrent_runs":3}}'`,
+			CLI: `databricks jobs update --json '{"job_id":{job:hourly-report},"new_settings":{"max_concurrent_runs":3}}'`,
 			Start: `{
   "job_id": {job:hourly-report},
   "new_settings": {}
@@ -188,7 +188,7 @@ databricks jobs cancel-run RUN_ID`,
 			},
 			Curl: `curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/runs/submit" ` + curlAuth + ` \
   -d '{"run_name":"one-off","tasks":[{"task_key":"once","notebook_task":{"notebook_path":"/Workspace/Shared/once"},"existing_cluster_id":"0101-120000-reports1"}]}'`,
-			CLI:   `databricks jobs submit --json '{"run_name":"one-off","tasks":[{"task_key":"once","notebook_task":{"notebook_path":"/Workspace/Shared/once"},"existing_cluster_id":"0101-120000-reports1"}]}'`,
+			CLI: `databricks jobs submit --json '{"run_name":"one-off","tasks":[{"task_key":"once","notebook_task":{"notebook_path":"/Workspace/Shared/once"},"existing_cluster_id":"0101-120000-reports1"}]}'`,
 			Start: `{
   "run_name": "one-off",
   "tasks": []
@@ -208,7 +208,7 @@ databricks jobs cancel-run RUN_ID`,
 			},
 			Curl: `curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/run-now" ` + curlAuth + ` \
   -d '{"job_id":{job:nightly-etl},"job_parameters":{"run_date":"2024-01-31"}}'`,
-			CLI:   `databricks jobs run-now --no-wait --json '{"job_id":{job:nightly-etl},"job_parameters":{"run_date":"2024-01-31"}}'`,
+			CLI: `databricks jobs run-now --no-wait --json '{"job_id":{job:nightly-etl},"job_parameters":{"run_date":"2024-01-31"}}'`,
 			Start: `{
   "job_id": {job:nightly-etl}
 }`,
