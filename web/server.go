@@ -55,6 +55,7 @@ type server struct {
 	pages      *http.ServeMux // the page routes, asked which methods a path allows
 	sendLimit  *rateLimiter   // the sandbox console's send action, per learner
 	showingKey []byte         // signs drill showings and derives shuffle seeds (drill.go)
+	starts     startLedger    // makes starting a drill idempotent (drill_start.go)
 }
 
 // NewServer builds the trainer's whole HTTP handler. It returns an error
