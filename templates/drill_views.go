@@ -80,7 +80,7 @@ type DrillAnswer struct {
 
 // DrillFeedbackView is the screen after an answer.
 type DrillFeedbackView struct {
-	Meta        PageMeta
+	Meta PageMeta
 	// Elsewhere is set when this question was answered in another tab or
 	// window first: the feedback is of that answer, and says so.
 	Elsewhere   bool
