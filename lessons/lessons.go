@@ -38,6 +38,19 @@ type Lesson struct {
 	Title    string
 	HTML     string // goldmark output of our own Markdown; raw HTML in the source is dropped
 	Sections []Section
+	// Pieces is HTML cut after each "predict" prompt's question, where the
+	// page puts the learner's prediction form; the piece after the cut
+	// starts with the prompt's <details class="reveal">. Predicts counts
+	// the predict prompts (numbered from 1 in lesson order).
+	Pieces   []Piece
+	Predicts int
+}
+
+// Piece is a run of the lesson's HTML. Predict, when not 0, is the number
+// of the predict prompt whose form follows it.
+type Piece struct {
+	HTML    string
+	Predict int
 }
 
 // HasSection reports whether the lesson has a section with the given anchor id.
@@ -146,7 +159,17 @@ func render(md goldmark.Markdown, src []byte) (*Lesson, error) {
 	if err := md.Renderer().Render(&buf, src, doc); err != nil {
 		return nil, err
 	}
-	l.HTML = buf.String()
+	html := buf.String()
+	parts := strings.Split(html, predictMarker)
+	for i, p := range parts {
+		pc := Piece{HTML: p}
+		if i < len(parts)-1 {
+			pc.Predict = i + 1
+		}
+		l.Pieces = append(l.Pieces, pc)
+	}
+	l.Predicts = len(parts) - 1
+	l.HTML = strings.ReplaceAll(html, predictMarker, "")
 	return l, nil
 }
 

@@ -191,3 +191,31 @@ func TestLoadRequiresTitle(t *testing.T) {
 		t.Fatal("want error for a lesson without a title")
 	}
 }
+
+// TestPredictPieces: the lesson is cut after each predict question, and
+// each cut is followed by that prompt's reveal.
+func TestPredictPieces(t *testing.T) {
+	t.Parallel()
+	set, err := lessons.Load(data.FS, "lessons")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range set.All() {
+		var joined strings.Builder
+		for i, p := range l.Pieces {
+			joined.WriteString(p.HTML)
+			if i > 0 && l.Pieces[i-1].Predict > 0 && !strings.HasPrefix(p.HTML, `<details class="reveal">`) {
+				t.Errorf("%s: piece %d does not start with the reveal: %.60q", l.Slug, i, p.HTML)
+			}
+			if p.Predict != 0 && p.Predict != i+1 {
+				t.Errorf("%s: piece %d is followed by prompt %d", l.Slug, i, p.Predict)
+			}
+		}
+		if joined.String() != l.HTML {
+			t.Errorf("%s: the pieces do not add up to the lesson", l.Slug)
+		}
+		if n := strings.Count(l.HTML, `data-testid="predict"`); n != l.Predicts || n == 0 {
+			t.Errorf("%s: %d predict prompts, Predicts %d", l.Slug, n, l.Predicts)
+		}
+	}
+}

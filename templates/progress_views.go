@@ -87,6 +87,12 @@ func NewAccuracyChart(days []ChartDay, first time.Time, n int) AccuracyChart {
 	return c
 }
 
+// LessonRow is one lesson's progress: the predictions made in it.
+type LessonRow struct {
+	Title, URL          string
+	Predicted, Predicts int
+}
+
 // MasteryRow is one topic's mastery bar.
 type MasteryRow struct {
 	Title        string
@@ -124,6 +130,7 @@ type ProgressView struct {
 	Meta                      PageMeta
 	Chart                     AccuracyChart
 	Mastery                   []MasteryRow
+	Lessons                   []LessonRow
 	DueNow, DueToday, DueWeek int
 	Seen, BankSize            int
 	Streak                    int

@@ -101,6 +101,18 @@ func (s *server) handleProgress(w http.ResponseWriter, r *http.Request) {
 		v.ExamDate = exam.UTC().Format("2 January 2006")
 		v.NotSolid = len(quiz.NotSolid(s.bank, cards, exam))
 	}
+	for _, ls := range s.lessons.All() {
+		if ls.Predicts == 0 {
+			continue
+		}
+		guesses, err := s.db.Predictions(ctx, l.ID, ls.Slug)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Lessons = append(v.Lessons, templates.LessonRow{Title: ls.Title, URL: "/lessons/" + ls.Slug,
+			Predicted: min(len(guesses), ls.Predicts), Predicts: ls.Predicts})
+	}
 	if v.Readiness, err = s.readiness(r); err != nil {
 		s.fail(w, r, err)
 		return

@@ -18,6 +18,7 @@ func (s *server) routes() http.Handler {
 
 	// Lessons.
 	pages.HandleFunc("GET /lessons/{slug}", s.handleLessonShow)
+	pages.HandleFunc("POST /lessons/{slug}/predictions/{n}", s.handleLessonPredict)
 
 	// Drills.
 	pages.HandleFunc("GET /drill", s.handleDrillHome)
