@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -203,17 +204,36 @@ func plainText(n ast.Node, src []byte) string {
 
 // HighlightCSS returns the stylesheet for the chroma classes in lesson code
 // blocks: GitHub colours, and GitHub dark under prefers-color-scheme: dark.
-// It returns a wrapped error only if chroma cannot write a style's CSS.
+// In dark mode every token class the light style colours is first reset,
+// so a class GitHub dark leaves out is not drawn in a light-mode colour on
+// the dark background; a few light colours below 4.5:1 are darkened. It
+// returns a wrapped error only if chroma cannot write a style's CSS.
 func HighlightCSS() ([]byte, error) {
 	f := chromahtml.New(chromahtml.WithClasses(true))
-	var buf bytes.Buffer
-	if err := f.WriteCSS(&buf, styles.Get("github")); err != nil {
+	var light bytes.Buffer
+	if err := f.WriteCSS(&light, styles.Get("github")); err != nil {
 		return nil, fmt.Errorf("lessons: highlight css: %w", err)
 	}
+	var buf bytes.Buffer
+	buf.Write(light.Bytes())
+	// GitHub's NameBuiltinPseudo grey is 4.4:1 on its background.
+	buf.WriteString(".chroma .bp { color: #57606a }\n")
 	buf.WriteString("@media (prefers-color-scheme: dark) {\n")
+	var reset []string
+	for _, m := range tokenRule.FindAllStringSubmatch(light.String(), -1) {
+		if m[1] != ".chroma .w" {
+			reset = append(reset, m[1])
+		}
+	}
+	if len(reset) > 0 {
+		buf.WriteString(strings.Join(reset, ", ") + " { color: inherit; background-color: transparent; font-weight: inherit; font-style: inherit }\n")
+	}
 	if err := f.WriteCSS(&buf, styles.Get("github-dark")); err != nil {
 		return nil, fmt.Errorf("lessons: highlight css: %w", err)
 	}
 	buf.WriteString("}\n")
 	return buf.Bytes(), nil
 }
+
+// tokenRule matches a chroma token rule that sets a colour.
+var tokenRule = regexp.MustCompile(`(\.chroma \.[a-z0-9]+) \{[^}]*[{; ]color: #`)
