@@ -160,7 +160,10 @@ func render(md goldmark.Markdown, src []byte) (*Lesson, error) {
 	if err := md.Renderer().Render(&buf, src, doc); err != nil {
 		return nil, err
 	}
-	html := buf.String()
+	// Code blocks and tables scroll sideways on a phone: make them
+	// keyboard-reachable (a scrollable region needs focus to scroll).
+	html := strings.NewReplacer("<pre>", `<pre tabindex="0">`, "<pre style=", `<pre tabindex="0" style=`,
+		"<pre class=", `<pre tabindex="0" class=`, "<table>", `<table tabindex="0">`).Replace(buf.String())
 	parts := strings.Split(html, predictMarker)
 	for i, p := range parts {
 		pc := Piece{HTML: p}

@@ -214,6 +214,12 @@ func TestPredictPieces(t *testing.T) {
 				t.Errorf("%s: piece %d is followed by prompt %d", l.Slug, i, p.Predict)
 			}
 		}
+		if n, focusable := strings.Count(l.HTML, "<pre"), strings.Count(l.HTML, `<pre tabindex="0"`); n == 0 || n != focusable {
+			t.Errorf("%s: %d of %d code blocks are keyboard-reachable (tabindex=0)", l.Slug, focusable, n)
+		}
+		if n, focusable := strings.Count(l.HTML, "<table"), strings.Count(l.HTML, `<table tabindex="0"`); n != focusable {
+			t.Errorf("%s: %d of %d tables are keyboard-reachable", l.Slug, focusable, n)
+		}
 		if joined.String() != l.HTML {
 			t.Errorf("%s: the pieces do not add up to the lesson", l.Slug)
 		}

@@ -96,3 +96,12 @@ type ProfileView struct {
 	Error       string
 	Since       string
 }
+
+// meTitle is the tooltip of the name in the header, which a long name
+// shows shortened.
+func meTitle(name string) string {
+	if name == "" {
+		return "Set your display name"
+	}
+	return name + ": your profile"
+}

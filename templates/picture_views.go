@@ -85,8 +85,11 @@ type PictureAttempt struct {
 
 // DAGView is a server-drawn task graph.
 type DAGView struct {
-	ID            string
-	Label         string // aria-label: what the picture shows, in words
+	ID    string
+	Label string // aria-label: what the picture shows, in words
+	// Desc is the text alternative listing each task (and its state, and
+	// what it runs after), for a DAG small enough to list.
+	Desc          string
 	Width, Height int
 	Nodes         []DAGNode
 	Edges         []DAGEdge

@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // axeSource is axe-core (npm axe-core 4.10.3, MPL-2.0, see axe.LICENSE),
@@ -116,6 +117,15 @@ func TestBrowserAccessibility(t *testing.T) {
 	})); err != nil {
 		t.Fatal(err)
 	}
+	if only := os.Getenv("A11Y_PAGES"); only != "" { // e.g. A11Y_PAGES=progress,sandbox-fidelity
+		var keep []struct{ name, path string }
+		for _, p := range pages {
+			if strings.Contains(","+only+",", ","+p.name+",") {
+				keep = append(keep, p)
+			}
+		}
+		pages = keep
+	}
 	var problems []string
 	for _, width := range []int64{375, 1280} {
 		for _, scheme := range []string{"light", "dark"} {
@@ -173,7 +183,7 @@ func TestBrowserAccessibility(t *testing.T) {
 					problems = append(problems, fmt.Sprintf("%s: scrolls sideways, %s", where, wide))
 				}
 				if scheme == "light" || width == 375 {
-					png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+					png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 					if err != nil {
 						t.Fatalf("%s: screenshot: %v", where, err)
 					}
@@ -184,6 +194,24 @@ func TestBrowserAccessibility(t *testing.T) {
 				}
 			}
 		}
+	}
+	// The selected endpoint shows a focus ring like any other link.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/sandbox?ep=runs-get"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="ep-runs-get"]`))); err != nil {
+		t.Fatal(err)
+	}
+	// A key press first: focus() then counts as keyboard focus (focus-visible).
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Shift)); err != nil {
+		t.Fatal(err)
+	}
+	ring, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const a = document.querySelector('[data-testid="endpoint-picker"] a[aria-current]');
+		a.focus();
+		const st = getComputedStyle(a);
+		return st.outlineStyle + " " + st.outlineWidth;
+	})()`))
+	if err != nil || !strings.HasPrefix(ring, "solid") || ring == "solid 1px" || ring == "solid 0px" {
+		t.Errorf("focused selected endpoint: outline %q (%v), want a 3px ring", ring, err)
 	}
 	if len(problems) > 0 {
 		t.Errorf("%d accessibility or layout problems:\n%s", len(problems), strings.Join(problems, "\n"))

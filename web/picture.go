@@ -322,6 +322,20 @@ func buildDAG(id, title string, tasks []workspace.TaskRunOverview, definition, t
 	for _, l := range order {
 		counts = append(counts, fmt.Sprintf("%d %s", tally[l], l))
 	}
+	if len(tasks) <= pictureCollapseAt {
+		var items []string
+		for _, n := range d.Nodes {
+			it := n.Key
+			if !definition {
+				it += " " + n.StateLabel
+			}
+			if n.After != "" {
+				it += " (after " + n.After + ")"
+			}
+			items = append(items, it)
+		}
+		d.Desc = "Tasks: " + strings.Join(items, "; ") + "."
+	}
 	d.Label = fmt.Sprintf("%s: %d tasks in %d columns", title, len(tasks), cols)
 	if len(counts) > 0 {
 		d.Label += "; " + strings.Join(counts, ", ")

@@ -95,9 +95,17 @@ func TestPictureFreshLearner(t *testing.T) {
 	if failed.Find(`[data-testid="earlier-attempts"]`).Length() != 0 {
 		t.Error("earlier attempts on a run never repaired")
 	}
-	svg := failed.Find(`svg[role="img"]`)
+	// A group (its task links stay reachable, not hidden in an image),
+	// named, with a text alternative listing each task and its state.
+	svg := failed.Find(`svg[role="group"]`)
 	if label, _ := svg.Attr("aria-label"); !strings.Contains(label, "4 tasks") || !strings.Contains(label, "1 failed") {
 		t.Errorf("svg aria-label %q", label)
+	}
+	if desc := svg.ChildrenFiltered("desc").Text(); !strings.Contains(desc, "quality_check failed (after transform)") || !strings.Contains(desc, "ingest succeeded") {
+		t.Errorf("svg desc %q", desc)
+	}
+	if failed.Find(`svg[role="img"]`).Length() != 0 {
+		t.Error("a task graph with links is still role=img (nested-interactive)")
 	}
 	// Transform runs after ingest: a later column.
 	in := failed.Find(`[data-task="ingest"] rect`).AttrOr("x", "")

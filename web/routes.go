@@ -67,6 +67,7 @@ func (s *server) routes() http.Handler {
 
 	root := http.NewServeMux()
 	root.HandleFunc("GET /healthz", s.handleHealth)
+	root.HandleFunc("GET /favicon.ico", s.handleFavicon)
 	root.Handle("GET /static/", s.static)
 	root.Handle("/", s.withSession(pages))
 	// The workspace emulator, where real clients look; callers are
