@@ -18,3 +18,14 @@ func TestFaviconIsServed(t *testing.T) {
 		t.Errorf("icon link %q", href)
 	}
 }
+
+// TestProfileSaysWhatClearingCookiesDoes: /me tells the learner their
+// progress lives behind this browser's cookie.
+func TestProfileSaysWhatClearingCookiesDoes(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	a.act()
+	if got := a.get("/me").text(`[data-testid="cookie-note"]`); !strings.Contains(got, "Clearing this site's cookies") {
+		t.Errorf("cookie note %q", got)
+	}
+}
