@@ -37,13 +37,43 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "trainer:", err)
-		}
-		stop()
-		os.Exit(1)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "trainer:", err)
 	}
+	stop()
+	os.Exit(exitCode(err))
+}
+
+// exitCode is the process status for run's result: 0 for success and for
+// -h (the usage was asked for and printed), 1 for any error.
+func exitCode(err error) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 1
+}
+
+// readyURL is the address to open in a browser for a listener on addr: an
+// unspecified host (0.0.0.0, [::]) is reached as localhost.
+func readyURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String() + "/"
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// listenError explains a failed listen; a port in use suggests -addr.
+func listenError(addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("listen on %s: the port is already in use (is another trainer running?); "+
+			"start with another port, e.g. -addr 127.0.0.1:8081, or -addr 127.0.0.1:0 for any free one: %w", addr, err)
+	}
+	return fmt.Errorf("listen on %s: %w", addr, err)
 }
 
 // config is every flag, each defaulting from TRAINER_<NAME> in the environment.
@@ -287,7 +317,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+		return listenError(cfg.addr, err)
 	}
 	srv := &http.Server{
 		Handler:           handler,
@@ -298,6 +328,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String()+"/", "db", cfg.db)
+	fmt.Fprintf(stdout, "ready: open %s in your browser (Ctrl+C stops the server)\n", readyURL(ln.Addr()))
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -342,5 +344,42 @@ func TestMetricsFlag(t *testing.T) {
 				t.Errorf("metrics = %v, want %v", c.metrics, tt.want)
 			}
 		})
+	}
+}
+
+// TestNewcomerSetup: -h exits 0 after the usage, the server says when it
+// is ready and which URL to open, and a port in use suggests -addr.
+func TestNewcomerSetup(t *testing.T) {
+	if got := exitCode(fmt.Errorf("run: %w", flag.ErrHelp)); got != 0 {
+		t.Errorf("exit code after -h: %d, want 0", got)
+	}
+	if exitCode(nil) != 0 || exitCode(errors.New("boom")) != 1 {
+		t.Error("exit codes for success and failure")
+	}
+	out := &syncBuffer{}
+	if err := run(context.Background(), []string{"-h"}, func(string) string { return "" }, out); exitCode(err) != 0 || !strings.Contains(out.String(), "Usage: trainer") {
+		t.Errorf("-h: %v, %q", err, out)
+	}
+
+	db := filepath.Join(t.TempDir(), "ready.db")
+	base, cancel, done, logs := startRun(t, "-addr", "127.0.0.1:0", "-db", db)
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), "ready: open "+base+"/") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(logs.String(), "ready: open "+base+"/ in your browser") {
+		t.Errorf("no ready line with %s/:\n%s", base, logs)
+	}
+
+	// The same port again.
+	addr := strings.TrimPrefix(base, "http://")
+	err := run(context.Background(), []string{"-addr", addr, "-db", filepath.Join(t.TempDir(), "b.db")}, func(string) string { return "" }, &syncBuffer{})
+	if err == nil || !strings.Contains(err.Error(), "already in use") || !strings.Contains(err.Error(), "-addr 127.0.0.1:0") {
+		t.Errorf("port in use: %v", err)
+	}
+
+	if got := readyURL(&net.TCPAddr{IP: net.IPv4zero, Port: 8080}); got != "http://localhost:8080/" {
+		t.Errorf("readyURL(0.0.0.0:8080) = %s", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -38,6 +39,19 @@ type Lesson struct {
 	Title    string
 	HTML     string // goldmark output of our own Markdown; raw HTML in the source is dropped
 	Sections []Section
+	// Pieces is HTML cut after each "predict" prompt's question, where the
+	// page puts the learner's prediction form; the piece after the cut
+	// starts with the prompt's <details class="reveal">. Predicts counts
+	// the predict prompts (numbered from 1 in lesson order).
+	Pieces   []Piece
+	Predicts int
+}
+
+// Piece is a run of the lesson's HTML. Predict, when not 0, is the number
+// of the predict prompt whose form follows it.
+type Piece struct {
+	HTML    string
+	Predict int
 }
 
 // HasSection reports whether the lesson has a section with the given anchor id.
@@ -146,7 +160,20 @@ func render(md goldmark.Markdown, src []byte) (*Lesson, error) {
 	if err := md.Renderer().Render(&buf, src, doc); err != nil {
 		return nil, err
 	}
-	l.HTML = buf.String()
+	// Code blocks and tables scroll sideways on a phone: make them
+	// keyboard-reachable (a scrollable region needs focus to scroll).
+	html := strings.NewReplacer("<pre>", `<pre tabindex="0">`, "<pre style=", `<pre tabindex="0" style=`,
+		"<pre class=", `<pre tabindex="0" class=`, "<table>", `<table tabindex="0">`).Replace(buf.String())
+	parts := strings.Split(html, predictMarker)
+	for i, p := range parts {
+		pc := Piece{HTML: p}
+		if i < len(parts)-1 {
+			pc.Predict = i + 1
+		}
+		l.Pieces = append(l.Pieces, pc)
+	}
+	l.Predicts = len(parts) - 1
+	l.HTML = strings.ReplaceAll(html, predictMarker, "")
 	return l, nil
 }
 
@@ -180,17 +207,36 @@ func plainText(n ast.Node, src []byte) string {
 
 // HighlightCSS returns the stylesheet for the chroma classes in lesson code
 // blocks: GitHub colours, and GitHub dark under prefers-color-scheme: dark.
-// It returns a wrapped error only if chroma cannot write a style's CSS.
+// In dark mode every token class the light style colours is first reset,
+// so a class GitHub dark leaves out is not drawn in a light-mode colour on
+// the dark background; a few light colours below 4.5:1 are darkened. It
+// returns a wrapped error only if chroma cannot write a style's CSS.
 func HighlightCSS() ([]byte, error) {
 	f := chromahtml.New(chromahtml.WithClasses(true))
-	var buf bytes.Buffer
-	if err := f.WriteCSS(&buf, styles.Get("github")); err != nil {
+	var light bytes.Buffer
+	if err := f.WriteCSS(&light, styles.Get("github")); err != nil {
 		return nil, fmt.Errorf("lessons: highlight css: %w", err)
 	}
+	var buf bytes.Buffer
+	buf.Write(light.Bytes())
+	// GitHub's NameBuiltinPseudo grey is 4.4:1 on its background.
+	buf.WriteString(".chroma .bp { color: #57606a }\n")
 	buf.WriteString("@media (prefers-color-scheme: dark) {\n")
+	var reset []string
+	for _, m := range tokenRule.FindAllStringSubmatch(light.String(), -1) {
+		if m[1] != ".chroma .w" {
+			reset = append(reset, m[1])
+		}
+	}
+	if len(reset) > 0 {
+		buf.WriteString(strings.Join(reset, ", ") + " { color: inherit; background-color: transparent; font-weight: inherit; font-style: inherit }\n")
+	}
 	if err := f.WriteCSS(&buf, styles.Get("github-dark")); err != nil {
 		return nil, fmt.Errorf("lessons: highlight css: %w", err)
 	}
 	buf.WriteString("}\n")
 	return buf.Bytes(), nil
 }
+
+// tokenRule matches a chroma token rule that sets a colour.
+var tokenRule = regexp.MustCompile(`(\.chroma \.[a-z0-9]+) \{[^}]*[{; ]color: #`)

@@ -1,6 +1,9 @@
 package lessons_test
 
 import (
+	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -190,4 +193,134 @@ func TestLoadRequiresTitle(t *testing.T) {
 	if err == nil {
 		t.Fatal("want error for a lesson without a title")
 	}
+}
+
+// TestPredictPieces: the lesson is cut after each predict question, and
+// each cut is followed by that prompt's reveal.
+func TestPredictPieces(t *testing.T) {
+	t.Parallel()
+	set, err := lessons.Load(data.FS, "lessons")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range set.All() {
+		var joined strings.Builder
+		for i, p := range l.Pieces {
+			joined.WriteString(p.HTML)
+			if i > 0 && l.Pieces[i-1].Predict > 0 && !strings.HasPrefix(p.HTML, `<details class="reveal">`) {
+				t.Errorf("%s: piece %d does not start with the reveal: %.60q", l.Slug, i, p.HTML)
+			}
+			if p.Predict != 0 && p.Predict != i+1 {
+				t.Errorf("%s: piece %d is followed by prompt %d", l.Slug, i, p.Predict)
+			}
+		}
+		if n, focusable := strings.Count(l.HTML, "<pre"), strings.Count(l.HTML, `<pre tabindex="0"`); n == 0 || n != focusable {
+			t.Errorf("%s: %d of %d code blocks are keyboard-reachable (tabindex=0)", l.Slug, focusable, n)
+		}
+		if n, focusable := strings.Count(l.HTML, "<table"), strings.Count(l.HTML, `<table tabindex="0"`); n != focusable {
+			t.Errorf("%s: %d of %d tables are keyboard-reachable", l.Slug, focusable, n)
+		}
+		if joined.String() != l.HTML {
+			t.Errorf("%s: the pieces do not add up to the lesson", l.Slug)
+		}
+		if n := strings.Count(l.HTML, `data-testid="predict"`); n != l.Predicts || n == 0 {
+			t.Errorf("%s: %d predict prompts, Predicts %d", l.Slug, n, l.Predicts)
+		}
+	}
+}
+
+// TestHighlightContrast: every coloured token of a lesson code block is
+// at least 4.5:1 against the block's background, in light and dark mode
+// (a dark-mode class must not keep its light colour).
+func TestHighlightContrast(t *testing.T) {
+	t.Parallel()
+	css, err := lessons.HighlightCSS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	light, dark, ok := strings.Cut(string(css), "@media (prefers-color-scheme: dark) {")
+	if !ok {
+		t.Fatal("no dark block")
+	}
+	rule := regexp.MustCompile(`([^{}]+)\{([^}]*)\}`)
+	colour := regexp.MustCompile(`(?:^|[ ;])color: (#[0-9a-f]{6})`)
+	bgOf := regexp.MustCompile(`background-color: (#[0-9a-f]{6})`)
+	// The dark block cascades over the light rules: a class it does not
+	// set keeps its light colour.
+	colours := map[string]string{}
+	bgs := map[string]string{}
+	var order []string
+	for _, mode := range []struct{ name, css string }{{"light", light}, {"dark", dark}} {
+		for _, m := range rule.FindAllStringSubmatch(mode.css, -1) {
+			for _, sel := range strings.Split(m[1], ", ") {
+				if i := strings.LastIndex(sel, "*/"); i >= 0 {
+					sel = sel[i+2:]
+				}
+				sel = strings.TrimSpace(sel)
+				if _, seen := colours[sel]; !seen {
+					order = append(order, sel)
+				}
+				if c := colour.FindStringSubmatch(m[2]); c != nil {
+					colours[sel] = c[1]
+				} else if strings.Contains(m[2], " color: inherit") {
+					colours[sel] = ""
+				}
+				if b := bgOf.FindStringSubmatch(m[2]); b != nil {
+					bgs[sel] = b[1]
+				} else if strings.Contains(m[2], "background-color: transparent") {
+					delete(bgs, sel)
+				}
+			}
+		}
+		if mode.name == "light" {
+			colours[".chroma .bp"] = "#57606a" // the override after the light block
+		}
+		pre := bgs[".chroma"]
+		text := colours[".chroma"]
+		if text == "" {
+			text = "#1f2328" // the page's text colour in light mode
+		}
+		for _, sel := range order {
+			switch sel {
+			case ".chroma", ".chroma .w", ".chroma .lnlinks", ".chroma .ln", ".chroma .lnt":
+				// whitespace, and line numbers, which lessons do not show
+				continue
+			}
+			fg, ok := colours[sel]
+			if !ok {
+				continue
+			}
+			if fg == "" {
+				fg = text
+			}
+			bg := pre
+			if b, ok := bgs[sel]; ok && sel != ".chroma .hl" {
+				bg = b
+			}
+			if r := contrast(fg, bg); r < 4.5 {
+				t.Errorf("%s: %s is %s on %s: %.2f:1", mode.name, sel, fg, bg, r)
+			}
+		}
+	}
+}
+
+func contrast(a, b string) float64 {
+	lum := func(hex string) float64 {
+		var rgb [3]float64
+		for i := range 3 {
+			v, _ := strconv.ParseUint(hex[1+2*i:3+2*i], 16, 8)
+			c := float64(v) / 255
+			if c <= 0.03928 {
+				rgb[i] = c / 12.92
+			} else {
+				rgb[i] = math.Pow((c+0.055)/1.055, 2.4)
+			}
+		}
+		return 0.2126*rgb[0] + 0.7152*rgb[1] + 0.0722*rgb[2]
+	}
+	la, lb := lum(a), lum(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
 }

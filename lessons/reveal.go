@@ -1,6 +1,8 @@
 package lessons
 
 import (
+	"fmt"
+
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
@@ -26,7 +28,13 @@ var (
 type promptNode struct {
 	ast.BaseBlock
 	label string // "predict" or "recall"
+	n     int    // a predict prompt's number in the lesson, from 1
 }
+
+// predictMarker is written between a predict prompt's question and its
+// reveal; render splits the lesson there (Lesson.Pieces) so the page can
+// put the learner's prediction form in its place.
+const predictMarker = "<!--predict-->"
 
 func (n *promptNode) Kind() ast.NodeKind { return kindPrompt }
 func (n *promptNode) Dump(src []byte, level int) {
@@ -63,6 +71,7 @@ func (revealTransformer) Transform(doc *ast.Document, reader text.Reader, _ pars
 		}
 		return ast.WalkContinue, nil
 	})
+	predicts := 0
 	for _, bq := range quotes {
 		var label string
 		switch leadLabel(bq.FirstChild(), src) {
@@ -74,6 +83,10 @@ func (revealTransformer) Transform(doc *ast.Document, reader text.Reader, _ pars
 			continue
 		}
 		prompt := &promptNode{label: label}
+		if label == "predict" {
+			predicts++
+			prompt.n = predicts
+		}
 		var reveal *revealNode
 		for c := bq.FirstChild(); c != nil; {
 			next := c.NextSibling()
@@ -97,8 +110,11 @@ type revealRenderer struct{}
 
 func (revealRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(kindPrompt, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if entering {
-			_, _ = w.WriteString(`<aside class="prompt prompt-` + n.(*promptNode).label + `" data-testid="` + n.(*promptNode).label + `">` + "\n")
+		p := n.(*promptNode)
+		if entering && p.n > 0 {
+			_, _ = fmt.Fprintf(w, `<aside class="prompt prompt-predict" id="predict-%d" data-testid="predict" data-prompt="%d">`+"\n", p.n, p.n)
+		} else if entering {
+			_, _ = w.WriteString(`<aside class="prompt prompt-` + p.label + `" data-testid="` + p.label + `">` + "\n")
 		} else {
 			_, _ = w.WriteString("</aside>\n")
 		}
@@ -106,6 +122,9 @@ func (revealRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	})
 	reg.Register(kindReveal, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if entering {
+			if p, ok := n.Parent().(*promptNode); ok && p.n > 0 {
+				_, _ = w.WriteString(predictMarker)
+			}
 			_, _ = w.WriteString(`<details class="reveal"><summary>Reveal the answer</summary>` + "\n")
 		} else {
 			_, _ = w.WriteString("</details>\n")

@@ -267,6 +267,44 @@ type Counts struct {
 	DueToday int // seen items due before the end of now's calendar day in UTC (DueNow included)
 	DueWeek  int // seen items due within seven days of now (DueToday included)
 	Leeches  int // items missed LeechMisses times or more
+	// Learning, Young and Mature split the seen items as Anki does, so
+	// a good session shows at once: Learning cards are in their first
+	// (re)learning steps; Young ones are in review with an interval under
+	// MatureDays; Mature ones at MatureDays or more.
+	Learning int
+	Young    int
+	Mature   int
+}
+
+// MatureDays is the review interval, in days, from which a card is mature
+// (Anki's threshold); below it a reviewed card is young.
+const MatureDays = 21
+
+// Stage is where a card stands in the Anki sense: new, learning, young
+// or mature.
+type Stage int
+
+// The card stages, in the order a card moves through them.
+const (
+	StageNew Stage = iota
+	StageLearning
+	StageYoung
+	StageMature
+)
+
+// Stage reports c's stage: never seen is new; the FSRS learning and
+// relearning states are learning; in review, an interval (from the last
+// review to the due date) under MatureDays is young, else mature.
+func (c Card) Stage() Stage {
+	switch {
+	case !c.Seen():
+		return StageNew
+	case c.State == StateLearning || c.State == StateRelearning || c.State == StateNew:
+		return StageLearning
+	case c.Due.Sub(c.LastReview) < MatureDays*24*time.Hour:
+		return StageYoung
+	}
+	return StageMature
 }
 
 // Stats counts cards at now over the whole bank (key "") and over each
@@ -300,6 +338,14 @@ func Stats(b *Bank, cards map[string]Card, now time.Time) map[string]Counts {
 			n.Seen++
 			if c.Stability >= MasteryStability {
 				n.Solid++
+			}
+			switch c.Stage() {
+			case StageLearning:
+				n.Learning++
+			case StageYoung:
+				n.Young++
+			case StageMature:
+				n.Mature++
 			}
 			switch {
 			case !c.Due.After(now):

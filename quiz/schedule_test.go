@@ -282,6 +282,7 @@ func TestStats(t *testing.T) {
 	seen := func(due time.Time, stability float64, misses int) Card {
 		var c Card
 		c.Due, c.Reps, c.State, c.Stability, c.Misses = due, 1, StateReview, stability, misses
+		c.LastReview = due.Add(-time.Duration(stability * float64(day))) // interval = stability
 		return c
 	}
 	cards := map[string]Card{
@@ -299,11 +300,11 @@ func TestStats(t *testing.T) {
 		topic string
 		want  Counts
 	}{
-		{"", Counts{Total: 8, New: 3, Seen: 5, Solid: 1, DueNow: 2, DueToday: 3, DueWeek: 4, Leeches: 1}},
-		{"job-vs-run", Counts{Total: 3, New: 1, Seen: 2, Solid: 1, DueNow: 1, DueToday: 2, DueWeek: 2}},
-		{"job-endpoints", Counts{Total: 1, Seen: 1, DueWeek: 1}},
-		{"run-endpoints", Counts{Total: 1, Seen: 1}},
-		{"repair", Counts{Total: 1, Seen: 1, DueNow: 1, DueToday: 1, DueWeek: 1, Leeches: 1}},
+		{"", Counts{Total: 8, New: 3, Seen: 5, Solid: 1, DueNow: 2, DueToday: 3, DueWeek: 4, Leeches: 1, Young: 4, Mature: 1}},
+		{"job-vs-run", Counts{Total: 3, New: 1, Seen: 2, Solid: 1, DueNow: 1, DueToday: 2, DueWeek: 2, Young: 1, Mature: 1}},
+		{"job-endpoints", Counts{Total: 1, Seen: 1, DueWeek: 1, Young: 1}},
+		{"run-endpoints", Counts{Total: 1, Seen: 1, Young: 1}},
+		{"repair", Counts{Total: 1, Seen: 1, DueNow: 1, DueToday: 1, DueWeek: 1, Leeches: 1, Young: 1}},
 		{"pagination", Counts{Total: 1, New: 1}},
 		{"cli", Counts{Total: 1, New: 1}},
 		{"four-ways", Counts{}},
@@ -322,5 +323,42 @@ func TestStats(t *testing.T) {
 	// The day ends at midnight UTC whatever the zone of now.
 	if n := Stats(b, cards, now.In(time.FixedZone("UTC-10", -10*3600)))[""]; n.DueToday != 3 {
 		t.Errorf("DueToday with now in UTC-10 = %d, want 3", n.DueToday)
+	}
+}
+
+// TestStageMovesAfterAGoodSession: one right answer takes a new card to
+// learning (short-term steps), a few more across days to young, and a
+// long run of right answers to mature; a lapse goes back to learning.
+func TestStageMovesAfterAGoodSession(t *testing.T) {
+	t.Parallel()
+	var c Card
+	if c.Stage() != StageNew {
+		t.Fatalf("zero card: stage %d", c.Stage())
+	}
+	now := t0
+	c = Review(c, Good, now, time.Time{})
+	if c.Stage() != StageLearning && c.Stage() != StageYoung {
+		t.Fatalf("after one Good: stage %d (state %v), want learning or young", c.Stage(), c.State)
+	}
+	for i := 0; i < 20 && c.Stage() != StageMature; i++ {
+		now = c.Due
+		c = Review(c, Good, now, time.Time{})
+		if c.Stage() == StageNew {
+			t.Fatal("a reviewed card is new again")
+		}
+	}
+	if c.Stage() != StageMature || c.Due.Sub(c.LastReview) < MatureDays*day {
+		t.Fatalf("after many Goods: stage %d, interval %v", c.Stage(), c.Due.Sub(c.LastReview))
+	}
+	c = Review(c, Again, c.Due, time.Time{})
+	if c.Stage() != StageLearning {
+		t.Fatalf("after a lapse: stage %d (state %v), want learning", c.Stage(), c.State)
+	}
+	// Stats counts them per topic.
+	b := loadGood(t)
+	young := Review(Card{}, Easy, t0, time.Time{})
+	got := Stats(b, map[string]Card{"jr-last-night": Review(Card{}, Good, t0, time.Time{}), "jr-notebooks": young}, t0)["job-vs-run"]
+	if got.Learning+got.Young != 2 || got.Mature != 0 {
+		t.Fatalf("job-vs-run after two right answers: %+v", got)
 	}
 }

@@ -1,5 +1,5 @@
-// Package static holds the trainer's CSS, JavaScript and vendored htmx
-// (2.0.11, with the SSE extension 2.2.4 for workshops), embedded into the
+// Package static holds the trainer's CSS, JavaScript, vendored htmx
+// (2.0.11, with the SSE extension 2.2.4 for workshops) and favicon, embedded into the
 // binary.
 package static
 
@@ -7,5 +7,5 @@ import "embed"
 
 // FS is every static file, rooted at this directory.
 //
-//go:embed *.css *.js
+//go:embed *.css *.js favicon.ico
 var FS embed.FS

@@ -74,6 +74,7 @@ WHERE created_at < ? AND display_name = ''
   AND NOT EXISTS (SELECT 1 FROM sandbox_calls s WHERE s.learner_id = learners.id)
   AND NOT EXISTS (SELECT 1 FROM challenge_results r WHERE r.learner_id = learners.id)
   AND NOT EXISTS (SELECT 1 FROM challenge_attempts x WHERE x.learner_id = learners.id)
+  AND NOT EXISTS (SELECT 1 FROM lesson_predictions lp WHERE lp.learner_id = learners.id)
   AND NOT EXISTS (SELECT 1 FROM ws_docs w WHERE w.workspace_id = 'learner-' || learners.id)
   AND NOT EXISTS (SELECT 1 FROM workshops h WHERE h.host_learner_id = learners.id)
   AND NOT EXISTS (SELECT 1 FROM workshop_seats st WHERE st.learner_id = learners.id)

@@ -22,6 +22,7 @@ type DrillHomeView struct {
 	Sizes                  []int
 	Size                   int
 	ResumeURL, ResumeLabel string // an open session to continue, if any
+	StartID                string // makes the start form idempotent (one click, one session)
 	Exam                   ExamDateForm
 }
 
@@ -79,7 +80,10 @@ type DrillAnswer struct {
 
 // DrillFeedbackView is the screen after an answer.
 type DrillFeedbackView struct {
-	Meta        PageMeta
+	Meta PageMeta
+	// Elsewhere is set when this question was answered in another tab or
+	// window first: the feedback is of that answer, and says so.
+	Elsewhere   bool
 	ScriptURL   string
 	SessionID   int64
 	NextURL     string
@@ -102,6 +106,7 @@ type DrillReviewItem struct {
 // DrillSummaryView is the end of a session.
 type DrillSummaryView struct {
 	Meta        PageMeta
+	StartID     string // makes "Drill again" idempotent
 	ScriptURL   string
 	SessionID   int64
 	Topic       string

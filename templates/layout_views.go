@@ -44,8 +44,27 @@ type SectionLink struct {
 type LessonView struct {
 	Meta     PageMeta
 	Title    string
-	HTML     string
+	Slug     string
+	Pieces   []LessonPiece // the lesson's HTML, with a form after each predict question
 	Sections []SectionLink
+	// Predicted of Predicts prompts have the learner's guess: the lesson's
+	// progress.
+	Predicted, Predicts int
+}
+
+// LessonPiece is a run of the lesson's HTML (our own Markdown, rendered)
+// followed, when Predict is set, by that prompt's prediction form.
+type LessonPiece struct {
+	HTML    string
+	Predict *PredictView
+}
+
+// PredictView is one "predict, then reveal" prompt's form: the learner
+// writes a guess, which is recorded, and then the answer opens.
+type PredictView struct {
+	Action string // where the form posts
+	N      int
+	Guess  string // the recorded guess; "" when none yet
 }
 
 // HomeView is the landing page.
@@ -76,4 +95,13 @@ type ProfileView struct {
 	DisplayName string
 	Error       string
 	Since       string
+}
+
+// meTitle is the tooltip of the name in the header, which a long name
+// shows shortened.
+func meTitle(name string) string {
+	if name == "" {
+		return "Set your display name"
+	}
+	return name + ": your profile"
 }

@@ -3,8 +3,12 @@ package templates
 // PictureView is the run picture: the learner's jobs, their newest runs and
 // each run's task runs as a small DAG.
 type PictureView struct {
-	Meta       PageMeta
-	Polling    bool // something is active: the fragment refreshes itself
+	Meta    PageMeta
+	Polling bool // something is active: the fragment refreshes itself
+	// WatchHref, when nothing is active, is what the fragment polls to
+	// learn of a change made anywhere (curl, the CLI, another tab): the
+	// server answers 204 while the workspace version is unchanged.
+	WatchHref  string
 	Jobs       []PictureJob
 	SubmitRuns []PictureRun
 	Legend     []StateCount
@@ -81,8 +85,11 @@ type PictureAttempt struct {
 
 // DAGView is a server-drawn task graph.
 type DAGView struct {
-	ID            string
-	Label         string // aria-label: what the picture shows, in words
+	ID    string
+	Label string // aria-label: what the picture shows, in words
+	// Desc is the text alternative listing each task (and its state, and
+	// what it runs after), for a DAG small enough to list.
+	Desc          string
 	Width, Height int
 	Nodes         []DAGNode
 	Edges         []DAGEdge

@@ -87,13 +87,24 @@ func NewAccuracyChart(days []ChartDay, first time.Time, n int) AccuracyChart {
 	return c
 }
 
+// LessonRow is one lesson's progress: the predictions made in it.
+type LessonRow struct {
+	Title, URL          string
+	Predicted, Predicts int
+}
+
 // MasteryRow is one topic's mastery bar.
 type MasteryRow struct {
 	Title        string
 	Solid, Total int
 	Pct          int
-	LessonURL    string
-	DrillURL     string
+	// Learning, Young and Mature count the topic's seen items by stage
+	// (as Anki does), so a good session moves the bar at once; the Pct
+	// fields are their shares of Total.
+	Learning, Young, Mature          int
+	LearningPct, YoungPct, MaturePct int
+	LessonURL                        string
+	DrillURL                         string
 }
 
 // LeechRow is an item the learner keeps missing.
@@ -119,6 +130,7 @@ type ProgressView struct {
 	Meta                      PageMeta
 	Chart                     AccuracyChart
 	Mastery                   []MasteryRow
+	Lessons                   []LessonRow
 	DueNow, DueToday, DueWeek int
 	Seen, BankSize            int
 	Streak                    int
@@ -128,4 +140,13 @@ type ProgressView struct {
 	NotSolid                  int
 	Readiness                 ReadinessView
 	LastExam                  string // "14/20 (70 %) on 2 Mar", "" without a mock exam
+}
+
+// masteryDays is when a card counts as mature (quiz.MatureDays, repeated
+// here: templates imports no project package).
+const masteryDays = 21
+
+// stageWords says a mastery row's stages in words.
+func stageWords(m MasteryRow) string {
+	return fmt.Sprintf("%d learning, %d young, %d mature of %d", m.Learning, m.Young, m.Mature, m.Total)
 }

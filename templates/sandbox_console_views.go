@@ -95,6 +95,7 @@ type CallResult struct {
 	JSONExcerpt          string // the broken line and a caret under the column
 	Curl, CLI, CLILegacy string
 	GoSDK                string
+	PySDK                string // the call as Databricks SDK for Python code
 	RespHeaders          []Header
 	Resp                 []Seg
 	Truncated            bool

@@ -17,6 +17,12 @@ import (
 // browser is installed, unless E2E=1 says one must be.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	return newBrowserFor(t, 90*time.Second)
+}
+
+// newBrowserFor is newBrowser with the whole test's time limit d.
+func newBrowserFor(t *testing.T, d time.Duration) context.Context {
+	t.Helper()
 	path := os.Getenv("CHROMIUM_PATH")
 	if path == "" {
 		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
@@ -43,7 +49,7 @@ func newBrowser(t *testing.T) context.Context {
 	}
 	actx, c1 := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, c2 := chromedp.NewContext(actx)
-	ctx, c3 := context.WithTimeout(ctx, 90*time.Second)
+	ctx, c3 := context.WithTimeout(ctx, d)
 	t.Cleanup(func() { c3(); c2(); c1() })
 	return ctx
 }

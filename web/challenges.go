@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/jobs-api-trainer/trainer/store"
@@ -43,15 +44,23 @@ var challengePanels = map[string]string{
 }
 
 // challengeSandboxURL opens the console on the endpoint the challenge
-// practises, or the panel it is solved from (the plain page for neither).
-func challengeSandboxURL(id string) string {
-	if ep, ok := challengeEndpoints[id]; ok {
-		return "/sandbox?ep=" + ep + "#call-panel"
-	}
-	if panel, ok := challengePanels[id]; ok {
+// practises, starting from the challenge's own body (its shape and IDs,
+// not its answer) when it has one instead of the console's example, which
+// may be a solution; or the panel it is solved from (the plain page for
+// neither).
+func challengeSandboxURL(c challenge.Challenge, ov workspace.Overview) string {
+	if panel, ok := challengePanels[c.ID]; ok {
 		return "/sandbox#" + panel
 	}
-	return "/sandbox"
+	ep, ok := challengeEndpoints[c.ID]
+	if !ok {
+		return "/sandbox"
+	}
+	q := url.Values{"ep": {ep}}
+	if c.Start != "" {
+		q.Set("p_body", challenge.Fill(c.Start, ov))
+	}
+	return "/sandbox?" + q.Encode() + "#call-panel"
 }
 
 func statusLabel(status string) string {
@@ -109,7 +118,7 @@ func (s *server) handleChallengeShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ov, err := s.overview(r, workspace.Window{RunsPerJob: 1})
+	ov, err := s.overview(r, workspace.Window{RunsPerJob: 5})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -141,7 +150,7 @@ func (s *server) renderChallenge(w http.ResponseWriter, r *http.Request, c chall
 		Score:     res.Score, MaxScore: challenge.MaxScore, HintCost: challenge.HintCost,
 		Potential:   challenge.Score(res.HintsUsed, res.SolutionSeen),
 		AnswerLabel: c.AnswerLabel, HintsTotal: len(c.Hints), SolutionSeen: res.SolutionSeen,
-		Checks: res.Checks, SandboxURL: challengeSandboxURL(c.ID),
+		Checks: res.Checks, SandboxURL: challengeSandboxURL(c, ov),
 	}
 	v.Hints = c.Hints[:min(res.HintsUsed, len(c.Hints))]
 	if res.SolutionSeen {
@@ -236,7 +245,7 @@ func (s *server) challengeChange(w http.ResponseWriter, r *http.Request, change 
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	ov, err := s.overview(r, workspace.Window{RunsPerJob: 1})
+	ov, err := s.overview(r, workspace.Window{RunsPerJob: 5})
 	if err != nil {
 		s.fail(w, r, err)
 		return

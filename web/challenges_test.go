@@ -99,7 +99,7 @@ func TestChallengeFlowScoresAndStores(t *testing.T) {
 		{"task_key":"b","notebook_task":{"notebook_path":"/b"},"existing_cluster_id":"c1"}]}`); st != 200 {
 		t.Fatalf("create: %d %v", st, body)
 	}
-	checkVerdict(t, a.hxPost("/sandbox/challenges/two-task-job/check", nil), false, "none has depends_on")
+	checkVerdict(t, a.hxPost("/sandbox/challenges/two-task-job/check", nil), false, "b has no depends_on on a")
 	a.api("POST", "/api/2.2/jobs/create", tok, `{"name":"chain","tasks":[
 		{"task_key":"a","notebook_task":{"notebook_path":"/a"},"existing_cluster_id":"c1"},
 		{"task_key":"b","depends_on":[{"task_key":"a"}],"notebook_task":{"notebook_path":"/b"},"existing_cluster_id":"c1"}]}`)
@@ -229,8 +229,9 @@ func TestChallengeSandboxLinkPreselectsItsEndpoint(t *testing.T) {
 			}
 			return
 		}
-		ep, ok := strings.CutPrefix(strings.TrimSuffix(href, "#call-panel"), "/sandbox?ep=")
-		if !ok {
+		u, err := url.Parse(href)
+		ep := u.Query().Get("ep")
+		if err != nil || u.Path != "/sandbox" || ep == "" {
 			t.Errorf("%s: sandbox link %q preselects no endpoint", id, href)
 			return
 		}
@@ -388,4 +389,52 @@ func TestOrchestrationChallenges(t *testing.T) {
 	checkVerdict(t, a.hxPost("/sandbox/challenges/pause-schedule/check", nil), false, "")
 	a.api("POST", "/api/2.2/jobs/update", tok, `{"job_id":`+etl+`,"new_settings":{"schedule":{"quartz_cron_expression":"0 0 2 * * ?","timezone_id":"UTC","pause_status":"PAUSED"}}}`)
 	checkVerdict(t, a.hxPost("/sandbox/challenges/pause-schedule/check", nil), true, "PAUSED and kept")
+}
+
+// TestChallengeStartIsNotTheAnswer: a challenge's "Open the sandbox" link
+// prefills the endpoint and IDs, not the solution, and neither that body
+// nor the console's own example, sent as it comes, solves the challenge:
+// the grade is for what the learner wrote.
+func TestChallengeStartIsNotTheAnswer(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ id, reason string }{
+		{"two-task-job", "has only 1 task"},
+		{"submit-one-time", "No runs/submit run"},
+		{"job-params-override", "used the defaults"},
+		{"update-not-reset", "max_concurrent_runs is still"},
+	} {
+		t.Run(tt.id, func(t *testing.T) {
+			t.Parallel()
+			clk := newFakeClock()
+			a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
+			a.act()
+			sendAsItComes := func(href string) {
+				t.Helper()
+				page := a.get(href)
+				form := page.doc.Find("#call-form")
+				v := url.Values{"ep": {form.Find(`input[name="ep"]`).AttrOr("value", "")}}
+				body := form.Find(`textarea[name="body"]`).Text()
+				v.Set("body", body)
+				if r := a.postForm("/sandbox/send", v); r.status != http.StatusSeeOther && r.status != http.StatusBadRequest {
+					t.Fatalf("send %s: %d", href, r.status)
+				}
+				clk.Advance(time.Minute) // whatever it started has ended
+			}
+			a.get("/sandbox/challenges/" + tt.id)
+			clk.Advance(time.Second)
+			href := a.get("/sandbox/challenges/"+tt.id).doc.Find(`[data-testid="sandbox-link"]`).AttrOr("href", "")
+			u, _ := url.Parse(href)
+			if u.Query().Get("p_body") == "" {
+				t.Fatalf("link %q starts from no body of its own", href)
+			}
+			sendAsItComes(href)
+			checkVerdict(t, a.hxPost("/sandbox/challenges/"+tt.id+"/check", nil), false, tt.reason)
+			// The console's own example for the endpoint does not solve it either.
+			sendAsItComes("/sandbox?ep=" + u.Query().Get("ep"))
+			r := a.hxPost("/sandbox/challenges/"+tt.id+"/check", nil)
+			if r.doc.Find(`[data-testid="check-result"]`).AttrOr("data-passed", "") != "false" {
+				t.Fatalf("the console's example solves %s: %q", tt.id, r.text(`[data-testid="check-result"]`))
+			}
+		})
+	}
 }

@@ -76,12 +76,24 @@ func (s *server) handleDrillStart(w http.ResponseWriter, r *http.Request) {
 		size = n
 	}
 	l, _ := learnerFrom(r.Context())
-	sess, err := s.db.StartDrillSession(r.Context(), l.ID, topic, size, s.now())
+	create := func() (int64, error) {
+		sess, err := s.db.StartDrillSession(r.Context(), l.ID, topic, size, s.now())
+		return sess.ID, err
+	}
+	var id int64
+	var err error
+	// One click, one session: a repeated start_id gets the session its
+	// first POST started.
+	if startID := r.PostFormValue("start_id"); validStartID(startID) {
+		id, err = s.starts.once(l.ID, startID, create)
+	} else {
+		id, err = create()
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, sessionURL(sess.ID), http.StatusSeeOther)
+	http.Redirect(w, r, sessionURL(id), http.StatusSeeOther)
 }
 
 // parseExamDate validates the exam-date form value: a calendar day from
@@ -209,6 +221,7 @@ func (s *server) showSummary(w http.ResponseWriter, r *http.Request, st drillSta
 	}
 	sum := quiz.Summarize(s.bank, st.cards, st.attempts, st.exam)
 	v := templates.DrillSummaryView{
+		StartID:     newStartID(),
 		Meta:        s.meta(r, "Session done", "drill"),
 		ScriptURL:   s.drillScript(),
 		SessionID:   st.sess.ID,

@@ -42,8 +42,9 @@ func (s *server) handleDrillAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 	if st.Answered != "" {
 		// A double submit, a retried request or a second tab: the answer
-		// given first stands, and its feedback is shown again.
-		s.answered(w, r, sid, st.Answered, nil)
+		// given first stands, and its feedback is shown again (saying so
+		// when it was given from another showing: another tab).
+		s.answered(w, r, sid, st.Answered, nil, st.Answered != showingID(tok))
 		return
 	}
 	if !st.Session.EndedAt.IsZero() {
@@ -78,17 +79,27 @@ func (s *server) handleDrillAnswer(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.answered(w, r, sid, cmp.Or(st.Answered, a.ShowingID), nil)
+		stored := cmp.Or(st.Answered, a.ShowingID)
+		s.answered(w, r, sid, stored, nil, stored != a.ShowingID)
 		return
 	}
-	s.answered(w, r, sid, a.ShowingID, &a)
+	s.answered(w, r, sid, a.ShowingID, &a, false)
 }
 
 // answered answers a recorded attempt: 303 to its feedback page for a
 // plain form, the feedback fragment for htmx. a may be nil to load it.
-func (s *server) answered(w http.ResponseWriter, r *http.Request, sid int64, showingID string, a *quiz.Attempt) {
+//
+// The feedback has its own stable URL: a plain form is sent there, and
+// htmx pushes it into the history, so a reload shows the same feedback
+// and Back returns to the session. elsewhere says the answer shown was
+// given from another showing of the question (another tab or window).
+func (s *server) answered(w http.ResponseWriter, r *http.Request, sid int64, showingID string, a *quiz.Attempt, elsewhere bool) {
+	to := feedbackURL(sid, showingID)
+	if elsewhere {
+		to += "?elsewhere=1"
+	}
 	if !isHTMX(r) {
-		http.Redirect(w, r, feedbackURL(sid, showingID), http.StatusSeeOther)
+		http.Redirect(w, r, to, http.StatusSeeOther)
 		return
 	}
 	v, err := s.feedbackFor(r, sid, showingID, a)
@@ -96,6 +107,8 @@ func (s *server) answered(w http.ResponseWriter, r *http.Request, sid int64, sho
 		s.fail(w, r, err)
 		return
 	}
+	v.Elsewhere = elsewhere
+	w.Header().Set("HX-Push-Url", to)
 	s.render(w, r, http.StatusOK, templates.DrillFeedback(v))
 }
 
@@ -125,5 +138,6 @@ func (s *server) handleDrillFeedback(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	v.Elsewhere = r.URL.Query().Get("elsewhere") == "1"
 	s.renderHX(w, r, http.StatusOK, templates.DrillFeedback(v), templates.DrillFeedbackPage(v))
 }

@@ -41,10 +41,11 @@ func (s *server) drillHomeView(r *http.Request, topic string) (templates.DrillHo
 	}
 	per := quiz.Stats(s.bank, cards, s.now())
 	v := templates.DrillHomeView{
-		Meta:  s.meta(r, "Drill", "drill"),
-		Sizes: drillSizes,
-		Size:  quiz.DefaultQueueSize,
-		Exam:  s.examForm(exam, ""),
+		StartID: newStartID(),
+		Meta:    s.meta(r, "Drill", "drill"),
+		Sizes:   drillSizes,
+		Size:    quiz.DefaultQueueSize,
+		Exam:    s.examForm(exam, ""),
 	}
 	v.Meta.Description = "Drill the Databricks Jobs API: job or run, which endpoint, paging, repair, the CLI."
 	for _, id := range append([]string{""}, topicIDs()...) {

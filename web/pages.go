@@ -9,6 +9,18 @@ import (
 	"github.com/jobs-api-trainer/trainer/templates"
 )
 
+// handleFavicon serves the embedded icon where browsers ask for it.
+func (s *server) handleFavicon(w http.ResponseWriter, r *http.Request) {
+	b, ok := s.static.files["favicon.ico"]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "image/x-icon")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(b)
+}
+
 func (s *server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if err := s.db.Ping(r.Context()); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jobs-api-trainer/trainer/store"
 	"github.com/jobs-api-trainer/trainer/templates"
 	"github.com/jobs-api-trainer/trainer/workspace"
 )
@@ -48,6 +49,15 @@ const (
 )
 
 func (s *server) handlePicture(w http.ResponseWriter, r *http.Request) {
+	// An idle picture asks every second or two whether anything changed
+	// since the version it shows; while nothing did, the answer is an
+	// empty 204 (htmx leaves the picture alone) that reads one number.
+	since := r.URL.Query().Get("since")
+	if since != "" && isHTMX(r) && since == strconv.FormatInt(s.workspaceVersion(r), 10) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	// Drawing the picture neither seeds nor stores a workspace never
 	// used (nor creates a learner); the first API call does.
 	ov, err := s.overview(r, pictureWindow)
@@ -57,12 +67,29 @@ func (s *server) handlePicture(w http.ResponseWriter, r *http.Request) {
 	}
 	v := buildPicture(ov)
 	addEarlierAttempts(&v, ov)
+	if !v.Polling {
+		v.WatchHref = "/sandbox/picture?since=" + strconv.FormatInt(ov.Version, 10)
+	}
 	if isHTMX(r) {
 		s.render(w, r, http.StatusOK, templates.Picture(v))
 		return
 	}
 	v.Meta = s.meta(r, "Run picture", "sandbox")
 	s.render(w, r, http.StatusOK, templates.PicturePage(v))
+}
+
+// workspaceVersion is the change version of the learner's workspace (0
+// for a visitor, whose picture is the fixtures), read without loading it.
+func (s *server) workspaceVersion(r *http.Request) int64 {
+	l, ok := learnerFrom(r.Context())
+	if !ok {
+		return 0
+	}
+	v, err := s.workspaces.Version(r.Context(), store.WorkspaceOf(l.ID))
+	if err != nil {
+		return -1 // never matches: the caller draws the picture
+	}
+	return v
 }
 
 // buildPicture turns the workspace overview into the picture's view model.
@@ -294,6 +321,20 @@ func buildDAG(id, title string, tasks []workspace.TaskRunOverview, definition, t
 	}
 	for _, l := range order {
 		counts = append(counts, fmt.Sprintf("%d %s", tally[l], l))
+	}
+	if len(tasks) <= pictureCollapseAt {
+		var items []string
+		for _, n := range d.Nodes {
+			it := n.Key
+			if !definition {
+				it += " " + n.StateLabel
+			}
+			if n.After != "" {
+				it += " (after " + n.After + ")"
+			}
+			items = append(items, it)
+		}
+		d.Desc = "Tasks: " + strings.Join(items, "; ") + "."
 	}
 	d.Label = fmt.Sprintf("%s: %d tasks in %d columns", title, len(tasks), cols)
 	if len(counts) > 0 {

@@ -43,8 +43,8 @@ func TestPictureFreshLearner(t *testing.T) {
 	if root.Length() != 1 {
 		t.Fatalf("no picture root: %s", r.body)
 	}
-	if _, ok := root.Attr("hx-trigger"); ok {
-		t.Error("fresh workspace (all runs finished) still polls")
+	if root.AttrOr("data-polling", "") != "false" || root.AttrOr("hx-trigger", "") == "every 2s" {
+		t.Error("fresh workspace (all runs finished) still redraws every 2s")
 	}
 	etl := r.doc.Find(`[data-testid="pic-job-nightly-etl"]`)
 	if etl.Length() != 1 {
@@ -95,9 +95,17 @@ func TestPictureFreshLearner(t *testing.T) {
 	if failed.Find(`[data-testid="earlier-attempts"]`).Length() != 0 {
 		t.Error("earlier attempts on a run never repaired")
 	}
-	svg := failed.Find(`svg[role="img"]`)
+	// A group (its task links stay reachable, not hidden in an image),
+	// named, with a text alternative listing each task and its state.
+	svg := failed.Find(`svg[role="group"]`)
 	if label, _ := svg.Attr("aria-label"); !strings.Contains(label, "4 tasks") || !strings.Contains(label, "1 failed") {
 		t.Errorf("svg aria-label %q", label)
+	}
+	if desc := svg.ChildrenFiltered("desc").Text(); !strings.Contains(desc, "quality_check failed (after transform)") || !strings.Contains(desc, "ingest succeeded") {
+		t.Errorf("svg desc %q", desc)
+	}
+	if failed.Find(`svg[role="img"]`).Length() != 0 {
+		t.Error("a task graph with links is still role=img (nested-interactive)")
 	}
 	// Transform runs after ingest: a later column.
 	in := failed.Find(`[data-task="ingest"] rect`).AttrOr("x", "")
@@ -174,8 +182,8 @@ func TestPicturePollsWhileActiveAndStops(t *testing.T) {
 	clk.Advance(time.Minute)
 	r = a.hxGet("/sandbox/picture")
 	root = r.doc.Find(`[data-testid="run-picture"]`)
-	if _, ok := root.Attr("hx-trigger"); ok {
-		t.Fatal("still polling after the run ended")
+	if root.AttrOr("data-polling", "") != "false" || root.AttrOr("hx-trigger", "") == "every 2s" {
+		t.Fatal("still redrawing every 2s after the run ended")
 	}
 	if got := r.doc.Find(sel).AttrOr("data-state", ""); got != "failed" {
 		t.Errorf("run after the end: %q", got)
@@ -186,7 +194,7 @@ func TestPicturePollsWhileActiveAndStops(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("repair: %d %v", status, body)
 	}
-	if root := a.hxGet("/sandbox/picture").doc.Find(`[data-testid="run-picture"]`); root.AttrOr("hx-trigger", "") == "" {
+	if root := a.hxGet("/sandbox/picture").doc.Find(`[data-testid="run-picture"]`); root.AttrOr("hx-trigger", "") != "every 2s" {
 		t.Error("repair in progress but no polling")
 	}
 	clk.Advance(time.Minute)
@@ -302,5 +310,59 @@ func TestPictureShowsRetries(t *testing.T) {
 	}
 	if h := r.doc.Find(sel+` [data-task="ingest"] rect`).AttrOr("height", ""); h != "58" {
 		t.Errorf("ingest height %s", h)
+	}
+}
+
+// TestPictureFollowsCallsFromOutside: an idle picture (nothing running)
+// still learns of calls made from a terminal or another tab: it polls
+// with the workspace version it shows, gets an empty 204 while nothing
+// changed, and the new picture once a call changed the workspace.
+func TestPictureFollowsCallsFromOutside(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, TaskDuration: time.Second})
+	tok := tokenFromPage(t, a)
+	etl := a.picJobID(tok, "nightly-etl")
+
+	watch := func() string {
+		t.Helper()
+		r := a.hxGet("/sandbox/picture")
+		root := r.doc.Find(`[data-testid="run-picture"]`)
+		href := root.AttrOr("hx-get", "")
+		if root.AttrOr("data-watching", "") != "true" || !strings.HasPrefix(href, "/sandbox/picture?since=") ||
+			root.AttrOr("hx-trigger", "") != "every 1500ms" || root.AttrOr("hx-swap", "") != "outerHTML" {
+			t.Fatalf("idle picture does not watch for changes: %v", root.Nodes[0].Attr)
+		}
+		return href
+	}
+	href := watch()
+	if r := a.hxGet(href); r.status != 204 || r.body != "" {
+		t.Fatalf("unchanged workspace: %d %q, want an empty 204", r.status, r.body)
+	}
+
+	// A run started from a terminal appears on the next poll.
+	status, body := a.api("POST", "/api/2.2/jobs/run-now", tok, `{"job_id":`+strconv.FormatInt(etl, 10)+`}`)
+	if status != 200 {
+		t.Fatalf("run-now: %d %v", status, body)
+	}
+	run := strconv.FormatInt(picRunID(t, body), 10)
+	r := a.hxGet(href)
+	if r.status != 200 || r.doc.Find(`[data-testid="pic-run-`+run+`"]`).Length() != 1 {
+		t.Fatalf("after run-now from curl the poll answers %d without run %s", r.status, run)
+	}
+
+	// Finished; then a repair from another tab shows up too.
+	clk.Advance(time.Minute)
+	href = watch()
+	if r := a.hxGet(href); r.status != 204 {
+		t.Fatalf("idle again: %d", r.status)
+	}
+	status, body = a.api("POST", "/api/2.2/jobs/runs/repair", tok, `{"run_id":`+run+`,"rerun_tasks":["quality_check"]}`)
+	if status != 200 {
+		t.Fatalf("repair: %d %v", status, body)
+	}
+	r = a.hxGet(href)
+	if r.status != 200 || r.doc.Find(`[data-testid="pic-run-`+run+`"]`).AttrOr("data-state", "") == "failed" {
+		t.Fatalf("after a repair elsewhere: %d, run state %q", r.status, r.doc.Find(`[data-testid="pic-run-`+run+`"]`).AttrOr("data-state", ""))
 	}
 }

@@ -70,6 +70,8 @@ func (s *server) handleProgress(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Mastery = append(v.Mastery, templates.MasteryRow{
 			Title: t.Title, Solid: n.Solid, Total: n.Total, Pct: n.Solid * 100 / n.Total,
+			Learning: n.Learning, Young: n.Young, Mature: n.Mature,
+			LearningPct: n.Learning * 100 / n.Total, YoungPct: n.Young * 100 / n.Total, MaturePct: n.Mature * 100 / n.Total,
 			LessonURL: t.LessonURL(), DrillURL: "/drill?topic=" + url.QueryEscape(t.ID),
 		})
 	}
@@ -98,6 +100,18 @@ func (s *server) handleProgress(w http.ResponseWriter, r *http.Request) {
 	if !exam.IsZero() {
 		v.ExamDate = exam.UTC().Format("2 January 2006")
 		v.NotSolid = len(quiz.NotSolid(s.bank, cards, exam))
+	}
+	for _, ls := range s.lessons.All() {
+		if ls.Predicts == 0 {
+			continue
+		}
+		guesses, err := s.db.Predictions(ctx, l.ID, ls.Slug)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Lessons = append(v.Lessons, templates.LessonRow{Title: ls.Title, URL: "/lessons/" + ls.Slug,
+			Predicted: min(len(guesses), ls.Predicts), Predicts: ls.Predicts})
 	}
 	if v.Readiness, err = s.readiness(r); err != nil {
 		s.fail(w, r, err)

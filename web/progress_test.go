@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/csv"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/jobs-api-trainer/trainer/quiz"
 )
@@ -172,4 +175,43 @@ func TestProgressExport(t *testing.T) {
 		t.Errorf("escaped row %v", last)
 	}
 	_ = url.Values{}
+}
+
+// TestProgressMasteryMovesAfterAGoodSession: right answers move the
+// topic's mastery row at once (learning, young), as in Anki, instead of
+// reading 0 until an item is remembered for three weeks.
+func TestProgressMasteryMovesAfterAGoodSession(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
+	bank := testBank(t)
+	path := a.startDrill("pagination", 5)
+	for range 5 {
+		q := readQuestion(t, a.get(path))
+		clk.Advance(7 * time.Second)
+		if r := a.postForm(path+"/answer", answerForm(q, answerKey(t, bank, q.item))); r.status != 303 {
+			t.Fatalf("answer: %d", r.status)
+		}
+	}
+	p := a.get("/progress")
+	var row *goquery.Selection
+	p.doc.Find(`[data-testid="mastery"] li`).Each(func(_ int, s *goquery.Selection) {
+		if strings.Contains(s.Find("a.mastery-title").AttrOr("href", ""), "pagination") {
+			row = s
+		}
+	})
+	if row == nil {
+		t.Fatal("no pagination mastery row")
+	}
+	learning, _ := strconv.Atoi(row.AttrOr("data-learning", ""))
+	young, _ := strconv.Atoi(row.AttrOr("data-young", ""))
+	if learning+young != 5 {
+		t.Fatalf("after 5 right answers: %d learning + %d young, want 5 (row %q)", learning, young, row.Text())
+	}
+	if words := row.Find(`[data-testid="mastery-stages"]`).Text(); !strings.Contains(words, "learning") || !strings.Contains(words, "young") {
+		t.Errorf("stages in words: %q", words)
+	}
+	if label := row.Find(".mastery-bar").AttrOr("aria-label", ""); !strings.Contains(label, "learning") {
+		t.Errorf("bar label %q", label)
+	}
 }

@@ -104,5 +104,9 @@ func (s *server) meta(r *http.Request, title, nav string) templates.PageMeta {
 	return m
 }
 
-// isHTMX reports whether the request came from htmx (fragment wanted).
-func isHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }
+// isHTMX reports whether the request came from htmx (fragment wanted). A
+// history restore (Back to a page htmx did not cache) wants the whole
+// page, so it is not one.
+func isHTMX(r *http.Request) bool {
+	return r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true"
+}

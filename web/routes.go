@@ -19,6 +19,7 @@ func (s *server) routes() http.Handler {
 
 	// Lessons.
 	pages.HandleFunc("GET /lessons/{slug}", s.handleLessonShow)
+	pages.HandleFunc("POST /lessons/{slug}/predictions/{n}", s.handleLessonPredict)
 
 	// Drills.
 	pages.HandleFunc("GET /drill", s.handleDrillHome)
@@ -90,6 +91,7 @@ func (s *server) routes() http.Handler {
 	if s.metrics != nil {
 		root.Handle("GET /metrics", s.metrics.handler())
 	}
+	root.HandleFunc("GET /favicon.ico", s.handleFavicon)
 	root.Handle("GET /static/", s.static)
 	root.Handle("/", s.withSession(pages))
 	// The workspace emulator, where real clients look; callers are

@@ -63,15 +63,24 @@ func (s *server) handleSandbox(w http.ResponseWriter, r *http.Request) {
 	}
 	if try := q.Get("try"); try != "" && st.ep == "" {
 		st.ep, st.cliFocus = tryEndpoint(try)
-		if try == "pagination" {
-			if ov, err := s.overview(r, consoleWindow); err == nil {
-				if id := jobNamed(ov, "customer-360"); id != 0 {
-					st.values.Set("job_id", strconv.FormatInt(id, 10))
-				}
-			}
-		}
 		if st.cliFocus {
 			st.cliLine = "databricks jobs list-runs --active-only"
+		}
+		if tc, ok := tryCalls[try]; ok {
+			ov, err := s.overview(r, consoleWindow)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			if id := jobNamed(ov, tc.job); id != 0 && !st.values.Has("job_id") {
+				st.values.Set("job_id", strconv.FormatInt(id, 10))
+			}
+			if tc.body != "" && !st.values.Has("body") {
+				st.values.Set("body", fillJobs(tc.body, ov))
+			}
+			if tc.cli != "" {
+				st.cliLine = fillJobs(tc.cli, ov)
+			}
 		}
 	}
 	if id, err := strconv.ParseInt(q.Get("call"), 10, 64); err == nil {

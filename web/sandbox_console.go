@@ -251,6 +251,7 @@ func (s *server) resultFromRow(r *http.Request, row store.SandboxCall) *template
 		res.Curl = cli.Curl(c.call, host, "$DATABRICKS_TOKEN")
 		res.CLI, res.CLILegacy = cli.CLI(c.call)
 		res.GoSDK = cli.GoSDK(c.call)
+		res.PySDK = cli.PySDK(c.call)
 	}
 	res.Replay = &templates.RawCall{Method: row.Method, Path: row.Path, Query: row.Query, Body: row.Body}
 	if row.ErrorCode == "CONNECTION" {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jobs-api-trainer/trainer/jobsapi"
@@ -255,22 +256,86 @@ func endpointByName(name string) *consoleEndpoint {
 // drill topic id) to the endpoint to preselect and whether the CLI box is
 // meant.
 func tryEndpoint(try string) (key string, cliBox bool) {
-	switch try {
-	case "cli", "four-ways", "bundles":
-		return "runs-list", true
-	case "job-vs-run", "pagination":
-		return "jobs-get", false
-	case "job-endpoints":
-		return "jobs-list", false
-	case "run-endpoints":
-		return "runs-list", false
-	case "repair", "repair-run":
-		return "runs-repair", false
+	if tc, ok := tryCalls[try]; ok {
+		return tc.ep, tc.cli != ""
 	}
 	if endpointByKey(try) != nil {
 		return try, false
 	}
 	return "", false
+}
+
+// tryCall is the call a lesson section's (or a topic's) "Try it" link
+// opens: the one that shows the section's point, with the job it is about
+// and, for a POST, a body made for it.
+type tryCall struct {
+	ep   string
+	job  string // name of the job whose id fills job_id
+	body string // request body; {job:NAME} stands for that job's id
+	cli  string // a CLI line for the CLI box instead; {job:NAME} as in body
+}
+
+// tryCalls maps each lesson section (and drill topic) to its call.
+var tryCalls = map[string]tryCall{
+	// jobs-api: a job is a definition; its verbs; a run's verbs.
+	"job-vs-run":    {ep: "jobs-get", job: "nightly-etl"},
+	"job-endpoints": {ep: "jobs-list"},
+	"run-endpoints": {ep: "runs-list", job: "nightly-etl"},
+	"repair":        {ep: "runs-repair"},
+	"repair-run":    {ep: "runs-repair"},
+	// Paging shows only on a job with more than 100 tasks.
+	"pagination": {ep: "jobs-get", job: "customer-360"},
+	"four-ways":  {ep: "runs-list", cli: "databricks jobs run-now {job:nightly-etl} --no-wait"},
+	"cli":        {ep: "runs-list", cli: "databricks jobs get {job:nightly-etl}"},
+	"bundles":    {ep: "runs-list", cli: "databricks jobs list-runs --job-id {job:nightly-etl} --limit 5"},
+	// jobs-orchestration: one-time runs that show the behaviour at once.
+	"dependencies": {ep: "runs-submit", body: `{
+  "run_name": "run_if demo: transform fails, cleanup still runs",
+  "tasks": [
+    {"task_key": "ingest", "notebook_task": {"notebook_path": "/Jobs/ingest"}, ` + exCompute + `},
+    {"task_key": "transform", "depends_on": [{"task_key": "ingest"}],
+     "notebook_task": {"notebook_path": "/Jobs/transform", "base_parameters": {"simulate": "fail"}}, ` + exCompute + `},
+    {"task_key": "report", "depends_on": [{"task_key": "transform"}],
+     "notebook_task": {"notebook_path": "/Jobs/report"}, ` + exCompute + `},
+    {"task_key": "cleanup", "depends_on": [{"task_key": "transform"}], "run_if": "ALL_DONE",
+     "notebook_task": {"notebook_path": "/Jobs/cleanup"}, ` + exCompute + `}
+  ]
+}`},
+	"retries": {ep: "runs-submit", body: `{
+  "run_name": "retry demo: the first attempt fails, the retry succeeds",
+  "tasks": [
+    {"task_key": "flaky", "max_retries": 1, "min_retry_interval_millis": 1000,
+     "notebook_task": {"notebook_path": "/Jobs/flaky", "base_parameters": {"simulate": "fail_once"}}, ` + exCompute + `}
+  ]
+}`},
+	"parameters": {ep: "run-now", body: `{
+  "job_id": {job:nightly-etl},
+  "job_parameters": {"run_date": "2024-01-31"}
+}`},
+	"triggers":    {ep: "jobs-get", job: "hourly-report"},
+	"permissions": {ep: "permissions-get", job: "nightly-etl"},
+	"compute":     {ep: "jobs-get", job: "nightly-etl"},
+	"run-history": {ep: "runs-list", job: "nightly-etl"},
+}
+
+// fillJobs replaces {job:NAME} in s with the id of the job of that name
+// in ov (JOB_ID when there is none).
+func fillJobs(s string, ov workspace.Overview) string {
+	for {
+		i := strings.Index(s, "{job:")
+		if i < 0 {
+			return s
+		}
+		j := strings.Index(s[i:], "}")
+		if j < 0 {
+			return s
+		}
+		id := "JOB_ID"
+		if n := jobNamed(ov, s[i+5:i+j]); n != 0 {
+			id = strconv.FormatInt(n, 10)
+		}
+		s = s[:i] + id + s[i+j+1:]
+	}
 }
 
 // examples picks IDs from the learner's workspace for example bodies.

@@ -62,6 +62,7 @@ type server struct {
 	showingKey []byte         // signs drill showings and derives shuffle seeds (drill.go)
 	rooms      *rooms         // live workshops (workshop_room.go)
 	codes      *codeLimiter   // wrong join codes per client (workshop_join.go)
+	starts     startLedger    // makes starting a drill idempotent (drill_start.go)
 }
 
 // NewServer builds the trainer's whole HTTP handler. It returns an error

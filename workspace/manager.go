@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -90,6 +91,7 @@ type Manager struct {
 	spaces   map[string]*space        // loaded workspaces
 	loading  map[string]chan struct{} // workspaces being loaded; closed when done
 	tick     uint64                   // use counter for least-recently-used eviction; guarded by mu
+	loads    int64                    // workspaces loaded so far (Version's generations); guarded by mu
 	fixtures *fixtureSet
 	// tokenAEAD and tokenNonce seal page tokens (see tokenSealer).
 	tokenAEAD  cipher.AEAD
@@ -179,7 +181,7 @@ type space struct {
 	perms     map[int64][]aclEntry
 	files     map[string]*wsObject // workspace files by normalised path (files.go)
 	fileBytes int64                // the bytes of their contents, for Limits.MaxFilesBytes
-	version   int64                // bumps on every write (page token snapshot marker)
+	version   atomic.Int64         // bumps on every write; starts at a fresh load generation (Version)
 	evicted   bool                 // dropped from the manager: reload instead; guarded by mu
 	used      uint64               // Manager.tick at the last use; guarded by Manager.mu
 
@@ -323,6 +325,7 @@ func (m *Manager) loadShared(ctx context.Context, id string, done chan struct{})
 			if cur, ok := m.spaces[id]; ok {
 				sp = cur
 			} else {
+				m.stampLocked(sp)
 				m.spaces[id] = sp
 			}
 			m.tick++
@@ -457,7 +460,7 @@ func allocID(next *int64, first int64) int64 {
 // write fails (memory is then left as it was); callers answer it with
 // internal, a 500.
 func (m *Manager) persist(ctx context.Context, sp *space, puts map[string][]byte, deletes []string) error {
-	sp.version++
+	sp.version.Add(1)
 	if m.opts.Store == nil {
 		sp.account(puts, deletes)
 		return nil
@@ -507,6 +510,7 @@ func (m *Manager) install(id string, sp *space) {
 	defer m.mu.Unlock()
 	old, ok := m.spaces[id]
 	if !ok {
+		m.stampLocked(sp)
 		m.spaces[id] = sp
 		return
 	}
@@ -523,5 +527,34 @@ func (sp *space) replace(o *space) {
 	sp.jobRunIDs = o.jobRunIDs
 	sp.files, sp.fileBytes = o.files, o.fileBytes
 	sp.bytes, sp.sizes = o.bytes, o.sizes
-	sp.version++
+	sp.version.Add(1)
+}
+
+// stampLocked starts a newly loaded space's version at a generation no
+// earlier load used, so a workspace evicted and reloaded never repeats a
+// version a page has already seen. The caller holds m.mu.
+func (m *Manager) stampLocked(sp *space) {
+	m.loads++
+	sp.version.Store(m.loads << 32)
+}
+
+// Version is workspace id's change version: it moves whenever a call
+// changes the workspace (from the sandbox page, curl, the CLI or an SDK),
+// so a page can poll it to learn that what it shows is stale. It only
+// reads memory: it neither loads, seeds nor stores anything, and returns 0
+// for a workspace that is not loaded (never used, or idle and evicted; the
+// next call that touches it loads it under a new version). Run and task
+// states that advance with the clock alone do not move it. The error is
+// the context's, when ctx is already done.
+func (m *Manager) Version(ctx context.Context, id string) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("workspace: version of %s: %w", id, err)
+	}
+	m.mu.Lock()
+	sp, ok := m.spaces[id]
+	m.mu.Unlock()
+	if !ok {
+		return 0, nil
+	}
+	return sp.version.Load(), nil
 }

@@ -25,6 +25,9 @@ type Overview struct {
 	// Bundles are the bundle deployments in the workspace's files
 	// (bundles.go), by name and target; a Window does not bound them.
 	Bundles []BundleOverview
+	// Version is the workspace's change version when the overview was
+	// taken (Manager.Version); 0 for an unused workspace.
+	Version int64
 }
 
 // JobOverview is one job and its newest runs.
@@ -233,6 +236,7 @@ func (m *Manager) Peek(ctx context.Context, workspaceID string, w Window) (Overv
 	var ov Overview
 	err = m.withSpace(ctx, workspaceID, func(sp *space) error {
 		ov = sp.overview(m.now(), w)
+		ov.Version = sp.version.Load()
 		return nil
 	})
 	return ov, err

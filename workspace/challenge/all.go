@@ -30,8 +30,9 @@ func All() []Challenge {
 		{
 			ID:    "two-task-job",
 			Title: "Create a job with two dependent tasks",
-			Goal: "Create a new job with two tasks, a and b, where b depends_on a, so b starts only after a " +
-				"succeeds. Any notebook path and cluster will do.",
+			Goal: "Create a new job with two tasks whose task_keys are a and b, where b depends_on a, so b starts " +
+				"only after a succeeds. Any name, notebook path and cluster will do. The console starts you off with " +
+				"a one-task job: add the second task yourself.",
 			Section: "job-endpoints", SectionTitle: "Verbs on the job",
 			Hints: []string{
 				"Creating a definition is a verb on the job: POST /api/2.2/jobs/create.",
@@ -45,6 +46,16 @@ func All() []Challenge {
 			CLI: `databricks jobs create --json '{"name":"two-steps","tasks":[
   {"task_key":"a","notebook_task":{"notebook_path":"/Workspace/Shared/a"},"existing_cluster_id":"0101-120000-reports1"},
   {"task_key":"b","depends_on":[{"task_key":"a"}],"notebook_task":{"notebook_path":"/Workspace/Shared/b"},"existing_cluster_id":"0101-120000-reports1"}]}'`,
+			Start: `{
+  "name": "two-steps",
+  "tasks": [
+    {
+      "task_key": "a",
+      "notebook_task": {"notebook_path": "/Workspace/Shared/a"},
+      "existing_cluster_id": "0101-sandbox"
+    }
+  ]
+}`,
 			check: checkTwoTaskJob,
 		},
 		{
@@ -101,6 +112,9 @@ curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/runs/repair" ` + curlAuth + ` \
 databricks jobs repair-run RUN_ID --rerun-all-failed-tasks
 # or, naming the task (rerun_tasks has no flag):
 databricks jobs repair-run --json '{"run_id":RUN_ID,"rerun_tasks":["quality_check"]}'`,
+			Start: `{
+  "run_id": {failed:nightly-etl}
+}`,
 			check: checkRepair,
 		},
 		{
@@ -153,15 +167,19 @@ databricks jobs cancel-run RUN_ID`,
 			},
 			Curl: `curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/update" ` + curlAuth + ` \
   -d '{"job_id":{job:hourly-report},"new_settings":{"max_concurrent_runs":3}}'`,
-			CLI:      `databricks jobs update --json '{"job_id":{job:hourly-report},"new_settings":{"max_concurrent_runs":3}}'`,
+			CLI: `databricks jobs update --json '{"job_id":{job:hourly-report},"new_settings":{"max_concurrent_runs":3}}'`,
+			Start: `{
+  "job_id": {job:hourly-report},
+  "new_settings": {}
+}`,
 			baseline: baselineReport,
 			check:    checkUpdate,
 		},
 		{
 			ID:    "submit-one-time",
 			Title: "Submit a one-time run",
-			Goal: "Run a task once without creating a job, using runs/submit, and let the run finish " +
-				"(run_type SUBMIT_RUN, in a terminal state).",
+			Goal: "Run a task whose task_key is once one time without creating a job, using runs/submit, and let " +
+				"the run finish (run_type SUBMIT_RUN, in a terminal state).",
 			Section: "run-endpoints", SectionTitle: "Verbs on the run",
 			Hints: []string{
 				"A one-time run has no job behind it: POST /api/2.2/jobs/runs/submit.",
@@ -170,14 +188,18 @@ databricks jobs cancel-run RUN_ID`,
 			},
 			Curl: `curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/runs/submit" ` + curlAuth + ` \
   -d '{"run_name":"one-off","tasks":[{"task_key":"once","notebook_task":{"notebook_path":"/Workspace/Shared/once"},"existing_cluster_id":"0101-120000-reports1"}]}'`,
-			CLI:   `databricks jobs submit --json '{"run_name":"one-off","tasks":[{"task_key":"once","notebook_task":{"notebook_path":"/Workspace/Shared/once"},"existing_cluster_id":"0101-120000-reports1"}]}'`,
+			CLI: `databricks jobs submit --json '{"run_name":"one-off","tasks":[{"task_key":"once","notebook_task":{"notebook_path":"/Workspace/Shared/once"},"existing_cluster_id":"0101-120000-reports1"}]}'`,
+			Start: `{
+  "run_name": "one-off",
+  "tasks": []
+}`,
 			check: checkSubmit,
 		},
 		{
 			ID:    "job-params-override",
 			Title: "Run nightly-etl with a job parameter override",
 			Goal: "nightly-etl defines job parameters env (default prod) and run_date (default today). Trigger it " +
-				"once with run_date (or env) set to a value of your choice for that run only.",
+				"once with run_date set to a date of your choice (say 2024-01-31) for that run only.",
 			Section: "run-endpoints", SectionTitle: "Verbs on the run",
 			Hints: []string{
 				"An override for one run is a run-now argument, not a change to the job.",
@@ -186,7 +208,10 @@ databricks jobs cancel-run RUN_ID`,
 			},
 			Curl: `curl -X POST "$DATABRICKS_HOST/api/2.2/jobs/run-now" ` + curlAuth + ` \
   -d '{"job_id":{job:nightly-etl},"job_parameters":{"run_date":"2024-01-31"}}'`,
-			CLI:   `databricks jobs run-now --no-wait --json '{"job_id":{job:nightly-etl},"job_parameters":{"run_date":"2024-01-31"}}'`,
+			CLI: `databricks jobs run-now --no-wait --json '{"job_id":{job:nightly-etl},"job_parameters":{"run_date":"2024-01-31"}}'`,
+			Start: `{
+  "job_id": {job:nightly-etl}
+}`,
 			check: checkParams,
 		},
 	}, append(orchestration(), bundleChallenges()...)...)
@@ -202,29 +227,29 @@ func checkTwoTaskJob(in Input) Result {
 	if len(fresh) == 0 {
 		return fail("No job was created since you started this challenge.")
 	}
-	var two *workspace.JobOverview
-	for i, j := range fresh {
-		keys := map[string]bool{}
+	var verdict Result
+	for _, j := range fresh {
+		keys := map[string][]string{}
+		var order []string
 		for _, t := range j.Tasks {
-			keys[t.TaskKey] = true
+			keys[t.TaskKey] = t.DependsOn
+			order = append(order, t.TaskKey)
 		}
-		for _, t := range j.Tasks {
-			for _, d := range t.DependsOn {
-				if keys[d] && d != t.TaskKey {
-					return pass("Job %q (job_id %d): task %s depends on %s, so it waits for it.", j.Name, j.JobID, t.TaskKey, d)
-				}
-			}
-		}
-		if len(j.Tasks) >= 2 && two == nil {
-			two = &fresh[i]
+		deps, hasB := keys["b"]
+		_, hasA := keys["a"]
+		switch {
+		case hasA && hasB && slices.Contains(deps, "a"):
+			return pass("Job %q (job_id %d): task b depends on a, so it waits for it.", j.Name, j.JobID)
+		case hasA && hasB:
+			verdict = fail("Job %q (job_id %d) has tasks a and b, but b has no depends_on on a: they would both start at once.", j.Name, j.JobID)
+		case len(j.Tasks) < 2:
+			verdict = fail("Job %q (job_id %d) has only %d task. The challenge needs two tasks in the job's tasks array, b depending on a.", j.Name, j.JobID, len(j.Tasks))
+		default:
+			verdict = fail("Job %q (job_id %d) has tasks %s: the challenge asks for your own tasks with task_keys a and b, b depending on a.",
+				j.Name, j.JobID, quoteList(order))
 		}
 	}
-	if two != nil {
-		return fail("Job %q (job_id %d) has %d tasks, but none has depends_on: they would all start at once.",
-			two.Name, two.JobID, len(two.Tasks))
-	}
-	j := fresh[len(fresh)-1]
-	return fail("Job %q (job_id %d) has only %d task. The challenge needs two tasks in the job's tasks array, one depending on the other.", j.Name, j.JobID, len(j.Tasks))
+	return verdict
 }
 
 func checkReportRunID(in Input) Result {
@@ -530,14 +555,28 @@ func checkUpdate(in Input) Result {
 }
 
 func checkSubmit(in Input) Result {
-	for _, r := range in.Overview.SubmitRuns {
+	var other *workspace.RunOverview
+	for i, r := range in.Overview.SubmitRuns {
 		if !since(r.StartTime, in.StartedAt) {
+			continue
+		}
+		if !slices.ContainsFunc(r.Tasks, func(t workspace.TaskRunOverview) bool { return t.TaskKey == "once" }) {
+			if other == nil {
+				other = &in.Overview.SubmitRuns[i]
+			}
 			continue
 		}
 		if r.Active {
 			return fail("Submit run %d is still %s. Check again when it is terminal.", r.RunID, strings.ToLower(r.LifeCycleState))
 		}
 		return pass("Run %d (%q) is a SUBMIT_RUN with no job behind it, and it ended %s/%s.", r.RunID, r.RunName, r.LifeCycleState, r.ResultState)
+	}
+	if other != nil {
+		var keys []string
+		for _, t := range other.Tasks {
+			keys = append(keys, t.TaskKey)
+		}
+		return fail("Submit run %d ran %s: the challenge asks for your own task with task_key once.", other.RunID, quoteList(keys))
 	}
 	for _, o := range allRuns(in.Overview) {
 		if o.job != nil && since(o.run.StartTime, in.StartedAt) {
@@ -557,10 +596,14 @@ func checkParams(in Input) Result {
 		return fail("No nightly-etl run started since you began this challenge.")
 	}
 	var unknown []string
+	var other string
 	for _, r := range runs {
 		for name, v := range r.JobParameters {
-			if def, known := etlDefaults[name]; known && v != def {
+			if def, known := etlDefaults[name]; known && v != def && name == "run_date" {
 				return pass("Run %d ran with %s=%q instead of the default %q, for that run only.", r.RunID, name, v, def)
+			}
+			if def, known := etlDefaults[name]; known && v != def && other == "" {
+				other = fmt.Sprintf("Run %d overrode %s (%q), but the challenge asks you to set run_date.", r.RunID, name, v)
 			}
 			if _, known := etlDefaults[name]; !known && !strings.HasPrefix(name, "simulate_") && !slices.Contains(unknown, name) {
 				unknown = append(unknown, name)
@@ -570,6 +613,9 @@ func checkParams(in Input) Result {
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
 		return fail("Run %d got job parameter %s, which nightly-etl does not define (it defines env and run_date).", runs[0].RunID, quoteList(unknown))
+	}
+	if other != "" {
+		return fail("%s", other)
 	}
 	return fail("Run %d used the defaults (env=prod, run_date=today): no job parameter was overridden.", runs[0].RunID)
 }

@@ -51,6 +51,11 @@ type Challenge struct {
 	AnswerLabel  string // non-empty: the check form asks for an answer
 	Hints        []string
 	Curl, CLI    string // the solution; {job:NAME} stands for that job's id
+	// Start is the request body the console starts from when opened from
+	// the challenge: the endpoint's shape with the IDs filled in ({job:NAME},
+	// {failed:NAME} for that job's newest failed run), never the answer, so
+	// pressing Send as it comes does not solve the challenge.
+	Start string
 
 	baseline func(workspace.Overview) string
 	check    func(Input) Result
@@ -78,8 +83,30 @@ func (c Challenge) LessonURL() string {
 }
 
 // Fill replaces {job:NAME} in s with the id of the learner's job of that
-// name (the oldest, if several share it), or JOB_ID when there is none.
+// name (the oldest, if several share it), or JOB_ID when there is none,
+// and {failed:NAME} with the id of that job's newest failed run, or
+// RUN_ID when there is none.
 func Fill(s string, ov workspace.Overview) string {
+	for {
+		i := strings.Index(s, "{failed:")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(s[i:], "}")
+		if j < 0 {
+			break
+		}
+		id := "RUN_ID"
+		if job, ok := firstJob(ov, s[i+8:i+j]); ok {
+			for _, r := range job.Runs {
+				if r.ResultState == "FAILED" || r.LifeCycleState == "INTERNAL_ERROR" {
+					id = strconv.FormatInt(r.RunID, 10)
+					break
+				}
+			}
+		}
+		s = s[:i] + id + s[i+j+1:]
+	}
 	for {
 		i := strings.Index(s, "{job:")
 		if i < 0 {

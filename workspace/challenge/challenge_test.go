@@ -197,7 +197,9 @@ func TestTwoTaskJob(t *testing.T) {
 		{"nothing created", overview(), "", "", false, "No job was created"},
 		{"dependent job created before the start", withJob(overview(), old), "", "", false, "No job was created"},
 		{"one task", withJob(overview(), newJob(task("a"))), "", "", false, "has only 1 task"},
-		{"two tasks, no dependency", withJob(overview(), newJob(task("a"), task("b"))), "", "", false, "none has depends_on"},
+		{"two tasks, no dependency", withJob(overview(), newJob(task("a"), task("b"))), "", "", false, "b has no depends_on on a"},
+		{"the console's example, unchanged", withJob(overview(), newJob(task("extract"), task("load", "extract"))), "", "", false, "extract, load: the challenge asks for your own tasks"},
+		{"a depends on b", withJob(overview(), newJob(task("a", "b"), task("b"))), "", "", false, "b has no depends_on on a"},
 		{"b depends on a", withJob(overview(), newJob(task("a"), task("b", "a"))), "", "", true, "b depends on a"},
 	})
 }
@@ -347,7 +349,7 @@ func TestSubmit(t *testing.T) {
 	sub := func(at time.Time, active bool) workspace.Overview {
 		ov := overview()
 		r := workspace.RunOverview{RunID: 600, RunName: "one-off", RunType: "SUBMIT_RUN", StartTime: at, Active: active,
-			LifeCycleState: "TERMINATED", ResultState: "SUCCESS"}
+			LifeCycleState: "TERMINATED", ResultState: "SUCCESS", Tasks: []workspace.TaskRunOverview{{TaskKey: "once"}}}
 		if active {
 			r.LifeCycleState, r.ResultState = "RUNNING", ""
 		}
@@ -360,6 +362,11 @@ func TestSubmit(t *testing.T) {
 		{"run-now instead", overview(okEtl(500, after)), "", "", false, "run-now, run_type JOB_RUN"},
 		{"still running", sub(after, true), "", "", false, "still running"},
 		{"done", sub(after, false), "", "", true, "SUBMIT_RUN"},
+		{"the console's example, unchanged", func() workspace.Overview {
+			ov := sub(after, false)
+			ov.SubmitRuns[0].Tasks = []workspace.TaskRunOverview{{TaskKey: "backfill"}}
+			return ov
+		}(), "", "", false, "ran backfill: the challenge asks for your own task with task_key once"},
 	})
 }
 
@@ -378,5 +385,6 @@ func TestParams(t *testing.T) {
 		{"defaults", overview(okEtl(500, after)), "", "", false, "used the defaults"},
 		{"unknown name", overview(with(map[string]string{"env": "prod", "run_date": "today", "rundate": "x"})), "", "", false, "rundate, which nightly-etl does not define"},
 		{"override", overview(with(map[string]string{"env": "prod", "run_date": "2024-01-31"})), "", "", true, `run_date="2024-01-31"`},
+		{"the console's example (env=dev), unchanged", overview(with(map[string]string{"env": "dev", "run_date": "today"})), "", "", false, "overrode env"},
 	})
 }
