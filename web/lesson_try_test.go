@@ -62,7 +62,6 @@ func TestLessonTryLinksShowTheirPoint(t *testing.T) {
 		"pagination":    {ep: "jobs-get", job: "customer-360", response: `"next_page_token"`},
 		"four-ways":     {ep: "runs-list", cli: "databricks jobs run-now"},
 		"cli":           {ep: "runs-list", cli: "databricks jobs get"},
-		"bundles":       {ep: "runs-list", cli: "databricks jobs list-runs"},
 		"dependencies": {ep: "runs-submit", response: `"run_id"`,
 			states: map[string]string{"ingest": "SUCCESS/0", "transform": "FAILED/0", "report": "UPSTREAM_FAILED/0", "cleanup": "SUCCESS/0"}},
 		"retries":     {ep: "runs-submit", response: `"run_id"`, states: map[string]string{"flaky": "SUCCESS/1"}},
@@ -150,5 +149,13 @@ func TestLessonTryLinksShowTheirPoint(t *testing.T) {
 		if !seen[try] {
 			t.Errorf("no lesson links try=%s", try)
 		}
+	}
+	// The bundles section's point is the lifecycle, practised from the
+	// Bundles panel with the real CLI.
+	if page := a.get("/lessons/jobs-api"); page.doc.Find(`#bundles ~ p a[href="/sandbox#bundles-panel"], a[href="/sandbox#bundles-panel"]`).Length() == 0 {
+		t.Error("the bundles section does not open the Bundles panel")
+	}
+	if a.get("/sandbox").doc.Find(`#bundles-panel`).Length() != 1 {
+		t.Error("the sandbox has no Bundles panel")
 	}
 }
