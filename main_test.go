@@ -279,26 +279,34 @@ func TestEnvListsAreValidatedLikeFlags(t *testing.T) {
 	}
 }
 
-// TestTrustProxyFlag: proxy headers are believed only when -trust-proxy or
-// TRAINER_TRUST_PROXY says so; a bad env value is refused.
-func TestTrustProxyFlag(t *testing.T) {
+// TestBoolFlags: -trust-proxy (off by default) and -metrics (on by
+// default) each default from their TRAINER_ variable, the flag wins over
+// the variable, and a bad variable value is refused.
+func TestBoolFlags(t *testing.T) {
 	tests := []struct {
 		name    string
+		envKey  string
 		args    []string
 		env     string
+		get     func(config) bool
 		want    bool
 		wantErr bool
 	}{
-		{"default off", nil, "", false, false},
-		{"flag", []string{"-trust-proxy"}, "", true, false},
-		{"env", nil, "true", true, false},
-		{"flag overrides env", []string{"-trust-proxy=false"}, "1", false, false},
-		{"bad env", nil, "maybe", false, true},
+		{"trust-proxy default off", "TRAINER_TRUST_PROXY", nil, "", trustProxyOf, false, false},
+		{"trust-proxy flag", "TRAINER_TRUST_PROXY", []string{"-trust-proxy"}, "", trustProxyOf, true, false},
+		{"trust-proxy env", "TRAINER_TRUST_PROXY", nil, "true", trustProxyOf, true, false},
+		{"trust-proxy flag overrides env", "TRAINER_TRUST_PROXY", []string{"-trust-proxy=false"}, "1", trustProxyOf, false, false},
+		{"trust-proxy bad env", "TRAINER_TRUST_PROXY", nil, "maybe", trustProxyOf, false, true},
+		{"metrics default on", "TRAINER_METRICS", nil, "", metricsOf, true, false},
+		{"metrics flag off", "TRAINER_METRICS", []string{"-metrics=false"}, "", metricsOf, false, false},
+		{"metrics env off", "TRAINER_METRICS", nil, "false", metricsOf, false, false},
+		{"metrics flag overrides env", "TRAINER_METRICS", []string{"-metrics"}, "false", metricsOf, true, false},
+		{"metrics bad env", "TRAINER_METRICS", nil, "sometimes", metricsOf, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := parseFlags(tt.args, func(k string) string {
-				if k == "TRAINER_TRUST_PROXY" {
+				if k == tt.envKey {
 					return tt.env
 				}
 				return ""
@@ -306,46 +314,15 @@ func TestTrustProxyFlag(t *testing.T) {
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
 			}
-			if err == nil && c.trustProxy != tt.want {
-				t.Errorf("trustProxy = %v, want %v", c.trustProxy, tt.want)
+			if err == nil && tt.get(c) != tt.want {
+				t.Errorf("got %v, want %v", tt.get(c), tt.want)
 			}
 		})
 	}
 }
 
-// TestMetricsFlag: /metrics is on unless -metrics=false or
-// TRAINER_METRICS=false; a bad env value is refused.
-func TestMetricsFlag(t *testing.T) {
-	tests := []struct {
-		name    string
-		args    []string
-		env     string
-		want    bool
-		wantErr bool
-	}{
-		{"default on", nil, "", true, false},
-		{"flag off", []string{"-metrics=false"}, "", false, false},
-		{"env off", nil, "false", false, false},
-		{"flag overrides env", []string{"-metrics"}, "false", true, false},
-		{"bad env", nil, "sometimes", false, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, err := parseFlags(tt.args, func(k string) string {
-				if k == "TRAINER_METRICS" {
-					return tt.env
-				}
-				return ""
-			}, io.Discard)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
-			}
-			if err == nil && c.metrics != tt.want {
-				t.Errorf("metrics = %v, want %v", c.metrics, tt.want)
-			}
-		})
-	}
-}
+func trustProxyOf(c config) bool { return c.trustProxy }
+func metricsOf(c config) bool    { return c.metrics }
 
 // TestNewcomerSetup: -h exits 0 after the usage, the server says when it
 // is ready and which URL to open, and a port in use suggests -addr.
