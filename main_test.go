@@ -88,15 +88,25 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		t.Fatalf("lesson: %v %v", err, res)
 	}
 	res.Body.Close()
-	// Metrics are on by default, on the same listener.
-	res, err = http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ = io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 200 || !strings.Contains(string(body), `trainer_http_requests_total{route="GET /lessons/{slug}",status="200"} 1`) {
-		t.Errorf("metrics: %d, lesson request not counted:\n%.2000s", res.StatusCode, body)
+	// Metrics are on by default, on the same listener. A request is
+	// counted once its handler returns, which can be just after the client
+	// has read the answer: poll briefly.
+	want := `trainer_http_requests_total{route="GET /lessons/{slug}",status="200"} 1`
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		res, err = http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ = io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode == 200 && strings.Contains(string(body), want) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("metrics: %d, lesson request not counted:\n%.2000s", res.StatusCode, body)
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	cancel()
 	select {
