@@ -64,11 +64,12 @@ func Decide(a Answer) (Attempt, Card, error) {
 
 // Session is what a drill session's next question is decided from.
 type Session struct {
-	Topic    string // "" for all topics
-	Size     int    // questions asked, not counting a classify item's endpoint twin
-	Attempts []Attempt
-	Cards    map[string]Card // the learner's cards by item id
-	ExamDate time.Time
+	Topic     string // "" for all topics
+	Size      int    // questions asked, not counting a classify item's endpoint twin
+	Attempts  []Attempt
+	Cards     map[string]Card // the learner's cards by item id
+	ExamDate  time.Time
+	Suspended map[string]bool // items never asked (the learner suspended them)
 }
 
 // Next picks the session's next item: the endpoint half of a classify
@@ -82,7 +83,7 @@ func Next(b *Bank, s Session, now time.Time) (Item, bool) {
 	}
 	if n := len(s.Attempts); n > 0 && s.Attempts[n-1].Kind == Classify {
 		if it, ok := b.Item(s.Attempts[n-1].ItemID); ok {
-			if _, ep, ok := b.Pair(it.Scenario); ok && !answered[ep.ID] {
+			if _, ep, ok := b.Pair(it.Scenario); ok && !answered[ep.ID] && !s.Suspended[ep.ID] {
 				return ep, true
 			}
 		}
@@ -92,7 +93,7 @@ func Next(b *Bank, s Session, now time.Time) (Item, bool) {
 	}
 	// The whole order, so that items answered earlier in the session can
 	// be skipped; the session's own size bounds what is asked.
-	for _, id := range Queue(b, s.Cards, now, QueueOptions{Topic: s.Topic, Size: b.Len(), ExamDate: s.ExamDate}) {
+	for _, id := range Queue(b, s.Cards, now, QueueOptions{Topic: s.Topic, Size: b.Len(), ExamDate: s.ExamDate, Suspended: s.Suspended}) {
 		if !answered[id] {
 			return b.Item(id)
 		}

@@ -121,6 +121,9 @@ type QueueOptions struct {
 	Topic    string    // only items of this topic ("" for all); pair partners come along
 	Size     int       // items per session; 0 means DefaultQueueSize
 	ExamDate time.Time // zero when the learner has none
+	// Suspended items are never queued, seen or not; a pair partner of a
+	// suspended item still comes alone.
+	Suspended map[string]bool
 }
 
 // Queue returns the item ids for a session at now: due cards first, most
@@ -144,7 +147,7 @@ func Queue(b *Bank, cards map[string]Card, now time.Time, opt QueueOptions) []st
 	var dues []due
 	var fresh []int
 	for i, it := range b.items {
-		if opt.Topic != "" && it.Topic != opt.Topic {
+		if opt.Topic != "" && it.Topic != opt.Topic || opt.Suspended[it.ID] {
 			continue
 		}
 		c, ok := cards[it.ID]
@@ -175,7 +178,7 @@ func Queue(b *Bank, cards map[string]Card, now time.Time, opt QueueOptions) []st
 			continue
 		}
 		group := []int{i}
-		if p := b.partner(i); p >= 0 && !taken[p] {
+		if p := b.partner(i); p >= 0 && !taken[p] && !opt.Suspended[b.items[p].ID] {
 			group = []int{i, p}
 			if b.items[i].Kind == Endpoint {
 				group = []int{p, i}

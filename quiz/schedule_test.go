@@ -147,6 +147,26 @@ func TestQueue(t *testing.T) {
 		},
 		{"nothing due, nothing new", cardsFor(b, notDue), QueueOptions{}, nil},
 		{"unknown topic", nil, QueueOptions{Topic: "nope"}, nil},
+		{
+			"suspended new item skipped",
+			nil, QueueOptions{Suspended: map[string]bool{"pag-page-size": true, "jr-notebooks": true}},
+			[]string{"jr-last-night", "ep-last-night", "ep-notebooks", "rep-fields", "cli-get-run", "jr-definition"},
+		},
+		{
+			"suspended due item skipped",
+			map[string]Card{"cli-get-run": seenDue(3 * day), "pag-page-size": seenDue(time.Hour)},
+			QueueOptions{Size: 2, Suspended: map[string]bool{"cli-get-run": true}},
+			[]string{"pag-page-size", "jr-last-night", "ep-last-night"},
+		},
+		{
+			"suspended pair partner does not come along",
+			nil, QueueOptions{Topic: "job-vs-run", Suspended: map[string]bool{"ep-last-night": true}},
+			[]string{"jr-last-night", "jr-notebooks", "ep-notebooks", "jr-definition"},
+		},
+		{"everything suspended", nil, QueueOptions{Suspended: map[string]bool{
+			"jr-last-night": true, "ep-last-night": true, "jr-notebooks": true, "ep-notebooks": true,
+			"rep-fields": true, "pag-page-size": true, "cli-get-run": true, "jr-definition": true,
+		}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

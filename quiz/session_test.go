@@ -53,6 +53,34 @@ func TestNext(t *testing.T) {
 	}
 }
 
+// TestNextSuspended: a suspended item is never asked, not even as the
+// endpoint twin of a classify just answered.
+func TestNextSuspended(t *testing.T) {
+	t.Parallel()
+	b := loadGood(t)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		suspended map[string]bool
+		attempts  []Attempt
+		want      string
+	}{
+		{"none suspended", nil, nil, "jr-last-night"},
+		{"first item suspended", map[string]bool{"jr-last-night": true}, nil, "jr-notebooks"},
+		{"twin suspended", map[string]bool{"ep-last-night": true},
+			[]Attempt{{ItemID: "jr-last-night", Kind: Classify}}, "jr-notebooks"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := Session{Size: 10, Attempts: tt.attempts, Suspended: tt.suspended}
+			got, ok := Next(b, s, now)
+			if !ok || got.ID != tt.want {
+				t.Errorf("Next = %s %v, want %s", got.ID, ok, tt.want)
+			}
+		})
+	}
+}
+
 // TestDecide: grading, the clamp on time taken, the card moving on, and a
 // choice that is not an option.
 func TestDecide(t *testing.T) {

@@ -161,10 +161,11 @@ func (s *server) handleExamDate(w http.ResponseWriter, r *http.Request) {
 
 // drillState is everything the session page is computed from.
 type drillState struct {
-	sess     store.DrillSession
-	attempts []quiz.Attempt
-	cards    map[string]quiz.Card
-	exam     time.Time
+	sess      store.DrillSession
+	attempts  []quiz.Attempt
+	cards     map[string]quiz.Card
+	suspended map[string]bool
+	exam      time.Time
 }
 
 func (s *server) loadDrill(ctx context.Context, learnerID, sid int64) (drillState, error) {
@@ -179,6 +180,9 @@ func (s *server) loadDrill(ctx context.Context, learnerID, sid int64) (drillStat
 	if st.cards, err = s.db.Cards(ctx, learnerID); err != nil {
 		return st, err
 	}
+	if st.suspended, err = s.db.Suspended(ctx, learnerID); err != nil {
+		return st, err
+	}
 	st.exam, err = s.db.ExamDate(ctx, learnerID)
 	return st, err
 }
@@ -186,7 +190,7 @@ func (s *server) loadDrill(ctx context.Context, learnerID, sid int64) (drillStat
 // next picks the session's next item (quiz.Next).
 func (s *server) next(st drillState, now time.Time) (quiz.Item, bool) {
 	return quiz.Next(s.bank, quiz.Session{Topic: st.sess.Topic, Size: st.sess.Size, Attempts: st.attempts,
-		Cards: st.cards, ExamDate: st.exam}, now)
+		Cards: st.cards, ExamDate: st.exam, Suspended: st.suspended}, now)
 }
 
 func (s *server) handleDrillShow(w http.ResponseWriter, r *http.Request) {

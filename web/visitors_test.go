@@ -22,6 +22,8 @@ var visitorPages = []string{
 	"/lessons/jobs-api",
 	"/drill",
 	"/drill?topic=job-vs-run",
+	"/drill/items",
+	"/drill/items?topic=pagination",
 	"/drill/s/1",
 	"/drill/s/1/feedback/x",
 	"/sandbox",
