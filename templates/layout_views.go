@@ -94,7 +94,15 @@ type ProfileView struct {
 	Meta        PageMeta
 	DisplayName string
 	Error       string
-	Since       string
+	Since       string // "" for a visitor who has not acted yet
+	HasLearner  bool   // the visitor is a learner (has acted): they can make a sign-in code
+	// SigninCode is a sign-in code just made, shown this once in full.
+	SigninCode string
+	// SigninPending is when the learner's current sign-in code expires,
+	// "" when there is none.
+	SigninPending string
+	SigninTyped   string // the code typed into the sign-in form, after an error
+	SigninError   string // why the typed code did not sign in
 }
 
 // meTitle is the tooltip of the name in the header, which a long name

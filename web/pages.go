@@ -42,12 +42,12 @@ func (s *server) handleHome(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) handleProfileShow(w http.ResponseWriter, r *http.Request) {
-	l, _ := learnerFrom(r.Context())
-	s.render(w, r, http.StatusOK, templates.Profile(templates.ProfileView{
-		Meta:        s.meta(r, "You", ""),
-		DisplayName: l.DisplayName,
-		Since:       l.CreatedAt.Format("2 January 2006"),
-	}))
+	v, err := s.profileView(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.Profile(v))
 }
 
 // validDisplayName returns the cleaned name, or a message for the form.
@@ -75,12 +75,12 @@ func (s *server) handleProfileSave(w http.ResponseWriter, r *http.Request) {
 	raw := r.PostFormValue("display_name")
 	name, msg := validDisplayName(raw)
 	if msg != "" {
-		v := templates.ProfileView{
-			Meta:        s.meta(r, "You", ""),
-			DisplayName: raw,
-			Error:       msg,
-			Since:       l.CreatedAt.Format("2 January 2006"),
+		v, err := s.profileView(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
+		v.DisplayName, v.Error = raw, msg
 		s.render(w, r, http.StatusBadRequest, templates.Profile(v))
 		return
 	}

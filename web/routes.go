@@ -16,6 +16,8 @@ func (s *server) routes() http.Handler {
 	pages.HandleFunc("GET /{$}", s.handleHome)
 	pages.HandleFunc("GET /me", s.handleProfileShow)
 	pages.HandleFunc("POST /me", s.handleProfileSave)
+	pages.HandleFunc("POST /me/signin-code", s.handleSigninCodeCreate)
+	pages.HandleFunc("POST /me/signin", s.handleSignin)
 
 	// Lessons.
 	pages.HandleFunc("GET /lessons/{slug}", s.handleLessonShow)

@@ -62,6 +62,7 @@ type server struct {
 	showingKey []byte         // signs drill showings and derives shuffle seeds (drill.go)
 	rooms      *rooms         // live workshops (workshop_room.go)
 	codes      *codeLimiter   // wrong join codes per client (workshop_join.go)
+	signins    *codeLimiter   // wrong sign-in codes per client (signin.go)
 	starts     startLedger    // makes starting a drill idempotent (drill_start.go)
 }
 
@@ -95,6 +96,7 @@ func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, bank *quiz.Bank,
 	s.sendLimit = newRateLimiter(sendsPerSecond, s.now)
 	s.rooms = newRooms(db)
 	s.codes = newCodeLimiter(s.now)
+	s.signins = newCodeLimiter(s.now)
 	if opts.Metrics {
 		s.metrics = newMetrics(db, workspaces)
 	}

@@ -87,7 +87,14 @@ func (s *server) saveSession(w http.ResponseWriter, r *http.Request, raw *sessio
 // needsLearner reports whether r acts (any method but GET and HEAD on a
 // page route): only then is a learner created for a visitor who has none,
 // so looking around stores nothing.
+//
+// Using a sign-in code is the exception: it brings its own learner
+// (signin.go), so a browser that only signs in, or guesses wrong, gets no
+// learner row of its own.
 func needsLearner(r *http.Request) bool {
+	if r.Method == http.MethodPost && r.URL.Path == "/me/signin" {
+		return false
+	}
 	return r.Method != http.MethodGet && r.Method != http.MethodHead
 }
 
@@ -193,6 +200,29 @@ func (s *server) bumpSession(w http.ResponseWriter, r *http.Request, keepLive bo
 	}
 	s.live.move(l.ID, l.SessionGen, gen, keepLive)
 	sess.raw.Values[keyGen] = gen
+	return s.saveSession(w, r, sess.raw)
+}
+
+// signInAs makes this browser's session cookie name learner l at l's
+// current session generation, as if l had acted here, and sets a flash
+// message for the next page. Whatever the cookie named before (another
+// learner, a sandbox token) is forgotten; workshops this browser hosts
+// stay.
+func (s *server) signInAs(w http.ResponseWriter, r *http.Request, l store.Learner, flash string) error {
+	sess := sessionFrom(r.Context())
+	if sess == nil {
+		return errors.New("web: sign in without a session")
+	}
+	hosts := sess.raw.Values[keyHosts]
+	clear(sess.raw.Values)
+	if hosts != nil {
+		sess.raw.Values[keyHosts] = hosts
+	}
+	sess.raw.Values[keyLearner] = l.ID
+	sess.raw.Values[keyGen] = l.SessionGen
+	if flash != "" {
+		sess.raw.Values[keyFlash] = flash
+	}
 	return s.saveSession(w, r, sess.raw)
 }
 
