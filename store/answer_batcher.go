@@ -49,9 +49,9 @@ func (db *DB) RecordAnswer(ctx context.Context, a quiz.Attempt, c quiz.Card) (re
 // drillStmts are the statements of one answer, prepared once at Open:
 // preparing them roughly doubles RecordAnswer's throughput.
 type drillStmts struct {
-	insertAttempt, countShowing, upsertCard, addAnswerDay *sql.Stmt // writer
-	startSession, endSession                              *sql.Stmt // writer
-	answerState                                           *sql.Stmt // reader
+	insertAttempt, countShowing, upsertCard, addAnswerDay, priorCard *sql.Stmt // writer
+	startSession, endSession                                         *sql.Stmt // writer
+	answerState                                                      *sql.Stmt // reader
 }
 
 func prepareDrill(ctx context.Context, w, r *sql.DB) (*drillStmts, error) {
@@ -61,6 +61,7 @@ func prepareDrill(ctx context.Context, w, r *sql.DB) (*drillStmts, error) {
 		{&st.countShowing, countShowingSQL},
 		{&st.upsertCard, upsertCardSQL},
 		{&st.addAnswerDay, addAnswerDaySQL},
+		{&st.priorCard, priorCardSQL},
 		{&st.startSession, startSessionSQL},
 		{&st.endSession, endSessionSQL},
 	})
@@ -76,7 +77,7 @@ func prepareDrill(ctx context.Context, w, r *sql.DB) (*drillStmts, error) {
 
 func (st *drillStmts) close() error {
 	return closeAll(st.insertAttempt, st.countShowing, st.upsertCard, st.addAnswerDay,
-		st.startSession, st.endSession, st.answerState)
+		st.priorCard, st.startSession, st.endSession, st.answerState)
 }
 
 // answerReq is one RecordAnswer call waiting for the group commit.
@@ -182,17 +183,22 @@ func (db *DB) writeAnswers(ctx context.Context, batch []*answerReq) {
 	}
 }
 
-// writeAnswer inserts one attempt, adds it to the learner's day
-// (answer_days) and upserts its card inside tx. It
+// writeAnswer inserts one attempt, with the item's card as it was before
+// (for UndoLastAnswer), adds it to the learner's day (answer_days) and
+// upserts its card inside tx. It
 // returns recorded=false for a showing already recorded, and ErrNotFound
 // (writing nothing) when the session is not the learner's.
 func writeAnswer(ctx context.Context, tx *sql.Tx, st *drillStmts, r *answerReq) (bool, error) {
 	a, c := r.a, r.c
+	prior, err := readPriorCard(ctx, tx.StmtContext(ctx, st.priorCard), a.LearnerID, a.ItemID)
+	if err != nil {
+		return false, err
+	}
 	// The session must be the learner's: the WHERE makes a forged
 	// session insert nothing, told apart from a duplicate below.
 	res, err := tx.StmtContext(ctx, st.insertAttempt).ExecContext(ctx,
 		a.LearnerID, r.session, a.ShowingID, a.ItemID, string(a.Kind), a.Topic, r.chosen,
-		a.Correct, a.Took.Milliseconds(), ms(a.AnsweredAt))
+		a.Correct, a.Took.Milliseconds(), ms(a.AnsweredAt), prior)
 	if err != nil {
 		return false, err
 	}

@@ -11,11 +11,13 @@ import (
 	"github.com/jobs-api-trainer/trainer/quiz"
 )
 
-func scanAttempt(rows *sql.Rows) (quiz.Attempt, error) {
+// scanAttempt scans attemptColumns, then any extra columns into extra.
+func scanAttempt(sc interface{ Scan(...any) error }, extra ...any) (quiz.Attempt, error) {
 	var a quiz.Attempt
 	var kind, chosen string
 	var took, at int64
-	if err := rows.Scan(&a.ID, &a.LearnerID, &a.SessionID, &a.ShowingID, &a.ItemID, &kind, &a.Topic, &chosen, &a.Correct, &took, &at); err != nil {
+	dest := append([]any{&a.ID, &a.LearnerID, &a.SessionID, &a.ShowingID, &a.ItemID, &kind, &a.Topic, &chosen, &a.Correct, &took, &at}, extra...)
+	if err := sc.Scan(dest...); err != nil {
 		return quiz.Attempt{}, err
 	}
 	if err := json.Unmarshal([]byte(chosen), &a.Chosen); err != nil {

@@ -88,8 +88,8 @@ const attemptColumns = `id, learner_id, COALESCE(session_id, 0), showing_id, ite
 
 const (
 	insertAttemptSQL = `INSERT INTO attempts
-		(learner_id, session_id, showing_id, item_id, kind, topic, chosen, correct, ms_taken, answered_at)
-		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
+		(learner_id, session_id, showing_id, item_id, kind, topic, chosen, correct, ms_taken, answered_at, prior_card)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11
 		WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM drill_sessions WHERE id = ?2 AND learner_id = ?1)
 		ON CONFLICT DO NOTHING`
 	countShowingSQL = `SELECT COUNT(*) FROM attempts WHERE showing_id = ?1 OR (session_id = ?2 AND item_id = ?3 AND learner_id = ?4)`
@@ -103,6 +103,7 @@ const (
 			remaining_steps = excluded.remaining_steps, misses = excluded.misses`
 	addAnswerDaySQL = `INSERT INTO answer_days (learner_id, day, answered, correct) VALUES (?1, ?2, 1, ?3)
 		ON CONFLICT (learner_id, day) DO UPDATE SET answered = answered + 1, correct = correct + excluded.correct`
+	priorCardSQL    = `SELECT ` + cardColumns + ` FROM cards WHERE learner_id = ? AND item_id = ?`
 	startSessionSQL = `INSERT INTO drill_sessions (learner_id, topic, size, started_at) VALUES (?, ?, ?, ?)`
 	endSessionSQL   = `UPDATE drill_sessions SET ended_at = COALESCE(ended_at, ?) WHERE id = ? AND learner_id = ?`
 	answerStateSQL  = `SELECT s.topic, s.size, s.started_at, s.ended_at,

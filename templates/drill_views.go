@@ -68,6 +68,9 @@ type DrillQuestionView struct {
 	Explanation     string // shown first for a leech only
 	Prior           *DrillPrior
 	Error           string
+	// UndoURL is where the "Undo last answer" form posts; "" (no form)
+	// before the session's first answer.
+	UndoURL string
 }
 
 // DrillAnswer is one option on the feedback screen.
@@ -96,6 +99,7 @@ type DrillFeedbackView struct {
 	LessonTitle string
 	SandboxURL  string
 	Took        string
+	UndoURL     string // the "Undo last answer" form's target
 }
 
 // DrillReviewItem is an item answered wrong in a session.

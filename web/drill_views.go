@@ -118,6 +118,9 @@ func (s *server) questionView(r *http.Request, st drillState, it quiz.Item, now 
 		Total:      total,
 		Stem:       it.Stem,
 	}
+	if len(st.attempts) > 0 && st.sess.EndedAt.IsZero() {
+		v.UndoURL = undoURL(sid)
+	}
 	for i, o := range quiz.Shuffle(it, seed) {
 		v.Options = append(v.Options, templates.DrillOption{N: i + 1, Value: o, Code: codeOptions(it.Kind)})
 	}
@@ -195,6 +198,7 @@ func (s *server) feedbackFor(r *http.Request, sid int64, showingID string, a *qu
 		LessonTitle: s.sectionTitle(it),
 		SandboxURL:  "/sandbox?try=" + url.QueryEscape(it.Topic),
 		Took:        templates.FormatDuration(a.Took),
+		UndoURL:     undoURL(sid),
 	}
 	keys := it.Answers()
 	for _, o := range quiz.Shuffle(it, s.seedFor(sid, it.ID)) {

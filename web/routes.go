@@ -32,6 +32,7 @@ func (s *server) routes() http.Handler {
 	pages.HandleFunc("POST /drill/items/{id}/unsuspend", s.handleUnsuspend)
 	pages.HandleFunc("GET /drill/s/{id}", s.handleDrillShow)
 	pages.HandleFunc("POST /drill/s/{id}/answer", s.handleDrillAnswer)
+	pages.HandleFunc("POST /drill/s/{id}/undo", s.handleDrillUndo)
 	pages.HandleFunc("GET /drill/s/{id}/feedback/{showing}", s.handleDrillFeedback)
 	// Sandbox.
 	pages.HandleFunc("GET /sandbox", s.handleSandbox)
