@@ -29,6 +29,7 @@ type EndpointLink struct {
 type CallForm struct {
 	Key, Name, Method, Path, Summary string
 	Params                           []ParamField
+	Fields                           []FieldHelp
 	HasBody                          bool
 	Body                             string
 	Extra                            string // extra query parameters, URL-encoded
@@ -63,8 +64,23 @@ type Header struct {
 
 // Seg is a piece of pretty JSON; with Href it is an ID that links to the
 // next call (Vals are the htmx form values that send it at once).
+//
+// Cls colours a token (j-key, j-str, j-num, j-bool, j-null). With Fold the
+// segment is a foldable object or array of N members: Text is its opening
+// bracket, Fold the rest up to the closing one, Open whether it starts
+// unfolded.
 type Seg struct {
-	Text, Href, Vals string
+	Text, Href, Vals, Cls string
+	Fold                  []Seg
+	N                     int
+	Open                  bool
+}
+
+// FieldHelp is one request field in the form's field list.
+type FieldHelp struct {
+	Name, Type, Help string
+	Required         bool
+	Note             string // what changed in 2.2, "" when nothing
 }
 
 // RawCall is a call to send again as it was (replay, next page).

@@ -102,7 +102,8 @@ func (s *server) consoleView(r *http.Request, st consoleState) (templates.Consol
 // jobs and runs as choices (none in live mode: they are the sandbox's).
 func buildForm(ep *consoleEndpoint, values url.Values, ov workspace.Overview, live bool) templates.CallForm {
 	f := templates.CallForm{Key: ep.key, Name: ep.name, Method: ep.method, Path: ep.path, Summary: ep.summary,
-		HasBody: ep.hasBody(), Extra: values.Get("extra"), Destructive: ep.destructive, Live: live}
+		HasBody: ep.hasBody(), Extra: values.Get("extra"), Destructive: ep.destructive, Live: live,
+		Fields: endpointFields(ep.name)}
 	if live && !strings.HasPrefix(ep.path, livePrefix) {
 		f.LiveRefused = "Live mode calls only /api/2.2/jobs/… on the real workspace: this permissions call is refused there. Switch live mode off to try it on your sandbox."
 	}

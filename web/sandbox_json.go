@@ -24,14 +24,32 @@ type jsonPrinter struct {
 
 func (p *jsonPrinter) text(s string) { p.buf.WriteString(s) }
 
-func (p *jsonPrinter) link(text, key, id string) {
+// flush moves the plain text written so far into a segment.
+func (p *jsonPrinter) flush() {
 	if p.buf.Len() > 0 {
 		p.segs = append(p.segs, templates.Seg{Text: p.buf.String()})
 		p.buf.Reset()
 	}
-	vals, _ := json.Marshal(map[string]string{"ep": key, "p_" + idParamOf(key): id})
-	p.segs = append(p.segs, templates.Seg{Text: text, Href: "/sandbox?ep=" + key + "&p_" + idParamOf(key) + "=" + id + "#call-panel", Vals: string(vals)})
 }
+
+// token writes s as a coloured segment (class cls: j-key, j-str, ...).
+func (p *jsonPrinter) token(s, cls string) {
+	p.flush()
+	p.segs = append(p.segs, templates.Seg{Text: s, Cls: cls})
+}
+
+func (p *jsonPrinter) link(text, key, id string) {
+	p.flush()
+	vals, _ := json.Marshal(map[string]string{"ep": key, "p_" + idParamOf(key): id})
+	p.segs = append(p.segs, templates.Seg{Text: text, Cls: "j-num", Href: "/sandbox?ep=" + key + "&p_" + idParamOf(key) + "=" + id + "#call-panel", Vals: string(vals)})
+}
+
+// foldAt is how many members an object or array needs to be foldable;
+// collapseAt how many items an array needs to start folded.
+const (
+	foldAt     = 2
+	collapseAt = 6
+)
 
 func idParamOf(key string) string {
 	if key == "jobs-get" {
@@ -74,8 +92,13 @@ func (p *jsonPrinter) value(depth int, key, arr string) error {
 			p.text(open + close)
 			return nil
 		}
-		p.text(open + "\n")
+		p.flush()
+		outer := p.segs
+		p.segs = nil
+		p.text("\n")
+		n := 0
 		for i := 0; p.dec.More(); i++ {
+			n++
 			if i > 0 {
 				p.text(",\n")
 			}
@@ -86,7 +109,8 @@ func (p *jsonPrinter) value(depth int, key, arr string) error {
 					return err
 				}
 				k, _ := kt.(string)
-				p.text(quoteJSON(k) + ": ")
+				p.token(quoteJSON(k), "j-key")
+				p.text(": ")
 				if err := p.value(depth+1, k, arr); err != nil {
 					return err
 				}
@@ -98,6 +122,18 @@ func (p *jsonPrinter) value(depth int, key, arr string) error {
 			return err
 		}
 		p.text("\n" + ind + close)
+		p.flush()
+		inner := p.segs
+		p.segs = outer
+		if n >= foldAt {
+			// The opening bracket is the <summary>, the rest the
+			// folded part, so the element's text is still the JSON.
+			p.segs = append(p.segs, templates.Seg{Text: open, Fold: inner, N: n, Open: t == '{' || n < collapseAt})
+		} else {
+			p.text(open)
+			p.flush()
+			p.segs = append(p.segs, inner...)
+		}
 	case json.Number:
 		if ep := linkFor(key, arr); ep != "" {
 			if _, err := strconv.ParseInt(t.String(), 10, 64); err == nil && t.String() != "0" {
@@ -105,13 +141,13 @@ func (p *jsonPrinter) value(depth int, key, arr string) error {
 				return nil
 			}
 		}
-		p.text(t.String())
+		p.token(t.String(), "j-num")
 	case string:
-		p.text(quoteJSON(t))
+		p.token(quoteJSON(t), "j-str")
 	case bool:
-		p.text(strconv.FormatBool(t))
+		p.token(strconv.FormatBool(t), "j-bool")
 	case nil:
-		p.text("null")
+		p.token("null", "j-null")
 	}
 	return nil
 }
@@ -135,9 +171,7 @@ func prettyJSON(body []byte) []templates.Seg {
 	if err := p.value(0, "", ""); err != nil || p.dec.More() {
 		return []templates.Seg{{Text: string(body)}}
 	}
-	if p.buf.Len() > 0 {
-		p.segs = append(p.segs, templates.Seg{Text: p.buf.String()})
-	}
+	p.flush()
 	return p.segs
 }
 

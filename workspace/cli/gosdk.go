@@ -450,3 +450,9 @@ func anyLit(v any) (string, bool) {
 	}
 	return "", false
 }
+
+// RequestFieldType is the Go type ("int64", "*jobs.QueueSettings") of the
+// JSON field of the SDK request struct jobs.<sdkRequest>, "" if unknown.
+func RequestFieldType(sdkRequest, field string) string {
+	return fieldType("jobs."+sdkRequest, field)
+}
