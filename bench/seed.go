@@ -45,7 +45,9 @@ func newKeys(secret string) keys {
 }
 
 // cookie returns the session cookie ("trainer=...") of learner l.
-func (k keys) cookie(l store.Learner) (string, error) {
+// A sandboxToken, when given, is in the session as the sandbox page leaves
+// it after the learner's first visit.
+func (k keys) cookie(l store.Learner, sandboxToken ...string) (string, error) {
 	cs := sessions.NewCookieStore(k.auth, k.enc)
 	cs.Options = &sessions.Options{Path: "/", MaxAge: 400 * 24 * 3600}
 	cs.MaxAge(cs.Options.MaxAge)
@@ -53,6 +55,9 @@ func (k keys) cookie(l store.Learner) (string, error) {
 	sess.Options = &sessions.Options{Path: "/", MaxAge: 400 * 24 * 3600}
 	sess.Values["learner_id"] = l.ID
 	sess.Values["session_gen"] = l.SessionGen
+	if len(sandboxToken) > 0 {
+		sess.Values["sandbox_token"] = sandboxToken[0]
+	}
 	rec := httptest.NewRecorder()
 	if err := cs.Save(httptest.NewRequest(http.MethodGet, "/", nil), rec, sess); err != nil {
 		return "", err
@@ -83,6 +88,7 @@ type drillLearner struct {
 // seeded is what the cases need from the seeded database.
 type seeded struct {
 	cookie500, cookie5000 string // learners with 500 and 5,000 answers
+	token500              string // the 500-answer learner's sandbox token (in cookie500)
 	freshSession          int64  // an unanswered session of the 500-answer learner
 	job150                int64  // the 150-task job in the shared workspace
 	runnerToken           string // a learner's own sandbox token, for run-now
@@ -119,7 +125,16 @@ func seed(ctx context.Context, path string, cfg config, k keys, logf func(string
 		if err := history(ctx, db, l.ID, out.items, h.answers, now); err != nil {
 			return out, err
 		}
-		if *h.dst, err = k.cookie(l); err != nil {
+		var tok []string
+		if h.answers == 500 {
+			// A learner who has used the sandbox: a token in the cookie,
+			// and a workspace (seeded below).
+			if out.token500, err = db.IssueSandboxToken(ctx, l.ID); err != nil {
+				return out, err
+			}
+			tok = append(tok, out.token500)
+		}
+		if *h.dst, err = k.cookie(l, tok...); err != nil {
 			return out, err
 		}
 		if h.answers == 500 {
@@ -159,7 +174,7 @@ func seed(ctx context.Context, path string, cfg config, k keys, logf func(string
 	}
 	logf("seeded %d drill learners with %d sessions each", cfg.learners, cfg.sessionsPerLearner)
 
-	out.job150, out.runNowJob, err = seedWorkspace(ctx, db, cfg, now, out.runnerToken, logf)
+	out.job150, out.runNowJob, err = seedWorkspace(ctx, db, cfg, now, out.runnerToken, out.token500, logf)
 	return out, err
 }
 
@@ -223,7 +238,7 @@ func wrongOption(it quiz.Item) string {
 // server runs with -sandbox-task-duration 1h). It uses the emulator in
 // process, with its limits off, writing through to the database as the
 // server would. It returns the 150-task job's id.
-func seedWorkspace(ctx context.Context, db *store.DB, cfg config, now time.Time, runnerToken string, logf func(string, ...any)) (job150, runNowJob int64, err error) {
+func seedWorkspace(ctx context.Context, db *store.DB, cfg config, now time.Time, runnerToken, learnerToken string, logf func(string, ...any)) (job150, runNowJob int64, err error) {
 	fixtures, err := fs.Sub(data.FS, "workspace")
 	if err != nil {
 		return 0, 0, err
@@ -276,6 +291,11 @@ func seedWorkspace(ctx context.Context, db *store.DB, cfg config, now time.Time,
 	// concurrency cap, so runs neither queue nor pile up.
 	token = runnerToken
 	if runNowJob, err = job("bench-run-now", 3); err != nil {
+		return 0, 0, err
+	}
+	// The page learner's workspace: the starter jobs and one of theirs.
+	token = learnerToken
+	if _, err = job("my-first-job", 2); err != nil {
 		return 0, 0, err
 	}
 	token = sharedToken

@@ -149,6 +149,8 @@ type Bank struct {
 	items []Item
 	byID  map[string]int
 	pairs map[string][2]int // scenario -> classify, endpoint indexes
+	// byTopic holds each topic's item indexes in lesson order.
+	byTopic map[string][]int
 }
 
 // Items returns every item in lesson order. The caller must not modify it.
@@ -227,9 +229,10 @@ func NewBank(files []File) (*Bank, error) {
 	}
 	// Stable sort keeps file order within a topic.
 	slices.SortStableFunc(items, func(a, b Item) int { return topicIndex(a.Topic) - topicIndex(b.Topic) })
-	b := &Bank{items: items, byID: make(map[string]int, len(items)), pairs: map[string][2]int{}}
+	b := &Bank{items: items, byID: make(map[string]int, len(items)), pairs: map[string][2]int{}, byTopic: map[string][]int{}}
 	for i, it := range items {
 		b.byID[it.ID] = i
+		b.byTopic[it.Topic] = append(b.byTopic[it.Topic], i)
 		switch it.Kind {
 		case Classify:
 			p := b.pairs[it.Scenario]

@@ -251,13 +251,6 @@ func LoadBlueprint(fsys fs.FS, name string, b *Bank) (Blueprint, error) {
 	return bp, nil
 }
 
-// topicItems returns the indexes of the bank's items of topic, in lesson order.
-func (b *Bank) topicItems(topic string) []int {
-	var out []int
-	for i, it := range b.items {
-		if it.Topic == topic {
-			out = append(out, i)
-		}
-	}
-	return out
-}
+// topicItems returns the indexes of the bank's items of topic, in lesson
+// order. The caller must not modify it.
+func (b *Bank) topicItems(topic string) []int { return b.byTopic[topic] }

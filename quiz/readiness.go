@@ -59,6 +59,67 @@ const maxDrillEvidence = 20.0
 // under time pressure, without feedback, as the certification asks.
 const examEvidenceWeight = 2.0
 
+// AnswerTally sums one topic's drill answers for its recent accuracy, in
+// constant space: an answer at time t weighs 2^((t-ref)/AccuracyHalfLife)
+// against a reference time, so the weighted accuracy (right weight over
+// all weight) is the same as weighting every answer by its age now, and a
+// tally grows by one answer at a time (Add) without keeping the answers.
+// The zero AnswerTally is empty and ready to use.
+type AnswerTally struct {
+	Answers        int // drill answers counted
+	ref            time.Time
+	weight, rightW float64
+}
+
+// maxTallyExponent bounds the exponent of an answer's weight: past it
+// (an answer 512 half-lives after the reference, about 20 years) the sums
+// are rescaled to a new reference before they could overflow.
+const maxTallyExponent = 512
+
+// Add counts a drill answer. Exam answers (IsExamAttempt) are the caller's
+// to leave out: readiness counts exams through ReadinessInput.Exams.
+func (t *AnswerTally) Add(a Attempt) {
+	if t.Answers == 0 || t.ref.IsZero() {
+		t.ref = a.AnsweredAt
+	}
+	e := float64(a.AnsweredAt.Sub(t.ref)) / float64(AccuracyHalfLife)
+	if e > maxTallyExponent {
+		scale := math.Exp2(-e)
+		t.weight *= scale
+		t.rightW *= scale
+		t.ref, e = a.AnsweredAt, 0
+	}
+	w := math.Exp2(e)
+	t.Answers++
+	t.weight += w
+	if a.Correct {
+		t.rightW += w
+	}
+}
+
+// Accuracy is the share of the answers that were right, each weighted by
+// its age (AccuracyHalfLife); 0 with no answers.
+func (t AnswerTally) Accuracy() float64 {
+	if t.weight <= 0 {
+		return 0
+	}
+	return t.rightW / t.weight
+}
+
+// TallyAttempts tallies attempts per topic, leaving out exam answers.
+func TallyAttempts(attempts []Attempt) map[string]AnswerTally {
+	out := map[string]AnswerTally{}
+	for _, a := range attempts {
+		if IsExamAttempt(a) {
+			continue
+		}
+		t := out[a.Topic]
+		t.Add(a)
+		out[a.Topic] = t
+	}
+	return out
+}
+
 // IsExamAttempt reports whether an attempt was recorded from a mock exam
 // (ExamFeed) rather than a drill.
 func IsExamAttempt(a Attempt) bool { return strings.HasPrefix(a.ShowingID, "exam-") }
@@ -71,9 +132,9 @@ type ExamOutcome struct {
 
 // ReadinessInput is everything readiness is computed from.
 type ReadinessInput struct {
-	Attempts []Attempt       // the learner's answers, any order; exam ones are counted through Exams
-	Exams    []ExamOutcome   // submitted exams, any order; the latest RecentExams count
-	Cards    map[string]Card // by item id
+	Drills   map[string]AnswerTally // the learner's drill answers per topic (TallyAttempts)
+	Exams    []ExamOutcome          // submitted exams, any order; the latest RecentExams count
+	Cards    map[string]Card        // by item id
 	Now      time.Time
 	ExamDate time.Time // zero when none is set
 }
@@ -163,22 +224,8 @@ func ComputeReadiness(b *Bank, bp Blueprint, in ReadinessInput) Readiness {
 		}
 		tr := TopicReadiness{Topic: t.Topic, Weight: t.Weight, RecallAt: at, AtExamDate: atExam}
 		// Drill accuracy, weighted by age.
-		var wSum, wRight float64
-		for _, a := range in.Attempts {
-			if a.Topic != t.Topic || IsExamAttempt(a) {
-				continue
-			}
-			age := max(in.Now.Sub(a.AnsweredAt), 0)
-			w := math.Pow(0.5, float64(age)/float64(AccuracyHalfLife))
-			tr.Answers++
-			wSum += w
-			if a.Correct {
-				wRight += w
-			}
-		}
-		if wSum > 0 {
-			tr.Accuracy = wRight / wSum
-		}
+		drills := in.Drills[t.Topic]
+		tr.Answers, tr.Accuracy = drills.Answers, drills.Accuracy()
 		for _, e := range exams {
 			for _, ts := range e.Topics {
 				if ts.Topic == t.Topic {

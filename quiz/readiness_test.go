@@ -1,6 +1,7 @@
 package quiz_test
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ type history struct {
 func (h history) input(t *testing.T, b *quiz.Bank, topic string, now time.Time) quiz.ReadinessInput {
 	t.Helper()
 	in := quiz.ReadinessInput{Now: now, Cards: map[string]quiz.Card{}}
+	var attempts []quiz.Attempt
 	var ids []string
 	for _, it := range b.Items() {
 		if it.Topic == topic {
@@ -30,7 +32,7 @@ func (h history) input(t *testing.T, b *quiz.Bank, topic string, now time.Time) 
 	}
 	at := now.Add(-h.age)
 	for i := 0; i < h.right+h.wrong; i++ {
-		in.Attempts = append(in.Attempts, quiz.Attempt{ItemID: ids[i%len(ids)], Topic: topic, Correct: i < h.right, AnsweredAt: at, ShowingID: "drill"})
+		attempts = append(attempts, quiz.Attempt{ItemID: ids[i%len(ids)], Topic: topic, Correct: i < h.right, AnsweredAt: at, ShowingID: "drill"})
 	}
 	n := int(h.seen * float64(len(ids)))
 	for _, id := range ids[:n] {
@@ -50,8 +52,9 @@ func (h history) input(t *testing.T, b *quiz.Bank, topic string, now time.Time) 
 	// Exam answers reach the attempts too (ExamFeed); readiness must not
 	// count them twice.
 	for i := 0; i < h.examTotal; i++ {
-		in.Attempts = append(in.Attempts, quiz.Attempt{ItemID: ids[i%len(ids)], Topic: topic, Correct: true, AnsweredAt: now, ShowingID: "exam-1-1"})
+		attempts = append(attempts, quiz.Attempt{ItemID: ids[i%len(ids)], Topic: topic, Correct: true, AnsweredAt: now, ShowingID: "exam-1-1"})
 	}
+	in.Drills = quiz.TallyAttempts(attempts)
 	return in
 }
 
@@ -114,11 +117,13 @@ func TestReadinessRecency(t *testing.T) {
 	mk := func(oldCorrect bool) float64 {
 		var in quiz.ReadinessInput
 		in.Now = now
+		var attempts []quiz.Attempt
 		for i := 0; i < 10; i++ {
-			in.Attempts = append(in.Attempts,
+			attempts = append(attempts,
 				quiz.Attempt{Topic: "cli", Correct: oldCorrect, AnsweredAt: now.Add(-60 * 24 * time.Hour)},
 				quiz.Attempt{Topic: "cli", Correct: !oldCorrect, AnsweredAt: now})
 		}
+		in.Drills = quiz.TallyAttempts(attempts)
 		return quiz.ComputeReadiness(b, bp, in).Topics[0].Accuracy
 	}
 	recentRight, recentWrong := mk(false), mk(true)
@@ -138,5 +143,47 @@ func TestReadinessOverall(t *testing.T) {
 	// The next action is the heaviest Below topic's.
 	if r.Next.Topic != "job-vs-run" || r.Next.Action != quiz.ActDrillNew || r.Next.Count != r.Next.Items {
 		t.Errorf("next = %+v", r.Next)
+	}
+}
+
+// TestAnswerTallyMatchesAgeWeights: a tally built one answer at a time
+// gives the accuracy of weighting each answer by 0.5^(age/half-life) now,
+// whatever the order the answers come in, and survives answers decades
+// apart (the rescale) without overflowing.
+func TestAnswerTallyMatchesAgeWeights(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	direct := func(as []quiz.Attempt) float64 {
+		var all, right float64
+		for _, a := range as {
+			w := math.Pow(0.5, float64(now.Sub(a.AnsweredAt))/float64(quiz.AccuracyHalfLife))
+			all += w
+			if a.Correct {
+				right += w
+			}
+		}
+		return right / all
+	}
+	var as []quiz.Attempt
+	for i := range 60 {
+		as = append(as, quiz.Attempt{Topic: "runs", Correct: i%3 != 0, AnsweredAt: now.Add(-time.Duration((i*37)%90) * 24 * time.Hour)})
+	}
+	got := quiz.TallyAttempts(as)["runs"]
+	if got.Answers != 60 || math.Abs(got.Accuracy()-direct(as)) > 1e-12 {
+		t.Errorf("tally: %d answers, accuracy %.15f; want 60, %.15f", got.Answers, got.Accuracy(), direct(as))
+	}
+	// Old wrong answers, then right ones 30 years later: the old ones
+	// weigh nothing, and nothing overflows.
+	var far quiz.AnswerTally
+	far.Add(quiz.Attempt{AnsweredAt: now.AddDate(-30, 0, 0)})
+	far.Add(quiz.Attempt{Correct: true, AnsweredAt: now})
+	if a := far.Accuracy(); math.IsNaN(a) || a < 0.999999 {
+		t.Errorf("answers 30 years apart: accuracy %v, want ~1", a)
+	}
+	if (quiz.AnswerTally{}).Accuracy() != 0 {
+		t.Error("empty tally has an accuracy")
+	}
+	if n := len(quiz.TallyAttempts([]quiz.Attempt{{Topic: "runs", ShowingID: "exam-3-1"}})); n != 0 {
+		t.Errorf("exam answers tallied: %d topics", n)
 	}
 }

@@ -179,6 +179,9 @@ func (db *DB) writeAnswers(ctx context.Context, batch []*answerReq) {
 		if err != nil {
 			results[i] = answerResult{err: err}
 		}
+		if results[i].recorded {
+			db.cache.update(r.a.LearnerID, func(st *learnerState) { applyAnswer(st, r.a, r.c) })
+		}
 		r.done <- results[i]
 	}
 }

@@ -25,8 +25,23 @@ func scanCard(sc interface{ Scan(...any) error }) (string, quiz.Card, error) {
 
 // Cards returns learnerID's cards keyed by item id; items never answered
 // have no entry. An unknown learner has no cards: an empty map, not
-// ErrNotFound. It returns an error only when the query fails.
+// ErrNotFound. It returns an error only when the query fails. The map is
+// shared with other callers (it is cached: learner_cache.go) and must not
+// be modified.
 func (db *DB) Cards(ctx context.Context, learnerID int64) (map[string]quiz.Card, error) {
+	st, gen := db.cache.snapshot(learnerID)
+	if st != nil && st.cards != nil {
+		return st.cards, nil
+	}
+	cards, err := db.cardsFromDB(ctx, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	db.cache.fill(learnerID, gen, func(st *learnerState) { st.cards = cards })
+	return cards, nil
+}
+
+func (db *DB) cardsFromDB(ctx context.Context, learnerID int64) (map[string]quiz.Card, error) {
 	rows, err := db.pages.cards.QueryContext(ctx, learnerID)
 	if err != nil {
 		return nil, fmt.Errorf("store: cards: %w", err)
@@ -58,4 +73,31 @@ func (db *DB) Card(ctx context.Context, learnerID int64, itemID string) (quiz.Ca
 		return quiz.Card{}, fmt.Errorf("store: card %s: %w", itemID, err)
 	}
 	return c, nil
+}
+
+// DrillTallies returns learnerID's drill answers tallied per topic
+// (quiz.TallyAttempts: exam answers left out), for readiness. The first
+// call for a learner reads every answer; later ones are served from memory
+// and kept current by RecordAnswer (learner_cache.go), so a view costs the
+// same at 50 answers as at 5,000. The map is shared and must not be
+// modified. An unknown learner has none: an empty map.
+func (db *DB) DrillTallies(ctx context.Context, learnerID int64) (map[string]quiz.AnswerTally, error) {
+	st, gen := db.cache.snapshot(learnerID)
+	if st != nil && st.tallies != nil {
+		return st.tallies, nil
+	}
+	tallies := map[string]quiz.AnswerTally{}
+	err := db.Attempts(ctx, learnerID, func(a quiz.Attempt) error {
+		if !quiz.IsExamAttempt(a) {
+			t := tallies[a.Topic]
+			t.Add(a)
+			tallies[a.Topic] = t
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	db.cache.fill(learnerID, gen, func(st *learnerState) { st.tallies = tallies })
+	return tallies, nil
 }

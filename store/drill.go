@@ -41,6 +41,7 @@ func (db *DB) StartDrillSession(ctx context.Context, learnerID int64, topic stri
 	if err != nil {
 		return DrillSession{}, fmt.Errorf("store: start drill session: %w", err)
 	}
+	db.cache.update(learnerID, func(st *learnerState) { st.recent = nil })
 	id, err := res.LastInsertId()
 	if err != nil {
 		return DrillSession{}, fmt.Errorf("store: start drill session: %w", err)
@@ -73,6 +74,7 @@ func (db *DB) DrillSession(ctx context.Context, learnerID, id int64) (DrillSessi
 // such session for the learner.
 func (db *DB) EndDrillSession(ctx context.Context, learnerID, id int64, now time.Time) error {
 	res, err := db.stmts.endSession.ExecContext(ctx, ms(now), id, learnerID)
+	db.cache.update(learnerID, func(st *learnerState) { st.recent = nil })
 	if err != nil {
 		return fmt.Errorf("store: end drill session %d: %w", id, err)
 	}

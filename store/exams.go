@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jobs-api-trainer/trainer/quiz"
@@ -247,6 +248,7 @@ func (db *DB) SubmitExam(ctx context.Context, learnerID, examID int64, now time.
 		submitted = true
 		return nil
 	})
+	db.cache.forget(learnerID)
 	if errors.Is(err, ErrNotFound) {
 		return Exam{}, false, ErrNotFound
 	}
@@ -260,6 +262,30 @@ func (db *DB) SubmitExam(ctx context.Context, learnerID, examID int64, now time.
 // first, with their questions. No exams is an empty result, not
 // ErrNotFound; it returns an error only when a query fails.
 func (db *DB) ExamHistory(ctx context.Context, learnerID int64, limit int) ([]Exam, error) {
+	st, gen := db.cache.snapshot(learnerID)
+	if st != nil && st.exams != nil && st.examsLimit >= limit {
+		if n := min(limit, len(st.exams)); n > 0 {
+			return slices.Clone(st.exams[:n]), nil
+		}
+		return nil, nil
+	}
+	out, err := db.examHistoryFromDB(ctx, learnerID, limit)
+	if err != nil {
+		return nil, err
+	}
+	db.cache.fill(learnerID, gen, func(st *learnerState) {
+		if st.exams != nil && st.examsLimit > limit {
+			return // keep the longer list
+		}
+		st.exams, st.examsLimit = slices.Clip(slices.Clone(out)), limit
+		if st.exams == nil {
+			st.exams = []Exam{}
+		}
+	})
+	return out, nil
+}
+
+func (db *DB) examHistoryFromDB(ctx context.Context, learnerID int64, limit int) ([]Exam, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT `+examColumns+` FROM exams
 		WHERE learner_id = ? AND submitted_at IS NOT NULL ORDER BY submitted_at DESC, id DESC LIMIT ?`, learnerID, limit)
 	if err != nil {

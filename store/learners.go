@@ -91,6 +91,7 @@ RETURNING id`, ms(cutoff))
 		}
 		ids = append(ids, id)
 	}
+	db.cache.forget(ids...)
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: prune idle learners: %w", err)
 	}

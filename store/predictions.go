@@ -29,7 +29,7 @@ ON CONFLICT (learner_id, lesson, prompt) DO UPDATE SET guess = excluded.guess, m
 // Predictions returns the learner's guesses for lesson by prompt number
 // (empty, not an error, when there are none).
 func (db *DB) Predictions(ctx context.Context, learnerID int64, lesson string) (map[int]string, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT prompt, guess FROM lesson_predictions WHERE learner_id = ? AND lesson = ?`, learnerID, lesson)
+	rows, err := db.pages.predictions.QueryContext(ctx, learnerID, lesson)
 	if err != nil {
 		return nil, fmt.Errorf("store: predictions: %w", err)
 	}

@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -71,24 +73,43 @@ func (db *DB) DailyAccuracy(ctx context.Context, learnerID int64, since time.Tim
 		}
 		out = partial
 	}
-	rows, err := db.pages.answerDays.QueryContext(ctx, learnerID, first)
+	days, err := db.answerDays(ctx, learnerID)
 	if err != nil {
 		return nil, fmt.Errorf("store: daily accuracy: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var d int64
-		var s DayStats
-		if err := rows.Scan(&d, &s.Answered, &s.Correct); err != nil {
-			return nil, fmt.Errorf("store: daily accuracy: %w", err)
-		}
-		s.Day = fromMS(d * msPerDay)
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: daily accuracy: %w", err)
+	i, _ := slices.BinarySearchFunc(days, first, func(d answerDay, day int64) int { return cmp.Compare(d.day, day) })
+	for _, d := range days[i:] {
+		out = append(out, DayStats{Day: fromMS(d.day * msPerDay), Answered: d.answered, Correct: d.correct})
 	}
 	return out, nil
+}
+
+// answerDays returns the learner's answer_days rows, oldest first, from
+// the cache (learner_cache.go) or the table. The slice is shared and must
+// not be modified.
+func (db *DB) answerDays(ctx context.Context, learnerID int64) ([]answerDay, error) {
+	st, gen := db.cache.snapshot(learnerID)
+	if st != nil && st.days != nil {
+		return st.days, nil
+	}
+	rows, err := db.pages.answerDays.QueryContext(ctx, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	days := []answerDay{}
+	for rows.Next() {
+		var d answerDay
+		if err := rows.Scan(&d.day, &d.answered, &d.correct); err != nil {
+			return nil, err
+		}
+		days = append(days, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	db.cache.fill(learnerID, gen, func(st *learnerState) { st.days = days })
+	return days, nil
 }
 
 // dailyAccuracyFromAttempts is DailyAccuracy computed from the attempts
@@ -140,55 +161,101 @@ func (db *DB) Streak(ctx context.Context, learnerID int64, now time.Time, loc *t
 		loc = time.UTC
 	}
 	today := midnight(now, loc)
-	var rows *sql.Rows
-	var err error
 	if isUTC(loc) {
-		rows, err = db.pages.streakDays.QueryContext(ctx, learnerID, dayNumber(ms(today)))
-	} else {
-		rows, err = db.r.QueryContext(ctx,
-			`SELECT answered_at FROM attempts WHERE learner_id = ? AND answered_at < ? ORDER BY answered_at DESC`,
-			learnerID, ms(today.AddDate(0, 0, 1)))
+		days, err := db.answerDays(ctx, learnerID)
+		if err != nil {
+			return 0, fmt.Errorf("store: streak: %w", err)
+		}
+		// Newest day first, up to today.
+		last := dayNumber(ms(today))
+		i, found := slices.BinarySearchFunc(days, last, func(d answerDay, day int64) int { return cmp.Compare(d.day, day) })
+		if found {
+			i++
+		}
+		s := streakCounter{today: today, want: today}
+		for j := i - 1; j >= 0; j-- {
+			if !s.add(fromMS(days[j].day * msPerDay)) {
+				break
+			}
+		}
+		return s.streak, nil
 	}
+	rows, err := db.r.QueryContext(ctx,
+		`SELECT answered_at FROM attempts WHERE learner_id = ? AND answered_at < ? ORDER BY answered_at DESC`,
+		learnerID, ms(today.AddDate(0, 0, 1)))
 	if err != nil {
 		return 0, fmt.Errorf("store: streak: %w", err)
 	}
 	defer rows.Close()
-	want := today // the next day the streak needs
-	streak := 0
+	s := streakCounter{today: today, want: today}
 	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
+		var at int64
+		if err := rows.Scan(&at); err != nil {
 			return 0, fmt.Errorf("store: streak: %w", err)
 		}
-		at := v
-		if isUTC(loc) {
-			at = v * msPerDay
-		}
-		day := midnight(fromMS(at), loc)
-		switch {
-		case day.Equal(want):
-			streak++
-			want = want.AddDate(0, 0, -1)
-		case day.After(want):
-			// another answer on a day already counted
-		case streak == 0 && want.Equal(today) && day.Equal(today.AddDate(0, 0, -1)):
-			// nothing today yet: the streak may end yesterday
-			streak++
-			want = day.AddDate(0, 0, -1)
-		default:
-			return streak, nil
+		if !s.add(midnight(fromMS(at), loc)) {
+			break
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("store: streak: %w", err)
 	}
-	return streak, nil
+	return s.streak, nil
+}
+
+// streakCounter counts a streak from answer days given newest first.
+type streakCounter struct {
+	today, want time.Time // want: the next day the streak needs
+	streak      int
+}
+
+// add takes the next (older or same) day with an answer and reports
+// whether the streak may go on.
+func (s *streakCounter) add(day time.Time) bool {
+	switch {
+	case day.Equal(s.want):
+		s.streak++
+		s.want = s.want.AddDate(0, 0, -1)
+	case day.After(s.want):
+		// another answer on a day already counted
+	case s.streak == 0 && s.want.Equal(s.today) && day.Equal(s.today.AddDate(0, 0, -1)):
+		// nothing today yet: the streak may end yesterday
+		s.streak++
+		s.want = day.AddDate(0, 0, -1)
+	default:
+		return false
+	}
+	return true
 }
 
 // RecentSessions returns learnerID's latest limit sessions, newest first,
 // with their answer totals. No sessions is an empty result, not
 // ErrNotFound; it returns an error only when the query fails.
 func (db *DB) RecentSessions(ctx context.Context, learnerID int64, limit int) ([]SessionStats, error) {
+	st, gen := db.cache.snapshot(learnerID)
+	if st != nil && st.recent != nil && st.recentLimit >= limit {
+		if n := min(limit, len(st.recent)); n > 0 {
+			return slices.Clone(st.recent[:n]), nil
+		}
+		return nil, nil
+	}
+	out, err := db.recentSessionsFromDB(ctx, learnerID, limit)
+	if err != nil {
+		return nil, err
+	}
+	db.cache.fill(learnerID, gen, func(st *learnerState) {
+		if st.recent != nil && st.recentLimit > limit {
+			return // keep the longer list
+		}
+		st.recent, st.recentLimit = slices.Clip(slices.Clone(out)), limit
+		if st.recent == nil {
+			st.recent = []SessionStats{}
+		}
+	})
+	return out, nil
+}
+
+func (db *DB) recentSessionsFromDB(ctx context.Context, learnerID int64, limit int) ([]SessionStats, error) {
 	rows, err := db.pages.recentSessions.QueryContext(ctx, learnerID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: recent sessions: %w", err)
@@ -224,6 +291,7 @@ func (db *DB) SetExamDate(ctx context.Context, learnerID int64, date time.Time) 
 	}
 	_, err := db.w.ExecContext(ctx, `INSERT INTO learner_prefs (learner_id, exam_date) VALUES (?, ?)
 		ON CONFLICT (learner_id) DO UPDATE SET exam_date = excluded.exam_date`, learnerID, v)
+	db.cache.forget(learnerID)
 	if err != nil {
 		return fmt.Errorf("store: set exam date: %w", err)
 	}
@@ -234,6 +302,19 @@ func (db *DB) SetExamDate(ctx context.Context, learnerID int64, date time.Time) 
 // set (also for an unknown learner), never ErrNotFound. It returns an error
 // only when the query fails.
 func (db *DB) ExamDate(ctx context.Context, learnerID int64) (time.Time, error) {
+	st, gen := db.cache.snapshot(learnerID)
+	if st != nil && st.examDate != nil {
+		return *st.examDate, nil
+	}
+	date, err := db.examDateFromDB(ctx, learnerID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	db.cache.fill(learnerID, gen, func(st *learnerState) { st.examDate = &date })
+	return date, nil
+}
+
+func (db *DB) examDateFromDB(ctx context.Context, learnerID int64) (time.Time, error) {
 	var v sql.NullInt64
 	err := db.pages.examDate.QueryRowContext(ctx, learnerID).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !v.Valid) {

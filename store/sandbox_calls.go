@@ -110,9 +110,7 @@ func (db *DB) SandboxCall(ctx context.Context, learnerID, id int64) (SandboxCall
 // SandboxCall loads. No calls is an empty result, not ErrNotFound; it
 // returns an error only when the query fails.
 func (db *DB) SandboxCalls(ctx context.Context, learnerID int64, limit int) ([]SandboxCall, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, learner_id, at, target, host, source, cli_line, method, path, query,
-		body, status, '', '', truncated, error_code, lesson_anchor, note
-		FROM sandbox_calls WHERE learner_id = ? ORDER BY id DESC LIMIT ?`, learnerID, limit)
+	rows, err := db.pages.sandboxCalls.QueryContext(ctx, learnerID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: sandbox calls: %w", err)
 	}
@@ -166,6 +164,7 @@ func (db *DB) MoveCardsDue(ctx context.Context, learnerID int64, itemIDs []strin
 		}
 		return nil
 	})
+	db.cache.forget(learnerID)
 	if err != nil {
 		return 0, fmt.Errorf("store: move cards due: %w", err)
 	}

@@ -20,7 +20,8 @@ type pageStmts struct {
 	attemptByShowing *sql.Stmt
 	recentSessions   *sql.Stmt
 	answerDays       *sql.Stmt
-	streakDays       *sql.Stmt
+	predictions      *sql.Stmt
+	sandboxCalls     *sql.Stmt
 }
 
 const (
@@ -28,7 +29,7 @@ const (
 	cardsSQL            = `SELECT ` + cardColumns + ` FROM cards WHERE learner_id = ?`
 	examDateSQL         = `SELECT exam_date FROM learner_prefs WHERE learner_id = ?`
 	drillSessionSQL     = `SELECT id, learner_id, topic, size, started_at, ended_at FROM drill_sessions WHERE id = ? AND learner_id = ?`
-	sessionAttemptsSQL  = `SELECT ` + attemptColumns + ` FROM attempts WHERE session_id = ? AND learner_id = ? ORDER BY answered_at, id`
+	sessionAttemptsSQL  = `SELECT ` + attemptColumns + ` FROM attempts WHERE session_id = ? AND +learner_id = ? ORDER BY answered_at, id`
 	attemptByShowingSQL = `SELECT ` + attemptColumns + ` FROM attempts WHERE showing_id = ? AND learner_id = ?`
 	// The latest sessions are chosen first, so their totals are summed
 	// for those few sessions only, not for every session of the learner.
@@ -41,8 +42,11 @@ const (
 		FROM s LEFT JOIN attempts a ON a.session_id = s.id
 		GROUP BY s.id
 		ORDER BY s.started_at DESC, s.id DESC`
-	answerDaysSQL = `SELECT day, answered, correct FROM answer_days WHERE learner_id = ? AND day >= ? ORDER BY day`
-	streakDaysSQL = `SELECT day FROM answer_days WHERE learner_id = ? AND day <= ? ORDER BY day DESC`
+	sandboxCallsSQL = `SELECT id, learner_id, at, target, host, source, cli_line, method, path, query,
+		body, status, '', '', truncated, error_code, lesson_anchor, note
+		FROM sandbox_calls WHERE learner_id = ? ORDER BY id DESC LIMIT ?`
+	predictionsSQL = `SELECT prompt, guess FROM lesson_predictions WHERE learner_id = ? AND lesson = ?`
+	answerDaysSQL  = `SELECT day, answered, correct FROM answer_days WHERE learner_id = ? ORDER BY day`
 )
 
 func preparePages(ctx context.Context, r *sql.DB) (*pageStmts, error) {
@@ -56,7 +60,8 @@ func preparePages(ctx context.Context, r *sql.DB) (*pageStmts, error) {
 		{&st.attemptByShowing, attemptByShowingSQL},
 		{&st.recentSessions, recentSessionsSQL},
 		{&st.answerDays, answerDaysSQL},
-		{&st.streakDays, streakDaysSQL},
+		{&st.predictions, predictionsSQL},
+		{&st.sandboxCalls, sandboxCallsSQL},
 	})
 	if err != nil {
 		st.close()
@@ -67,7 +72,7 @@ func preparePages(ctx context.Context, r *sql.DB) (*pageStmts, error) {
 
 func (st *pageStmts) close() error {
 	return closeAll(st.learner, st.cards, st.examDate, st.drillSession, st.sessionAttempts,
-		st.attemptByShowing, st.recentSessions, st.answerDays, st.streakDays)
+		st.attemptByShowing, st.recentSessions, st.answerDays, st.predictions, st.sandboxCalls)
 }
 
 // stmtDef is one statement to prepare and where to keep it.

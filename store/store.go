@@ -39,6 +39,8 @@ type DB struct {
 	// pages are the page reads' statements, prepared once at Open (stmts.go).
 	pages *pageStmts
 	// answers group-commits concurrent RecordAnswer calls (drill.go).
+	// cache keeps each learner's hot reads (learner_cache.go).
+	cache   *learnerCache
 	answers answerBatcher
 	// observer is told about every write transaction (SetWriteObserver).
 	observer atomic.Pointer[WriteObserver]
@@ -87,7 +89,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	db := &DB{w: w, path: path, dsn: dsn}
+	db := &DB{w: w, path: path, dsn: dsn, cache: newLearnerCache()}
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, explain(err))

@@ -13,6 +13,7 @@ import (
 func (db *DB) Suspend(ctx context.Context, learnerID int64, itemID string, now time.Time) error {
 	_, err := db.w.ExecContext(ctx, `INSERT INTO suspended_items (learner_id, item_id, suspended_at) VALUES (?, ?, ?)
 		ON CONFLICT (learner_id, item_id) DO NOTHING`, learnerID, itemID, ms(now))
+	db.cache.forget(learnerID)
 	if err != nil {
 		return fmt.Errorf("store: suspend %s: %w", itemID, err)
 	}
@@ -23,6 +24,7 @@ func (db *DB) Suspend(ctx context.Context, learnerID int64, itemID string, now t
 // not suspended is left alone.
 func (db *DB) Unsuspend(ctx context.Context, learnerID int64, itemID string) error {
 	_, err := db.w.ExecContext(ctx, `DELETE FROM suspended_items WHERE learner_id = ? AND item_id = ?`, learnerID, itemID)
+	db.cache.forget(learnerID)
 	if err != nil {
 		return fmt.Errorf("store: unsuspend %s: %w", itemID, err)
 	}
@@ -30,8 +32,22 @@ func (db *DB) Unsuspend(ctx context.Context, learnerID int64, itemID string) err
 }
 
 // Suspended returns the ids of learnerID's suspended items, as a set; an
-// unknown learner has none (an empty map, not ErrNotFound).
+// unknown learner has none (an empty map, not ErrNotFound). The map is
+// shared (cached: learner_cache.go) and must not be modified.
 func (db *DB) Suspended(ctx context.Context, learnerID int64) (map[string]bool, error) {
+	st, gen := db.cache.snapshot(learnerID)
+	if st != nil && st.suspended != nil {
+		return st.suspended, nil
+	}
+	set, err := db.suspendedFromDB(ctx, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	db.cache.fill(learnerID, gen, func(st *learnerState) { st.suspended = set })
+	return set, nil
+}
+
+func (db *DB) suspendedFromDB(ctx context.Context, learnerID int64) (map[string]bool, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT item_id FROM suspended_items WHERE learner_id = ?`, learnerID)
 	if err != nil {
 		return nil, fmt.Errorf("store: suspended items: %w", err)

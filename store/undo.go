@@ -105,6 +105,7 @@ func (db *DB) UndoLastAnswer(ctx context.Context, learnerID, sessionID int64) (q
 			c.ScheduledDays, c.Reps, c.Lapses, c.State, c.LastReview, c.RemainingSteps, c.Misses)
 		return err
 	})
+	db.cache.forget(learnerID)
 	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrNoPriorCard) {
 		return quiz.Attempt{}, err
 	}

@@ -134,7 +134,8 @@ type ProgressView struct {
 	DueNow, DueToday, DueWeek int
 	Seen, BankSize            int
 	Streak                    int
-	Leeches                   []LeechRow
+	Leeches                   []LeechRow // the most missed first
+	MoreLeeches               int        // leeches not listed
 	Sessions                  []SessionRow
 	ExamDate                  string // "" without one
 	NotSolid                  int

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,9 @@ import (
 
 // chartDays is how many days the accuracy chart covers.
 const chartDays = 30
+
+// maxLeechesShown is how many leeches the progress page lists.
+const maxLeechesShown = 8
 
 // day is midnight UTC of t's day: progress counts calendar days in UTC.
 func day(t time.Time) time.Time {
@@ -75,7 +79,15 @@ func (s *server) handleProgress(w http.ResponseWriter, r *http.Request) {
 			LessonURL: t.LessonURL(), DrillURL: "/drill?topic=" + url.QueryEscape(t.ID),
 		})
 	}
-	for _, id := range quiz.Leeches(s.bank, cards) {
+	leeches := quiz.Leeches(s.bank, cards)
+	// The worst first, and only the worst few: the page stays the same
+	// size however long the history (every item is on the item list).
+	slices.SortStableFunc(leeches, func(x, y string) int { return cards[y].Misses - cards[x].Misses })
+	if len(leeches) > maxLeechesShown {
+		v.MoreLeeches = len(leeches) - maxLeechesShown
+		leeches = leeches[:maxLeechesShown]
+	}
+	for _, id := range leeches {
 		it, _ := s.bank.Item(id)
 		v.Leeches = append(v.Leeches, templates.LeechRow{
 			Stem: it.Stem, TopicTitle: s.sectionTitle(it), LessonURL: lessonURL(it),

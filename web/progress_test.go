@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -126,6 +127,43 @@ func TestProgressLeeches(t *testing.T) {
 	}
 	if href, _ := l.Find(`a[href^="/lessons/"]`).Attr("href"); href != "/lessons/jobs-api"+it.Anchor {
 		t.Errorf("leech lesson link %q", href)
+	}
+	if p.doc.Find(`[data-testid="more-leeches"]`).Length() != 0 {
+		t.Error("a 'more leeches' line with one leech")
+	}
+}
+
+// TestProgressLeechesWorstFirst: many leeches list the most missed few,
+// worst first, and say how many more the item list has; the page does not
+// grow with the history.
+func TestProgressLeechesWorstFirst(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	bank := testBank(t)
+	a.act()
+	const n = 12
+	for i := range n {
+		it := bank.Items()[i]
+		if _, err := a.db.RecordAnswer(context.Background(), quiz.Attempt{
+			LearnerID: 1, ShowingID: fmt.Sprint("x", i), ItemID: it.ID, Kind: it.Kind, Topic: it.Topic, Chosen: []string{"run"}, AnsweredAt: time.Now(),
+		}, quiz.Card{Misses: 4 + i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := a.get("/progress")
+	rows := p.doc.Find(`[data-testid="leeches"] li`)
+	if rows.Length() != 8 {
+		t.Fatalf("%d leech rows, want 8", rows.Length())
+	}
+	for i := range 8 {
+		want := fmt.Sprintf("Missed %d times", 4+n-1-i)
+		if got := rows.Eq(i).Text(); !strings.Contains(got, want) {
+			t.Errorf("row %d %q, want %q (most missed first)", i, got, want)
+		}
+	}
+	more := p.doc.Find(`[data-testid="more-leeches"]`)
+	if !strings.Contains(more.Text(), "And 4 more") || more.Find(`a[href="/drill/items"]`).Length() != 1 {
+		t.Errorf("more line %q", more.Text())
 	}
 }
 

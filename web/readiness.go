@@ -27,12 +27,7 @@ func (s *server) readiness(r *http.Request) (templates.ReadinessView, error) {
 	if in.ExamDate, err = s.db.ExamDate(ctx, l.ID); err != nil {
 		return templates.ReadinessView{}, err
 	}
-	if err := s.db.Attempts(ctx, l.ID, func(a quiz.Attempt) error {
-		if !quiz.IsExamAttempt(a) {
-			in.Attempts = append(in.Attempts, a)
-		}
-		return nil
-	}); err != nil {
+	if in.Drills, err = s.db.DrillTallies(ctx, l.ID); err != nil {
 		return templates.ReadinessView{}, err
 	}
 	hist, err := s.db.ExamHistory(ctx, l.ID, quiz.RecentExams)
