@@ -93,12 +93,20 @@ func Next(b *Bank, s Session, now time.Time) (Item, bool) {
 	}
 	// The whole order, so that items answered earlier in the session can
 	// be skipped; the session's own size bounds what is asked.
-	for _, id := range Queue(b, s.Cards, now, QueueOptions{Topic: s.Topic, Size: b.Len(), ExamDate: s.ExamDate, Suspended: s.Suspended}) {
-		if !answered[id] {
-			return b.Item(id)
+	next := ""
+	walkQueue(b, s.Cards, now, QueueOptions{Topic: s.Topic, ExamDate: s.ExamDate, Suspended: s.Suspended}, func(group []string) bool {
+		for _, id := range group {
+			if !answered[id] {
+				next = id
+				return false
+			}
 		}
+		return true
+	})
+	if next == "" {
+		return Item{}, false
 	}
-	return Item{}, false
+	return b.Item(next)
 }
 
 // Summary is the end-of-session report.

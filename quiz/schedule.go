@@ -140,12 +140,24 @@ func Queue(b *Bank, cards map[string]Card, now time.Time, opt QueueOptions) []st
 	if size <= 0 {
 		size = DefaultQueueSize
 	}
+	var out []string
+	walkQueue(b, cards, now, opt, func(group []string) bool {
+		out = append(out, group...)
+		return len(out) < size
+	})
+	return out
+}
+
+// walkQueue calls yield with Queue's order (without its size cap), one
+// group at a time (an item, or a classify item and its endpoint partner),
+// until yield returns false. The group slice is reused between calls.
+func walkQueue(b *Bank, cards map[string]Card, now time.Time, opt QueueOptions, yield func(group []string) bool) {
 	type due struct {
-		i   int
-		due time.Time
+		i         int
+		sec, nsec int64 // the due time: cheaper to compare than time.Time
 	}
-	var dues []due
-	var fresh []int
+	dues := make([]due, 0, len(b.items))
+	fresh := make([]int, 0, len(b.items))
 	for i, it := range b.items {
 		if opt.Topic != "" && it.Topic != opt.Topic || opt.Suspended[it.ID] {
 			continue
@@ -154,11 +166,15 @@ func Queue(b *Bank, cards map[string]Card, now time.Time, opt QueueOptions) []st
 		switch {
 		case !ok || !c.Seen():
 			fresh = append(fresh, i)
-		case !effectiveDue(c, now, opt.ExamDate).After(now):
-			dues = append(dues, due{i, effectiveDue(c, now, opt.ExamDate)})
+		default:
+			if d := effectiveDue(c, now, opt.ExamDate); !d.After(now) {
+				dues = append(dues, due{i, d.Unix(), int64(d.Nanosecond())})
+			}
 		}
 	}
-	slices.SortStableFunc(dues, func(a, b due) int { return cmp.Or(a.due.Compare(b.due), a.i-b.i) })
+	// Oldest due first, bank order among equals (i breaks every tie, so
+	// the unstable sort gives one order).
+	slices.SortFunc(dues, func(a, b due) int { return cmp.Or(cmp.Compare(a.sec, b.sec), cmp.Compare(a.nsec, b.nsec), a.i-b.i) })
 	order := make([]int, 0, len(dues)+len(fresh))
 	for _, d := range dues {
 		order = append(order, d.i)
@@ -168,12 +184,9 @@ func Queue(b *Bank, cards map[string]Card, now time.Time, opt QueueOptions) []st
 	}
 	order = append(order, fresh...)
 
-	var out []string
-	taken := map[int]bool{}
+	taken := make([]bool, len(b.items))
+	ids := make([]string, 0, 2)
 	for _, i := range order {
-		if len(out) >= size {
-			break
-		}
 		if taken[i] {
 			continue
 		}
@@ -184,12 +197,15 @@ func Queue(b *Bank, cards map[string]Card, now time.Time, opt QueueOptions) []st
 				group = []int{p, i}
 			}
 		}
+		ids = ids[:0]
 		for _, g := range group {
 			taken[g] = true
-			out = append(out, b.items[g].ID)
+			ids = append(ids, b.items[g].ID)
+		}
+		if !yield(ids) {
+			return
 		}
 	}
-	return out
 }
 
 // interleave reorders item indexes round-robin by topic: the first item of
