@@ -260,6 +260,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 
+	unlock, err := lockDatabase(cfg.db)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	db, err := store.Open(ctx, cfg.db)
 	if err != nil {
 		return err

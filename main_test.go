@@ -370,3 +370,34 @@ func TestNewcomerSetup(t *testing.T) {
 		t.Errorf("readyURL(0.0.0.0:8080) = %s", got)
 	}
 }
+
+// TestSecondServerOnOneDatabaseRefused: each server caches learners' reads
+// and sees only its own writes, so a second server on the same database
+// must refuse to start (and a restart after the first stops works).
+func TestSecondServerOnOneDatabaseRefused(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "one.db")
+	_, cancel, done, _ := startRun(t, "-addr", "127.0.0.1:0", "-db", db)
+	var out syncBuffer
+	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-db", db}, func(string) string { return "" }, &out)
+	if err == nil || !strings.Contains(err.Error(), "another trainer is serving") {
+		t.Fatalf("second server on %s: %v", db, err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("first server: %v", err)
+	}
+	base, cancel2, done2, _ := startRun(t, "-addr", "127.0.0.1:0", "-db", db)
+	res, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("restarted server: %d", res.StatusCode)
+	}
+	cancel2()
+	if err := <-done2; err != nil {
+		t.Fatalf("restarted server: %v", err)
+	}
+}
