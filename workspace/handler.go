@@ -322,12 +322,20 @@ func (m *Manager) route(fn routeFunc, v21, raw bool) http.Handler {
 			return
 		}
 		var out any
+		var seen uint64 // the last write the answer may show
 		err := m.withSpace(r.Context(), who.WorkspaceID, func(sp *space) (err error) {
 			rq.sp = sp
 			rq.now = m.now()
 			out, err = fn(rq)
+			seen = sp.wq.enq.Load()
 			return err
 		})
+		if rq.sp != nil {
+			// Answer only once the store has what the answer shows.
+			if serr := m.settle(r.Context(), rq.sp, seen); serr != nil {
+				err = internal(serr)
+			}
+		}
 		if err != nil {
 			m.fail(w, r, err)
 			return

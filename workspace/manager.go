@@ -176,7 +176,8 @@ type space struct {
 	jobRuns   map[int64][]*runDoc
 	jobRunIDs map[int64][]int64 // the ids of jobRuns, ascending (runs/list?job_id= pages them)
 	sweeps    map[int64]*sweep
-	taskRuns  map[int64]taskRef
+	taskRuns  taskIndex // task run id -> run
+	ts        taskSets  // the task definitions runs share (taskset.go)
 	idem      map[string]int64
 	perms     map[int64][]aclEntry
 	files     map[string]*wsObject // workspace files by normalised path (files.go)
@@ -184,20 +185,20 @@ type space struct {
 	version   atomic.Int64         // bumps on every write; starts at a fresh load generation (Version)
 	evicted   bool                 // dropped from the manager: reload instead; guarded by mu
 	used      uint64               // Manager.tick at the last use; guarded by Manager.mu
+	wq        writeQueue           // writes on their way to the store (commit.go)
+	// maybeActive are the runs that may be active at activeAt or later
+	// (nil: any run may be); see activeRuns.
+	maybeActive map[int64]*runDoc
+	activeAt    int64
 
 	// stored size of the documents, for Limits.MaxBytes (limits.go)
 	bytes int64
 	sizes map[string]int // by key
 }
 
-type taskRef struct {
-	runID int64
-	key   string
-}
-
 func newSpace(id string) *space {
 	return &space{id: id, jobs: map[int64]*job{}, runs: map[int64]*runDoc{}, jobRuns: map[int64][]*runDoc{}, jobRunIDs: map[int64][]int64{},
-		sweeps: map[int64]*sweep{}, taskRuns: map[int64]taskRef{}, idem: map[string]int64{}, perms: map[int64][]aclEntry{},
+		sweeps: map[int64]*sweep{}, taskRuns: newTaskIndex(), ts: newTaskSets(), idem: map[string]int64{}, perms: map[int64][]aclEntry{},
 		files: map[string]*wsObject{}}
 }
 
@@ -310,6 +311,9 @@ func (sp *space) tryEvict() bool {
 		return false
 	}
 	defer sp.mu.Unlock()
+	if sp.wq.busy() {
+		return false // the store does not have everything yet
+	}
 	sp.evicted = true
 	return true
 }
@@ -358,17 +362,69 @@ func (m *Manager) load(ctx context.Context, id string) (*space, error) {
 			}
 		}
 	}
-	return buildSpace(id, docs)
+	sp, migrate, err := buildSpace(id, docs)
+	if err != nil {
+		return nil, err
+	}
+	m.tidy(ctx, sp, migrate)
+	return sp, nil
 }
 
-// buildSpace rebuilds a workspace from its documents.
-func buildSpace(id string, docs map[string][]byte) (*space, error) {
-	sp := newSpace(id)
-	if b, ok := docs["meta"]; ok {
-		if err := json.Unmarshal(b, &sp.meta); err != nil {
-			return nil, fmt.Errorf("workspace: load %s meta: %w", id, err)
+// tidy writes back, in format 2, the run documents buildSpace read in the
+// first format (migrate), and deletes task set documents no run names any
+// more. A failed write changes nothing that matters: the documents stay
+// as they were, still readable, and the next load tries again.
+func (m *Manager) tidy(ctx context.Context, sp *space, migrate map[string][]byte) {
+	var orphans []string
+	for h := range sp.ts.stored {
+		if sp.ts.refs[h] == 0 {
+			orphans = append(orphans, tasksKey(h))
 		}
 	}
+	if m.opts.Store == nil || (len(migrate) == 0 && len(orphans) == 0) {
+		return
+	}
+	if err := m.opts.Store.SaveWorkspace(ctx, sp.id, migrate, orphans); err != nil {
+		return
+	}
+	sp.account(migrate, orphans)
+	for k := range migrate {
+		if h, ok := strings.CutPrefix(k, "tasks/"); ok {
+			sp.ts.stored[h] = true
+		}
+	}
+	for _, k := range orphans {
+		h := strings.TrimPrefix(k, "tasks/")
+		delete(sp.ts.stored, h)
+		delete(sp.ts.byHash, h)
+	}
+}
+
+// buildSpace rebuilds a workspace from its documents. Run documents of the
+// first format are read too; migrate then holds them in format 2, with the
+// task set documents they need, for load to write back.
+func buildSpace(id string, docs map[string][]byte) (sp *space, migrate map[string][]byte, err error) {
+	sp = newSpace(id)
+	if b, ok := docs["meta"]; ok {
+		if err := json.Unmarshal(b, &sp.meta); err != nil {
+			return nil, nil, fmt.Errorf("workspace: load %s meta: %w", id, err)
+		}
+	}
+	// Task sets first: run documents name them.
+	for k, b := range docs {
+		h, ok := strings.CutPrefix(k, "tasks/")
+		if !ok {
+			continue
+		}
+		ts, err := parseTaskSet(b)
+		if err != nil {
+			return nil, nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
+		}
+		ts.hash = h // its name, even if parsing changed a byte
+		sp.ts.byHash[h] = ts
+		sp.ts.stored[h] = true
+	}
+	var old []*runDoc
 	for k, b := range docs {
 		kind, num, ok := strings.Cut(k, "/")
 		if !ok {
@@ -377,7 +433,7 @@ func buildSpace(id string, docs map[string][]byte) (*space, error) {
 		if kind == "file" {
 			o, err := decodeFileDoc(b)
 			if err != nil {
-				return nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
+				return nil, nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
 			}
 			sp.setFile(o)
 			continue
@@ -390,22 +446,25 @@ func buildSpace(id string, docs map[string][]byte) (*space, error) {
 		case "job":
 			j, err := decodeJobDoc(b)
 			if err != nil {
-				return nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
+				return nil, nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
 			}
 			sp.jobs[j.JobID] = j
 			sp.jobIDs = append(sp.jobIDs, j.JobID)
 		case "run":
-			var r runDoc
-			if err := json.Unmarshal(b, &r); err != nil {
-				return nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
+			r, isOld, err := sp.decodeRun(b)
+			if err != nil {
+				return nil, nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
 			}
 			r.prepare()
-			sp.runs[r.RunID] = &r
+			sp.runs[r.RunID] = r
 			sp.runIDs = append(sp.runIDs, r.RunID)
+			if isOld {
+				old = append(old, r)
+			}
 		case "perm":
 			var acl []aclEntry
 			if err := json.Unmarshal(b, &acl); err != nil {
-				return nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
+				return nil, nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
 			}
 			sp.perms[n] = acl
 		}
@@ -416,7 +475,13 @@ func buildSpace(id string, docs map[string][]byte) (*space, error) {
 		sp.indexRun(sp.runs[rid])
 	}
 	sp.account(docs, nil)
-	return sp, nil
+	if len(old) > 0 {
+		migrate = map[string][]byte{}
+		for _, r := range old {
+			sp.runPuts(migrate, r)
+		}
+	}
+	return sp, migrate, nil
 }
 
 // indexRun adds a run to the secondary indexes.
@@ -426,11 +491,8 @@ func (sp *space) indexRun(r *runDoc) {
 		sp.jobRunIDs[r.JobID] = append(sp.jobRunIDs[r.JobID], r.RunID)
 	}
 	for _, sg := range r.Segments {
-		for k, ids := range sg.IDs {
-			for _, id := range ids {
-				sp.taskRuns[id] = taskRef{r.RunID, k}
-			}
-		}
+		sp.taskRuns.add(sg, r.RunID)
+		sp.ts.refs[sg.ts.hash]++
 	}
 	if r.Idempotency != "" {
 		sp.idem[r.Idempotency] = r.RunID
@@ -455,49 +517,41 @@ func allocID(next *int64, first int64) int64 {
 	return id
 }
 
-// persist writes documents through to the store before the caller
-// applies them to memory. It returns the store's error, wrapped, when the
-// write fails (memory is then left as it was); callers answer it with
-// internal, a 500.
-func (m *Manager) persist(ctx context.Context, sp *space, puts map[string][]byte, deletes []string) error {
-	sp.version.Add(1)
-	if m.opts.Store == nil {
-		sp.account(puts, deletes)
-		return nil
-	}
-	meta, _ := json.Marshal(sp.meta)
-	if puts == nil {
-		puts = map[string][]byte{}
-	}
-	puts["meta"] = meta
-	if err := m.opts.Store.SaveWorkspace(ctx, sp.id, puts, deletes); err != nil {
-		return fmt.Errorf("workspace: save %s: %w", sp.id, err)
-	}
-	sp.account(puts, deletes)
-	return nil
-}
-
 func runKey(id int64) string  { return "run/" + strconv.FormatInt(id, 10) }
 func jobKey(id int64) string  { return "job/" + strconv.FormatInt(id, 10) }
 func permKey(id int64) string { return "perm/" + strconv.FormatInt(id, 10) }
-
-func encodeRun(r *runDoc) []byte {
-	b, _ := json.Marshal(r)
-	return b
-}
 
 // Reset puts a workspace back to its fixtures, dropping everything else.
 // It returns the store's error if the write fails.
 func (m *Manager) Reset(ctx context.Context, workspaceID string) error {
 	docs := m.fixtures.seed(m.now(), m.opts.TaskDuration.Milliseconds())
+	sp, _, err := buildSpace(workspaceID, docs)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	old := m.spaces[workspaceID]
+	m.mu.Unlock()
+	if old != nil && m.opts.Store != nil {
+		// Hold the loaded workspace, so nothing more is queued, and let
+		// what is queued reach the store first: it must not land on top
+		// of the reset.
+		ran, err := old.locked(func(old *space) error {
+			old.wq.flush(ctx, m.writer(old))
+			if err := m.opts.Store.ReplaceWorkspace(ctx, workspaceID, docs); err != nil {
+				return fmt.Errorf("workspace: reset %s: %w", workspaceID, err)
+			}
+			old.replace(sp)
+			return nil
+		})
+		if ran {
+			return err
+		}
+	}
 	if m.opts.Store != nil {
 		if err := m.opts.Store.ReplaceWorkspace(ctx, workspaceID, docs); err != nil {
 			return fmt.Errorf("workspace: reset %s: %w", workspaceID, err)
 		}
-	}
-	sp, err := buildSpace(workspaceID, docs)
-	if err != nil {
-		return err
 	}
 	m.install(workspaceID, sp)
 	return nil
@@ -524,7 +578,8 @@ func (m *Manager) install(id string, sp *space) {
 func (sp *space) replace(o *space) {
 	sp.meta, sp.jobs, sp.jobIDs, sp.runs, sp.runIDs = o.meta, o.jobs, o.jobIDs, o.runs, o.runIDs
 	sp.jobRuns, sp.sweeps, sp.taskRuns, sp.idem, sp.perms = o.jobRuns, o.sweeps, o.taskRuns, o.idem, o.perms
-	sp.jobRunIDs = o.jobRunIDs
+	sp.jobRunIDs, sp.ts = o.jobRunIDs, o.ts
+	sp.maybeActive, sp.activeAt = nil, 0
 	sp.files, sp.fileBytes = o.files, o.fileBytes
 	sp.bytes, sp.sizes = o.bytes, o.sizes
 	sp.version.Add(1)

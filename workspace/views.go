@@ -295,7 +295,7 @@ func (sp *space) projectView(r *runDoc, now int64, host string, withTasks bool) 
 				break
 			}
 			if t := r.tasks[k]; t != nil {
-				id := r.Segments[0].IDs[k][0]
+				id := r.Segments[0].idsOf(k)[0]
 				v.Tasks = append(v.Tasks, runTaskView{def: t.raw, TaskKey: k, RunID: id, OriginalAttemptRunID: id,
 					State:  runState{LifeCycleState: lcSkipped, StateMessage: msg},
 					Status: terminatedStatus("SKIPPED", "CLIENT_ERROR", msg), RunPageURL: base + strconv.FormatInt(id, 10), taskDef: t})
