@@ -137,22 +137,27 @@ func (q *writeQueue) flush(ctx context.Context, write func(ctx context.Context, 
 }
 
 // merge folds a group of writes, in order, into one: a later put or
-// delete of a key wins over an earlier one. The store applies deletes
-// before puts, so a key deleted and then put again ends up put.
+// delete of a key wins over an earlier one, and no key is both put and
+// deleted (a Store may apply either first).
 func merge(group []queuedWrite) (map[string][]byte, []string) {
 	if len(group) == 1 {
 		return group[0].puts, group[0].deletes
 	}
 	puts := map[string][]byte{}
-	var deletes []string
+	dels := map[string]bool{}
 	for _, w := range group {
 		for _, k := range w.deletes {
 			delete(puts, k)
-			deletes = append(deletes, k)
+			dels[k] = true
 		}
 		for k, b := range w.puts {
 			puts[k] = b
+			delete(dels, k)
 		}
+	}
+	deletes := make([]string, 0, len(dels))
+	for k := range dels {
+		deletes = append(deletes, k)
 	}
 	return puts, deletes
 }

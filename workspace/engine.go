@@ -325,6 +325,9 @@ type timeline struct {
 	start    int64
 	skipped  bool
 	segs     []*segTL
+	// light: the segments carry no task plans (tasks, taskRunIDs); see
+	// fullTimeline.
+	light bool
 }
 
 func termMS(d int64) int64 { return d/10 + 1 }
@@ -841,7 +844,7 @@ func (sp *space) admit(jobID int64) {
 		}
 		if r.tl == nil || r.tlS != start || r.skip != skip {
 			r.start, r.skip, r.tlS = start, skip, start
-			r.tl = buildTimeline(r, start, skip)
+			r.tl = sp.planTimeline(r, start, skip)
 		}
 		if !skip {
 			e := r.tl.segs[0].end
@@ -858,7 +861,7 @@ func (sp *space) timelineOf(r *runDoc) *timeline {
 	if r.JobID == 0 || sp.jobRuns[r.JobID] == nil {
 		if r.tl == nil {
 			r.start, r.tlS = r.Created, r.Created
-			r.tl = buildTimeline(r, r.Created, false)
+			r.tl = sp.planTimeline(r, r.Created, false)
 		}
 		return r.tl
 	}

@@ -190,6 +190,8 @@ type space struct {
 	// (nil: any run may be); see activeRuns.
 	maybeActive map[int64]*runDoc
 	activeAt    int64
+	templates   map[string]*segTemplate // by templateKey (timeline.go)
+	fullRuns    []*runDoc               // the runs whose whole timeline is kept, oldest first
 
 	// stored size of the documents, for Limits.MaxBytes (limits.go)
 	bytes int64
@@ -580,6 +582,7 @@ func (sp *space) replace(o *space) {
 	sp.jobRuns, sp.sweeps, sp.taskRuns, sp.idem, sp.perms = o.jobRuns, o.sweeps, o.taskRuns, o.idem, o.perms
 	sp.jobRunIDs, sp.ts = o.jobRunIDs, o.ts
 	sp.maybeActive, sp.activeAt = nil, 0
+	sp.templates, sp.fullRuns = nil, nil
 	sp.files, sp.fileBytes = o.files, o.fileBytes
 	sp.bytes, sp.sizes = o.bytes, o.sizes
 	sp.version.Add(1)

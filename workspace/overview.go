@@ -151,7 +151,7 @@ func (sp *space) runOverview(r *runDoc, now int64) RunOverview {
 // started by now (or, never attempted, was skipped in a segment a repair
 // later replaced).
 func (sp *space) earlier(r *runDoc, current []TaskRunOverview, now int64) []TaskRunOverview {
-	tl := sp.timelineOf(r)
+	tl := sp.fullTimeline(r)
 	if tl.skipped || len(tl.segs) == 0 {
 		return nil
 	}

@@ -612,7 +612,7 @@ func (rq *req) taskRun(id int64) (*runDoc, *taskTL, *segTL, int, bool) {
 	if r == nil || r.Deleted {
 		return nil, nil, nil, 0, false
 	}
-	tl := rq.sp.timelineOf(r)
+	tl := rq.sp.fullTimeline(r)
 	for _, st := range tl.segs {
 		for _, tt := range st.tasks {
 			if tt.firstID == id && len(tt.attempts) == 0 {
@@ -649,7 +649,7 @@ func (rq *req) taskMeta(id int64) (*runDoc, runTaskView, error) {
 			if len(rr.Order) != 1 {
 				return nil, runTaskView{}, invalidParam("Retrieving the output of runs with multiple tasks is not supported. Please retrieve the output of each individual task run instead.")
 			}
-			tl := rq.sp.timelineOf(rr)
+			tl := rq.sp.fullTimeline(rr)
 			for s := len(tl.segs) - 1; s >= 0; s-- {
 				if t := tl.segs[s].tasks[rr.Order[0]]; t != nil && !tl.skipped {
 					return rq.taskMeta(lastID(t))
@@ -975,7 +975,7 @@ func handleRepair(rq *req) (any, error) {
 	if len(q.RerunTasks) == 0 && !q.RerunAllFailedTasks {
 		return nil, invalidParam("One of rerun_tasks or rerun_all_failed_tasks must be specified.")
 	}
-	tl := rq.sp.timelineOf(r)
+	tl := rq.sp.fullTimeline(r)
 	if tl.skipped {
 		return nil, invalidState("Run %d was skipped and has no task runs to repair.", r.RunID)
 	}

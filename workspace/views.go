@@ -267,6 +267,9 @@ func (sp *space) projectHead(r *runDoc, now int64, host string) runView {
 // and job clusters.
 func (sp *space) projectView(r *runDoc, now int64, host string, withTasks bool) runView {
 	tl := sp.timelineOf(r)
+	if withTasks {
+		tl = sp.fullTimeline(r)
+	}
 	v := runView{
 		JobID: r.shownJobID(), RunID: r.RunID, NumberInJob: r.RunID, OriginalAttemptRunID: r.RunID,
 		CreatorUserName: r.Creator, RunName: r.RunName, RunType: r.RunType, Trigger: r.Trigger,
@@ -358,7 +361,7 @@ func (sp *space) projectView(r *runDoc, now int64, host string, withTasks bool) 
 
 // history builds repair_history at now.
 func (sp *space) history(r *runDoc, now int64) []repairView {
-	tl := sp.timelineOf(r)
+	tl := sp.fullTimeline(r)
 	if tl.skipped {
 		return nil
 	}
