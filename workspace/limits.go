@@ -454,15 +454,13 @@ func (sp *space) prunable(r *runDoc, now int64) bool {
 }
 
 // dropRuns removes pruned runs from memory and every index; the caller has
-// already deleted their documents from the store.
+// already deleted their documents from the store. victims are in run id
+// order (pruneVictims picks them so).
 func (sp *space) dropRuns(victims []*runDoc) {
 	if len(victims) == 0 {
 		return
 	}
-	gone := make(map[int64]bool, len(victims))
-	jobs := map[int64]int{} // job -> runs dropped
 	for _, r := range victims {
-		gone[r.RunID] = true
 		delete(sp.runs, r.RunID)
 		for _, sg := range r.Segments {
 			if sp.ts.refs[sg.ts.hash]--; sp.ts.refs[sg.ts.hash] <= 0 {
@@ -472,55 +470,40 @@ func (sp *space) dropRuns(victims []*runDoc) {
 		if r.Idempotency != "" && sp.idem[r.Idempotency] == r.RunID {
 			delete(sp.idem, r.Idempotency)
 		}
-		if r.JobID != 0 {
-			jobs[r.JobID]++
+		sp.runIDs = removeID(sp.runIDs, r.RunID)
+		if r.JobID == 0 {
+			continue
 		}
-	}
-	sp.taskRuns.removeRuns(victims)
-	sp.runIDs = withoutIDs(sp.runIDs, gone, len(victims))
-	for jid := range jobs {
-		old := sp.jobRuns[jid]
-		runs := old[:0]
-		before := 0 // dropped runs the job's admission sweep had passed
-		sw := sp.sweeps[jid]
-		for i, r := range old {
-			if !gone[r.RunID] {
-				runs = append(runs, r)
-			} else if sw != nil && i < sw.upto {
-				before++
-			}
+		jid := r.JobID
+		ids := sp.jobRunIDs[jid]
+		i, found := slices.BinarySearch(ids, r.RunID)
+		if !found {
+			continue
 		}
-		clear(old[len(runs):])
-		sp.jobRuns[jid] = runs
-		sp.jobRunIDs[jid] = withoutIDs(sp.jobRunIDs[jid], gone, jobs[jid])
-		if len(runs) == 0 {
+		sp.jobRunIDs[jid] = slices.Delete(ids, i, i+1)
+		sp.jobRuns[jid] = slices.Delete(sp.jobRuns[jid], i, i+1)
+		if len(sp.jobRuns[jid]) == 0 {
 			delete(sp.jobRuns, jid)
 			delete(sp.jobRunIDs, jid)
 		}
-		if sw != nil {
+		if sw := sp.sweeps[jid]; sw != nil && i < sw.upto {
 			// A dropped run was over before the next run of its job was
 			// created (see prunable), so it no longer weighs on any
-			// admission: the sweep stays valid, minus the dropped runs.
-			sw.upto -= before
+			// admission: the sweep stays valid, minus the dropped run.
+			sw.upto--
 		}
 	}
+	sp.taskRuns.removeRuns(victims)
 }
 
-// withoutIDs removes the n ids in gone from ids (ascending), in place.
-// Pruned runs are the oldest, so the common case is cutting a prefix.
-func withoutIDs(ids []int64, gone map[int64]bool, n int) []int64 {
-	i := 0
-	for i < len(ids) && i < n && gone[ids[i]] {
-		i++
+// removeID removes id from ids (ascending). Pruned runs are the oldest,
+// so the common case is cutting the first one, which copies nothing.
+func removeID(ids []int64, id int64) []int64 {
+	if len(ids) > 0 && ids[0] == id {
+		return ids[1:]
 	}
-	if i == n {
-		return ids[i:]
+	if i, found := slices.BinarySearch(ids, id); found {
+		return slices.Delete(ids, i, i+1)
 	}
-	out := ids[:0]
-	for _, id := range ids {
-		if !gone[id] {
-			out = append(out, id)
-		}
-	}
-	return out
+	return ids
 }

@@ -1,6 +1,9 @@
 package workspace
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // taskRef is the run a task run id belongs to.
 type taskRef struct {
@@ -57,25 +60,26 @@ func (x *taskIndex) get(id int64) (taskRef, bool) {
 
 // removeRuns forgets every task run id of the runs rs.
 func (x *taskIndex) removeRuns(rs []*runDoc) {
-	gone := make(map[int64]bool, len(rs))
 	for _, r := range rs {
-		gone[r.RunID] = true
 		for _, sg := range r.Segments {
-			if _, _, ok := sg.idSpan(); !ok {
+			from, _, ok := sg.idSpan()
+			if !ok {
 				sg.eachID(func(id int64) {
 					if x.ids[id] == r.RunID {
 						delete(x.ids, id)
 					}
 				})
+				continue
+			}
+			if len(x.spans) > 0 && x.spans[0].from == from {
+				x.spans[0] = idSpan{}
+				x.spans = x.spans[1:] // the oldest: nothing to copy
+				continue
+			}
+			i := sort.Search(len(x.spans), func(i int) bool { return x.spans[i].from >= from })
+			if i < len(x.spans) && x.spans[i].from == from && x.spans[i].runID == r.RunID {
+				x.spans = slices.Delete(x.spans, i, i+1)
 			}
 		}
 	}
-	kept := x.spans[:0]
-	for _, s := range x.spans {
-		if !gone[s.runID] {
-			kept = append(kept, s)
-		}
-	}
-	clear(x.spans[len(kept):])
-	x.spans = kept
 }
