@@ -32,8 +32,9 @@ type writeQueue struct {
 	// the last one settled (stored or failed). Both only grow; they are
 	// changed under mu and read without it on the fast paths.
 	enq, done atomic.Uint64
-	err       error  // the failure every write from errFrom on gets; guarded by mu
-	errFrom   uint64 // guarded by mu
+	err       error       // the failure every write from errFrom on gets; guarded by mu
+	errFrom   uint64      // guarded by mu
+	failed    atomic.Bool // err != nil, for the fast path
 }
 
 // queuedWrite is one persist call's documents.
@@ -91,6 +92,7 @@ func (q *writeQueue) settle(ctx context.Context, seq uint64, write func(ctx cont
 		last := group[len(group)-1].seq
 		if err != nil && q.err == nil {
 			q.err, q.errFrom = err, group[0].seq
+			q.failed.Store(true)
 			// what was queued behind the group was built on it
 			if n := len(q.pending); n > 0 {
 				last = q.pending[n-1].seq
@@ -110,8 +112,8 @@ func (q *writeQueue) settle(ctx context.Context, seq uint64, write func(ctx cont
 }
 
 func (q *writeQueue) result(seq uint64) error {
-	if seq == 0 {
-		return nil
+	if seq == 0 || !q.failed.Load() {
+		return nil // the usual case: no lock shared by every request
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -134,6 +136,7 @@ func (q *writeQueue) flush(ctx context.Context, write func(ctx context.Context, 
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.err, q.errFrom = nil, 0
+	q.failed.Store(false)
 }
 
 // merge folds a group of writes, in order, into one: a later put or

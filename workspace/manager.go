@@ -191,6 +191,7 @@ type space struct {
 	maybeActive map[int64]*runDoc
 	activeAt    int64
 	templates   map[string]*segTemplate // by templateKey (timeline.go)
+	undecoded   map[string][]byte       // run documents not read yet (ensureRuns)
 	fullRuns    []*runDoc               // the runs whose whole timeline is kept, oldest first
 
 	// stored size of the documents, for Limits.MaxBytes (limits.go)
@@ -364,18 +365,16 @@ func (m *Manager) load(ctx context.Context, id string) (*space, error) {
 			}
 		}
 	}
-	sp, migrate, err := buildSpace(id, docs)
-	if err != nil {
-		return nil, err
-	}
-	m.tidy(ctx, sp, migrate)
-	return sp, nil
+	return buildSpace(id, docs)
 }
 
-// tidy writes back, in format 2, the run documents buildSpace read in the
+// tidy writes back, in format 2, the run documents decodeRuns read in the
 // first format (migrate), and deletes task set documents no run names any
 // more. A failed write changes nothing that matters: the documents stay
-// as they were, still readable, and the next load tries again.
+// as they were, still readable, and the next load tries again. It writes
+// at once, under sp.mu: it happens once per workspace, and the writes
+// queued meanwhile touch none of its documents (no run was written
+// before the runs were read).
 func (m *Manager) tidy(ctx context.Context, sp *space, migrate map[string][]byte) {
 	var orphans []string
 	for h := range sp.ts.stored {
@@ -402,42 +401,44 @@ func (m *Manager) tidy(ctx context.Context, sp *space, migrate map[string][]byte
 	}
 }
 
-// buildSpace rebuilds a workspace from its documents. Run documents of the
-// first format are read too; migrate then holds them in format 2, with the
-// task set documents they need, for load to write back.
-func buildSpace(id string, docs map[string][]byte) (sp *space, migrate map[string][]byte, err error) {
+// buildSpace rebuilds a workspace from its documents. Run documents are
+// kept as they are, to be read on the first call that needs runs
+// (ensureRuns): most of a big workspace's documents are runs, and calls
+// on jobs, permissions and files never look at them.
+func buildSpace(id string, docs map[string][]byte) (sp *space, err error) {
 	sp = newSpace(id)
 	if b, ok := docs["meta"]; ok {
 		if err := json.Unmarshal(b, &sp.meta); err != nil {
-			return nil, nil, fmt.Errorf("workspace: load %s meta: %w", id, err)
+			return nil, fmt.Errorf("workspace: load %s meta: %w", id, err)
 		}
 	}
-	// Task sets first: run documents name them.
-	for k, b := range docs {
-		h, ok := strings.CutPrefix(k, "tasks/")
-		if !ok {
-			continue
-		}
-		ts, err := parseTaskSet(b)
-		if err != nil {
-			return nil, nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
-		}
-		ts.hash = h // its name, even if parsing changed a byte
-		sp.ts.byHash[h] = ts
-		sp.ts.stored[h] = true
-	}
-	var old []*runDoc
 	for k, b := range docs {
 		kind, num, ok := strings.Cut(k, "/")
 		if !ok {
 			continue
 		}
-		if kind == "file" {
+		switch kind {
+		case "file":
 			o, err := decodeFileDoc(b)
 			if err != nil {
-				return nil, nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
+				return nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
 			}
 			sp.setFile(o)
+			continue
+		case "tasks":
+			ts, err := parseTaskSet(b)
+			if err != nil {
+				return nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
+			}
+			ts.hash = num // its name, even if parsing changed a byte
+			sp.ts.byHash[num] = ts
+			sp.ts.stored[num] = true
+			continue
+		case "run":
+			if sp.undecoded == nil {
+				sp.undecoded = map[string][]byte{}
+			}
+			sp.undecoded[k] = b
 			continue
 		}
 		n, err := strconv.ParseInt(num, 10, 64)
@@ -448,42 +449,74 @@ func buildSpace(id string, docs map[string][]byte) (sp *space, migrate map[strin
 		case "job":
 			j, err := decodeJobDoc(b)
 			if err != nil {
-				return nil, nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
+				return nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
 			}
 			sp.jobs[j.JobID] = j
 			sp.jobIDs = append(sp.jobIDs, j.JobID)
-		case "run":
-			r, isOld, err := sp.decodeRun(b)
-			if err != nil {
-				return nil, nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
-			}
-			r.prepare()
-			sp.runs[r.RunID] = r
-			sp.runIDs = append(sp.runIDs, r.RunID)
-			if isOld {
-				old = append(old, r)
-			}
 		case "perm":
 			var acl []aclEntry
 			if err := json.Unmarshal(b, &acl); err != nil {
-				return nil, nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
+				return nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
 			}
 			sp.perms[n] = acl
 		}
 	}
 	sort.Slice(sp.jobIDs, func(i, j int) bool { return sp.jobIDs[i] < sp.jobIDs[j] })
-	sort.Slice(sp.runIDs, func(i, j int) bool { return sp.runIDs[i] < sp.runIDs[j] })
-	for _, rid := range sp.runIDs {
-		sp.indexRun(sp.runs[rid])
-	}
 	sp.account(docs, nil)
+	return sp, nil
+}
+
+// decodeRuns reads the run documents buildSpace kept (sp.undecoded) and
+// indexes the runs; nothing changes when one cannot be read. Run
+// documents of the first format are read too: migrate then holds them in
+// format 2, with the task set documents they need, for ensureRuns to
+// write back.
+func (sp *space) decodeRuns() (migrate map[string][]byte, err error) {
+	if sp.undecoded == nil {
+		return nil, nil
+	}
+	runs := make([]*runDoc, 0, len(sp.undecoded))
+	var old []*runDoc
+	for k, b := range sp.undecoded {
+		r, isOld, err := sp.decodeRun(b)
+		if err != nil {
+			return nil, fmt.Errorf("workspace: load %s %s: %w", sp.id, k, err)
+		}
+		r.prepare()
+		runs = append(runs, r)
+		if isOld {
+			old = append(old, r)
+		}
+	}
+	sort.Slice(runs, func(i, j int) bool { return runs[i].RunID < runs[j].RunID })
+	for _, r := range runs {
+		sp.runs[r.RunID] = r
+		sp.runIDs = append(sp.runIDs, r.RunID)
+		sp.indexRun(r)
+	}
+	sp.undecoded = nil
 	if len(old) > 0 {
 		migrate = map[string][]byte{}
 		for _, r := range old {
 			sp.runPuts(migrate, r)
 		}
 	}
-	return sp, migrate, nil
+	return migrate, nil
+}
+
+// ensureRuns reads sp's runs on the first call that needs them (see
+// buildSpace), writing documents of the first format back in format 2.
+// The caller holds sp.mu. It returns the decoding error, wrapped.
+func (m *Manager) ensureRuns(ctx context.Context, sp *space) error {
+	if sp.undecoded == nil {
+		return nil
+	}
+	migrate, err := sp.decodeRuns()
+	if err != nil {
+		return err
+	}
+	m.tidy(ctx, sp, migrate)
+	return nil
 }
 
 // indexRun adds a run to the secondary indexes.
@@ -527,7 +560,7 @@ func permKey(id int64) string { return "perm/" + strconv.FormatInt(id, 10) }
 // It returns the store's error if the write fails.
 func (m *Manager) Reset(ctx context.Context, workspaceID string) error {
 	docs := m.fixtures.seed(m.now(), m.opts.TaskDuration.Milliseconds())
-	sp, _, err := buildSpace(workspaceID, docs)
+	sp, err := buildSpace(workspaceID, docs)
 	if err != nil {
 		return err
 	}
@@ -582,7 +615,7 @@ func (sp *space) replace(o *space) {
 	sp.jobRuns, sp.sweeps, sp.taskRuns, sp.idem, sp.perms = o.jobRuns, o.sweeps, o.taskRuns, o.idem, o.perms
 	sp.jobRunIDs, sp.ts = o.jobRunIDs, o.ts
 	sp.maybeActive, sp.activeAt = nil, 0
-	sp.templates, sp.fullRuns = nil, nil
+	sp.templates, sp.fullRuns, sp.undecoded = nil, nil, o.undecoded
 	sp.files, sp.fileBytes = o.files, o.fileBytes
 	sp.bytes, sp.sizes = o.bytes, o.sizes
 	sp.version.Add(1)

@@ -210,6 +210,9 @@ type Window struct {
 // workspace never saved is seeded, not an error).
 func (m *Manager) Overview(ctx context.Context, workspaceID string, runsPerJob int) (ov Overview, err error) {
 	err = m.withSpace(ctx, workspaceID, func(sp *space) error {
+		if err := m.ensureRuns(ctx, sp); err != nil {
+			return err
+		}
 		ov = sp.overview(m.now(), Window{RunsPerJob: runsPerJob})
 		return nil
 	})
@@ -235,6 +238,9 @@ func (m *Manager) Peek(ctx context.Context, workspaceID string, w Window) (Overv
 	}
 	var ov Overview
 	err = m.withSpace(ctx, workspaceID, func(sp *space) error {
+		if err := m.ensureRuns(ctx, sp); err != nil {
+			return err
+		}
 		ov = sp.overview(m.now(), w)
 		ov.Version = sp.version.Load()
 		return nil

@@ -28,7 +28,10 @@ func (m *Manager) Preview(w Window) (Overview, error) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	if pc.sp == nil || now >= pc.until || now < pc.until-previewTTL {
-		sp, _, err := buildSpace("preview", m.fixtures.seed(now, m.opts.TaskDuration.Milliseconds()))
+		sp, err := buildSpace("preview", m.fixtures.seed(now, m.opts.TaskDuration.Milliseconds()))
+		if err == nil {
+			_, err = sp.decodeRuns()
+		}
 		if err != nil {
 			return Overview{}, fmt.Errorf("workspace: preview: %w", err)
 		}

@@ -282,3 +282,56 @@ func TestLightTimelines(t *testing.T) {
 		}
 	}
 }
+
+// TestRunsReadOnFirstUse: after a restart, calls on jobs, permissions and
+// files leave the run documents unread; the first call that needs runs
+// (an API call or the overview) reads them all, and nothing is lost in
+// between (ids keep counting, runs started after that are kept too).
+func TestRunsReadOnFirstUse(t *testing.T) {
+	t.Parallel()
+	st := openStore(t, "")
+	e := newEnv(t, st, true)
+	for range 3 {
+		e.ok(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": 101})
+	}
+	unread := func(e *env) (n int, runs int) {
+		t.Helper()
+		_ = e.m.withSpace(context.Background(), "learner-1", func(sp *space) error {
+			n, runs = len(sp.undecoded), len(sp.runs)
+			return nil
+		})
+		return n, runs
+	}
+	e2 := newEnv(t, st, true)
+	e2.clk.t = e.clk.t
+	e2.ok(tokA, "GET", "/api/2.2/jobs/get?job_id=101", nil)
+	e2.ok(tokA, "GET", "/api/2.2/jobs/list", nil)
+	e2.ok(tokA, "GET", "/api/2.0/permissions/jobs/101", nil)
+	id := e2.createJob(tokA, map[string]any{"name": "n", "tasks": []any{nb("a", nil, nil)}})
+	if n, runs := unread(e2); n != 5 || runs != 0 {
+		t.Fatalf("after calls on jobs: %d run documents unread, %d runs read; want 5, 0", n, runs)
+	}
+	rid := num(e2.ok(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": id})["run_id"])
+	if n, runs := unread(e2); n != 0 || runs != 6 {
+		t.Fatalf("after run-now: %d run documents unread, %d runs read; want 0, 6", n, runs)
+	}
+	if got := len(e2.ok(tokA, "GET", "/api/2.2/jobs/runs/list", nil)["runs"].([]any)); got != 6 {
+		t.Errorf("%d runs listed, want 6", got)
+	}
+	e3 := newEnv(t, st, true)
+	e3.clk.t = e.clk.t
+	ov, err := e3.m.Overview(context.Background(), "learner-1", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := len(ov.SubmitRuns)
+	for _, j := range ov.Jobs {
+		total += j.TotalRuns
+	}
+	if total != 6 {
+		t.Errorf("the overview after a restart shows %d runs, want 6", total)
+	}
+	if got := str(get(e3.ok(tokA, "GET", "/api/2.2/jobs/runs/get?run_id="+itoa(rid), nil), "run_name")); got != "n" {
+		t.Errorf("run %d after a restart: run_name %q", rid, got)
+	}
+}
