@@ -32,8 +32,9 @@ type Identity struct {
 }
 
 // Store persists workspaces as JSON documents. Keys look like "meta",
-// "job/101", "run/1001", "perm/101" or "file/Users/me/x" (a workspace
-// file, files.go). It is implemented by *store.DB.
+// "job/101", "run/1001", "perm/101", "tasks/<hash>" (task definitions
+// that runs share, taskset.go) or "file/Users/me/x" (a workspace file,
+// files.go). It is implemented by *store.DB.
 // Every error a Store returns is a failure of the store itself: the handler
 // answers it with a generic 500 and hands it to Options.OnError.
 type Store interface {
