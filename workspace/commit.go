@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -86,7 +87,7 @@ func (q *writeQueue) settle(ctx context.Context, seq uint64, write func(ctx cont
 		q.pending, q.writing = nil, true
 		puts, deletes := merge(group)
 		q.mu.Unlock()
-		err := write(ctx, puts, deletes)
+		err := safeWrite(ctx, write, puts, deletes)
 		q.mu.Lock()
 		q.writing = false
 		last := group[len(group)-1].seq
@@ -109,6 +110,19 @@ func (q *writeQueue) settle(ctx context.Context, seq uint64, write func(ctx cont
 		q.cond.Broadcast()
 	}
 	return q.resultLocked(seq)
+}
+
+// safeWrite calls write, turning a panic into an error: the group's
+// requests get their 500, and the queue's mutex is never left unlocked
+// twice or locked forever.
+func safeWrite(ctx context.Context, write func(ctx context.Context, puts map[string][]byte, deletes []string) error,
+	puts map[string][]byte, deletes []string) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("workspace: store panicked: %v\n%s", v, debug.Stack())
+		}
+	}()
+	return write(ctx, puts, deletes)
 }
 
 func (q *writeQueue) result(seq uint64) error {

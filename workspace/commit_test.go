@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestConcurrentRunNowAllStored: many run-now calls at once share
@@ -99,4 +100,32 @@ func TestMergeWrites(t *testing.T) {
 	if len(got) != len(want) || got["a"] != "3" || got["c"] != "2" || got["d"] != "0" {
 		t.Errorf("after the merged write: %v, want %v", got, want)
 	}
+}
+
+// panicStore panics on every write.
+type panicStore struct{ *memStore }
+
+func (panicStore) SaveWorkspace(context.Context, string, map[string][]byte, []string) error {
+	panic("store bug")
+}
+
+// TestStorePanicIs500: a store that panics while writing a group fails
+// that write with a 500 and leaves the workspace usable.
+func TestStorePanicIs500(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	log := &errLog{}
+	clk := newClock()
+	m, err := NewManager(Options{Now: clk.Now, TaskDuration: time.Second, Store: panicStore{st}, Resolve: resolver,
+		Fixtures: fixtures(t), OnError: log.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, m: m, clk: clk, h: m.Handler()}
+	for range 2 {
+		if code, _ := e.raw(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": 101}); code != 500 {
+			t.Fatalf("run-now with a panicking store: %d, want 500", code)
+		}
+	}
+	e.ok(tokA, "GET", "/api/2.2/jobs/get?job_id=101", nil)
 }
