@@ -88,12 +88,12 @@ func TestFormat1WorkspaceLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var runs, sets, oldSize, newSize int
+	var runs, sets, oldSize, runSize, setSize int
 	for k, b := range stored {
 		switch {
 		case strings.HasPrefix(k, "run/"):
 			runs++
-			newSize += len(b)
+			runSize += len(b)
 			oldSize += len(f.Docs[k])
 			var d runJSON
 			if err := json.Unmarshal(b, &d); err != nil {
@@ -111,14 +111,14 @@ func TestFormat1WorkspaceLoads(t *testing.T) {
 			}
 		case strings.HasPrefix(k, "tasks/"):
 			sets++
-			newSize += len(b)
+			setSize += len(b)
 		}
 	}
 	if runs != 12 {
 		t.Errorf("%d runs stored, want 12", runs)
 	}
-	if sets == 0 || newSize*2 > oldSize {
-		t.Errorf("format 2 holds the runs in %d bytes (%d task sets), format 1 in %d", newSize, sets, oldSize)
+	if sets == 0 || runSize*2 > oldSize || runSize+setSize >= oldSize {
+		t.Errorf("format 2 holds the runs in %d bytes and %d task sets in %d, format 1 in %d", runSize, sets, setSize, oldSize)
 	}
 	sameAnswers(t, envAt(t, st, f.Now), f)
 }
@@ -333,5 +333,40 @@ func TestRunsReadOnFirstUse(t *testing.T) {
 	}
 	if got := str(get(e3.ok(tokA, "GET", "/api/2.2/jobs/runs/get?run_id="+itoa(rid), nil), "run_name")); got != "n" {
 		t.Errorf("run %d after a restart: run_name %q", rid, got)
+	}
+}
+
+// TestBigRunsShareTasks: runs of the 150-task job store their task
+// definitions once, whatever their number: each run document stays small.
+func TestBigRunsShareTasks(t *testing.T) {
+	t.Parallel()
+	st := openStore(t, "")
+	e := newEnv(t, st, true)
+	e.ok(tokA, "POST", "/api/2.2/jobs/update", map[string]any{"job_id": 102, "new_settings": map[string]any{"max_concurrent_runs": 100}})
+	var ids []int64
+	for range 20 {
+		ids = append(ids, num(e.ok(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": 102})["run_id"]))
+	}
+	docs, err := st.LoadWorkspace(context.Background(), "learner-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := map[string]bool{}
+	for _, id := range ids {
+		b := docs[runKey(id)]
+		if len(b) > 1024 {
+			t.Errorf("run %d of the 150-task job is stored in %d bytes", id, len(b))
+		}
+		var d runJSON
+		_ = json.Unmarshal(b, &d)
+		named[d.Segments[0].TaskSet] = true
+	}
+	if len(named) != 1 {
+		t.Errorf("the 20 runs name %d task sets, want 1", len(named))
+	}
+	for h := range named {
+		if len(docs[tasksKey(h)]) < 150*100 {
+			t.Errorf("task set %s holds %d bytes, not 150 tasks", h, len(docs[tasksKey(h)]))
+		}
 	}
 }
