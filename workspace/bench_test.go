@@ -88,3 +88,27 @@ func BenchmarkRunsList2000Active(b *testing.B) {
 	e.ok(tokA, "GET", "/api/2.2/jobs/runs/list?limit=25", nil) // the first call computes the timelines
 	benchServe(b, e.h, "GET", "/api/2.2/jobs/runs/list?limit=25", "")
 }
+
+// BenchmarkRunNowParallel is run-now from many clients at once on one
+// workspace, written through to the real SQLite store: the writes of
+// requests that arrive together share a transaction.
+func BenchmarkRunNowParallel(b *testing.B) {
+	e := newEnv(b, openStore(b, ""), true).unlimited()
+	body, _ := json.Marshal(map[string]any{"job_id": 101})
+	e.ok(tokA, "GET", "/api/2.2/jobs/get?job_id=101", nil)
+	b.ReportAllocs()
+	b.SetParallelism(32)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest("POST", "/api/2.2/jobs/run-now", stringsReader(string(body)))
+			req.Header.Set("Authorization", "Bearer "+tokA)
+			rec := httptest.NewRecorder()
+			e.h.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Errorf("run-now: %d %s", rec.Code, rec.Body.Bytes())
+				return
+			}
+		}
+	})
+}

@@ -59,47 +59,161 @@ type paramValue struct {
 
 // segment is one execution of (part of) a run: the original, then one per repair.
 type segment struct {
-	RepairID int64              `json:"repair_id,omitempty"`
-	At       int64              `json:"at"`
-	Keys     []string           `json:"keys"`
-	IDs      map[string][]int64 `json:"ids"`
-	Tasks    []json.RawMessage  `json:"tasks,omitempty"` // definitions used (repairs: the job's current ones)
-	CancelAt int64              `json:"cancel_at,omitempty"`
+	RepairID int64
+	At       int64
+	Keys     []string // the tasks it runs (ts's keys, in the usual case)
+	// IDs are the task run ids reserved per task key, when they were not
+	// reserved in one go; nil when idFrom places them (see taskSet.off).
+	IDs    map[string][]int64
+	idFrom int64
+	ts     *taskSet // the definitions used (repairs: the job's current ones)
+	// CancelAt is when runs/cancel stopped the segment (0 = never).
+	CancelAt int64
 	// TaskCancels are runs/cancel calls with one task run's id: task key
 	// -> when. Only that task stops (see cutTask).
-	TaskCancels map[string]int64 `json:"task_cancels,omitempty"`
-	Params      []paramValue     `json:"params,omitempty"`
+	TaskCancels map[string]int64
+	Params      []paramValue
+}
 
-	defs map[string]*task
+// idsOf returns the task run ids reserved for task k.
+func (sg *segment) idsOf(k string) []int64 {
+	if sg.IDs != nil || sg.idFrom == 0 {
+		return sg.IDs[k]
+	}
+	n, ok := sg.ts.count[k]
+	if !ok {
+		return nil
+	}
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = sg.idFrom + int64(sg.ts.off[k]+i)
+	}
+	return ids
+}
+
+// idSpan returns the range [from, to) of the segment's task run ids when
+// they were reserved in one go.
+func (sg *segment) idSpan() (from, to int64, ok bool) {
+	if sg.IDs != nil || sg.idFrom == 0 {
+		return 0, 0, false
+	}
+	return sg.idFrom, sg.idFrom + int64(sg.ts.n), true
+}
+
+// eachID calls fn with every task run id reserved in the segment.
+func (sg *segment) eachID(fn func(id int64)) {
+	if from, to, ok := sg.idSpan(); ok {
+		for id := from; id < to; id++ {
+			fn(id)
+		}
+		return
+	}
+	for _, ids := range sg.IDs {
+		for _, id := range ids {
+			fn(id)
+		}
+	}
+}
+
+// isFirstID reports whether id is the first task run id of one of the
+// segment's tasks.
+func (sg *segment) isFirstID(id int64) bool {
+	if from, to, ok := sg.idSpan(); ok {
+		if id < from || id >= to {
+			return false
+		}
+		off := int(id - from)
+		for _, k := range sg.Keys {
+			if sg.ts.off[k] == off {
+				return true
+			}
+		}
+		return false
+	}
+	for _, ids := range sg.IDs {
+		if len(ids) > 0 && ids[0] == id {
+			return true
+		}
+	}
+	return false
+}
+
+// compactIDs sets idFrom (and drops IDs) when IDs are what reserving ts's
+// tasks in one go gives, as every segment made since task sets existed.
+func (sg *segment) compactIDs() {
+	ts := sg.ts
+	if sg.IDs == nil || len(sg.IDs) != len(ts.keys) || len(ts.keys) == 0 || !equalKeys(sg.Keys, ts.keys) {
+		return
+	}
+	first := sg.IDs[ts.keys[0]]
+	if len(first) == 0 {
+		return
+	}
+	from := first[0]
+	for _, k := range ts.keys {
+		ids := sg.idsOf(k)
+		if len(ids) != ts.count[k] {
+			return
+		}
+		for i, id := range ids {
+			if id != from+int64(ts.off[k]+i) {
+				return
+			}
+		}
+	}
+	sg.idFrom, sg.IDs = from, nil
+}
+
+func sameTasks(a, b []*task) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func equalKeys(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // runDoc is everything stored about a run: facts only; states are derived.
 type runDoc struct {
-	RunID int64 `json:"run_id"`
-	JobID int64 `json:"job_id,omitempty"` // 0 for one-time runs (runs/submit)
+	RunID int64
+	JobID int64 // 0 for one-time runs (runs/submit)
 	// OneTimeJobID is the hidden job a one-time run belongs to (see
 	// shownJobID); 0 for job runs and for one-time runs stored before it
 	// existed.
-	OneTimeJobID int64             `json:"one_time_job_id,omitempty"`
-	RunName      string            `json:"run_name"`
-	RunType      string            `json:"run_type"`
-	Trigger      string            `json:"trigger"`
-	Creator      string            `json:"creator"`
-	Created      int64             `json:"created"`
-	DurationMS   int64             `json:"duration_ms"`
-	Queue        bool              `json:"queue"`
-	MaxConc      int               `json:"max_concurrent"`
-	TimeoutSec   int64             `json:"timeout_seconds,omitempty"`
-	Order        []string          `json:"order"` // task keys in definition order
-	Excluded     []string          `json:"excluded,omitempty"`
-	JobClusters  json.RawMessage   `json:"job_clusters,omitempty"`
-	Params       []paramValue      `json:"params,omitempty"`
-	Overriding   json.RawMessage   `json:"overriding,omitempty"`
-	Idempotency  string            `json:"idempotency_token,omitempty"`
-	Segments     []*segment        `json:"segments"`
-	Deleted      bool              `json:"deleted,omitempty"`
-	Schedule     json.RawMessage   `json:"schedule,omitempty"`
-	ExtraTaskIDs map[string]string `json:"-"`
+	OneTimeJobID int64
+	RunName      string
+	RunType      string
+	Trigger      string
+	Creator      string
+	Created      int64
+	DurationMS   int64
+	Queue        bool
+	MaxConc      int
+	TimeoutSec   int64
+	Order        []string // task keys in definition order
+	Excluded     []string
+	JobClusters  json.RawMessage
+	Params       []paramValue
+	Overriding   json.RawMessage
+	Idempotency  string
+	Segments     []*segment
+	Deleted      bool
+	Schedule     json.RawMessage
 
 	// derived, cached
 	listJSON [listVariants]listCacheEntry // runs/list items of a terminal run, see baseRunJSON
@@ -107,7 +221,7 @@ type runDoc struct {
 	tlS      int64
 	start    int64 // admission time (after queue)
 	skip     bool
-	tasks    map[string]*task // latest definition per key
+	tasks    map[string]*task // latest definition per key (shared with a taskSet when it can be)
 	graph    map[string][]dep // deps restricted to tasks in the run
 	down     map[string]bool  // keys that some task depends on
 	excSet   map[string]bool
@@ -138,43 +252,30 @@ func (r *runDoc) pageBase(host string) string {
 	return host + "/?o=" + workspaceNumber + "#job/" + strconv.FormatInt(jobID, 10) + "/run/"
 }
 
-// prepare parses the stored task definitions after load or creation.
+// prepare derives the run's task maps from its segments' task sets after
+// load or creation. A run of one segment with nothing excluded (nearly
+// every run) shares its task set's maps instead of building its own.
 func (r *runDoc) prepare() {
-	r.tasks = map[string]*task{}
-	r.excSet = map[string]bool{}
-	for _, k := range r.Excluded {
-		r.excSet[k] = true
-	}
-	for _, sg := range r.Segments {
-		sg.defs = map[string]*task{}
-		for _, raw := range sg.Tasks {
-			t, err := parseTask(raw, "tasks", false)
-			if err != nil {
-				continue
-			}
-			sg.defs[t.key] = t
-			r.tasks[t.key] = t
-		}
-	}
-	r.graph = map[string][]dep{}
-	r.down = map[string]bool{}
-	for _, k := range r.Order {
-		t := r.tasks[k]
-		if t == nil {
-			continue
-		}
-		var ds []dep
-		for _, d := range t.deps {
-			if _, ok := r.tasks[d.TaskKey]; ok && !r.excSet[d.TaskKey] {
-				ds = append(ds, d)
-			}
-		}
-		r.graph[k] = ds
-		for _, d := range ds {
-			r.down[d.TaskKey] = true
+	r.excSet = nil
+	if len(r.Excluded) > 0 {
+		r.excSet = make(map[string]bool, len(r.Excluded))
+		for _, k := range r.Excluded {
+			r.excSet[k] = true
 		}
 	}
 	r.tl = nil
+	if len(r.Segments) == 1 && r.excSet == nil && equalKeys(r.Order, r.Segments[0].ts.keys) {
+		ts := r.Segments[0].ts
+		r.tasks, r.graph, r.down = ts.byKey, ts.graph, ts.down
+		return
+	}
+	r.tasks = map[string]*task{}
+	for _, sg := range r.Segments {
+		for _, t := range sg.ts.tasks {
+			r.tasks[t.key] = t
+		}
+	}
+	r.graph, r.down = depGraph(r.Order, r.tasks, r.excSet)
 }
 
 // attempt is one execution of a task.
@@ -224,6 +325,9 @@ type timeline struct {
 	start    int64
 	skipped  bool
 	segs     []*segTL
+	// light: the segments carry no task plans (tasks, taskRunIDs); see
+	// fullTimeline.
+	light bool
 }
 
 func termMS(d int64) int64 { return d/10 + 1 }
@@ -281,18 +385,21 @@ func buildSegment(r *runDoc, idx int, sg *segment, t0 int64, prev map[string]*ta
 	var defs []*task
 	for _, k := range r.Order {
 		if in[k] {
-			if t := sg.defs[k]; t != nil {
+			if t := sg.ts.byKey[k]; t != nil {
 				defs = append(defs, t)
 			} else if t := r.tasks[k]; t != nil {
 				defs = append(defs, t)
 			}
 		}
 	}
-	ordered, _ := topoOrder(defs)
+	ordered := sg.ts.topo
+	if !sameTasks(defs, sg.ts.tasks) || ordered == nil {
+		ordered, _ = topoOrder(defs)
+	}
 	for _, def := range ordered {
 		k := def.key
 		tt := &taskTL{key: k, def: def, seg: idx}
-		ids := sg.IDs[k]
+		ids := sg.idsOf(k)
 		if len(ids) > 0 {
 			tt.firstID = ids[0]
 		}
@@ -737,7 +844,7 @@ func (sp *space) admit(jobID int64) {
 		}
 		if r.tl == nil || r.tlS != start || r.skip != skip {
 			r.start, r.skip, r.tlS = start, skip, start
-			r.tl = buildTimeline(r, start, skip)
+			r.tl = sp.planTimeline(r, start, skip)
 		}
 		if !skip {
 			e := r.tl.segs[0].end
@@ -754,7 +861,7 @@ func (sp *space) timelineOf(r *runDoc) *timeline {
 	if r.JobID == 0 || sp.jobRuns[r.JobID] == nil {
 		if r.tl == nil {
 			r.start, r.tlS = r.Created, r.Created
-			r.tl = buildTimeline(r, r.Created, false)
+			r.tl = sp.planTimeline(r, r.Created, false)
 		}
 		return r.tl
 	}
@@ -771,6 +878,7 @@ func (sp *space) timelineOf(r *runDoc) *timeline {
 // invalidate drops cached timelines after a fact changed on r.
 func (sp *space) invalidate(r *runDoc, affectsQueue bool) {
 	r.tl = nil
+	sp.mayBeActive(r)
 	if r.JobID != 0 && affectsQueue {
 		if sw := sp.sweeps[r.JobID]; sw != nil {
 			sw.valid = false
@@ -778,6 +886,7 @@ func (sp *space) invalidate(r *runDoc, affectsQueue bool) {
 		for _, o := range sp.jobRuns[r.JobID] {
 			if o.RunID > r.RunID {
 				o.tl = nil
+				sp.mayBeActive(o)
 			}
 		}
 	} else if r.JobID != 0 {

@@ -308,7 +308,7 @@ func handleMkdirs(rq *req) (any, error) {
 	if err := rq.checkGrowth(puts, 0); err != nil {
 		return nil, err
 	}
-	if err := rq.m.persist(rq.ctx, rq.sp, puts, nil); err != nil {
+	if err := rq.persist(puts, nil); err != nil {
 		return nil, internal(err)
 	}
 	for _, o := range objs {
@@ -396,7 +396,7 @@ func handleImportFile(rq *req) (any, error) {
 	if err := rq.checkGrowth(puts, 0); err != nil {
 		return nil, err
 	}
-	if err := rq.m.persist(rq.ctx, rq.sp, puts, nil); err != nil {
+	if err := rq.persist(puts, nil); err != nil {
 		return nil, internal(err)
 	}
 	rq.sp.setFile(o)
@@ -500,7 +500,7 @@ func handleWSDelete(rq *req) (any, error) {
 	for i, p := range gone {
 		keys[i] = fileKey(p)
 	}
-	if err := rq.m.persist(rq.ctx, rq.sp, nil, keys); err != nil {
+	if err := rq.persist(nil, keys); err != nil {
 		return nil, internal(err)
 	}
 	for _, p := range gone {

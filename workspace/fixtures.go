@@ -102,11 +102,9 @@ func (fx *fixtureSet) seed(now, durMS int64) map[string][]byte {
 		if len(s.arrays["job_clusters"]) > 0 {
 			r.JobClusters = joinItems(s.arrays["job_clusters"])
 		}
-		for _, t := range tasks {
-			r.Order = append(r.Order, t.key)
-		}
-		r.Segments = []*segment{{At: r.Created, Keys: r.Order, IDs: sp.reserve(tasks), Tasks: rawTasks(tasks)}}
-		docs[runKey(r.RunID)] = encodeRun(r)
+		sg := sp.newSegment(r.Created, newTaskSet(tasks))
+		r.Order, r.Segments = sg.Keys, []*segment{sg}
+		putRunDocs(docs, r)
 	}
 	meta, _ := json.Marshal(sp.meta)
 	docs["meta"] = meta

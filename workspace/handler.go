@@ -41,6 +41,13 @@ type req struct {
 // routeFunc serves one emulated endpoint under the workspace's lock.
 type routeFunc func(*req) (any, error)
 
+// needsRuns reports whether endpoint name reads or writes runs: only
+// those read a workspace's run documents when it was just loaded (see
+// buildSpace). Calls on jobs, permissions and files never touch runs.
+func needsRuns(name string) bool {
+	return name == "jobs/run-now" || strings.HasPrefix(name, "runs/")
+}
+
 // routeFuncs maps each emulated catalogue endpoint (jobsapi.Endpoint.Name)
 // to its handler. TestCatalogueRoutes checks that this and the catalogue
 // agree both ways.
@@ -101,7 +108,7 @@ func (m *Manager) newMux() (*http.ServeMux, error) {
 			versions = []string{""}
 		}
 		for _, v := range versions {
-			mux.Handle(e.Pattern(v), m.route(fn, v == "2.1", e.RawBody))
+			mux.Handle(e.Pattern(v), m.route(fn, v == "2.1", e.RawBody, needsRuns(e.Name)))
 		}
 	}
 	mux.HandleFunc("/", m.serveUnrouted)
@@ -301,7 +308,7 @@ func (m *Manager) allowedMethods(r *http.Request) []string {
 // bytes of a file when fn answers rawBytes). With raw the body is a file's
 // bytes, not JSON (jobsapi.Endpoint.RawBody): it is capped at
 // Limits.MaxFileBytes instead of maxBody and not checked as JSON.
-func (m *Manager) route(fn routeFunc, v21, raw bool) http.Handler {
+func (m *Manager) route(fn routeFunc, v21, raw, runs bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		who, aerr := m.authenticate(r)
 		if aerr != nil {
@@ -322,12 +329,25 @@ func (m *Manager) route(fn routeFunc, v21, raw bool) http.Handler {
 			return
 		}
 		var out any
+		var seen uint64 // the last write the answer may show
 		err := m.withSpace(r.Context(), who.WorkspaceID, func(sp *space) (err error) {
 			rq.sp = sp
 			rq.now = m.now()
+			if runs {
+				if err := m.ensureRuns(rq.ctx, sp); err != nil {
+					return internal(err)
+				}
+			}
 			out, err = fn(rq)
+			seen = sp.wq.enq.Load()
 			return err
 		})
+		if rq.sp != nil {
+			// Answer only once the store has what the answer shows.
+			if serr := m.settle(r.Context(), rq.sp, seen); serr != nil {
+				err = internal(serr)
+			}
+		}
 		if err != nil {
 			m.fail(w, r, err)
 			return

@@ -94,7 +94,7 @@ func TestPanicInRouteIsJSON500(t *testing.T) {
 	m.mux.Handle("GET /api/2.2/jobs/test-panic", m.route(func(*req) (any, error) {
 		var tasks []int
 		return tasks[7], nil // an index out of range, as a forged token once caused
-	}, false, false))
+	}, false, false, true))
 
 	code, raw := e.raw(tokA, "GET", "/api/2.2/jobs/test-panic", nil)
 	body := string(raw)

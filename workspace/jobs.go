@@ -80,7 +80,7 @@ func (rq *req) saveJob(j *job, extra map[string][]byte) error {
 	if err := rq.checkGrowth(puts, 0); err != nil {
 		return err
 	}
-	if err := rq.m.persist(rq.ctx, rq.sp, puts, nil); err != nil {
+	if err := rq.persist(puts, nil); err != nil {
 		return internal(err)
 	}
 	if _, ok := rq.sp.jobs[j.JobID]; !ok {
@@ -430,7 +430,7 @@ func handleDelete(rq *req) (any, error) {
 	if _, err := rq.job(d.JobID); err != nil {
 		return nil, err
 	}
-	if err := rq.m.persist(rq.ctx, rq.sp, nil, []string{jobKey(d.JobID), permKey(d.JobID)}); err != nil {
+	if err := rq.persist(nil, []string{jobKey(d.JobID), permKey(d.JobID)}); err != nil {
 		return nil, internal(err)
 	}
 	delete(rq.sp.jobs, d.JobID)
@@ -633,7 +633,7 @@ func (rq *req) permChange(merge bool) (any, error) {
 	if err := rq.checkGrowth(map[string][]byte{permKey(id): b}, 0); err != nil {
 		return nil, err
 	}
-	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{permKey(id): b}, nil); err != nil {
+	if err := rq.persist(map[string][]byte{permKey(id): b}, nil); err != nil {
 		return nil, internal(err)
 	}
 	rq.sp.perms[id] = next

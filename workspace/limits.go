@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 )
@@ -278,16 +279,40 @@ func (rq *req) checkFilesTotal(p string, n int) error {
 		"Delete files you no longer need (databricks bundle destroy removes a bundle's), or reset the workspace.", total, lim)
 }
 
-// makeRoom picks the oldest runs to drop so that a new run stored as doc
-// keeps the workspace within MaxRuns and MaxBytes, and refuses the run with
-// 400 QUOTA_EXCEEDED when too few runs can be dropped.
-func (rq *req) makeRoom(key string, doc []byte) ([]*runDoc, []string, error) {
+// makeRoom picks the oldest runs to drop so that the new run r, stored as
+// puts, keeps the workspace within MaxRuns and MaxBytes, and refuses the
+// run with 400 QUOTA_EXCEEDED when too few runs can be dropped. The keys
+// it returns are the dropped runs' documents and those of the task sets
+// that no run names once they are gone.
+func (rq *req) makeRoom(puts map[string][]byte, r *runDoc) ([]*runDoc, []string, error) {
 	lim := rq.limits()
-	victims := rq.sp.pruneVictims(lim, rq.now, len(doc))
+	size := 0
+	for _, b := range puts {
+		size += len(b)
+	}
+	victims := rq.sp.pruneVictims(lim, rq.now, size)
 	var keys []string
 	var freed int64
-	for _, r := range victims {
-		k := runKey(r.RunID)
+	var unref map[string]int
+	for _, v := range victims {
+		k := runKey(v.RunID)
+		keys = append(keys, k)
+		freed += int64(rq.sp.sizes[k])
+		for _, sg := range v.Segments {
+			if unref == nil {
+				unref = map[string]int{}
+			}
+			unref[sg.ts.hash]++
+		}
+	}
+	for h, n := range unref {
+		if n < rq.sp.ts.refs[h] || !rq.sp.ts.stored[h] {
+			continue
+		}
+		if slices.ContainsFunc(r.Segments, func(sg *segment) bool { return sg.ts.hash == h }) {
+			continue // the new run names it
+		}
+		k := tasksKey(h)
 		keys = append(keys, k)
 		freed += int64(rq.sp.sizes[k])
 	}
@@ -295,7 +320,7 @@ func (rq *req) makeRoom(key string, doc []byte) ([]*runDoc, []string, error) {
 		return nil, nil, quotaExceeded("The sandbox workspace keeps at most %d runs, and none of its oldest can be dropped yet "+
 			"(they are active, or later runs were queued behind them). Delete runs you no longer need, or reset the workspace.", lim.MaxRuns)
 	}
-	if err := rq.checkGrowth(map[string][]byte{key: doc}, freed); err != nil {
+	if err := rq.checkGrowth(puts, freed); err != nil {
 		return nil, nil, err
 	}
 	return victims, keys, nil
@@ -310,19 +335,11 @@ func (rq *req) checkActiveRuns() error {
 	}
 	active := 0
 	var firstEnd int64 = math.MaxInt64
-	for _, r := range rq.sp.runs {
-		if r.Deleted {
-			continue
-		}
+	for _, r := range rq.sp.activeRuns(rq.now) {
 		tl := rq.sp.timelineOf(r)
-		if tl.skipped {
-			continue
-		}
 		end := tl.segs[len(tl.segs)-1].end
-		if rq.now < end {
-			active++
-			firstEnd = min(firstEnd, end)
-		}
+		active++
+		firstEnd = min(firstEnd, end)
 	}
 	if active < max {
 		return nil
@@ -330,6 +347,42 @@ func (rq *req) checkActiveRuns() error {
 	wait := int((firstEnd - rq.now + 999) / 1000)
 	return tooManyRequests(wait, "The sandbox workspace already has %d active runs, its limit. "+
 		"Wait for one to finish (or cancel one) and retry.", active)
+}
+
+// activeRuns returns the runs active at now. It looks only at the runs
+// that may be active (sp.maybeActive): a run found over at now stays over
+// while the clock moves on, so it is dropped from them, and only a new
+// run, a repair or a change to a run's timeline (see invalidate) adds one
+// back. A clock that went back makes every run a candidate again.
+func (sp *space) activeRuns(now int64) []*runDoc {
+	if sp.maybeActive == nil || now < sp.activeAt {
+		sp.maybeActive = make(map[int64]*runDoc, len(sp.runs))
+		for id, r := range sp.runs {
+			sp.maybeActive[id] = r
+		}
+	}
+	sp.activeAt = now
+	var out []*runDoc
+	for id, r := range sp.maybeActive {
+		if sp.runs[id] != r || r.Deleted {
+			delete(sp.maybeActive, id)
+			continue
+		}
+		tl := sp.timelineOf(r)
+		if tl.skipped || now >= tl.segs[len(tl.segs)-1].end {
+			delete(sp.maybeActive, id)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// mayBeActive adds r to the runs activeRuns looks at.
+func (sp *space) mayBeActive(r *runDoc) {
+	if sp.maybeActive != nil {
+		sp.maybeActive[r.RunID] = r
+	}
 }
 
 // account adds puts and removes deletes from the workspace's byte count.
@@ -401,55 +454,56 @@ func (sp *space) prunable(r *runDoc, now int64) bool {
 }
 
 // dropRuns removes pruned runs from memory and every index; the caller has
-// already deleted their documents from the store.
+// already deleted their documents from the store. victims are in run id
+// order (pruneVictims picks them so).
 func (sp *space) dropRuns(victims []*runDoc) {
 	if len(victims) == 0 {
 		return
 	}
-	gone := make(map[int64]bool, len(victims))
-	jobs := map[int64]bool{}
 	for _, r := range victims {
-		gone[r.RunID] = true
 		delete(sp.runs, r.RunID)
 		for _, sg := range r.Segments {
-			for _, ids := range sg.IDs {
-				for _, id := range ids {
-					delete(sp.taskRuns, id)
-				}
+			if sp.ts.refs[sg.ts.hash]--; sp.ts.refs[sg.ts.hash] <= 0 {
+				delete(sp.ts.refs, sg.ts.hash)
 			}
 		}
 		if r.Idempotency != "" && sp.idem[r.Idempotency] == r.RunID {
 			delete(sp.idem, r.Idempotency)
 		}
-		if r.JobID != 0 {
-			jobs[r.JobID] = true
+		sp.runIDs = removeID(sp.runIDs, r.RunID)
+		if r.JobID == 0 {
+			continue
 		}
-	}
-	keep := func(ids []int64) []int64 {
-		out := ids[:0]
-		for _, id := range ids {
-			if !gone[id] {
-				out = append(out, id)
-			}
+		jid := r.JobID
+		ids := sp.jobRunIDs[jid]
+		i, found := slices.BinarySearch(ids, r.RunID)
+		if !found {
+			continue
 		}
-		return out
-	}
-	sp.runIDs = keep(sp.runIDs)
-	for jid := range jobs {
-		runs := sp.jobRuns[jid][:0]
-		for _, r := range sp.jobRuns[jid] {
-			if !gone[r.RunID] {
-				runs = append(runs, r)
-			}
-		}
-		sp.jobRuns[jid] = runs
-		sp.jobRunIDs[jid] = keep(sp.jobRunIDs[jid])
-		if len(runs) == 0 {
+		sp.jobRunIDs[jid] = slices.Delete(ids, i, i+1)
+		sp.jobRuns[jid] = slices.Delete(sp.jobRuns[jid], i, i+1)
+		if len(sp.jobRuns[jid]) == 0 {
 			delete(sp.jobRuns, jid)
 			delete(sp.jobRunIDs, jid)
 		}
-		if sw := sp.sweeps[jid]; sw != nil {
-			sw.valid = false
+		if sw := sp.sweeps[jid]; sw != nil && i < sw.upto {
+			// A dropped run was over before the next run of its job was
+			// created (see prunable), so it no longer weighs on any
+			// admission: the sweep stays valid, minus the dropped run.
+			sw.upto--
 		}
 	}
+	sp.taskRuns.removeRuns(victims)
+}
+
+// removeID removes id from ids (ascending). Pruned runs are the oldest,
+// so the common case is cutting the first one, which copies nothing.
+func removeID(ids []int64, id int64) []int64 {
+	if len(ids) > 0 && ids[0] == id {
+		return ids[1:]
+	}
+	if i, found := slices.BinarySearch(ids, id); found {
+		return slices.Delete(ids, i, i+1)
+	}
+	return ids
 }

@@ -32,8 +32,9 @@ type Identity struct {
 }
 
 // Store persists workspaces as JSON documents. Keys look like "meta",
-// "job/101", "run/1001", "perm/101" or "file/Users/me/x" (a workspace
-// file, files.go). It is implemented by *store.DB.
+// "job/101", "run/1001", "perm/101", "tasks/<hash>" (task definitions
+// that runs share, taskset.go) or "file/Users/me/x" (a workspace file,
+// files.go). It is implemented by *store.DB.
 // Every error a Store returns is a failure of the store itself: the handler
 // answers it with a generic 500 and hands it to Options.OnError.
 type Store interface {
@@ -176,7 +177,8 @@ type space struct {
 	jobRuns   map[int64][]*runDoc
 	jobRunIDs map[int64][]int64 // the ids of jobRuns, ascending (runs/list?job_id= pages them)
 	sweeps    map[int64]*sweep
-	taskRuns  map[int64]taskRef
+	taskRuns  taskIndex // task run id -> run
+	ts        taskSets  // the task definitions runs share (taskset.go)
 	idem      map[string]int64
 	perms     map[int64][]aclEntry
 	files     map[string]*wsObject // workspace files by normalised path (files.go)
@@ -184,20 +186,23 @@ type space struct {
 	version   atomic.Int64         // bumps on every write; starts at a fresh load generation (Version)
 	evicted   bool                 // dropped from the manager: reload instead; guarded by mu
 	used      uint64               // Manager.tick at the last use; guarded by Manager.mu
+	wq        writeQueue           // writes on their way to the store (commit.go)
+	// maybeActive are the runs that may be active at activeAt or later
+	// (nil: any run may be); see activeRuns.
+	maybeActive map[int64]*runDoc
+	activeAt    int64
+	templates   map[string]*segTemplate // by templateKey (timeline.go)
+	undecoded   map[string][]byte       // run documents not read yet (ensureRuns)
+	fullRuns    []*runDoc               // the runs whose whole timeline is kept, oldest first
 
 	// stored size of the documents, for Limits.MaxBytes (limits.go)
 	bytes int64
 	sizes map[string]int // by key
 }
 
-type taskRef struct {
-	runID int64
-	key   string
-}
-
 func newSpace(id string) *space {
 	return &space{id: id, jobs: map[int64]*job{}, runs: map[int64]*runDoc{}, jobRuns: map[int64][]*runDoc{}, jobRunIDs: map[int64][]int64{},
-		sweeps: map[int64]*sweep{}, taskRuns: map[int64]taskRef{}, idem: map[string]int64{}, perms: map[int64][]aclEntry{},
+		sweeps: map[int64]*sweep{}, taskRuns: newTaskIndex(), ts: newTaskSets(), idem: map[string]int64{}, perms: map[int64][]aclEntry{},
 		files: map[string]*wsObject{}}
 }
 
@@ -310,6 +315,9 @@ func (sp *space) tryEvict() bool {
 		return false
 	}
 	defer sp.mu.Unlock()
+	if sp.wq.busy() {
+		return false // the store does not have everything yet
+	}
 	sp.evicted = true
 	return true
 }
@@ -361,9 +369,45 @@ func (m *Manager) load(ctx context.Context, id string) (*space, error) {
 	return buildSpace(id, docs)
 }
 
-// buildSpace rebuilds a workspace from its documents.
-func buildSpace(id string, docs map[string][]byte) (*space, error) {
-	sp := newSpace(id)
+// tidy writes back, in format 2, the run documents decodeRuns read in the
+// first format (migrate), and deletes task set documents no run names any
+// more. A failed write changes nothing that matters: the documents stay
+// as they were, still readable, and the next load tries again. It writes
+// at once, under sp.mu: it happens once per workspace, and the writes
+// queued meanwhile touch none of its documents (no run was written
+// before the runs were read).
+func (m *Manager) tidy(ctx context.Context, sp *space, migrate map[string][]byte) {
+	var orphans []string
+	for h := range sp.ts.stored {
+		if sp.ts.refs[h] == 0 {
+			orphans = append(orphans, tasksKey(h))
+		}
+	}
+	if m.opts.Store == nil || (len(migrate) == 0 && len(orphans) == 0) {
+		return
+	}
+	if err := m.opts.Store.SaveWorkspace(ctx, sp.id, migrate, orphans); err != nil {
+		return
+	}
+	sp.account(migrate, orphans)
+	for k := range migrate {
+		if h, ok := strings.CutPrefix(k, "tasks/"); ok {
+			sp.ts.stored[h] = true
+		}
+	}
+	for _, k := range orphans {
+		h := strings.TrimPrefix(k, "tasks/")
+		delete(sp.ts.stored, h)
+		delete(sp.ts.byHash, h)
+	}
+}
+
+// buildSpace rebuilds a workspace from its documents. Run documents are
+// kept as they are, to be read on the first call that needs runs
+// (ensureRuns): most of a big workspace's documents are runs, and calls
+// on jobs, permissions and files never look at them.
+func buildSpace(id string, docs map[string][]byte) (sp *space, err error) {
+	sp = newSpace(id)
 	if b, ok := docs["meta"]; ok {
 		if err := json.Unmarshal(b, &sp.meta); err != nil {
 			return nil, fmt.Errorf("workspace: load %s meta: %w", id, err)
@@ -374,12 +418,28 @@ func buildSpace(id string, docs map[string][]byte) (*space, error) {
 		if !ok {
 			continue
 		}
-		if kind == "file" {
+		switch kind {
+		case "file":
 			o, err := decodeFileDoc(b)
 			if err != nil {
 				return nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
 			}
 			sp.setFile(o)
+			continue
+		case "tasks":
+			ts, err := parseTaskSet(b)
+			if err != nil {
+				return nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
+			}
+			ts.hash = num // its name, even if parsing changed a byte
+			sp.ts.byHash[num] = ts
+			sp.ts.stored[num] = true
+			continue
+		case "run":
+			if sp.undecoded == nil {
+				sp.undecoded = map[string][]byte{}
+			}
+			sp.undecoded[k] = b
 			continue
 		}
 		n, err := strconv.ParseInt(num, 10, 64)
@@ -394,14 +454,6 @@ func buildSpace(id string, docs map[string][]byte) (*space, error) {
 			}
 			sp.jobs[j.JobID] = j
 			sp.jobIDs = append(sp.jobIDs, j.JobID)
-		case "run":
-			var r runDoc
-			if err := json.Unmarshal(b, &r); err != nil {
-				return nil, fmt.Errorf("workspace: load %s %s: %w", id, k, err)
-			}
-			r.prepare()
-			sp.runs[r.RunID] = &r
-			sp.runIDs = append(sp.runIDs, r.RunID)
 		case "perm":
 			var acl []aclEntry
 			if err := json.Unmarshal(b, &acl); err != nil {
@@ -411,12 +463,61 @@ func buildSpace(id string, docs map[string][]byte) (*space, error) {
 		}
 	}
 	sort.Slice(sp.jobIDs, func(i, j int) bool { return sp.jobIDs[i] < sp.jobIDs[j] })
-	sort.Slice(sp.runIDs, func(i, j int) bool { return sp.runIDs[i] < sp.runIDs[j] })
-	for _, rid := range sp.runIDs {
-		sp.indexRun(sp.runs[rid])
-	}
 	sp.account(docs, nil)
 	return sp, nil
+}
+
+// decodeRuns reads the run documents buildSpace kept (sp.undecoded) and
+// indexes the runs; nothing changes when one cannot be read. Run
+// documents of the first format are read too: migrate then holds them in
+// format 2, with the task set documents they need, for ensureRuns to
+// write back.
+func (sp *space) decodeRuns() (migrate map[string][]byte, err error) {
+	if sp.undecoded == nil {
+		return nil, nil
+	}
+	runs := make([]*runDoc, 0, len(sp.undecoded))
+	var old []*runDoc
+	for k, b := range sp.undecoded {
+		r, isOld, err := sp.decodeRun(b)
+		if err != nil {
+			return nil, fmt.Errorf("workspace: load %s %s: %w", sp.id, k, err)
+		}
+		r.prepare()
+		runs = append(runs, r)
+		if isOld {
+			old = append(old, r)
+		}
+	}
+	sort.Slice(runs, func(i, j int) bool { return runs[i].RunID < runs[j].RunID })
+	for _, r := range runs {
+		sp.runs[r.RunID] = r
+		sp.runIDs = append(sp.runIDs, r.RunID)
+		sp.indexRun(r)
+	}
+	sp.undecoded = nil
+	if len(old) > 0 {
+		migrate = map[string][]byte{}
+		for _, r := range old {
+			sp.runPuts(migrate, r)
+		}
+	}
+	return migrate, nil
+}
+
+// ensureRuns reads sp's runs on the first call that needs them (see
+// buildSpace), writing documents of the first format back in format 2.
+// The caller holds sp.mu. It returns the decoding error, wrapped.
+func (m *Manager) ensureRuns(ctx context.Context, sp *space) error {
+	if sp.undecoded == nil {
+		return nil
+	}
+	migrate, err := sp.decodeRuns()
+	if err != nil {
+		return err
+	}
+	m.tidy(ctx, sp, migrate)
+	return nil
 }
 
 // indexRun adds a run to the secondary indexes.
@@ -426,11 +527,8 @@ func (sp *space) indexRun(r *runDoc) {
 		sp.jobRunIDs[r.JobID] = append(sp.jobRunIDs[r.JobID], r.RunID)
 	}
 	for _, sg := range r.Segments {
-		for k, ids := range sg.IDs {
-			for _, id := range ids {
-				sp.taskRuns[id] = taskRef{r.RunID, k}
-			}
-		}
+		sp.taskRuns.add(sg, r.RunID)
+		sp.ts.refs[sg.ts.hash]++
 	}
 	if r.Idempotency != "" {
 		sp.idem[r.Idempotency] = r.RunID
@@ -455,49 +553,41 @@ func allocID(next *int64, first int64) int64 {
 	return id
 }
 
-// persist writes documents through to the store before the caller
-// applies them to memory. It returns the store's error, wrapped, when the
-// write fails (memory is then left as it was); callers answer it with
-// internal, a 500.
-func (m *Manager) persist(ctx context.Context, sp *space, puts map[string][]byte, deletes []string) error {
-	sp.version.Add(1)
-	if m.opts.Store == nil {
-		sp.account(puts, deletes)
-		return nil
-	}
-	meta, _ := json.Marshal(sp.meta)
-	if puts == nil {
-		puts = map[string][]byte{}
-	}
-	puts["meta"] = meta
-	if err := m.opts.Store.SaveWorkspace(ctx, sp.id, puts, deletes); err != nil {
-		return fmt.Errorf("workspace: save %s: %w", sp.id, err)
-	}
-	sp.account(puts, deletes)
-	return nil
-}
-
 func runKey(id int64) string  { return "run/" + strconv.FormatInt(id, 10) }
 func jobKey(id int64) string  { return "job/" + strconv.FormatInt(id, 10) }
 func permKey(id int64) string { return "perm/" + strconv.FormatInt(id, 10) }
-
-func encodeRun(r *runDoc) []byte {
-	b, _ := json.Marshal(r)
-	return b
-}
 
 // Reset puts a workspace back to its fixtures, dropping everything else.
 // It returns the store's error if the write fails.
 func (m *Manager) Reset(ctx context.Context, workspaceID string) error {
 	docs := m.fixtures.seed(m.now(), m.opts.TaskDuration.Milliseconds())
+	sp, err := buildSpace(workspaceID, docs)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	old := m.spaces[workspaceID]
+	m.mu.Unlock()
+	if old != nil && m.opts.Store != nil {
+		// Hold the loaded workspace, so nothing more is queued, and let
+		// what is queued reach the store first: it must not land on top
+		// of the reset.
+		ran, err := old.locked(func(old *space) error {
+			old.wq.flush(ctx, m.writer(old))
+			if err := m.opts.Store.ReplaceWorkspace(ctx, workspaceID, docs); err != nil {
+				return fmt.Errorf("workspace: reset %s: %w", workspaceID, err)
+			}
+			old.replace(sp)
+			return nil
+		})
+		if ran {
+			return err
+		}
+	}
 	if m.opts.Store != nil {
 		if err := m.opts.Store.ReplaceWorkspace(ctx, workspaceID, docs); err != nil {
 			return fmt.Errorf("workspace: reset %s: %w", workspaceID, err)
 		}
-	}
-	sp, err := buildSpace(workspaceID, docs)
-	if err != nil {
-		return err
 	}
 	m.install(workspaceID, sp)
 	return nil
@@ -524,7 +614,9 @@ func (m *Manager) install(id string, sp *space) {
 func (sp *space) replace(o *space) {
 	sp.meta, sp.jobs, sp.jobIDs, sp.runs, sp.runIDs = o.meta, o.jobs, o.jobIDs, o.runs, o.runIDs
 	sp.jobRuns, sp.sweeps, sp.taskRuns, sp.idem, sp.perms = o.jobRuns, o.sweeps, o.taskRuns, o.idem, o.perms
-	sp.jobRunIDs = o.jobRunIDs
+	sp.jobRunIDs, sp.ts = o.jobRunIDs, o.ts
+	sp.maybeActive, sp.activeAt = nil, 0
+	sp.templates, sp.fullRuns, sp.undecoded = nil, nil, o.undecoded
 	sp.files, sp.fileBytes = o.files, o.fileBytes
 	sp.bytes, sp.sizes = o.bytes, o.sizes
 	sp.version.Add(1)

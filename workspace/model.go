@@ -106,6 +106,7 @@ type settings struct {
 	queue    bool
 	params   []item // name -> raw {name, default}
 	defaults map[string]string
+	ts       *taskSet // the tasks as runs of this version share them
 }
 
 // taskSpec is the typed view of a task used for validation and the engine.
@@ -389,6 +390,7 @@ func parseSettings(obj map[string]json.RawMessage, path string, queueDefault boo
 		return nil, err
 	}
 	s.sortKeys()
+	s.ts = newTaskSet(s.tasks)
 	return s, nil
 }
 

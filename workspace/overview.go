@@ -151,7 +151,7 @@ func (sp *space) runOverview(r *runDoc, now int64) RunOverview {
 // started by now (or, never attempted, was skipped in a segment a repair
 // later replaced).
 func (sp *space) earlier(r *runDoc, current []TaskRunOverview, now int64) []TaskRunOverview {
-	tl := sp.timelineOf(r)
+	tl := sp.fullTimeline(r)
 	if tl.skipped || len(tl.segs) == 0 {
 		return nil
 	}
@@ -210,6 +210,9 @@ type Window struct {
 // workspace never saved is seeded, not an error).
 func (m *Manager) Overview(ctx context.Context, workspaceID string, runsPerJob int) (ov Overview, err error) {
 	err = m.withSpace(ctx, workspaceID, func(sp *space) error {
+		if err := m.ensureRuns(ctx, sp); err != nil {
+			return err
+		}
 		ov = sp.overview(m.now(), Window{RunsPerJob: runsPerJob})
 		return nil
 	})
@@ -235,6 +238,9 @@ func (m *Manager) Peek(ctx context.Context, workspaceID string, w Window) (Overv
 	}
 	var ov Overview
 	err = m.withSpace(ctx, workspaceID, func(sp *space) error {
+		if err := m.ensureRuns(ctx, sp); err != nil {
+			return err
+		}
 		ov = sp.overview(m.now(), w)
 		ov.Version = sp.version.Load()
 		return nil

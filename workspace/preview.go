@@ -29,6 +29,9 @@ func (m *Manager) Preview(w Window) (Overview, error) {
 	defer pc.mu.Unlock()
 	if pc.sp == nil || now >= pc.until || now < pc.until-previewTTL {
 		sp, err := buildSpace("preview", m.fixtures.seed(now, m.opts.TaskDuration.Milliseconds()))
+		if err == nil {
+			_, err = sp.decodeRuns()
+		}
 		if err != nil {
 			return Overview{}, fmt.Errorf("workspace: preview: %w", err)
 		}

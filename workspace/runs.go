@@ -90,63 +90,37 @@ func resolveParams(s *settings, over map[string]string) []paramValue {
 	return out
 }
 
-// reserve allocates task run ids for the given tasks (one per possible attempt).
-func (sp *space) reserve(defs []*task) map[string][]int64 {
-	ids := make(map[string][]int64, len(defs))
-	for _, t := range defs {
-		n := 1
-		if t.maxRetries < 0 {
-			n = maxAttemptsCap
-		} else if t.maxRetries > 0 {
-			n = min(t.maxRetries+1, maxAttemptsCap)
-		}
-		list := make([]int64, n)
-		for i := range list {
-			list[i] = allocID(&sp.meta.NextRunID, firstRunID)
-		}
-		ids[t.key] = list
+// newSegment starts a segment of the tasks ts at `at`, reserving their
+// task run ids (one per possible attempt, task after task) in one go.
+func (sp *space) newSegment(at int64, ts *taskSet) *segment {
+	ts = sp.ts.intern(ts)
+	sg := &segment{At: at, Keys: ts.keys, ts: ts}
+	if ts.n > 0 {
+		sg.idFrom = allocID(&sp.meta.NextRunID, firstRunID)
+		sp.meta.NextRunID += int64(ts.n - 1)
 	}
-	return ids
+	return sg
 }
 
-// installRun persists a new or changed run and then applies it to memory.
-// A new run first makes room (limits.go): the oldest finished runs past
-// Limits.MaxRuns or MaxBytes are deleted in the same write.
-func (rq *req) installRun(r *runDoc, isNew bool) error {
-	key, doc := runKey(r.RunID), encodeRun(r)
-	var victims []*runDoc
-	var deletes []string
-	if isNew {
-		var err error
-		if victims, deletes, err = rq.makeRoom(key, doc); err != nil {
-			return err
-		}
+// installRun persists a new run and applies it to memory. It first makes
+// room (limits.go): the oldest finished runs past Limits.MaxRuns or
+// MaxBytes are deleted in the same write.
+func (rq *req) installRun(r *runDoc) error {
+	puts := rq.sp.runPuts(nil, r)
+	victims, deletes, err := rq.makeRoom(puts, r)
+	if err != nil {
+		return err
 	}
-	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{key: doc}, deletes); err != nil {
+	if err := rq.persist(puts, deletes); err != nil {
 		return internal(err)
 	}
 	rq.sp.dropRuns(victims)
 	r.prepare()
-	if isNew {
-		rq.sp.runs[r.RunID] = r
-		rq.sp.runIDs = append(rq.sp.runIDs, r.RunID)
-		rq.sp.indexRun(r)
-	} else {
-		for _, id := range r.Segments[len(r.Segments)-1].IDs {
-			for _, x := range id {
-				rq.sp.taskRuns[x] = taskRef{r.RunID, ""}
-			}
-		}
-	}
+	rq.sp.runs[r.RunID] = r
+	rq.sp.runIDs = append(rq.sp.runIDs, r.RunID)
+	rq.sp.indexRun(r)
+	rq.sp.mayBeActive(r)
 	return nil
-}
-
-func rawTasks(ts []*task) []json.RawMessage {
-	out := make([]json.RawMessage, len(ts))
-	for i, t := range ts {
-		out[i] = t.raw
-	}
-	return out
 }
 
 func handleRunNow(rq *req) (any, error) {
@@ -193,11 +167,9 @@ func handleRunNow(rq *req) (any, error) {
 	if len(s.arrays["job_clusters"]) > 0 {
 		r.JobClusters = joinItems(s.arrays["job_clusters"])
 	}
-	for _, t := range s.tasks {
-		r.Order = append(r.Order, t.key)
-	}
-	r.Segments = []*segment{{At: rq.now, Keys: r.Order, IDs: rq.sp.reserve(s.tasks), Tasks: rawTasks(s.tasks)}}
-	if err := rq.installRun(r, true); err != nil {
+	sg := rq.sp.newSegment(rq.now, s.ts)
+	r.Order, r.Segments = sg.Keys, []*segment{sg}
+	if err := rq.installRun(r); err != nil {
 		return nil, err
 	}
 	return map[string]int64{"run_id": r.RunID, "number_in_job": r.RunID}, nil
@@ -325,11 +297,9 @@ func handleSubmit(rq *req) (any, error) {
 		Queue: q.Queue == nil || q.Queue.Enabled, MaxConc: 1000, TimeoutSec: q.TimeoutSeconds,
 		Idempotency: q.IdempotencyToken,
 	}
-	for _, t := range s.tasks {
-		r.Order = append(r.Order, t.key)
-	}
-	r.Segments = []*segment{{At: rq.now, Keys: r.Order, IDs: rq.sp.reserve(s.tasks), Tasks: rawTasks(s.tasks)}}
-	if err := rq.installRun(r, true); err != nil {
+	sg := rq.sp.newSegment(rq.now, newTaskSet(s.tasks))
+	r.Order, r.Segments = sg.Keys, []*segment{sg}
+	if err := rq.installRun(r); err != nil {
 		return nil, err
 	}
 	return map[string]int64{"run_id": r.RunID}, nil
@@ -618,7 +588,7 @@ func (rq *req) taskRunParent(id int64) (int64, bool) {
 		return r.RunID, true
 	}
 	// a SKIPPED run (concurrency limit) still shows one task run per task
-	ref, ok := rq.sp.taskRuns[id]
+	ref, ok := rq.sp.taskRuns.get(id)
 	if !ok {
 		return 0, false
 	}
@@ -626,17 +596,15 @@ func (rq *req) taskRunParent(id int64) (int64, bool) {
 	if r == nil || r.Deleted || !rq.sp.timelineOf(r).skipped {
 		return 0, false
 	}
-	for _, ids := range r.Segments[0].IDs {
-		if len(ids) > 0 && ids[0] == id {
-			return r.RunID, true
-		}
+	if r.Segments[0].isFirstID(id) {
+		return r.RunID, true
 	}
 	return 0, false
 }
 
 // taskRun finds a task run by id: the run, the task timeline and the attempt index.
 func (rq *req) taskRun(id int64) (*runDoc, *taskTL, *segTL, int, bool) {
-	ref, ok := rq.sp.taskRuns[id]
+	ref, ok := rq.sp.taskRuns.get(id)
 	if !ok {
 		return nil, nil, nil, 0, false
 	}
@@ -644,7 +612,7 @@ func (rq *req) taskRun(id int64) (*runDoc, *taskTL, *segTL, int, bool) {
 	if r == nil || r.Deleted {
 		return nil, nil, nil, 0, false
 	}
-	tl := rq.sp.timelineOf(r)
+	tl := rq.sp.fullTimeline(r)
 	for _, st := range tl.segs {
 		for _, tt := range st.tasks {
 			if tt.firstID == id && len(tt.attempts) == 0 {
@@ -681,7 +649,7 @@ func (rq *req) taskMeta(id int64) (*runDoc, runTaskView, error) {
 			if len(rr.Order) != 1 {
 				return nil, runTaskView{}, invalidParam("Retrieving the output of runs with multiple tasks is not supported. Please retrieve the output of each individual task run instead.")
 			}
-			tl := rq.sp.timelineOf(rr)
+			tl := rq.sp.fullTimeline(rr)
 			for s := len(tl.segs) - 1; s >= 0; s-- {
 				if t := tl.segs[s].tasks[rr.Order[0]]; t != nil && !tl.skipped {
 					return rq.taskMeta(lastID(t))
@@ -837,7 +805,7 @@ func handleCancel(rq *req) (any, error) {
 // of its task). An id that is no task run of a visible run is the usual
 // 400 "Run N does not exist.".
 func (rq *req) cancelTaskRun(id int64) error {
-	ref, ok := rq.sp.taskRuns[id]
+	ref, ok := rq.sp.taskRuns.get(id)
 	var r *runDoc
 	if ok {
 		r = rq.sp.runs[ref.runID]
@@ -870,9 +838,9 @@ func (rq *req) cancelTaskRun(id int64) error {
 	}
 	next[tt.key] = rq.now
 	sg.TaskCancels = next
-	doc := encodeRun(r)
+	puts := rq.sp.runPuts(nil, r)
 	sg.TaskCancels = old // applied only after the write
-	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{runKey(r.RunID): doc}, nil); err != nil {
+	if err := rq.persist(puts, nil); err != nil {
 		return internal(err)
 	}
 	sg.TaskCancels = next
@@ -888,7 +856,7 @@ func (rq *req) cancelAll(rs []*runDoc) error {
 		sg := r.Segments[len(r.Segments)-1]
 		old := sg.CancelAt
 		if rq.sp.cancelRun(r, rq.now) {
-			puts[runKey(r.RunID)] = encodeRun(r)
+			rq.sp.runPuts(puts, r)
 			sg.CancelAt = old // applied only after the write
 			changed = append(changed, r)
 		}
@@ -896,7 +864,7 @@ func (rq *req) cancelAll(rs []*runDoc) error {
 	if len(changed) == 0 {
 		return nil
 	}
-	if err := rq.m.persist(rq.ctx, rq.sp, puts, nil); err != nil {
+	if err := rq.persist(puts, nil); err != nil {
 		return internal(err)
 	}
 	for _, r := range changed {
@@ -965,9 +933,9 @@ func handleRunDelete(rq *req) (any, error) {
 		return nil, invalidState("Run %d is active and cannot be deleted. Cancel it first, or wait for it to finish.", r.RunID)
 	}
 	r.Deleted = true
-	b := encodeRun(r)
+	puts := rq.sp.runPuts(nil, r)
 	r.Deleted = false
-	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{runKey(r.RunID): b}, nil); err != nil {
+	if err := rq.persist(puts, nil); err != nil {
 		return nil, internal(err)
 	}
 	r.Deleted = true
@@ -996,7 +964,7 @@ func handleRepair(rq *req) (any, error) {
 	}
 	r := rq.sp.runs[q.RunID]
 	if r == nil || r.Deleted {
-		if ref, ok := rq.sp.taskRuns[q.RunID]; ok {
+		if ref, ok := rq.sp.taskRuns.get(q.RunID); ok {
 			return nil, invalidParam("Run %d is a task run. Repair the job run %d that contains it.", q.RunID, ref.runID)
 		}
 		return nil, runNotFound(q.RunID)
@@ -1007,7 +975,7 @@ func handleRepair(rq *req) (any, error) {
 	if len(q.RerunTasks) == 0 && !q.RerunAllFailedTasks {
 		return nil, invalidParam("One of rerun_tasks or rerun_all_failed_tasks must be specified.")
 	}
-	tl := rq.sp.timelineOf(r)
+	tl := rq.sp.fullTimeline(r)
 	if tl.skipped {
 		return nil, invalidState("Run %d was skipped and has no task runs to repair.", r.RunID)
 	}
@@ -1072,7 +1040,6 @@ func handleRepair(rq *req) (any, error) {
 		}
 	}
 	var defs []*task
-	var keys []string
 	var j *job
 	if r.JobID != 0 {
 		j = rq.sp.jobs[r.JobID]
@@ -1090,10 +1057,10 @@ func handleRepair(rq *req) (any, error) {
 			}
 		}
 		defs = append(defs, def)
-		keys = append(keys, k)
 	}
 	repairID := allocID(&rq.sp.meta.NextRunID, firstRunID)
-	sg := &segment{RepairID: repairID, At: rq.now, Keys: keys, IDs: rq.sp.reserve(defs), Tasks: rawTasks(defs)}
+	sg := rq.sp.newSegment(rq.now, newTaskSet(defs))
+	sg.RepairID = repairID
 	if len(q.JobParameters) > 0 {
 		var over = map[string]string{}
 		for _, p := range r.Params {
@@ -1110,21 +1077,18 @@ func handleRepair(rq *req) (any, error) {
 	}
 	nr := *r
 	nr.Segments = append(append([]*segment{}, r.Segments...), sg)
-	doc := encodeRun(&nr)
-	if err := rq.checkGrowth(map[string][]byte{runKey(r.RunID): doc}, 0); err != nil {
+	puts := rq.sp.runPuts(nil, &nr)
+	if err := rq.checkGrowth(puts, 0); err != nil {
 		return nil, err
 	}
-	if err := rq.m.persist(rq.ctx, rq.sp, map[string][]byte{runKey(r.RunID): doc}, nil); err != nil {
+	if err := rq.persist(puts, nil); err != nil {
 		return nil, internal(err)
 	}
 	r.Segments = nr.Segments
 	r.prepare()
 	r.dropListCache()
-	for k, ids := range sg.IDs {
-		for _, id := range ids {
-			rq.sp.taskRuns[id] = taskRef{r.RunID, k}
-		}
-	}
+	rq.sp.taskRuns.add(sg, r.RunID)
+	rq.sp.ts.refs[sg.ts.hash]++
 	rq.sp.invalidate(r, false)
 	return map[string]int64{"repair_id": repairID}, nil
 }

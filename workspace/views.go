@@ -267,6 +267,9 @@ func (sp *space) projectHead(r *runDoc, now int64, host string) runView {
 // and job clusters.
 func (sp *space) projectView(r *runDoc, now int64, host string, withTasks bool) runView {
 	tl := sp.timelineOf(r)
+	if withTasks {
+		tl = sp.fullTimeline(r)
+	}
 	v := runView{
 		JobID: r.shownJobID(), RunID: r.RunID, NumberInJob: r.RunID, OriginalAttemptRunID: r.RunID,
 		CreatorUserName: r.Creator, RunName: r.RunName, RunType: r.RunType, Trigger: r.Trigger,
@@ -295,7 +298,7 @@ func (sp *space) projectView(r *runDoc, now int64, host string, withTasks bool) 
 				break
 			}
 			if t := r.tasks[k]; t != nil {
-				id := r.Segments[0].IDs[k][0]
+				id := r.Segments[0].idsOf(k)[0]
 				v.Tasks = append(v.Tasks, runTaskView{def: t.raw, TaskKey: k, RunID: id, OriginalAttemptRunID: id,
 					State:  runState{LifeCycleState: lcSkipped, StateMessage: msg},
 					Status: terminatedStatus("SKIPPED", "CLIENT_ERROR", msg), RunPageURL: base + strconv.FormatInt(id, 10), taskDef: t})
@@ -358,7 +361,7 @@ func (sp *space) projectView(r *runDoc, now int64, host string, withTasks bool) 
 
 // history builds repair_history at now.
 func (sp *space) history(r *runDoc, now int64) []repairView {
-	tl := sp.timelineOf(r)
+	tl := sp.fullTimeline(r)
 	if tl.skipped {
 		return nil
 	}
