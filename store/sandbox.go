@@ -54,7 +54,7 @@ func (db *DB) IssueSandboxToken(ctx context.Context, learnerID int64) (string, e
 // ErrNotFound for an unknown or replaced token.
 func (db *DB) ResolveSandboxToken(ctx context.Context, token string) (int64, error) {
 	var id int64
-	err := db.r.QueryRowContext(ctx, `SELECT learner_id FROM sandbox_tokens WHERE token_hash = ?`, hashToken(token)).Scan(&id)
+	err := db.pages.sandboxToken.QueryRowContext(ctx, hashToken(token)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, ErrNotFound
 	}

@@ -22,6 +22,7 @@ type pageStmts struct {
 	answerDays       *sql.Stmt
 	predictions      *sql.Stmt
 	sandboxCalls     *sql.Stmt
+	sandboxToken     *sql.Stmt
 }
 
 const (
@@ -45,8 +46,9 @@ const (
 	sandboxCallsSQL = `SELECT id, learner_id, at, target, host, source, cli_line, method, path, query,
 		body, status, '', '', truncated, error_code, lesson_anchor, note
 		FROM sandbox_calls WHERE learner_id = ? ORDER BY id DESC LIMIT ?`
-	predictionsSQL = `SELECT prompt, guess FROM lesson_predictions WHERE learner_id = ? AND lesson = ?`
-	answerDaysSQL  = `SELECT day, answered, correct FROM answer_days WHERE learner_id = ? ORDER BY day`
+	sandboxTokenSQL = `SELECT learner_id FROM sandbox_tokens WHERE token_hash = ?`
+	predictionsSQL  = `SELECT prompt, guess FROM lesson_predictions WHERE learner_id = ? AND lesson = ?`
+	answerDaysSQL   = `SELECT day, answered, correct FROM answer_days WHERE learner_id = ? ORDER BY day`
 )
 
 func preparePages(ctx context.Context, r *sql.DB) (*pageStmts, error) {
@@ -62,6 +64,7 @@ func preparePages(ctx context.Context, r *sql.DB) (*pageStmts, error) {
 		{&st.answerDays, answerDaysSQL},
 		{&st.predictions, predictionsSQL},
 		{&st.sandboxCalls, sandboxCallsSQL},
+		{&st.sandboxToken, sandboxTokenSQL},
 	})
 	if err != nil {
 		st.close()
@@ -72,7 +75,7 @@ func preparePages(ctx context.Context, r *sql.DB) (*pageStmts, error) {
 
 func (st *pageStmts) close() error {
 	return closeAll(st.learner, st.cards, st.examDate, st.drillSession, st.sessionAttempts,
-		st.attemptByShowing, st.recentSessions, st.answerDays, st.predictions, st.sandboxCalls)
+		st.attemptByShowing, st.recentSessions, st.answerDays, st.predictions, st.sandboxCalls, st.sandboxToken)
 }
 
 // stmtDef is one statement to prepare and where to keep it.
