@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -189,6 +190,10 @@ func testBank(tb testing.TB) *quiz.Bank {
 	loadTestContent(tb)
 	return sharedBank
 }
+
+// e2e reports whether E2E=1 (as .ci/run sets): the full, slower sizes of
+// the few tests whose property holds at a smaller size too.
+func e2e() bool { return os.Getenv("E2E") == "1" }
 
 // clockT0 is where every fakeClock starts: a Monday morning.
 var clockT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)

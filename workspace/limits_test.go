@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -319,14 +318,9 @@ func TestBudgetsBounded(t *testing.T) {
 // TestSDKWaitsOutTheBudget: the real Go SDK meets a 429 from the request
 // budget, waits for its Retry-After and retries, and the call succeeds.
 func TestSDKWaitsOutTheBudget(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("waits a second in real time, as the SDK does")
-	}
-	home := t.TempDir() // as sdkEnv: no config file, no DATABRICKS_* variables
-	t.Setenv("HOME", home)
-	t.Setenv("DATABRICKS_CONFIG_FILE", filepath.Join(home, "missing.cfg"))
-	for _, k := range []string{"DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_CONFIG_PROFILE", "DATABRICKS_AUTH_TYPE"} {
-		t.Setenv(k, "")
 	}
 	e := newLimitEnv(t, openStore(t, ""), Limits{APIRate: 1, APIBurst: 1})
 	var refused []string

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,15 +15,9 @@ import (
 
 // sdkEnv serves the emulator over HTTP and returns a real SDK client. The
 // clock moves 2s per request so the SDK waiters finish after a few polls.
+// The SDK reads no config file and no DATABRICKS_* variable (TestMain).
 func sdkEnv(t *testing.T, tok string) (*env, *databricks.WorkspaceClient) {
 	t.Helper()
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("DATABRICKS_CONFIG_FILE", filepath.Join(home, "missing.cfg"))
-	for _, k := range []string{"DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID",
-		"DATABRICKS_CLIENT_SECRET", "DATABRICKS_AUTH_TYPE", "DATABRICKS_ACCOUNT_ID", "DATABRICKS_CLUSTER_ID"} {
-		t.Setenv(k, "")
-	}
 	e := newEnv(t, openStore(t, ""), true)
 	e.clk.step = 3 * time.Second
 	srv := httptest.NewServer(e.h)
@@ -39,6 +32,7 @@ func sdkEnv(t *testing.T, tok string) (*env, *databricks.WorkspaceClient) {
 }
 
 func TestSDKConformance(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("SDK waiters take a few seconds")
 	}
