@@ -1,10 +1,20 @@
+//go:build sdk
+
+// The real Go SDK against the emulator. These tests link the SDK (a large
+// dependency: it doubles the package's test binary) and are built with the
+// sdk tag, as .ci/run does: go test -tags browser,sdk ./...
+
 package workspace
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -356,4 +366,67 @@ func TestSDKConformance(t *testing.T) {
 			t.Fatalf("err = %v, want permission denied", err)
 		}
 	})
+}
+
+// TestSDKWaitsOutTheBudget: the real Go SDK meets a 429 from the request
+// budget, waits for its Retry-After and retries, and the call succeeds.
+func TestSDKWaitsOutTheBudget(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("waits a second in real time, as the SDK does")
+	}
+	e := newLimitEnv(t, openStore(t, ""), Limits{APIRate: 1, APIBurst: 1})
+	var refused []string
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		e.h.ServeHTTP(rec, r)
+		if rec.Code == http.StatusTooManyRequests {
+			refused = append(refused, rec.Header().Get("Retry-After"))
+			e.clk.Add(time.Second) // the wait the client is told to make passes
+		}
+		for k, v := range rec.Header() {
+			rw.Header()[k] = v
+		}
+		rw.WriteHeader(rec.Code)
+		rw.Write(rec.Body.Bytes())
+	}))
+	t.Cleanup(srv.Close)
+	w, err := databricks.NewWorkspaceClient(&databricks.Config{Host: srv.URL, Token: tokA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := w.Jobs.ListAll(ctx, jobs.ListJobsRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := w.Jobs.ListAll(ctx, jobs.ListJobsRequest{}); err != nil {
+		t.Fatalf("second call, over the budget: %v", err)
+	}
+	if len(refused) != 1 || refused[0] != "1" {
+		t.Fatalf("429s seen with Retry-After %v, want one of 1", refused)
+	}
+	t.Logf("the SDK retried after %v", time.Since(start))
+}
+
+// TestMain gives the package's real-SDK tests (sdk_test.go, limits_test.go)
+// a clean environment once for the whole process, so that they can run in
+// parallel (t.Setenv cannot): a throwaway HOME with no config file, and no
+// DATABRICKS_* variable from the developer's shell.
+func TestMain(m *testing.M) {
+	home, err := os.MkdirTemp("", "workspace-test-home-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "DATABRICKS_") {
+			os.Unsetenv(k)
+		}
+	}
+	os.Setenv("HOME", home)
+	os.Setenv("DATABRICKS_CONFIG_FILE", filepath.Join(home, "missing.cfg"))
+	code := m.Run()
+	os.RemoveAll(home)
+	os.Exit(code)
 }
