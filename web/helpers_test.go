@@ -64,7 +64,11 @@ type testOpts struct {
 }
 
 // newTestServer is the real server for o behind an httptest.Server, with a
-// cookie-keeping client that does not follow redirects.
+// cookie-keeping client that does not follow redirects and asks for no
+// compression: Go's default transport would ask for gzip, and every test
+// server would then compress its pages and brotli-compress each static file
+// it serves (tens of milliseconds each). TestCompression checks the
+// encodings themselves, and the browser tests get every page compressed.
 func newTestServer(tb testing.TB, o testOpts) *app {
 	tb.Helper()
 	if o.DB == nil {
@@ -73,7 +77,11 @@ func newTestServer(tb testing.TB, o testOpts) *app {
 	srv := httptest.NewServer(newTestHandler(tb, o))
 	tb.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	c := &http.Client{
+		Transport:     &http.Transport{DisableCompression: true},
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	return &app{t: tb, db: o.DB, srv: srv, c: c}
 }
 
