@@ -14,6 +14,7 @@ import (
 // app on the copy: the learner (same cookie), the answer and the job are
 // there, and a backup never overwrites a file.
 func TestBackupCommandMakesARestorableCopy(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "live.db")
 	const tok = "backup-test-token"

@@ -29,19 +29,14 @@ const cliVersion = "v1.12.1"
 // "The real databricks CLI": `go install` of the CLI itself is refused)
 // into os.UserCacheDir()/jobs-api-trainer/databricks-cli-<version>, and
 // reused from there by every later run. When it cannot be built (no
-// network, no proxy) the test is skipped, unless E2E=1, which makes that a
-// failure.
+// network, no proxy) that is a failure. The tests that use it are
+// end-to-end: they run only with E2E=1 (as in .ci/run).
 func realCLI(t *testing.T) string {
 	t.Helper()
-	if testing.Short() && os.Getenv("E2E") != "1" {
-		t.Skip("-short: the real CLI is built and run only in full runs")
-	}
+	e2eOnly(t, "the real databricks CLI "+cliVersion)
 	bin, err := buildCLI()
 	if err != nil {
-		if os.Getenv("E2E") == "1" {
-			t.Fatalf("E2E=1 but the databricks CLI %s could not be built: %v", cliVersion, err)
-		}
-		t.Skipf("the databricks CLI %s could not be built (no network or module proxy?): %v", cliVersion, err)
+		t.Fatalf("E2E=1 but the databricks CLI %s could not be built: %v", cliVersion, err)
 	}
 	return bin
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
@@ -27,11 +28,19 @@ type process struct {
 	base string
 }
 
-// startBinary starts bin with args and waits for it to log its address.
-func startBinary(t *testing.T, bin string, args ...string) *process {
+// startBinary starts the trainer as a child process with args and waits
+// for it to log its address. The process is this test binary re-executed
+// with runMainEnv set, so it runs main() exactly as the built trainer does
+// (same packages, same flags), without a separate `go build`.
+func startBinary(t *testing.T, args ...string) *process {
 	t.Helper()
+	bin, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
 	p := &process{out: &syncBuffer{}}
 	p.cmd = exec.Command(bin, args...)
+	p.cmd.Env = append(os.Environ(), runMainEnv+"=1")
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -58,17 +67,6 @@ func startBinary(t *testing.T, bin string, args ...string) *process {
 	return nil
 }
 
-// buildBinary builds the trainer into dir.
-func buildBinary(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "trainer")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // learnerLog is what one learner goroutine had acknowledged.
 type learnerLog struct {
 	client *learnerClient
@@ -91,15 +89,12 @@ type runLog struct {
 // run's repair_history; and that every learner's FSRS cards are exactly
 // what replaying their stored attempts through the quiz scheduler gives.
 func TestDurabilityUnderKill(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and kills the binary")
-	}
+	e2eOnly(t, "starts the trainer as a process and SIGKILLs it under load")
 	dir := t.TempDir()
-	bin := buildBinary(t, dir)
 	dbPath := filepath.Join(dir, "durable.db")
 	const tok = "durability-token"
 	args := []string{"-addr", "127.0.0.1:0", "-db", dbPath, "-sandbox-token", tok, "-sandbox-task-duration", "3ms"}
-	p := startBinary(t, bin, args...)
+	p := startBinary(t, args...)
 	bank := builtinBank(t)
 
 	ctx, stopLoad := context.WithCancel(context.Background())
@@ -202,7 +197,7 @@ func TestDurabilityUnderKill(t *testing.T) {
 	t.Logf("killed after %d answers, %d runs, %d repairs acknowledged", answers.Load(), runs.Load(), repairs.Load())
 
 	// Restart on the same file and read everything back over HTTP.
-	p2 := startBinary(t, bin, args...)
+	p2 := startBinary(t, args...)
 	for _, lg := range learners {
 		lg.client.base = p2.base
 		for _, a := range lg.acks {

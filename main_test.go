@@ -38,6 +38,28 @@ func (s *syncBuffer) String() string {
 
 var addrRE = regexp.MustCompile(`msg=listening addr=(\S+)`)
 
+// runMainEnv, set in a child's environment, makes the test binary run the
+// trainer's main() instead of the tests: the end-to-end tests start the
+// trainer as a process without a `go build` of its own.
+const runMainEnv = "TRAINER_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		main() // exits
+	}
+	os.Exit(m.Run())
+}
+
+// e2eOnly skips an end-to-end test (a child process, the real databricks
+// CLI: seconds each) unless E2E=1, which .ci/run sets, so CI runs it while
+// a plain `go test ./...` stays quick.
+func e2eOnly(t *testing.T, what string) {
+	t.Helper()
+	if os.Getenv("E2E") != "1" {
+		t.Skipf("end-to-end (%s): runs with E2E=1, as in .ci/run", what)
+	}
+}
+
 // startRun starts run() and returns its base URL, a stop func, and the
 // channel run's result arrives on.
 func startRun(t *testing.T, args ...string) (string, context.CancelFunc, <-chan error, *syncBuffer) {
@@ -64,6 +86,7 @@ func startRun(t *testing.T, args ...string) (string, context.CancelFunc, <-chan 
 }
 
 func TestRunServesAndShutsDown(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "smoke.db")
 	base, cancel, done, out := startRun(t, "-addr", "127.0.0.1:0", "-db", db)
 	var res *http.Response
@@ -208,6 +231,7 @@ func TestAPIRateFlag(t *testing.T) {
 }
 
 func TestBankLintCommand(t *testing.T) {
+	t.Parallel()
 	out := &syncBuffer{}
 	if err := run(context.Background(), []string{"bank", "lint"}, func(string) string { return "" }, out); err != nil {
 		t.Fatalf("lint of the built-in bank: %v\n%s", err, out)
@@ -231,6 +255,7 @@ func TestBankLintCommand(t *testing.T) {
 }
 
 func TestRunRefusesBrokenExtraBank(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "x.yaml"), []byte("items: [\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -243,6 +268,7 @@ func TestRunRefusesBrokenExtraBank(t *testing.T) {
 }
 
 func TestSharedSandboxToken(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "shared.db")
 	base, cancel, done, _ := startRun(t, "-addr", "127.0.0.1:0", "-db", db, "-sandbox-token", "ci-shared-token-1")
 	defer func() { cancel(); <-done }()
@@ -337,6 +363,7 @@ func metricsOf(c config) bool    { return c.metrics }
 // TestNewcomerSetup: -h exits 0 after the usage, the server says when it
 // is ready and which URL to open, and a port in use suggests -addr.
 func TestNewcomerSetup(t *testing.T) {
+	t.Parallel()
 	if got := exitCode(fmt.Errorf("run: %w", flag.ErrHelp)); got != 0 {
 		t.Errorf("exit code after -h: %d, want 0", got)
 	}

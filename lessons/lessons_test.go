@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -14,13 +15,26 @@ import (
 	"github.com/jobs-api-trainer/trainer/lessons"
 )
 
+// realSet is the embedded lesson set, loaded once for the package (it is
+// read-only after loading).
+func realSet(t *testing.T) *lessons.Set {
+	t.Helper()
+	realOnce.Do(func() { realLessons, realErr = lessons.Load(data.FS, "lessons") })
+	if realErr != nil {
+		t.Fatal(realErr)
+	}
+	return realLessons
+}
+
+var (
+	realOnce    sync.Once
+	realLessons *lessons.Set
+	realErr     error
+)
+
 func loadReal(t *testing.T) *lessons.Lesson {
 	t.Helper()
-	set, err := lessons.Load(data.FS, "lessons")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := set.Get("jobs-api")
+	l, err := realSet(t).Get("jobs-api")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,6 +45,7 @@ func loadReal(t *testing.T) *lessons.Lesson {
 // the lesson promises (issue 2). Text is compared after HTML decoding, with
 // whitespace collapsed.
 func TestLessonTeachesEveryFact(t *testing.T) {
+	t.Parallel()
 	l := loadReal(t)
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(l.HTML))
 	if err != nil {
@@ -95,6 +110,7 @@ func TestLessonTeachesEveryFact(t *testing.T) {
 }
 
 func TestLessonSectionsAndPrompts(t *testing.T) {
+	t.Parallel()
 	l := loadReal(t)
 	if l.Title == "" {
 		t.Fatal("no title")
@@ -125,10 +141,8 @@ func TestLessonSectionsAndPrompts(t *testing.T) {
 // TestOrchestrationLesson checks the second lesson (issue 12): its
 // sections, prompts, drill links and the facts it promises.
 func TestOrchestrationLesson(t *testing.T) {
-	set, err := lessons.Load(data.FS, "lessons")
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	set := realSet(t)
 	l, err := set.Get("jobs-orchestration")
 	if err != nil {
 		t.Fatal(err)
@@ -168,6 +182,7 @@ func TestOrchestrationLesson(t *testing.T) {
 }
 
 func TestRawHTMLIsDroppedAndPromptsRender(t *testing.T) {
+	t.Parallel()
 	fsys := fstest.MapFS{"l/x.md": {Data: []byte("# T\n\n## A {#a}\n\n<script>alert(1)</script>\n\n> **Predict:** Q?\n>\n> **Answer:** Yes.\n\n> plain quote\n")}}
 	set, err := lessons.Load(fsys, "l")
 	if err != nil {
@@ -189,6 +204,7 @@ func TestRawHTMLIsDroppedAndPromptsRender(t *testing.T) {
 }
 
 func TestLoadRequiresTitle(t *testing.T) {
+	t.Parallel()
 	_, err := lessons.Load(fstest.MapFS{"l/x.md": {Data: []byte("no heading")}}, "l")
 	if err == nil {
 		t.Fatal("want error for a lesson without a title")
@@ -199,10 +215,7 @@ func TestLoadRequiresTitle(t *testing.T) {
 // each cut is followed by that prompt's reveal.
 func TestPredictPieces(t *testing.T) {
 	t.Parallel()
-	set, err := lessons.Load(data.FS, "lessons")
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := realSet(t)
 	for _, l := range set.All() {
 		var joined strings.Builder
 		for i, p := range l.Pieces {

@@ -36,10 +36,7 @@ func TestEmbeddedBank(t *testing.T) {
 // pattern of the fact.
 func TestBankDrillsEveryLessonFact(t *testing.T) {
 	t.Parallel()
-	b, err := quiz.Load(data.FS, "bank")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, _ := realContent(t)
 	facts := []struct {
 		name     string
 		patterns []string
@@ -125,10 +122,7 @@ func TestBankDrillsEveryLessonFact(t *testing.T) {
 // classify/endpoint pair back to back.
 func TestAllTopicsSessionInterleaves(t *testing.T) {
 	t.Parallel()
-	b, err := quiz.Load(data.FS, "bank")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, _ := realContent(t)
 	ids := quiz.Queue(b, nil, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), quiz.QueueOptions{Size: 20})
 	topics := map[string]bool{}
 	run, longest := 0, 0

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,18 +24,26 @@ func loadGoodBank(t *testing.T) *quiz.Bank {
 	return b
 }
 
-// realContent is the embedded bank and blueprint, as the server loads them.
+// realContent is the embedded bank and blueprint, as the server loads them,
+// loaded once for the package (read-only; TestEmbeddedBank loads its own).
 func realContent(t *testing.T) (*quiz.Bank, quiz.Blueprint) {
 	t.Helper()
-	b, err := quiz.Load(data.FS, "bank")
-	if err != nil {
-		t.Fatal(err)
+	embedded.once.Do(func() {
+		if embedded.bank, embedded.err = quiz.Load(data.FS, "bank"); embedded.err == nil {
+			embedded.bp, embedded.err = quiz.LoadBlueprint(data.FS, quiz.BlueprintPath, embedded.bank)
+		}
+	})
+	if embedded.err != nil {
+		t.Fatal(embedded.err)
 	}
-	bp, err := quiz.LoadBlueprint(data.FS, quiz.BlueprintPath, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b, bp
+	return embedded.bank, embedded.bp
+}
+
+var embedded struct {
+	once sync.Once
+	bank *quiz.Bank
+	bp   quiz.Blueprint
+	err  error
 }
 
 func TestQuotas(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 )
 
 func TestBackupCopiesWhileInUse(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	l, err := db.CreateLearner(ctx, time.Now())
@@ -56,6 +57,7 @@ func TestBackupCopiesWhileInUse(t *testing.T) {
 }
 
 func TestBackupRefuses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
 	dir := t.TempDir()

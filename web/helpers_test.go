@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -63,7 +64,11 @@ type testOpts struct {
 }
 
 // newTestServer is the real server for o behind an httptest.Server, with a
-// cookie-keeping client that does not follow redirects.
+// cookie-keeping client that does not follow redirects and asks for no
+// compression: Go's default transport would ask for gzip, and every test
+// server would then compress its pages and brotli-compress each static file
+// it serves (tens of milliseconds each). TestCompression checks the
+// encodings themselves, and the browser tests get every page compressed.
 func newTestServer(tb testing.TB, o testOpts) *app {
 	tb.Helper()
 	if o.DB == nil {
@@ -72,7 +77,11 @@ func newTestServer(tb testing.TB, o testOpts) *app {
 	srv := httptest.NewServer(newTestHandler(tb, o))
 	tb.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	c := &http.Client{
+		Transport:     &http.Transport{DisableCompression: true},
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	return &app{t: tb, db: o.DB, srv: srv, c: c}
 }
 
@@ -189,6 +198,10 @@ func testBank(tb testing.TB) *quiz.Bank {
 	loadTestContent(tb)
 	return sharedBank
 }
+
+// e2e reports whether E2E=1 (as .ci/run sets): the full, slower sizes of
+// the few tests whose property holds at a smaller size too.
+func e2e() bool { return os.Getenv("E2E") == "1" }
 
 // clockT0 is where every fakeClock starts: a Monday morning.
 var clockT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)

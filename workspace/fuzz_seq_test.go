@@ -809,6 +809,7 @@ func (s *seq) checkAll() {
 // sub-check once on a known sequence: workspace A's page token is a 400 in
 // workspace B.
 func TestSequenceCrossWorkspaceToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, false)
 	for i := 0; i < 3; i++ {
 		e.createJob(tokA, map[string]any{"name": "x", "tasks": []any{nb("a", nil, nil)}})

@@ -5,15 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/databricks/databricks-sdk-go"
-	"github.com/databricks/databricks-sdk-go/service/jobs"
 )
 
 // newLimitEnv is newEnv with limits: an empty workspace (no fixtures) on a
@@ -314,50 +309,4 @@ func TestBudgetsBounded(t *testing.T) {
 	if n := b.size(); n != 1 {
 		t.Errorf("%d limiters after the idle sweep, want 1", n)
 	}
-}
-
-// TestSDKWaitsOutTheBudget: the real Go SDK meets a 429 from the request
-// budget, waits for its Retry-After and retries, and the call succeeds.
-func TestSDKWaitsOutTheBudget(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits a second in real time, as the SDK does")
-	}
-	home := t.TempDir() // as sdkEnv: no config file, no DATABRICKS_* variables
-	t.Setenv("HOME", home)
-	t.Setenv("DATABRICKS_CONFIG_FILE", filepath.Join(home, "missing.cfg"))
-	for _, k := range []string{"DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_CONFIG_PROFILE", "DATABRICKS_AUTH_TYPE"} {
-		t.Setenv(k, "")
-	}
-	e := newLimitEnv(t, openStore(t, ""), Limits{APIRate: 1, APIBurst: 1})
-	var refused []string
-	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		e.h.ServeHTTP(rec, r)
-		if rec.Code == http.StatusTooManyRequests {
-			refused = append(refused, rec.Header().Get("Retry-After"))
-			e.clk.Add(time.Second) // the wait the client is told to make passes
-		}
-		for k, v := range rec.Header() {
-			rw.Header()[k] = v
-		}
-		rw.WriteHeader(rec.Code)
-		rw.Write(rec.Body.Bytes())
-	}))
-	t.Cleanup(srv.Close)
-	w, err := databricks.NewWorkspaceClient(&databricks.Config{Host: srv.URL, Token: tokA})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if _, err := w.Jobs.ListAll(ctx, jobs.ListJobsRequest{}); err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	if _, err := w.Jobs.ListAll(ctx, jobs.ListJobsRequest{}); err != nil {
-		t.Fatalf("second call, over the budget: %v", err)
-	}
-	if len(refused) != 1 || refused[0] != "1" {
-		t.Fatalf("429s seen with Retry-After %v, want one of 1", refused)
-	}
-	t.Logf("the SDK retried after %v", time.Since(start))
 }

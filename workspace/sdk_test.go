@@ -1,11 +1,20 @@
+//go:build sdk
+
+// The real Go SDK against the emulator. These tests link the SDK (a large
+// dependency: it doubles the package's test binary) and are built with the
+// sdk tag, as .ci/run does: go test -tags browser,sdk ./...
+
 package workspace
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,15 +25,9 @@ import (
 
 // sdkEnv serves the emulator over HTTP and returns a real SDK client. The
 // clock moves 2s per request so the SDK waiters finish after a few polls.
+// The SDK reads no config file and no DATABRICKS_* variable (TestMain).
 func sdkEnv(t *testing.T, tok string) (*env, *databricks.WorkspaceClient) {
 	t.Helper()
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("DATABRICKS_CONFIG_FILE", filepath.Join(home, "missing.cfg"))
-	for _, k := range []string{"DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID",
-		"DATABRICKS_CLIENT_SECRET", "DATABRICKS_AUTH_TYPE", "DATABRICKS_ACCOUNT_ID", "DATABRICKS_CLUSTER_ID"} {
-		t.Setenv(k, "")
-	}
 	e := newEnv(t, openStore(t, ""), true)
 	e.clk.step = 3 * time.Second
 	srv := httptest.NewServer(e.h)
@@ -39,6 +42,7 @@ func sdkEnv(t *testing.T, tok string) (*env, *databricks.WorkspaceClient) {
 }
 
 func TestSDKConformance(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("SDK waiters take a few seconds")
 	}
@@ -362,4 +366,67 @@ func TestSDKConformance(t *testing.T) {
 			t.Fatalf("err = %v, want permission denied", err)
 		}
 	})
+}
+
+// TestSDKWaitsOutTheBudget: the real Go SDK meets a 429 from the request
+// budget, waits for its Retry-After and retries, and the call succeeds.
+func TestSDKWaitsOutTheBudget(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("waits a second in real time, as the SDK does")
+	}
+	e := newLimitEnv(t, openStore(t, ""), Limits{APIRate: 1, APIBurst: 1})
+	var refused []string
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		e.h.ServeHTTP(rec, r)
+		if rec.Code == http.StatusTooManyRequests {
+			refused = append(refused, rec.Header().Get("Retry-After"))
+			e.clk.Add(time.Second) // the wait the client is told to make passes
+		}
+		for k, v := range rec.Header() {
+			rw.Header()[k] = v
+		}
+		rw.WriteHeader(rec.Code)
+		rw.Write(rec.Body.Bytes())
+	}))
+	t.Cleanup(srv.Close)
+	w, err := databricks.NewWorkspaceClient(&databricks.Config{Host: srv.URL, Token: tokA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := w.Jobs.ListAll(ctx, jobs.ListJobsRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := w.Jobs.ListAll(ctx, jobs.ListJobsRequest{}); err != nil {
+		t.Fatalf("second call, over the budget: %v", err)
+	}
+	if len(refused) != 1 || refused[0] != "1" {
+		t.Fatalf("429s seen with Retry-After %v, want one of 1", refused)
+	}
+	t.Logf("the SDK retried after %v", time.Since(start))
+}
+
+// TestMain gives the package's real-SDK tests (sdk_test.go, limits_test.go)
+// a clean environment once for the whole process, so that they can run in
+// parallel (t.Setenv cannot): a throwaway HOME with no config file, and no
+// DATABRICKS_* variable from the developer's shell.
+func TestMain(m *testing.M) {
+	home, err := os.MkdirTemp("", "workspace-test-home-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "DATABRICKS_") {
+			os.Unsetenv(k)
+		}
+	}
+	os.Setenv("HOME", home)
+	os.Setenv("DATABRICKS_CONFIG_FILE", filepath.Join(home, "missing.cfg"))
+	code := m.Run()
+	os.RemoveAll(home)
+	os.Exit(code)
 }
