@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync"
 )
 
 // fixtureSet is the parsed data/workspace/jobs.json.
@@ -24,7 +25,13 @@ type fixtureRun struct {
 
 const fixtureOwner = "data-eng@sandbox.example"
 
-// loadFixtures parses jobs.json from fsys (nil or missing file = no fixtures).
+// parsedFixtures holds each jobs.json content parsed once per process
+// (string(content) → *fixtureSet): a fixture set is never changed after
+// loading, and tests start hundreds of managers on the same file.
+var parsedFixtures sync.Map
+
+// loadFixtures parses jobs.json from fsys (nil or missing file = no
+// fixtures). The set returned is shared and must not be modified.
 func loadFixtures(fsys fs.FS) (*fixtureSet, error) {
 	fx := &fixtureSet{}
 	if fsys == nil {
@@ -37,6 +44,19 @@ func loadFixtures(fsys fs.FS) (*fixtureSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("workspace: fixtures: %w", err)
 	}
+	if got, ok := parsedFixtures.Load(string(b)); ok {
+		return got.(*fixtureSet), nil
+	}
+	fx, err = parseFixtures(b)
+	if err != nil {
+		return nil, err
+	}
+	parsedFixtures.Store(string(b), fx)
+	return fx, nil
+}
+
+func parseFixtures(b []byte) (*fixtureSet, error) {
+	fx := &fixtureSet{}
 	if err := json.Unmarshal(b, fx); err != nil {
 		return nil, fmt.Errorf("workspace: fixtures: jobs.json: %w", err)
 	}
