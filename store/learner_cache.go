@@ -57,6 +57,9 @@ type learnerState struct {
 	recentLimit int
 	exams       []Exam
 	examsLimit  int
+	// calls holds the latest callsLimit sandbox calls (SandboxCalls).
+	calls      []SandboxCall
+	callsLimit int
 }
 
 // answerDay is one answer_days row: a UTC day number (dayNumber) and its

@@ -23,6 +23,7 @@ type learnerView struct {
 	Streak    int
 	Recent    []store.SessionStats
 	Exams     []store.Exam
+	Calls     []store.SandboxCall
 }
 
 func readView(t *testing.T, db *store.DB, learner int64, now time.Time) learnerView {
@@ -52,6 +53,8 @@ func readView(t *testing.T, db *store.DB, learner int64, now time.Time) learnerV
 	must("recent", err)
 	v.Exams, err = db.ExamHistory(ctx, learner, 5)
 	must("exams", err)
+	v.Calls, err = db.SandboxCalls(ctx, learner, store.SandboxHistoryLimit)
+	must("sandbox calls", err)
 	return v
 }
 
@@ -177,6 +180,13 @@ func TestLearnerCacheFollowsEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("an exam submission")
+	for i := range store.SandboxHistoryLimit + 2 { // past the trim
+		if _, err := db.AddSandboxCall(ctx, store.SandboxCall{LearnerID: alice, At: t0.Add(time.Duration(i) * time.Second),
+			Target: "sandbox", Method: "GET", Path: "/api/2.2/jobs/list", Status: 200}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("sandbox calls")
 }
 
 // TestLearnerCacheUnderConcurrentWrites: readers filling the cache while

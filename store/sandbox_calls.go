@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jobs-api-trainer/trainer/quiz"
@@ -72,6 +73,7 @@ func (db *DB) AddSandboxCall(ctx context.Context, c SandboxCall) (int64, error) 
 			c.LearnerID, c.LearnerID, SandboxHistoryLimit)
 		return err
 	})
+	db.cache.update(c.LearnerID, func(st *learnerState) { st.calls = nil })
 	if err != nil {
 		return 0, fmt.Errorf("store: add sandbox call: %w", err)
 	}
@@ -110,6 +112,30 @@ func (db *DB) SandboxCall(ctx context.Context, learnerID, id int64) (SandboxCall
 // SandboxCall loads. No calls is an empty result, not ErrNotFound; it
 // returns an error only when the query fails.
 func (db *DB) SandboxCalls(ctx context.Context, learnerID int64, limit int) ([]SandboxCall, error) {
+	st, gen := db.cache.snapshot(learnerID)
+	if st != nil && st.calls != nil && st.callsLimit >= limit {
+		if n := min(limit, len(st.calls)); n > 0 {
+			return slices.Clone(st.calls[:n]), nil
+		}
+		return nil, nil
+	}
+	out, err := db.sandboxCallsFromDB(ctx, learnerID, limit)
+	if err != nil {
+		return nil, err
+	}
+	db.cache.fill(learnerID, gen, func(st *learnerState) {
+		if st.calls != nil && st.callsLimit > limit {
+			return // keep the longer list
+		}
+		st.calls, st.callsLimit = slices.Clip(slices.Clone(out)), limit
+		if st.calls == nil {
+			st.calls = []SandboxCall{}
+		}
+	})
+	return out, nil
+}
+
+func (db *DB) sandboxCallsFromDB(ctx context.Context, learnerID int64, limit int) ([]SandboxCall, error) {
 	rows, err := db.pages.sandboxCalls.QueryContext(ctx, learnerID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: sandbox calls: %w", err)

@@ -1,9 +1,15 @@
 package templates
 
+import "github.com/a-h/templ"
+
 // ConsoleView is the sandbox console: the endpoint picker, the call form,
 // the CLI box, the last result and the history.
 type ConsoleView struct {
-	Groups  []EndpointGroup
+	Groups []EndpointGroup
+	// Picker, when set, renders EndpointPicker(Groups, oob): the picker
+	// changes only with the current endpoint, so web renders it once per
+	// endpoint and reuses the bytes.
+	Picker func(oob bool) templ.Component
 	Form    CallForm
 	CLILine string
 	// CLIFocus is true when the lesson's "try it" link asked for the CLI box.

@@ -21,7 +21,7 @@ import (
 // seedHistory records n answers for a new learner (20 a day, one drill
 // session a day, ending today, one in four wrong) and returns the
 // learner's cookie and an open, unanswered session.
-func seedHistory(b *testing.B, h http.Handler, db *store.DB, n int) (cookie string, fresh int64) {
+func seedHistory(b testing.TB, h http.Handler, db *store.DB, n int) (cookie string, fresh int64) {
 	b.Helper()
 	ctx := context.Background()
 	rec := httptest.NewRecorder()

@@ -1,12 +1,16 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/a-h/templ"
 
 	"github.com/jobs-api-trainer/trainer/store"
 	"github.com/jobs-api-trainer/trainer/templates"
@@ -79,6 +83,7 @@ func (s *server) consoleView(r *http.Request, st consoleState) (templates.Consol
 		}
 		v.Groups = append(v.Groups, grp)
 	}
+	v.Picker = renderedPicker(ep.key, v.Groups)
 	calls, err := s.db.SandboxCalls(ctx, l.ID, store.SandboxHistoryLimit)
 	if err != nil {
 		return templates.ConsoleView{}, err
@@ -215,4 +220,26 @@ func (s *server) renderSandboxPage(w http.ResponseWriter, r *http.Request, statu
 		Bundles:   bv,
 		ScriptURL: "/static/" + s.static.version + "/sandbox.js",
 	}))
+}
+
+// renderedPickers holds the endpoint picker as rendered for each current
+// endpoint and oob flag ("key|oob" → HTML): it is a tenth of the sandbox
+// page's CPU and changes with nothing else. At most twice the catalogue.
+var renderedPickers sync.Map
+
+// renderedPicker returns the picker for the current endpoint key, from
+// renderedPickers or rendered there from groups.
+func renderedPicker(key string, groups []templates.EndpointGroup) func(oob bool) templ.Component {
+	return func(oob bool) templ.Component {
+		k := key + "|" + strconv.FormatBool(oob)
+		if html, ok := renderedPickers.Load(k); ok {
+			return templ.Raw(html.(string))
+		}
+		var b strings.Builder
+		if err := templates.EndpointPicker(groups, oob).Render(context.Background(), &b); err != nil {
+			return templates.EndpointPicker(groups, oob) // render it in the page, error and all
+		}
+		renderedPickers.Store(k, b.String())
+		return templ.Raw(b.String())
+	}
 }

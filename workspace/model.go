@@ -107,6 +107,9 @@ type settings struct {
 	params   []item // name -> raw {name, default}
 	defaults map[string]string
 	ts       *taskSet // the tasks as runs of this version share them
+	// cron and pause are the schedule's quartz_cron_expression and
+	// pause_status ("" without a schedule), read once for the overview.
+	cron, pause string
 }
 
 // taskSpec is the typed view of a task used for validation and the engine.
@@ -391,6 +394,14 @@ func parseSettings(obj map[string]json.RawMessage, path string, queueDefault boo
 	}
 	s.sortKeys()
 	s.ts = newTaskSet(s.tasks)
+	if sc, ok := s.top["schedule"]; ok {
+		var x struct {
+			Cron  string `json:"quartz_cron_expression"`
+			Pause string `json:"pause_status"`
+		}
+		_ = json.Unmarshal(sc, &x)
+		s.cron, s.pause = x.Cron, x.Pause
+	}
 	return s, nil
 }
 

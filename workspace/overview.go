@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -299,14 +298,7 @@ func (sp *space) overview(now int64, w Window) Overview {
 		s := j.settings
 		jo := JobOverview{JobID: id, Name: s.name, MaxConcurrentRuns: s.maxConc, QueueEnabled: s.queue,
 			CreatedTime: msTime(j.Created), CreatorUserName: j.Creator}
-		if sc, ok := s.top["schedule"]; ok {
-			var x struct {
-				Cron  string `json:"quartz_cron_expression"`
-				Pause string `json:"pause_status"`
-			}
-			_ = json.Unmarshal(sc, &x)
-			jo.Schedule, jo.Paused = x.Cron, x.Pause == "PAUSED"
-		}
+		jo.Schedule, jo.Paused = s.cron, s.pause == "PAUSED"
 		for _, t := range s.tasks {
 			to := TaskOverview{TaskKey: t.key, RunIf: t.runIf, Disabled: t.disabled, Simulate: t.simulate}
 			for _, d := range t.deps {
