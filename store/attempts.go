@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jobs-api-trainer/trainer/quiz"
@@ -75,6 +76,21 @@ func (db *DB) Attempts(ctx context.Context, learnerID int64, fn func(quiz.Attemp
 // in answer order; none (and no error) for a session without answers or of
 // another learner.
 func (db *DB) SessionAttempts(ctx context.Context, learnerID, sessionID int64) ([]quiz.Attempt, error) {
+	st, gen := db.cache.snapshot(learnerID)
+	if st != nil && st.attemptsOf == sessionID && sessionID != 0 {
+		return slices.Clone(st.attempts), nil
+	}
+	out, err := db.sessionAttemptsFromDB(ctx, learnerID, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	db.cache.fill(learnerID, gen, func(st *learnerState) {
+		st.attempts, st.attemptsOf = slices.Clip(slices.Clone(out)), sessionID
+	})
+	return out, nil
+}
+
+func (db *DB) sessionAttemptsFromDB(ctx context.Context, learnerID, sessionID int64) ([]quiz.Attempt, error) {
 	var out []quiz.Attempt
 	err := db.eachAttempt(ctx, "session attempts", func(a quiz.Attempt) error {
 		out = append(out, a)

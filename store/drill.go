@@ -52,6 +52,19 @@ func (db *DB) StartDrillSession(ctx context.Context, learnerID int64, topic stri
 // DrillSession returns learnerID's session id. It returns ErrNotFound when
 // there is no such session or it belongs to another learner (a forged id).
 func (db *DB) DrillSession(ctx context.Context, learnerID, id int64) (DrillSession, error) {
+	st, gen := db.cache.snapshot(learnerID)
+	if st != nil && st.session != nil && st.session.ID == id {
+		return *st.session, nil
+	}
+	s, err := db.drillSessionFromDB(ctx, learnerID, id)
+	if err != nil {
+		return DrillSession{}, err
+	}
+	db.cache.fill(learnerID, gen, func(st *learnerState) { st.session = &s })
+	return s, nil
+}
+
+func (db *DB) drillSessionFromDB(ctx context.Context, learnerID, id int64) (DrillSession, error) {
 	var s DrillSession
 	var started int64
 	var ended sql.NullInt64
@@ -74,7 +87,7 @@ func (db *DB) DrillSession(ctx context.Context, learnerID, id int64) (DrillSessi
 // such session for the learner.
 func (db *DB) EndDrillSession(ctx context.Context, learnerID, id int64, now time.Time) error {
 	res, err := db.stmts.endSession.ExecContext(ctx, ms(now), id, learnerID)
-	db.cache.update(learnerID, func(st *learnerState) { st.recent = nil })
+	db.cache.update(learnerID, func(st *learnerState) { st.recent, st.session = nil, nil })
 	if err != nil {
 		return fmt.Errorf("store: end drill session %d: %w", id, err)
 	}

@@ -60,6 +60,11 @@ type learnerState struct {
 	// calls holds the latest callsLimit sandbox calls (SandboxCalls).
 	calls      []SandboxCall
 	callsLimit int
+	// session is the drill session last read (DrillSession), attempts
+	// its answers (SessionAttempts) when attemptsOf is its id.
+	session    *DrillSession
+	attempts   []quiz.Attempt
+	attemptsOf int64
 }
 
 // answerDay is one answer_days row: a UTC day number (dayNumber) and its
@@ -147,6 +152,9 @@ func applyAnswer(st *learnerState, a quiz.Attempt, card quiz.Card) {
 		t := st.tallies[a.Topic]
 		t.Add(a)
 		st.tallies[a.Topic] = t
+	}
+	if a.SessionID != 0 && a.SessionID == st.attemptsOf {
+		st.attempts, st.attemptsOf = nil, 0 // read again, with the new answer's row id
 	}
 	if st.days != nil {
 		st.days = addToDay(st.days, dayNumber(ms(a.AnsweredAt)), a.Correct)

@@ -24,9 +24,13 @@ type learnerView struct {
 	Recent    []store.SessionStats
 	Exams     []store.Exam
 	Calls     []store.SandboxCall
+	Session   store.DrillSession
+	Answers   []quiz.Attempt
 }
 
-func readView(t *testing.T, db *store.DB, learner int64, now time.Time) learnerView {
+// readView reads every cached read of learner; with a session id, that
+// session and its answers too.
+func readView(t *testing.T, db *store.DB, learner int64, now time.Time, session ...int64) learnerView {
 	t.Helper()
 	ctx := context.Background()
 	var v learnerView
@@ -55,6 +59,12 @@ func readView(t *testing.T, db *store.DB, learner int64, now time.Time) learnerV
 	must("exams", err)
 	v.Calls, err = db.SandboxCalls(ctx, learner, store.SandboxHistoryLimit)
 	must("sandbox calls", err)
+	for _, sid := range session {
+		v.Session, err = db.DrillSession(ctx, learner, sid)
+		must("drill session", err)
+		v.Answers, err = db.SessionAttempts(ctx, learner, sid)
+		must("session attempts", err)
+	}
 	return v
 }
 
@@ -98,15 +108,16 @@ func TestLearnerCacheFollowsEveryWrite(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	alice, bob := newLearner(t, db), newLearner(t, db)
 	now := t0.Add(10 * day)
+	var sid []int64 // the session, once started
 	check := func(step string) {
 		t.Helper()
-		got := readView(t, db, alice, now)
+		got := readView(t, db, alice, now, sid...)
 		fresh, err := store.Open(ctx, path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer fresh.Close()
-		sameView(t, step, got, readView(t, fresh, alice, now))
+		sameView(t, step, got, readView(t, fresh, alice, now, sid...))
 		// Bob's reads are never alice's.
 		if c, err := db.Cards(ctx, bob); err != nil || len(c) != 0 {
 			t.Errorf("after %s: bob has %d cards (%v)", step, len(c), err)
@@ -118,6 +129,7 @@ func TestLearnerCacheFollowsEveryWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sid = []int64{s1.ID}
 	check("a session start")
 	for i, item := range []string{"a", "b", "c"} {
 		at := t0.Add(time.Duration(i) * day)
@@ -216,7 +228,7 @@ func TestLearnerCacheUnderConcurrentWrites(t *testing.T) {
 					return
 				default:
 				}
-				readView(t, db, alice, now)
+				readView(t, db, alice, now, s.ID)
 			}
 		})
 	}
@@ -245,8 +257,8 @@ func TestLearnerCacheUnderConcurrentWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fresh.Close()
-	got := readView(t, db, alice, now)
-	sameView(t, "concurrent answers", got, readView(t, fresh, alice, now))
+	got := readView(t, db, alice, now, s.ID)
+	sameView(t, "concurrent answers", got, readView(t, fresh, alice, now, s.ID))
 	if len(got.Cards) != 100 {
 		t.Errorf("%d cards, want 100", len(got.Cards))
 	}
