@@ -65,6 +65,8 @@ type learnerState struct {
 	session    *DrillSession
 	attempts   []quiz.Attempt
 	attemptsOf int64
+	// guesses holds lesson predictions by lesson slug (Predictions).
+	guesses map[string]map[int]string
 }
 
 // answerDay is one answer_days row: a UTC day number (dayNumber) and its

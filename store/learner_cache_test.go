@@ -26,6 +26,7 @@ type learnerView struct {
 	Calls     []store.SandboxCall
 	Session   store.DrillSession
 	Answers   []quiz.Attempt
+	Guesses   map[int]string
 }
 
 // readView reads every cached read of learner; with a session id, that
@@ -59,6 +60,8 @@ func readView(t *testing.T, db *store.DB, learner int64, now time.Time, session 
 	must("exams", err)
 	v.Calls, err = db.SandboxCalls(ctx, learner, store.SandboxHistoryLimit)
 	must("sandbox calls", err)
+	v.Guesses, err = db.Predictions(ctx, learner, "jobs-api")
+	must("predictions", err)
 	for _, sid := range session {
 		v.Session, err = db.DrillSession(ctx, learner, sid)
 		must("drill session", err)
@@ -199,6 +202,12 @@ func TestLearnerCacheFollowsEveryWrite(t *testing.T) {
 		}
 	}
 	check("sandbox calls")
+	for _, g := range []string{"runs/list", "jobs/get"} { // a guess, then a changed mind
+		if err := db.SavePrediction(ctx, alice, "jobs-api", 2, g, now); err != nil {
+			t.Fatal(err)
+		}
+		check("a prediction " + g)
+	}
 }
 
 // TestLearnerCacheUnderConcurrentWrites: readers filling the cache while

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 )
@@ -20,6 +21,7 @@ func (db *DB) SavePrediction(ctx context.Context, learnerID int64, lesson string
 VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (learner_id, lesson, prompt) DO UPDATE SET guess = excluded.guess, made_at = excluded.made_at`,
 		learnerID, lesson, prompt, guess, ms(now))
+	db.cache.update(learnerID, func(st *learnerState) { st.guesses = nil })
 	if err != nil {
 		return fmt.Errorf("store: save prediction: %w", err)
 	}
@@ -27,8 +29,30 @@ ON CONFLICT (learner_id, lesson, prompt) DO UPDATE SET guess = excluded.guess, m
 }
 
 // Predictions returns the learner's guesses for lesson by prompt number
-// (empty, not an error, when there are none).
+// (empty, not an error, when there are none). The map is shared (cached:
+// learner_cache.go) and must not be modified.
 func (db *DB) Predictions(ctx context.Context, learnerID int64, lesson string) (map[int]string, error) {
+	st, gen := db.cache.snapshot(learnerID)
+	if st != nil {
+		if g, ok := st.guesses[lesson]; ok {
+			return g, nil
+		}
+	}
+	out, err := db.predictionsFromDB(ctx, learnerID, lesson)
+	if err != nil {
+		return nil, err
+	}
+	db.cache.fill(learnerID, gen, func(st *learnerState) {
+		st.guesses = maps.Clone(st.guesses)
+		if st.guesses == nil {
+			st.guesses = map[string]map[int]string{}
+		}
+		st.guesses[lesson] = out
+	})
+	return out, nil
+}
+
+func (db *DB) predictionsFromDB(ctx context.Context, learnerID int64, lesson string) (map[int]string, error) {
 	rows, err := db.pages.predictions.QueryContext(ctx, learnerID, lesson)
 	if err != nil {
 		return nil, fmt.Errorf("store: predictions: %w", err)
