@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"time"
 
@@ -53,17 +54,35 @@ func (c Card) Seen() bool { return c.Reps > 0 || c.State != StateNew }
 func (c Card) IsLeech() bool { return c.Misses >= LeechMisses }
 
 // Retrievability returns the predicted chance of recall at t, 0 for a card
-// never seen.
+// never seen or not a valid FSRS card. It is the scheduler's own forgetting
+// curve (go-fsrs v4 fsrs.go Retrievability, parameters.go ForgettingCurve:
+// R = (1 + factor*days/S)^decay over whole elapsed days) with the decay
+// and factor worked out once: the library works them out again, with a
+// check of every weight and a pow, on every call, which was half the cost
+// of the readiness panel. TestRetrievabilityMatchesFSRS holds it to the
+// library's value, bit for bit.
 func (c Card) Retrievability(t time.Time) float64 {
-	if !c.Seen() {
+	if !c.Seen() || c.State == fsrs.New || c.LastReview.IsZero() {
 		return 0
 	}
-	r, err := scheduler.Retrievability(c.Card, t)
-	if err != nil {
-		return 0
+	if c.State < fsrs.Learning || c.State > fsrs.Relearning {
+		return 0 // the library's "invalid card state"
 	}
-	return r
+	s := c.Stability
+	if math.IsNaN(s) || math.IsInf(s, 0) || s <= 0 {
+		return 0 // the library's "invalid stability"
+	}
+	days := math.Max(0, math.Floor(t.Sub(c.LastReview).Hours()/24))
+	s = min(max(s, 0.001), 36500.0) // the library's constrainStability
+	return math.Pow(1+curveFactor*days/s, curveDecay)
 }
+
+// curveDecay and curveFactor are the scheduler's forgetting-curve
+// constants (go-fsrs v4 arithmetic.go decayAndFactor).
+var curveDecay, curveFactor = func() (float64, float64) {
+	decay := -scheduler.Parameters.W[20]
+	return decay, math.Pow(0.9, 1.0/decay) - 1.0
+}()
 
 // Review applies one answer rated rating at now and returns the new card.
 // An Again counts as a miss. With a non-zero examDate after now, the next
