@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/a-h/templ"
 )
 
 // ChartDay is one day's answers for the accuracy chart.
@@ -129,6 +131,9 @@ type SessionRow struct {
 type ProgressView struct {
 	Meta                      PageMeta
 	Chart                     AccuracyChart
+	// ChartHTML, when set, is AccuracyChartSVG(Chart) already rendered
+	// (web reuses it while the learner's answer days stay the same).
+	ChartHTML templ.Component
 	Mastery                   []MasteryRow
 	Lessons                   []LessonRow
 	DueNow, DueToday, DueWeek int

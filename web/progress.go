@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -10,7 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+	lru "github.com/hashicorp/golang-lru/v2"
+
 	"github.com/jobs-api-trainer/trainer/quiz"
+	"github.com/jobs-api-trainer/trainer/store"
 	"github.com/jobs-api-trainer/trainer/templates"
 )
 
@@ -58,11 +63,7 @@ func (s *server) handleProgress(w http.ResponseWriter, r *http.Request) {
 	}
 
 	v := templates.ProgressView{Meta: s.meta(r, "Progress", "progress"), Streak: streak, BankSize: s.bank.Len()}
-	days := make([]templates.ChartDay, len(daily))
-	for i, d := range daily {
-		days[i] = templates.ChartDay{Day: d.Day, Answered: d.Answered, Correct: d.Correct}
-	}
-	v.Chart = templates.NewAccuracyChart(days, first, chartDays)
+	v.ChartHTML = accuracyChart(daily, first)
 
 	stats := quiz.Stats(s.bank, cards, now)
 	all := stats[""]
@@ -207,4 +208,42 @@ func (s *server) exportFailed(r *http.Request, err error) {
 		return
 	}
 	s.log.Error("export failed", "method", r.Method, "path", r.URL.Path, "err", err)
+}
+
+// renderedCharts holds accuracy charts as rendered (key: the first day and
+// every day's totals → SVG): the chart is a pure function of them, and was
+// a sixth of the progress page's CPU. Bounded: learners whose days change
+// push older charts out.
+var renderedCharts = func() *lru.Cache[string, string] {
+	c, _ := lru.New[string, string](1024)
+	return c
+}()
+
+// accuracyChart is the chart of daily from first, rendered once per set of
+// totals.
+func accuracyChart(daily []store.DayStats, first time.Time) templ.Component {
+	key := make([]byte, 0, 16+len(daily)*24)
+	key = strconv.AppendInt(key, first.UnixMilli(), 10)
+	for _, d := range daily {
+		key = append(key, ' ')
+		key = strconv.AppendInt(key, d.Day.UnixMilli(), 10)
+		key = append(key, ':')
+		key = strconv.AppendInt(key, int64(d.Answered), 10)
+		key = append(key, '/')
+		key = strconv.AppendInt(key, int64(d.Correct), 10)
+	}
+	if html, ok := renderedCharts.Get(string(key)); ok {
+		return templ.Raw(html)
+	}
+	days := make([]templates.ChartDay, len(daily))
+	for i, d := range daily {
+		days[i] = templates.ChartDay{Day: d.Day, Answered: d.Answered, Correct: d.Correct}
+	}
+	chart := templates.AccuracyChartSVG(templates.NewAccuracyChart(days, first, chartDays))
+	var b strings.Builder
+	if err := chart.Render(context.Background(), &b); err != nil {
+		return chart // rendered in the page, error and all
+	}
+	renderedCharts.Add(string(key), b.String())
+	return templ.Raw(b.String())
 }

@@ -70,6 +70,11 @@ func TestProgressAfterAnswers(t *testing.T) {
 	clk := newFakeClock()
 	a := newTestServer(t, testOpts{Now: clk.Now, NoSandbox: true})
 	answerSome(t, a, clk, "pagination", 4)
+	// A view between answers: the chart (rendered once per set of daily
+	// totals) must follow the answers that come after it.
+	if got := a.get("/progress").doc.Find(`[data-testid="chart-dots"] circle`).Length(); got != 1 {
+		t.Fatalf("%d dots after one day, want 1", got)
+	}
 	clk.Advance(24 * time.Hour)
 	answerSome(t, a, clk, "repair", 4)
 
