@@ -129,11 +129,11 @@ type SessionRow struct {
 
 // ProgressView is the progress page.
 type ProgressView struct {
-	Meta                      PageMeta
-	Chart                     AccuracyChart
+	Meta  PageMeta
+	Chart AccuracyChart
 	// ChartHTML, when set, is AccuracyChartSVG(Chart) already rendered
 	// (web reuses it while the learner's answer days stay the same).
-	ChartHTML templ.Component
+	ChartHTML                 templ.Component
 	Mastery                   []MasteryRow
 	Lessons                   []LessonRow
 	DueNow, DueToday, DueWeek int

@@ -9,7 +9,7 @@ type ConsoleView struct {
 	// Picker, when set, renders EndpointPicker(Groups, oob): the picker
 	// changes only with the current endpoint, so web renders it once per
 	// endpoint and reuses the bytes.
-	Picker func(oob bool) templ.Component
+	Picker  func(oob bool) templ.Component
 	Form    CallForm
 	CLILine string
 	// CLIFocus is true when the lesson's "try it" link asked for the CLI box.
