@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/a-h/templ"
 )
 
 // ExamTopicWeight is one blueprint topic as the exam page lists it.
@@ -198,6 +200,9 @@ type ReadinessView struct {
 	Next      ReadinessAction
 	ExamDate  string // "" without one
 	ShowTable bool
+	// HTML, when set, is the panel rendered from the fields above (web
+	// reuses the rendering while they stay the same).
+	HTML templ.Component
 }
 
 // ScorePoint is one exam on the history chart.

@@ -1,9 +1,15 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/jobs-api-trainer/trainer/quiz"
 	"github.com/jobs-api-trainer/trainer/templates"
@@ -38,7 +44,69 @@ func (s *server) readiness(r *http.Request) (templates.ReadinessView, error) {
 		score := quiz.ScoreExam(s.bank, s.opts.Exam, e.Questions, e.PassPercent)
 		in.Exams = append(in.Exams, quiz.ExamOutcome{SubmittedAt: e.SubmittedAt, Topics: score.Topics})
 	}
-	return readinessView(quiz.ComputeReadiness(s.bank, s.opts.Exam, in), s.opts.Exam), nil
+	v := readinessView(quiz.ComputeReadiness(s.bank, s.opts.Exam, in), s.opts.Exam)
+	v.HTML = renderedReadiness(v)
+	return v, nil
+}
+
+// renderedPanels holds readiness panels as rendered, keyed by every field
+// the panel shows: the panel is a pure function of them, rendering it was
+// a tenth of the progress page's CPU, and most views find the same panel
+// as the last. Bounded by the LRU.
+var renderedPanels = func() *lru.Cache[string, string] {
+	c, _ := lru.New[string, string](1024)
+	return c
+}()
+
+// renderedReadiness is v's panel, rendered once per distinct v.
+func renderedReadiness(v templates.ReadinessView) templ.Component {
+	key := readinessKey(v)
+	if html, ok := renderedPanels.Get(key); ok {
+		return templ.Raw(html)
+	}
+	v.HTML = nil
+	var b strings.Builder
+	if err := templates.ReadinessPanel(v).Render(context.Background(), &b); err != nil {
+		return nil // rendered in the page instead
+	}
+	renderedPanels.Add(key, b.String())
+	return templ.Raw(b.String())
+}
+
+// readinessKey spells out every field of v the panel shows
+// (TestReadinessKeyCoversEveryField holds it to the struct).
+func readinessKey(v templates.ReadinessView) string {
+	var k strings.Builder
+	field := func(s string) { k.WriteString(s); k.WriteByte(0) }
+	action := func(a templates.ReadinessAction) {
+		field(a.Text)
+		field(a.Label)
+		field(a.URL)
+		field(strconv.FormatBool(a.Post))
+		field(a.Topic)
+		field(strconv.Itoa(a.Size))
+	}
+	field(v.Level)
+	field(v.Line)
+	field(v.RestsOn)
+	field(v.NotKnown)
+	field(v.ExamDate)
+	field(strconv.FormatBool(v.ShowTable))
+	action(v.Next)
+	for _, r := range v.Rows {
+		field(r.Topic)
+		field(r.Title)
+		field(strconv.Itoa(r.Weight))
+		field(r.Level)
+		field(r.Reason)
+		field(strconv.Itoa(r.Coverage))
+		field(strconv.Itoa(len(r.Figures)))
+		for _, f := range r.Figures {
+			field(f)
+		}
+		action(r.Action)
+	}
+	return k.String()
 }
 
 func pctOf(f float64) int { return int(math.Round(f * 100)) }
