@@ -172,13 +172,21 @@ func (db *DB) Streak(ctx context.Context, learnerID int64, now time.Time, loc *t
 		if found {
 			i++
 		}
-		s := streakCounter{today: today, want: today}
+		// streakCounter's rules on day numbers: no time arithmetic per day.
+		want, streak := last, 0
 		for j := i - 1; j >= 0; j-- {
-			if !s.add(fromMS(days[j].day * msPerDay)) {
-				break
+			d := days[j].day
+			switch {
+			case d == want:
+				streak++
+				want--
+			case streak == 0 && want == last && d == last-1:
+				streak, want = 1, d-1 // nothing today yet: the streak may end yesterday
+			default:
+				return streak, nil
 			}
 		}
-		return s.streak, nil
+		return streak, nil
 	}
 	rows, err := db.r.QueryContext(ctx,
 		`SELECT answered_at FROM attempts WHERE learner_id = ? AND answered_at < ? ORDER BY answered_at DESC`,

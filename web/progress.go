@@ -80,15 +80,23 @@ func (s *server) handleProgress(w http.ResponseWriter, r *http.Request) {
 			LessonURL: t.LessonURL(), DrillURL: "/drill?topic=" + url.QueryEscape(t.ID),
 		})
 	}
-	leeches := quiz.Leeches(s.bank, cards)
+	type leech struct {
+		id     string
+		misses int
+	}
+	var leeches []leech
+	for _, id := range quiz.Leeches(s.bank, cards) {
+		leeches = append(leeches, leech{id, cards[id].Misses})
+	}
 	// The worst first, and only the worst few: the page stays the same
 	// size however long the history (every item is on the item list).
-	slices.SortStableFunc(leeches, func(x, y string) int { return cards[y].Misses - cards[x].Misses })
+	slices.SortStableFunc(leeches, func(x, y leech) int { return y.misses - x.misses })
 	if len(leeches) > maxLeechesShown {
 		v.MoreLeeches = len(leeches) - maxLeechesShown
 		leeches = leeches[:maxLeechesShown]
 	}
-	for _, id := range leeches {
+	for _, lc := range leeches {
+		id := lc.id
 		it, _ := s.bank.Item(id)
 		v.Leeches = append(v.Leeches, templates.LeechRow{
 			Stem: it.Stem, TopicTitle: s.sectionTitle(it), LessonURL: lessonURL(it),
