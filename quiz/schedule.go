@@ -353,55 +353,63 @@ func Stats(b *Bank, cards map[string]Card, now time.Time) map[string]Counts {
 	now = now.UTC()
 	endOfDay := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
 	endOfWeek := now.AddDate(0, 0, 7)
-	per := make(map[string]*Counts, len(Topics)+1)
-	per[""] = &Counts{}
-	for _, t := range Topics {
-		per[t.ID] = &Counts{}
-	}
-	for _, it := range b.items {
-		c, ok := cards[it.ID]
-		for _, key := range []string{"", it.Topic} {
-			n := per[key]
-			if n == nil {
-				continue // a topic Topics does not list counts only in ""
-			}
-			n.Total++
-			if c.IsLeech() {
-				n.Leeches++
-			}
-			if !ok || !c.Seen() {
-				n.New++
-				continue
-			}
-			n.Seen++
-			if c.Stability >= MasteryStability {
-				n.Solid++
-			}
-			switch c.Stage() {
-			case StageLearning:
-				n.Learning++
-			case StageYoung:
-				n.Young++
-			case StageMature:
-				n.Mature++
-			}
-			switch {
-			case !c.Due.After(now):
-				n.DueNow++
-				n.DueToday++
-				n.DueWeek++
-			case c.Due.Before(endOfDay):
-				n.DueToday++
-				n.DueWeek++
-			case c.Due.Before(endOfWeek):
-				n.DueWeek++
-			}
+	var all Counts
+	count := func(n *Counts, c Card, ok bool) {
+		n.Total++
+		if c.IsLeech() {
+			n.Leeches++
+		}
+		if !ok || !c.Seen() {
+			n.New++
+			return
+		}
+		n.Seen++
+		if c.Stability >= MasteryStability {
+			n.Solid++
+		}
+		switch c.Stage() {
+		case StageLearning:
+			n.Learning++
+		case StageYoung:
+			n.Young++
+		case StageMature:
+			n.Mature++
+		}
+		switch {
+		case !c.Due.After(now):
+			n.DueNow++
+			n.DueToday++
+			n.DueWeek++
+		case c.Due.Before(endOfDay):
+			n.DueToday++
+			n.DueWeek++
+		case c.Due.Before(endOfWeek):
+			n.DueWeek++
 		}
 	}
-	out := make(map[string]Counts, len(per))
-	for k, n := range per {
-		out[k] = *n
+	out := make(map[string]Counts, len(Topics)+1)
+	listed := make(map[string]bool, len(Topics))
+	for _, t := range Topics {
+		var n Counts
+		for _, i := range b.byTopic[t.ID] {
+			c, ok := cards[b.items[i].ID]
+			count(&n, c, ok)
+			count(&all, c, ok)
+		}
+		out[t.ID] = n
+		listed[t.ID] = true
 	}
+	// A topic Topics does not list counts only in "".
+	for topic, idx := range b.byTopic {
+		if listed[topic] {
+			continue
+		}
+		for _, i := range idx {
+			c, ok := cards[b.items[i].ID]
+			count(&all, c, ok)
+		}
+	}
+	out[""] = all
 	return out
 }
 
