@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -35,6 +36,7 @@ import (
 )
 
 func main() {
+	tuneGC(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
@@ -43,6 +45,30 @@ func main() {
 	}
 	stop()
 	os.Exit(exitCode(err))
+}
+
+// The server's garbage collector settings, unless GOGC or GOMEMLIMIT set
+// their own: collect when the heap has grown to five times what survived
+// the last collection (GOGC=400) instead of twice, under a soft limit of
+// 512 MiB that makes it collect sooner whatever GOGC says. The live heap
+// is small (tens of MB), so this trades about 20 MiB of resident memory
+// for a third less collector CPU: /progress under load went from 0.157 to
+// 0.193 of a raw server's rate (README, Performance). See the Go GC guide
+// (go.dev/doc/gc-guide) on GOGC and the memory limit.
+const (
+	gcPercent   = 400
+	memoryLimit = 512 << 20 // bytes
+)
+
+// tuneGC applies the collector settings above where getenv finds no
+// GOGC or GOMEMLIMIT of the operator's own.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 }
 
 // exitCode is the process status for run's result: 0 for success and for

@@ -7,11 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -426,5 +428,30 @@ func TestSecondServerOnOneDatabaseRefused(t *testing.T) {
 	cancel2()
 	if err := <-done2; err != nil {
 		t.Fatalf("restarted server: %v", err)
+	}
+}
+
+// TestTuneGC: the server collects at GOGC=400 under a 512 MiB soft limit,
+// unless the operator's GOGC or GOMEMLIMIT says otherwise.
+func TestTuneGC(t *testing.T) {
+	prevPercent := debug.SetGCPercent(100)
+	prevLimit := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() {
+		debug.SetGCPercent(prevPercent)
+		debug.SetMemoryLimit(prevLimit)
+	})
+	tuneGC(func(string) string { return "" })
+	if p := debug.SetGCPercent(100); p != gcPercent {
+		t.Errorf("GC percent %d, want %d", p, gcPercent)
+	}
+	if l := debug.SetMemoryLimit(math.MaxInt64); l != memoryLimit {
+		t.Errorf("memory limit %d, want %d", l, memoryLimit)
+	}
+	tuneGC(func(k string) string { return map[string]string{"GOGC": "50", "GOMEMLIMIT": "1GiB"}[k] })
+	if p := debug.SetGCPercent(100); p != 100 {
+		t.Errorf("GC percent %d with GOGC set, want it left at 100", p)
+	}
+	if l := debug.SetMemoryLimit(math.MaxInt64); l != math.MaxInt64 {
+		t.Errorf("memory limit %d with GOMEMLIMIT set, want it left alone", l)
 	}
 }
