@@ -12,25 +12,31 @@ import (
 	"github.com/jobs-api-trainer/trainer/quiz"
 )
 
-// The drill, progress and readiness pages read a learner's cards, suspended
-// items, exam date and per-topic answer tallies on every view; reading the
-// cards alone was ~75 % of the CPU of a drill question (issue 13's
-// profile). They change only through this package's writes, so they are
-// kept in memory per learner, filled on first read and kept true by every
-// write:
+// The drill, progress, readiness, lesson and sandbox pages read a
+// learner's cards, suspended items, exam date, per-topic drill tallies,
+// answer days, recent sessions, exam history, sandbox calls, lesson
+// predictions and open drill session on every view; reading the cards
+// alone was ~75 % of the CPU of a drill question (issue 13's profile), and
+// any SQLite read costs ~30 µs. They change only through this package's
+// writes, so they are kept in memory per learner, filled on first read and
+// kept true by every write:
 //
-//   - RecordAnswer (the hot path) updates the cached card and tally in
-//     place once its transaction has committed;
+//   - RecordAnswer (the hot path) updates the cached card, tally, day and
+//     session totals in place once its transaction has committed;
 //   - every other write of these tables (suspend, exam date, undo, exam
-//     submission, MoveCardsDue, pruning) forgets the learner, so the next
-//     read goes to the database.
+//     submission, MoveCardsDue, session start and end, sandbox calls,
+//     predictions, pruning) drops what it changed or forgets the learner,
+//     so the next read goes to the database.
 //
 // A read that raced a write must not install what it read before the
 // write committed: each learner has a generation (striped, see gens), a
 // write bumps it after its commit, and a fill installs only if the
 // generation it saw before reading is still current.
 //
-// The values handed out are shared and must not be modified by callers.
+// This assumes one process writes the database (main takes a lock on it:
+// dblock_unix.go). The values handed out are shared and must not be
+// modified by callers. TestLearnerCacheFollowsEveryWrite holds every
+// cached read to a fresh handle's after each kind of write.
 
 // learnerCacheSize bounds the learners kept: a learner with every bank
 // item seen costs tens of KB, so this is a few tens of MB at most.
