@@ -49,7 +49,7 @@ func TestBrowserDrillKeyboard(t *testing.T) {
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(a.srv.URL+"/drill?topic=job-vs-run"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="start"]`)),
-		chromedp.KeyEvent(kb.Enter),
+		pressKey(kb.Enter),
 	); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestBrowserDrillKeyboard(t *testing.T) {
 	if shots != "" {
 		screenshot(t, ctx, shots, "drill-classify.png")
 	}
-	if err := chromedp.Do(ctx, chromedp.KeyEvent(it.Key[:1])); err != nil { // j or r
+	if err := chromedp.Do(ctx, pressKey(it.Key[:1])); err != nil { // j or r
 		t.Fatal(err)
 	}
 	if !feedback() {
@@ -70,7 +70,7 @@ func TestBrowserDrillKeyboard(t *testing.T) {
 	if shots != "" {
 		screenshot(t, ctx, shots, "drill-feedback.png")
 	}
-	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+	if err := chromedp.Do(ctx, pressKey(kb.Enter)); err != nil {
 		t.Fatal(err)
 	}
 
@@ -92,13 +92,13 @@ func TestBrowserDrillKeyboard(t *testing.T) {
 	if shots != "" {
 		screenshot(t, ctx, shots, "drill-endpoint.png")
 	}
-	if err := chromedp.Do(ctx, chromedp.KeyEvent(n), chromedp.KeyEvent(kb.Enter)); err != nil {
+	if err := chromedp.Do(ctx, pressKey(n), pressKey(kb.Enter)); err != nil {
 		t.Fatal(err)
 	}
 	if !feedback() {
 		t.Fatalf("digit %s + Enter for %s was graded wrong", n, id2)
 	}
-	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+	if err := chromedp.Do(ctx, pressKey(kb.Enter)); err != nil {
 		t.Fatal(err)
 	}
 	id3, _ := item()
@@ -122,7 +122,7 @@ func TestBrowserDrillKeyboard(t *testing.T) {
 		t.Fatalf("%d of 2 answers right", right)
 	}
 	// The shortcuts panel opens with ?.
-	if err := chromedp.Do(ctx, chromedp.KeyEvent("?")); err != nil {
+	if err := chromedp.Do(ctx, pressKey("?")); err != nil {
 		t.Fatal(err)
 	}
 	open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("shortcuts").open`))

@@ -50,11 +50,11 @@ func TestBrowserExamKeyboard(t *testing.T) {
 
 	// f flags (saved at once), n goes on, p comes back.
 	if err := chromedp.Do(ctx,
-		chromedp.KeyEvent("f"),
+		pressKey("f"),
 		chromedp.WaitVisible(css(`[data-testid="nav-q-1"][data-state="flagged"]`)),
-		chromedp.KeyEvent("n"),
+		pressKey("n"),
 		chromedp.WaitVisible(at(2)),
-		chromedp.KeyEvent("p"),
+		pressKey("p"),
 		chromedp.WaitVisible(at(1)),
 	); err != nil {
 		t.Fatal(err)
@@ -73,12 +73,12 @@ func TestBrowserExamKeyboard(t *testing.T) {
 		if err != nil || n == "" {
 			t.Fatalf("key %q not on screen (%v)", key, err)
 		}
-		if err := chromedp.Do(ctx, chromedp.KeyEvent(n)); err != nil {
+		if err := chromedp.Do(ctx, pressKey(n)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if err := chromedp.Do(ctx,
-		chromedp.KeyEvent("n"),
+		pressKey("n"),
 		chromedp.WaitVisible(at(2)),
 		chromedp.WaitVisible(css(`[data-testid="nav-q-1"][data-state="flagged"]`)),
 		chromedp.Click(css(`[data-testid="to-confirm"]`)),

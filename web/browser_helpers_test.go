@@ -93,3 +93,18 @@ func openSandboxWithToken(t *testing.T, ctx context.Context, base string) {
 		t.Fatal(err)
 	}
 }
+
+// pressKey presses key once the page's deferred scripts have run
+// (document.readyState "complete"): a key pressed between a new page
+// becoming visible and its script attaching the keyboard handler is lost,
+// and the test then waits out its whole time limit.
+func pressKey(key string) chromedp.Action[chromedp.Void] {
+	ready := chromedp.Poll[bool](`document.readyState === "complete"`, chromedp.WithPollingInterval(20*time.Millisecond))
+	return chromedp.Steps(
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := ready(ctx, t)
+			return err
+		}),
+		chromedp.KeyEvent(key),
+	)
+}

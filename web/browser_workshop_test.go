@@ -68,7 +68,7 @@ func TestBrowserWorkshop(t *testing.T) {
 	))
 	must("phone answers by keyboard", chromedp.Do(phone,
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="stem"]`)),
-		chromedp.KeyEvent(strconv.Itoa(key+1)),
+		pressKey(strconv.Itoa(key+1)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="locked"]`)),
 	))
 	screenshot(t, phone, dir, "workshop-phone-locked.png")
