@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/jobs-api-trainer/trainer/quiz"
 )
@@ -86,18 +87,30 @@ func (db *DB) DrillTallies(ctx context.Context, learnerID int64) (map[string]qui
 	if st != nil && st.tallies != nil {
 		return st.tallies, nil
 	}
-	tallies := map[string]quiz.AnswerTally{}
-	err := db.Attempts(ctx, learnerID, func(a quiz.Attempt) error {
-		if !quiz.IsExamAttempt(a) {
-			t := tallies[a.Topic]
-			t.Add(a)
-			tallies[a.Topic] = t
+	// Views arriving together share one read of the history (it is the
+	// only read here that grows with it), but only views that saw the same
+	// generation: one that started after a write must not get a read
+	// from before it. The read outlives a caller that hangs up, since
+	// others may be waiting on it.
+	key := strconv.FormatInt(learnerID, 10) + ":" + strconv.FormatUint(gen, 10)
+	v, err, _ := db.tallyReads.Do(key, func() (any, error) {
+		tallies := map[string]quiz.AnswerTally{}
+		err := db.Attempts(context.WithoutCancel(ctx), learnerID, func(a quiz.Attempt) error {
+			if !quiz.IsExamAttempt(a) {
+				t := tallies[a.Topic]
+				t.Add(a)
+				tallies[a.Topic] = t
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		return nil
+		db.cache.fill(learnerID, gen, func(st *learnerState) { st.tallies = tallies })
+		return tallies, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	db.cache.fill(learnerID, gen, func(st *learnerState) { st.tallies = tallies })
-	return tallies, nil
+	return v.(map[string]quiz.AnswerTally), nil
 }

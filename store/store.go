@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/singleflight"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -40,8 +41,11 @@ type DB struct {
 	pages *pageStmts
 	// answers group-commits concurrent RecordAnswer calls (drill.go).
 	// cache keeps each learner's hot reads (learner_cache.go).
-	cache   *learnerCache
-	answers answerBatcher
+	cache *learnerCache
+	// tallyReads shares a learner's history read among views arriving at
+	// once (DrillTallies).
+	tallyReads singleflight.Group
+	answers    answerBatcher
 	// observer is told about every write transaction (SetWriteObserver).
 	observer atomic.Pointer[WriteObserver]
 }
