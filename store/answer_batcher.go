@@ -147,6 +147,21 @@ func (b *answerBatcher) submit(ctx context.Context, db *DB, r *answerReq) answer
 // request. If the batch transaction fails as a whole, each request is
 // retried alone, so one bad answer cannot fail its neighbours.
 func (db *DB) writeAnswers(ctx context.Context, batch []*answerReq) {
+	// The batch's learners are written until the cache has the answers:
+	// no read may fill their cache from the database in between.
+	learners := make([]int64, len(batch))
+	for i, r := range batch {
+		learners[i] = r.a.LearnerID
+	}
+	db.cache.begin(learners...)
+	ended := false
+	endWrite := func() {
+		if !ended {
+			ended = true
+			db.cache.end(learners...)
+		}
+	}
+	defer endWrite()
 	results := make([]answerResult, len(batch))
 	defer func() {
 		// A panic must not strand the waiters (or the leader flag).
@@ -182,6 +197,9 @@ func (db *DB) writeAnswers(ctx context.Context, batch []*answerReq) {
 		if results[i].recorded {
 			db.cache.update(r.a.LearnerID, func(st *learnerState) { applyAnswer(st, r.a, r.c) })
 		}
+	}
+	endWrite() // before anyone is answered: their next read may fill the cache
+	for i, r := range batch {
 		r.done <- results[i]
 	}
 }

@@ -86,6 +86,11 @@ type learnerCache struct {
 	mu   sync.Mutex
 	lru  *lru.Cache[int64, *learnerState]
 	gens [genStripes]uint64
+	// writing counts the writes in flight per stripe that will apply
+	// themselves to the cache (begin ... end): no fill may install while
+	// one is, or a read made between its commit and its update would
+	// already hold the write, and the update would apply it twice.
+	writing [genStripes]int
 }
 
 func newLearnerCache() *learnerCache {
@@ -110,7 +115,7 @@ func (c *learnerCache) snapshot(id int64) (*learnerState, uint64) {
 func (c *learnerCache) fill(id int64, gen uint64, set func(*learnerState)) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gens[stripe(id)] != gen {
+	if c.gens[stripe(id)] != gen || c.writing[stripe(id)] > 0 {
 		return
 	}
 	var next learnerState
@@ -119,6 +124,27 @@ func (c *learnerCache) fill(id int64, gen uint64, set func(*learnerState)) {
 	}
 	set(&next)
 	c.lru.Add(id, &next)
+}
+
+// begin marks writes to ids in flight until end: fills of their stripes
+// are refused meanwhile (see writing).
+func (c *learnerCache) begin(ids ...int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		c.writing[stripe(id)]++
+		c.gens[stripe(id)]++
+	}
+}
+
+// end closes begin's writes, committed or not.
+func (c *learnerCache) end(ids ...int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		c.writing[stripe(id)]--
+		c.gens[stripe(id)]++
+	}
 }
 
 // update records a committed write: it bumps the learner's generation and,
@@ -151,6 +177,10 @@ func stripe(id int64) int { return int(uint64(id) % genStripes) }
 // the card replaced, the topic's tally grown (exam answers are not drill
 // answers: quiz.IsExamAttempt).
 func applyAnswer(st *learnerState, a quiz.Attempt, card quiz.Card) {
+	// As stored: times in whole milliseconds, UTC, without a monotonic
+	// reading (fromMS), so the cache holds what a read would return.
+	card.Due, card.LastReview = fromMSOrZero(msOrZero(card.Due)), fromMSOrZero(msOrZero(card.LastReview))
+	a.AnsweredAt = fromMS(ms(a.AnsweredAt))
 	if st.cards != nil {
 		st.cards = maps.Clone(st.cards)
 		st.cards[a.ItemID] = card

@@ -272,3 +272,69 @@ func TestLearnerCacheUnderConcurrentWrites(t *testing.T) {
 		t.Errorf("%d cards, want 100", len(got.Cards))
 	}
 }
+
+// TestLearnerCacheReadInTheCommitWindow: a page view that reads the
+// database after an answer committed but before the cache applied it must
+// not leave the answer counted twice (the write observer runs in exactly
+// that window). Found by review: tallies, answer days and session totals
+// were doubled.
+func TestLearnerCacheReadInTheCommitWindow(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "window.db")
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	alice := newLearner(t, db)
+	s, err := db.StartDrillSession(ctx, alice, "", 20, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := t0.Add(day)
+	// Nothing cached yet: the read in the window fills the cache.
+	var once sync.Once
+	db.SetWriteObserver(func(kind string, _ int, _ time.Duration, _ bool) {
+		if kind == "answers" {
+			once.Do(func() { readView(t, db, alice, now, s.ID) })
+		}
+	})
+	if rec, err := db.RecordAnswer(ctx, attempt(alice, s.ID, "x1", "a", true, t0), card(t0.Add(day), 1, 5, 0, 1, 0, quiz.StateLearning, t0, 1, 0)); err != nil || !rec {
+		t.Fatalf("answer: %v %v", rec, err)
+	}
+	db.SetWriteObserver(nil)
+	fresh, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	sameView(t, "an answer read in its commit window", readView(t, db, alice, now, s.ID), readView(t, fresh, alice, now, s.ID))
+}
+
+// TestLearnerCacheKeepsStoredTimes: the cache holds an answer's times as a
+// read returns them (whole milliseconds, UTC), not the caller's
+// nanoseconds and monotonic reading.
+func TestLearnerCacheKeepsStoredTimes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "times.db")
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	alice := newLearner(t, db)
+	now := time.Now() // nanoseconds and a monotonic reading
+	readView(t, db, alice, now)
+	if _, err := db.RecordAnswer(ctx, attempt(alice, 0, "n1", "a", true, now), card(now.Add(day), 1, 5, 0, 1, 0, quiz.StateLearning, now, 1, 0)); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	got, want := readView(t, db, alice, now.Add(time.Hour)), readView(t, fresh, alice, now.Add(time.Hour))
+	sameView(t, "an answer at a nanosecond time", got, want)
+}
