@@ -18,6 +18,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/jobs-api-trainer/trainer/quiz"
 )
 
 // axeSource is axe-core (npm axe-core 4.10.3, MPL-2.0, see axe.LICENSE),
@@ -90,6 +92,16 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 	feedbackURL := pageFetch(t, ctx, strings.TrimPrefix(drillURL, base)+"/answer", map[string]string{"showing": showing, "choice": "job"})
 	examURL := pageFetch(t, ctx, "/exam", map[string]string{"size": "10"})
+	// More leeches than the progress page lists, so its "and N more" line
+	// is checked too.
+	bank := testBank(t)
+	for i := range 10 {
+		it := bank.Items()[20+i]
+		if _, err := a.db.RecordAnswer(context.Background(), quiz.Attempt{LearnerID: 1, ShowingID: fmt.Sprint("leech-", i),
+			ItemID: it.ID, Kind: it.Kind, Topic: it.Topic, Chosen: []string{"x"}, AnsweredAt: time.Now()}, quiz.Card{Misses: 4 + i}); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	pages := []struct{ name, path string }{
 		{"home", "/"},
