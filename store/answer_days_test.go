@@ -210,3 +210,136 @@ func TestStreakMatchesAttempts(t *testing.T) {
 		}
 	}
 }
+
+// submitExamAt starts and submits an exam for learner whose answers
+// (right[i] for question i+1) are attempts answered at at.
+func submitExamAt(t *testing.T, db *store.DB, learner int64, at time.Time, right ...bool) {
+	t.Helper()
+	ctx := context.Background()
+	ex := newExam(learner)
+	ex.StartedAt, ex.Deadline = at.Add(-time.Minute), at.Add(time.Hour)
+	e, started, err := db.StartExam(ctx, ex)
+	if err != nil || !started {
+		t.Fatalf("start exam: %v, started %v", err, started)
+	}
+	_, submitted, err := db.SubmitExam(ctx, learner, e.ID, at, func(store.Exam) store.ExamSubmission {
+		sub := store.ExamSubmission{Right: right, Scored: len(right)}
+		for i, r := range right {
+			q := e.Questions[i]
+			sub.Attempts = append(sub.Attempts, quiz.Attempt{LearnerID: learner, ShowingID: fmt.Sprintf("exam-%d-%d", e.ID, i+1),
+				ItemID: q.ItemID, Kind: quiz.Classify, Topic: q.Topic, Chosen: []string{"run"}, Correct: r, AnsweredAt: at})
+			if r {
+				sub.Correct++
+			}
+		}
+		return sub
+	})
+	if err != nil || !submitted {
+		t.Fatalf("submit exam: %v, submitted %v", err, submitted)
+	}
+}
+
+// An exam's answers are attempts, so they count in the daily totals the
+// UTC chart and streak read, as they do when another location counts the
+// attempts themselves (they once did not: see migration 0015).
+func TestExamAnswersCountInAnswerDays(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.New(t)
+	alice := newLearner(t, db)
+	// A drill answer two days ago, an exam yesterday (the only answers
+	// that day), an exam and a drill answer today.
+	if _, err := db.RecordAnswer(ctx, attempt(alice, 0, "d1", "i1", true, t0.Add(-2*day)), quiz.Card{}); err != nil {
+		t.Fatal(err)
+	}
+	submitExamAt(t, db, alice, t0.Add(-day), true, false, true)
+	submitExamAt(t, db, alice, t0.Add(time.Minute), false, false, true)
+	if _, err := db.RecordAnswer(ctx, attempt(alice, 0, "d2", "i2", false, t0.Add(2*time.Minute)), quiz.Card{}); err != nil {
+		t.Fatal(err)
+	}
+	checkDaysAgree(t, db, alice, t0.Add(5*time.Minute), []store.DayStats{
+		{Day: midnightUTC(t0.Add(-2 * day)), Answered: 1, Correct: 1},
+		{Day: midnightUTC(t0.Add(-day)), Answered: 3, Correct: 2},
+		{Day: midnightUTC(t0), Answered: 4, Correct: 1},
+	}, 3)
+}
+
+// TestAnswerDaysRecount reopens a database whose daily totals miss an
+// exam's answers, as databases written before migration 0015 do: the
+// migration recounts them from the attempts.
+func TestAnswerDaysRecount(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "recount.db")
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice, bob := newLearner(t, db), newLearner(t, db)
+	recordRandom(t, db, alice, bob, 60, 4)
+	submitExamAt(t, db, alice, t0.Add(-day), true, true, false)
+	want, err := db.DailyAccuracy(ctx, alice, t0.Add(-60*day), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		// the exam's three answers, left out as before the fix
+		fmt.Sprintf(`UPDATE answer_days SET answered = answered - 3, correct = correct - 2 WHERE learner_id = %d AND day = %d`, alice, t0.Add(-day).UnixMilli()/86400000),
+		`DELETE FROM answer_days WHERE answered = 0`,
+		`DELETE FROM schema_migrations WHERE name = '0015_answer_days_recount.sql'`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			raw.Close()
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+
+	db, err = store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := db.DailyAccuracy(ctx, alice, t0.Add(-60*day), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) || !slices.Equal(got, recompute(t, db, alice, t0.Add(-60*day), time.UTC)) {
+		t.Errorf("recounted = %v\nwant %v", got, want)
+	}
+}
+
+func midnightUTC(at time.Time) time.Time {
+	at = at.UTC()
+	return time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// checkDaysAgree checks learner's daily totals from since the epoch of the
+// test (60 days before t0) and streak at now against want and wantStreak,
+// read both from the daily totals (UTC) and from the attempts (a zone
+// that is UTC under another name).
+func checkDaysAgree(t *testing.T, db *store.DB, learner int64, now time.Time, want []store.DayStats, wantStreak int) {
+	t.Helper()
+	ctx := context.Background()
+	sameAsUTC := time.FixedZone("also-utc", 0)
+	for _, loc := range []*time.Location{time.UTC, sameAsUTC} {
+		got, err := db.DailyAccuracy(ctx, learner, t0.Add(-60*day), loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.EqualFunc(got, want, func(a, b store.DayStats) bool {
+			return a.Day.Equal(b.Day) && a.Answered == b.Answered && a.Correct == b.Correct
+		}) {
+			t.Errorf("DailyAccuracy in %s = %v\nwant %v", loc, got, want)
+		}
+		if s, err := db.Streak(ctx, learner, now, loc); err != nil || s != wantStreak {
+			t.Errorf("Streak in %s = %d, %v; want %d", loc, s, err, wantStreak)
+		}
+	}
+}

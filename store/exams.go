@@ -230,11 +230,21 @@ func (db *DB) SubmitExam(ctx context.Context, learnerID, examID int64, now time.
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO attempts
+			res, err := tx.ExecContext(ctx, `INSERT INTO attempts
 				(learner_id, session_id, showing_id, item_id, kind, topic, chosen, correct, ms_taken, answered_at)
 				VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-				learnerID, a.ShowingID, a.ItemID, string(a.Kind), a.Topic, string(chosen), a.Correct, a.Took.Milliseconds(), ms(a.AnsweredAt)); err != nil {
+				learnerID, a.ShowingID, a.ItemID, string(a.Kind), a.Topic, string(chosen), a.Correct, a.Took.Milliseconds(), ms(a.AnsweredAt))
+			if err != nil {
 				return err
+			}
+			// Every attempt counts in its day's totals (answer_days), the
+			// exam's as a drill's: the chart and the streak read them.
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 1 {
+				if _, err := tx.ExecContext(ctx, addAnswerDaySQL, learnerID, dayNumber(ms(a.AnsweredAt)), a.Correct); err != nil {
+					return err
+				}
 			}
 		}
 		for id, c := range sub.Cards {

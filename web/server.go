@@ -72,7 +72,7 @@ func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, bank *quiz.Bank,
 	if len(opts.Exam.Topics) == 0 || len(opts.Exam.Lengths) == 0 {
 		return nil, errors.New("web: no exam blueprint (Options.Exam)")
 	}
-	st, err := newStaticFiles()
+	st, err := processStatic()
 	if err != nil {
 		return nil, err
 	}

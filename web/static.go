@@ -57,6 +57,11 @@ func (p *packedFile) make(b []byte) {
 	})
 }
 
+// processStatic is newStaticFiles made once per process: the files are
+// embedded and never change, so every server of a process (tests build
+// hundreds) shares their hash and their compressed variants.
+var processStatic = sync.OnceValues(newStaticFiles)
+
 func newStaticFiles() (*staticFiles, error) {
 	files := map[string][]byte{}
 	err := fs.WalkDir(static.FS, ".", func(p string, d fs.DirEntry, err error) error {

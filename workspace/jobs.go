@@ -2,12 +2,15 @@ package workspace
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"hash/fnv"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 func fnvID(s string) uint32 {
@@ -45,20 +48,48 @@ func (j *job) doc() []byte {
 	return b.Bytes()
 }
 
+// storedSettings holds the job settings decodeJobDoc parsed, by the
+// SHA-256 of their stored bytes, for every workspace of the process:
+// settings never change once parsed (jobs/update and jobs/reset make new
+// ones), and most workspaces hold the same fixture jobs. So the 150-task
+// fixture job is parsed once per process, not once per workspace loaded,
+// and the workspaces holding it share one copy in memory.
+var storedSettings = func() *lru.Cache[[sha256.Size]byte, *settings] {
+	c, err := lru.New[[sha256.Size]byte, *settings](256)
+	if err != nil {
+		panic(err) // only for a size <= 0
+	}
+	return c
+}()
+
+// decodeJobDoc reads a job's stored document (job.doc). It returns the
+// JSON error, or the settings' validation error (an *Error) for settings
+// that no longer validate.
 func decodeJobDoc(b []byte) (*job, error) {
 	var d struct {
-		JobID    int64                      `json:"job_id"`
-		Creator  string                     `json:"creator_user_name"`
-		RunAs    string                     `json:"run_as_user_name"`
-		Created  int64                      `json:"created_time"`
-		Settings map[string]json.RawMessage `json:"settings"`
+		JobID    int64           `json:"job_id"`
+		Creator  string          `json:"creator_user_name"`
+		RunAs    string          `json:"run_as_user_name"`
+		Created  int64           `json:"created_time"`
+		Settings json.RawMessage `json:"settings"`
 	}
 	if err := json.Unmarshal(b, &d); err != nil {
 		return nil, err
 	}
-	s, aerr := parseSettings(d.Settings, "settings", false)
-	if aerr != nil {
-		return nil, aerr
+	key := sha256.Sum256(d.Settings)
+	s, ok := storedSettings.Get(key)
+	if !ok {
+		var obj map[string]json.RawMessage
+		if len(d.Settings) > 0 {
+			if err := json.Unmarshal(d.Settings, &obj); err != nil {
+				return nil, err
+			}
+		}
+		var aerr error
+		if s, aerr = parseSettings(obj, "settings", false); aerr != nil {
+			return nil, aerr
+		}
+		storedSettings.Add(key, s)
 	}
 	return &job{JobID: d.JobID, Creator: d.Creator, RunAs: d.RunAs, Created: d.Created, settings: s}, nil
 }
