@@ -1,13 +1,12 @@
 package web
 
 import (
-	"container/list"
 	"maps"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/gorilla/sessions"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // Decoding the session cookie (HMAC check, AES decrypt, gob) cost 7–18 %
@@ -27,66 +26,50 @@ const sessionCacheSize = 4096
 // decode) still applies, give or take this much.
 const sessionCacheTTL = 10 * time.Minute
 
-// decodedCookies is a bounded LRU of cookie value → decoded session values.
+// decodedCookies is a bounded LRU of cookie value → decoded session
+// values (hashicorp/golang-lru), each trusted for ttl after its decode by
+// the injected clock.
 type decodedCookies struct {
-	mu    sync.Mutex
-	max   int
 	ttl   time.Duration
 	now   func() time.Time
-	order *list.List // of *decodedCookie, most recently used first
-	byVal map[string]*list.Element
+	byVal *lru.Cache[string, decodedCookie]
 }
 
 type decodedCookie struct {
-	value  string
 	values map[any]any
-	at     time.Time
+	at     time.Time // when the cookie was last decoded in full
 }
 
+// newDecodedCookies returns an empty cache of at most max entries (max > 0).
 func newDecodedCookies(max int, ttl time.Duration, now func() time.Time) *decodedCookies {
-	return &decodedCookies{max: max, ttl: ttl, now: now, order: list.New(), byVal: map[string]*list.Element{}}
+	c, err := lru.New[string, decodedCookie](max)
+	if err != nil {
+		panic(err) // only for max <= 0
+	}
+	return &decodedCookies{ttl: ttl, now: now, byVal: c}
 }
 
 // get returns a copy of the values decoded from value, and whether they
 // were cached (and fresh).
 func (c *decodedCookies) get(value string) (map[any]any, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.byVal[value]
+	d, ok := c.byVal.Get(value)
 	if !ok {
 		return nil, false
 	}
-	d := e.Value.(*decodedCookie)
 	if c.now().Sub(d.at) > c.ttl {
-		c.order.Remove(e)
-		delete(c.byVal, value)
+		c.byVal.Remove(value)
 		return nil, false
 	}
-	c.order.MoveToFront(e)
 	return maps.Clone(d.values), true
 }
 
-// put caches a copy of values under value, evicting the least recently
-// used entry past the bound.
+// put caches a copy of values, just decoded in full from value, evicting
+// the least recently used entry past the bound.
 func (c *decodedCookies) put(value string, values map[any]any) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.byVal[value]; ok {
-		c.order.MoveToFront(e)
-		return
-	}
-	c.byVal[value] = c.order.PushFront(&decodedCookie{value: value, values: maps.Clone(values), at: c.now()})
-	for c.order.Len() > c.max {
-		old := c.order.Remove(c.order.Back()).(*decodedCookie)
-		delete(c.byVal, old.value)
-	}
+	c.byVal.Add(value, decodedCookie{values: maps.Clone(values), at: c.now()})
 }
 
-func (c *decodedCookies) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.order.Len()
-}
+func (c *decodedCookies) len() int { return c.byVal.Len() }
 
 // load returns the request's session: from the decode cache when this
 // cookie value was decoded before, else decoded (and cached when it
