@@ -195,12 +195,42 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	sort.Strings(names)
+	// One read of what is applied, so opening an up-to-date database
+	// starts no transaction; migrateFile checks again inside its own.
+	applied, err := db.appliedMigrations(ctx)
+	if err != nil {
+		return err
+	}
 	for _, name := range names {
+		if applied[filepath.Base(name)] {
+			continue
+		}
 		if err := db.migrateFile(ctx, name); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// appliedMigrations returns the names recorded in schema_migrations.
+func (db *DB) appliedMigrations(ctx context.Context) (map[string]bool, error) {
+	rows, err := db.w.QueryContext(ctx, `SELECT name FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrate: %w", explain(err))
+	}
+	defer rows.Close()
+	applied := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: migrate: %w", explain(err))
+		}
+		applied[n] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: migrate: %w", explain(err))
+	}
+	return applied, nil
 }
 
 func (db *DB) migrateFile(ctx context.Context, name string) error {

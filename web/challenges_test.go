@@ -27,7 +27,7 @@ func checkVerdict(t *testing.T, r resp, passed bool, reason string) {
 	if r.status != 200 {
 		t.Fatalf("check: status %d: %s", r.status, r.body)
 	}
-	res := r.doc.Find(`[data-testid="check-result"]`)
+	res := r.doc().Find(`[data-testid="check-result"]`)
 	if res.AttrOr("data-passed", "") != strconv.FormatBool(passed) || !strings.Contains(res.Text(), reason) {
 		t.Fatalf("check: passed=%s %q, want %v with %q", res.AttrOr("data-passed", "?"), strings.TrimSpace(res.Text()), passed, reason)
 	}
@@ -40,14 +40,14 @@ func TestChallengeListAndPages(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("list: %d", r.status)
 	}
-	items := r.doc.Find(`[data-testid="challenge-list"] li`)
+	items := r.doc().Find(`[data-testid="challenge-list"] li`)
 	if items.Length() < 9 {
 		t.Fatalf("%d challenges listed", items.Length())
 	}
 	if got := r.text(`[data-testid="challenge-repair-failed-task"] [data-testid="challenge-status"]`); got != "not started" {
 		t.Errorf("fresh status %q", got)
 	}
-	if href := r.doc.Find(`[data-testid="challenge-repair-failed-task"] a[href^="/lessons/jobs-api#"]`).AttrOr("href", ""); href != "/lessons/jobs-api#repair" {
+	if href := r.doc().Find(`[data-testid="challenge-repair-failed-task"] a[href^="/lessons/jobs-api#"]`).AttrOr("href", ""); href != "/lessons/jobs-api#repair" {
 		t.Errorf("lesson link %q", href)
 	}
 	if r := a.get("/sandbox/challenges/nope"); r.status != 404 {
@@ -59,7 +59,7 @@ func TestChallengeListAndPages(t *testing.T) {
 	}
 	a.act()
 	page := a.get("/sandbox/challenges/repair-failed-task")
-	if page.status != 200 || page.doc.Find("header.site-header").Length() != 1 || page.text(`[data-testid="challenge-status"]`) != "started" {
+	if page.status != 200 || page.doc().Find("header.site-header").Length() != 1 || page.text(`[data-testid="challenge-status"]`) != "started" {
 		t.Fatalf("challenge page: %d %q", page.status, page.text(`[data-testid="challenge-status"]`))
 	}
 	if got := a.get("/sandbox/challenges").text(`[data-testid="challenge-repair-failed-task"] [data-testid="challenge-status"]`); got != "started" {
@@ -113,7 +113,7 @@ func TestChallengeFlowScoresAndStores(t *testing.T) {
 	if got := strings.Join(strings.Fields(r.text(`[data-testid="solved-note"]`)), " "); got != "Solved · best score 100" {
 		t.Errorf("solved note %q", got)
 	}
-	if b := r.doc.Find(`[data-testid="check"]`); b.HasClass("primary") || strings.Contains(r.text(`[data-testid="check-form"]`), "A pass now earns") {
+	if b := r.doc().Find(`[data-testid="check"]`); b.HasClass("primary") || strings.Contains(r.text(`[data-testid="check-form"]`), "A pass now earns") {
 		t.Errorf("a solved challenge still pushes the check: %q", r.text(`[data-testid="check-form"]`))
 	}
 	res, err := a.db.ChallengeResult(context.Background(), me, "two-task-job")
@@ -124,7 +124,7 @@ func TestChallengeFlowScoresAndStores(t *testing.T) {
 	// 2. Repair with one hint: 80. run-now first, fail, then repair.
 	a.get("/sandbox/challenges/repair-failed-task")
 	r = a.hxPost("/sandbox/challenges/repair-failed-task/hint", nil)
-	if r.doc.Find(`[data-testid="hints"] li`).Length() != 1 || !strings.Contains(r.body, "earns 80 points") {
+	if r.doc().Find(`[data-testid="hints"] li`).Length() != 1 || !strings.Contains(r.body, "earns 80 points") {
 		t.Fatalf("after one hint: %s", r.text(`[data-testid="hints"]`))
 	}
 	etl := strconv.FormatInt(a.picJobID(tok, "nightly-etl"), 10)
@@ -220,11 +220,11 @@ func TestChallengeSandboxLinkPreselectsItsEndpoint(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	list := a.get("/sandbox/challenges")
-	list.doc.Find(`[data-testid="challenge-list"] li`).Each(func(_ int, li *goquery.Selection) {
+	list.doc().Find(`[data-testid="challenge-list"] li`).Each(func(_ int, li *goquery.Selection) {
 		id := strings.TrimPrefix(li.AttrOr("data-testid", ""), "challenge-")
-		href := a.get("/sandbox/challenges/"+id).doc.Find(`[data-testid="sandbox-link"]`).AttrOr("href", "")
+		href := a.get("/sandbox/challenges/"+id).doc().Find(`[data-testid="sandbox-link"]`).AttrOr("href", "")
 		if strings.HasPrefix(id, "bundle-") {
-			if href != "/sandbox#bundles-panel" || a.get("/sandbox").doc.Find(`#bundles-panel`).Length() != 1 {
+			if href != "/sandbox#bundles-panel" || a.get("/sandbox").doc().Find(`#bundles-panel`).Length() != 1 {
 				t.Errorf("%s: sandbox link %q, want the Bundles panel", id, href)
 			}
 			return
@@ -236,7 +236,7 @@ func TestChallengeSandboxLinkPreselectsItsEndpoint(t *testing.T) {
 			return
 		}
 		page := a.get(href)
-		if got := page.doc.Find(`#call-form input[name="ep"]`).AttrOr("value", ""); got != ep {
+		if got := page.doc().Find(`#call-form input[name="ep"]`).AttrOr("value", ""); got != ep {
 			t.Errorf("%s: %s opens the form on %q", id, href, got)
 		}
 	})
@@ -336,7 +336,7 @@ func TestChallengeViewDoesNotRestart(t *testing.T) {
 	// From the page (htmx, after a confirm), restart answers the new body.
 	clk.Advance(time.Hour)
 	r := a.hxPost(ch+"/restart", nil)
-	if r.status != 200 || r.doc.Find(`#challenge`).Length() != 1 || r.text(`[data-testid="challenge-started"]`) == again.text(`[data-testid="challenge-started"]`) {
+	if r.status != 200 || r.doc().Find(`#challenge`).Length() != 1 || r.text(`[data-testid="challenge-started"]`) == again.text(`[data-testid="challenge-started"]`) {
 		t.Errorf("htmx restart: %d %q", r.status, r.text(`[data-testid="challenge-started"]`))
 	}
 }
@@ -411,7 +411,7 @@ func TestChallengeStartIsNotTheAnswer(t *testing.T) {
 			sendAsItComes := func(href string) {
 				t.Helper()
 				page := a.get(href)
-				form := page.doc.Find("#call-form")
+				form := page.doc().Find("#call-form")
 				v := url.Values{"ep": {form.Find(`input[name="ep"]`).AttrOr("value", "")}}
 				body := form.Find(`textarea[name="body"]`).Text()
 				v.Set("body", body)
@@ -422,7 +422,7 @@ func TestChallengeStartIsNotTheAnswer(t *testing.T) {
 			}
 			a.get("/sandbox/challenges/" + tt.id)
 			clk.Advance(time.Second)
-			href := a.get("/sandbox/challenges/"+tt.id).doc.Find(`[data-testid="sandbox-link"]`).AttrOr("href", "")
+			href := a.get("/sandbox/challenges/"+tt.id).doc().Find(`[data-testid="sandbox-link"]`).AttrOr("href", "")
 			u, _ := url.Parse(href)
 			if u.Query().Get("p_body") == "" {
 				t.Fatalf("link %q starts from no body of its own", href)
@@ -432,7 +432,7 @@ func TestChallengeStartIsNotTheAnswer(t *testing.T) {
 			// The console's own example for the endpoint does not solve it either.
 			sendAsItComes("/sandbox?ep=" + u.Query().Get("ep"))
 			r := a.hxPost("/sandbox/challenges/"+tt.id+"/check", nil)
-			if r.doc.Find(`[data-testid="check-result"]`).AttrOr("data-passed", "") != "false" {
+			if r.doc().Find(`[data-testid="check-result"]`).AttrOr("data-passed", "") != "false" {
 				t.Fatalf("the console's example solves %s: %q", tt.id, r.text(`[data-testid="check-result"]`))
 			}
 		})

@@ -26,7 +26,7 @@ func readItems(t *testing.T, r resp) map[string]itemRow {
 		t.Fatalf("item list: %d %.300s", r.status, r.body)
 	}
 	out := map[string]itemRow{}
-	r.doc.Find(`[data-testid="item-row"]`).Each(func(_ int, s *goquery.Selection) {
+	r.doc().Find(`[data-testid="item-row"]`).Each(func(_ int, s *goquery.Selection) {
 		id, _ := s.Attr("data-item")
 		var row itemRow
 		row.stage, _ = s.Attr("data-stage")
@@ -71,7 +71,7 @@ func TestDrillItemsVisitor(t *testing.T) {
 	if r := a.get("/drill/items?topic=nope"); r.status != http.StatusBadRequest {
 		t.Errorf("?topic=nope: %d, want 400", r.status)
 	}
-	if href, _ := a.get("/drill").doc.Find(`[data-testid="items-link"]`).Attr("href"); href != "/drill/items" {
+	if href, _ := a.get("/drill").doc().Find(`[data-testid="items-link"]`).Attr("href"); href != "/drill/items" {
 		t.Errorf("the drill page links the list at %q", href)
 	}
 }
@@ -128,7 +128,7 @@ func (a *app) walkDrill(topic string) []string {
 	var asked []string
 	for range bank.Len() + 1 {
 		r := a.get(path)
-		if r.doc.Find(`[data-testid="question"]`).Length() == 0 {
+		if r.doc().Find(`[data-testid="question"]`).Length() == 0 {
 			return asked
 		}
 		q := readQuestion(t, r)

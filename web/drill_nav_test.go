@@ -17,7 +17,7 @@ func TestDrillStartIsIdempotent(t *testing.T) {
 	a := newTestServer(t, testOpts{NoSandbox: true})
 	a.act()
 	home := a.get("/drill")
-	startID := home.doc.Find(`[data-testid="start-form"] input[name="start_id"]`).AttrOr("value", "")
+	startID := home.doc().Find(`[data-testid="start-form"] input[name="start_id"]`).AttrOr("value", "")
 	if startID == "" {
 		t.Fatal("the start form carries no start_id")
 	}
@@ -46,7 +46,7 @@ func TestDrillStartIsIdempotent(t *testing.T) {
 		t.Fatalf("%d sessions (%v), want 1", len(sessions), err)
 	}
 	// A new page's form starts a new session.
-	again := a.get("/drill").doc.Find(`[data-testid="start-form"] input[name="start_id"]`).AttrOr("value", "")
+	again := a.get("/drill").doc().Find(`[data-testid="start-form"] input[name="start_id"]`).AttrOr("value", "")
 	if again == startID {
 		t.Fatal("the next start form reuses the start_id")
 	}
@@ -73,18 +73,18 @@ func TestDrillFeedbackURLIsStable(t *testing.T) {
 	if r.status != 200 || !strings.HasPrefix(push, path+"/feedback/") {
 		t.Fatalf("htmx answer: %d, HX-Push-Url %q", r.status, push)
 	}
-	if next := r.doc.Find(`form.next-form`); next.AttrOr("hx-push-url", "") != "true" || next.AttrOr("hx-get", "") != path {
+	if next := r.doc().Find(`form.next-form`); next.AttrOr("hx-push-url", "") != "true" || next.AttrOr("hx-get", "") != path {
 		t.Errorf("Next does not push the session URL: %v", next.Nodes)
 	}
 	for range 2 { // a reload, twice
 		page := a.get(push)
-		if page.status != 200 || page.doc.Find(`[data-testid="feedback"]`).Length() != 1 {
+		if page.status != 200 || page.doc().Find(`[data-testid="feedback"]`).Length() != 1 {
 			t.Fatalf("reload of %s: %d", push, page.status)
 		}
-		if page.doc.Find("h1").Length() != 1 || !strings.Contains(page.text("h1"), "Right") {
+		if page.doc().Find("h1").Length() != 1 || !strings.Contains(page.text("h1"), "Right") {
 			t.Errorf("feedback page h1: %q", page.text("h1"))
 		}
-		if page.doc.Find(`[data-testid="answered-elsewhere"]`).Length() != 0 {
+		if page.doc().Find(`[data-testid="answered-elsewhere"]`).Length() != 0 {
 			t.Error("own feedback says it was answered elsewhere")
 		}
 	}
@@ -99,7 +99,7 @@ func TestDrillFeedbackURLIsStable(t *testing.T) {
 	req.Header.Set("HX-Request", "true")
 	req.Header.Set("HX-History-Restore-Request", "true")
 	restore := a.do(req)
-	if restore.doc.Find("header.site-header").Length() != 1 || restore.doc.Find(`#drill[hx-history="false"]`).Length() != 1 {
+	if restore.doc().Find("header.site-header").Length() != 1 || restore.doc().Find(`#drill[hx-history="false"]`).Length() != 1 {
 		t.Error("a history restore does not get the whole drill page with hx-history=false")
 	}
 }
@@ -130,7 +130,7 @@ func TestDrillSecondTabToldAnsweredElsewhere(t *testing.T) {
 		t.Fatalf("second tab: %d %q", r.status, loc)
 	}
 	page := a.get(loc)
-	if page.doc.Find(`[data-testid="answered-elsewhere"]`).Length() != 1 {
+	if page.doc().Find(`[data-testid="answered-elsewhere"]`).Length() != 1 {
 		t.Fatal("the second tab is not told the question was answered elsewhere")
 	}
 	if strings.Contains(page.text(`[data-testid="feedback"]`), "your choice") {
@@ -138,7 +138,7 @@ func TestDrillSecondTabToldAnsweredElsewhere(t *testing.T) {
 	}
 	// htmx in the second tab.
 	h := a.hxPost(path+"/answer", answerForm(tab2, wrongAnswer(t, bank, tab2)))
-	if h.doc.Find(`[data-testid="answered-elsewhere"]`).Length() != 1 || !strings.HasSuffix(h.header.Get("HX-Push-Url"), "?elsewhere=1") {
+	if h.doc().Find(`[data-testid="answered-elsewhere"]`).Length() != 1 || !strings.HasSuffix(h.header.Get("HX-Push-Url"), "?elsewhere=1") {
 		t.Fatalf("htmx second tab: no notice (push %q)", h.header.Get("HX-Push-Url"))
 	}
 	// The first tab's own double submit is not "elsewhere".

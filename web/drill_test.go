@@ -51,7 +51,7 @@ type drillQuestion struct {
 
 func readQuestion(t *testing.T, r resp) drillQuestion {
 	t.Helper()
-	q := r.doc.Find(`[data-testid="question"]`)
+	q := r.doc().Find(`[data-testid="question"]`)
 	if r.status != 200 || q.Length() != 1 {
 		t.Fatalf("no question (status %d): %.300s", r.status, r.body)
 	}
@@ -117,13 +117,13 @@ func TestDrillFlow(t *testing.T) {
 	bank := testBank(t)
 
 	home := a.get("/drill")
-	if home.status != 200 || home.doc.Find(`[data-testid="start"][autofocus]`).Length() != 1 {
+	if home.status != 200 || home.doc().Find(`[data-testid="start"][autofocus]`).Length() != 1 {
 		t.Fatalf("drill home: %d, no autofocused start", home.status)
 	}
 	if got := home.text(`[data-testid="count-new"]`); got != strconv.Itoa(bank.Len()) {
 		t.Fatalf("new count %q, want %d", got, bank.Len())
 	}
-	if got := a.get("/drill?topic=pagination"); got.doc.Find(`input[name="topic"][value="pagination"][checked]`).Length() != 1 {
+	if got := a.get("/drill?topic=pagination"); got.doc().Find(`input[name="topic"][value="pagination"][checked]`).Length() != 1 {
 		t.Fatal("?topic=pagination is not preselected")
 	}
 
@@ -144,7 +144,7 @@ func TestDrillFlow(t *testing.T) {
 		t.Fatalf("answer: %d %q", r.status, loc)
 	}
 	fb := a.get(loc)
-	if fb.status != 200 || fb.doc.Find(`[data-testid="feedback"][data-correct="false"]`).Length() != 1 {
+	if fb.status != 200 || fb.doc().Find(`[data-testid="feedback"][data-correct="false"]`).Length() != 1 {
 		t.Fatalf("feedback page: %d %.300s", fb.status, fb.body)
 	}
 	if got := fb.text(`[data-testid="explanation"]`); !strings.Contains(got, firstWords(classify.Explanation)) {
@@ -153,16 +153,16 @@ func TestDrillFlow(t *testing.T) {
 	if got, want := fb.text(`[data-testid="answer-key"]`), strings.ToUpper(classify.Key[:1]); !strings.HasPrefix(got, want) {
 		t.Errorf("right answer %q, want %s...", got, want)
 	}
-	if fb.doc.Find(`[data-testid="answer-chosen"]`).Length() != 1 {
+	if fb.doc().Find(`[data-testid="answer-chosen"]`).Length() != 1 {
 		t.Error("the wrong choice is not marked")
 	}
-	if href, _ := fb.doc.Find(`[data-testid="lesson-link"]`).Attr("href"); href != "/lessons/jobs-api"+classify.Anchor {
+	if href, _ := fb.doc().Find(`[data-testid="lesson-link"]`).Attr("href"); href != "/lessons/jobs-api"+classify.Anchor {
 		t.Errorf("lesson link %q", href)
 	}
-	if href, _ := fb.doc.Find(`[data-testid="sandbox-link"]`).Attr("href"); href != "/sandbox?try=job-vs-run" {
+	if href, _ := fb.doc().Find(`[data-testid="sandbox-link"]`).Attr("href"); href != "/sandbox?try=job-vs-run" {
 		t.Errorf("sandbox link %q", href)
 	}
-	if fb.doc.Find(`[data-testid="next"][autofocus]`).Length() != 1 {
+	if fb.doc().Find(`[data-testid="next"][autofocus]`).Length() != 1 {
 		t.Error("no autofocused Next")
 	}
 
@@ -179,8 +179,8 @@ func TestDrillFlow(t *testing.T) {
 	if got := qp.text(`[data-testid="progress"]`); got != "2 / 20" {
 		t.Errorf("progress %q", got)
 	}
-	if len(q2.options) < 4 || !strings.HasSuffix(qp.doc.Find(`script[src$="drill.js"]`).AttrOr("src", ""), "/drill.js") {
-		t.Errorf("endpoint options %v, drill.js script present: %d", q2.options, qp.doc.Find(`script[src$="drill.js"]`).Length())
+	if len(q2.options) < 4 || !strings.HasSuffix(qp.doc().Find(`script[src$="drill.js"]`).AttrOr("src", ""), "/drill.js") {
+		t.Errorf("endpoint options %v, drill.js script present: %d", q2.options, qp.doc().Find(`script[src$="drill.js"]`).Length())
 	}
 
 	// 3. Answered right on the htmx path: the fragment, no layout.
@@ -189,7 +189,7 @@ func TestDrillFlow(t *testing.T) {
 	if h.status != 200 || strings.Contains(h.body, "<html") || strings.Contains(h.body, "site-header") {
 		t.Fatalf("htmx answer: %d, layout included: %.200s", h.status, h.body)
 	}
-	if h.doc.Find(`[data-testid="feedback"][data-correct="true"]`).Length() != 1 {
+	if h.doc().Find(`[data-testid="feedback"][data-correct="true"]`).Length() != 1 {
 		t.Fatalf("htmx feedback: %.300s", h.body)
 	}
 	if !strings.Contains(strings.Join(h.header.Values("Vary"), ", "), "HX-Request") {
@@ -200,11 +200,11 @@ func TestDrillFlow(t *testing.T) {
 	answered := map[string]bool{q1.item: true, q2.item: true}
 	for i := 0; ; i++ {
 		p := a.get(path)
-		if p.doc.Find(`[data-testid="summary"]`).Length() == 1 {
+		if p.doc().Find(`[data-testid="summary"]`).Length() == 1 {
 			if got := p.text(`[data-testid="summary-right"]`); got != fmt.Sprintf("%d / %d", len(answered)-1, len(answered)) {
 				t.Errorf("summary right %q after %d answers", got, len(answered))
 			}
-			if p.doc.Find(`[data-testid="review"] a[href="/lessons/jobs-api`+classify.Anchor+`"]`).Length() == 0 {
+			if p.doc().Find(`[data-testid="review"] a[href="/lessons/jobs-api`+classify.Anchor+`"]`).Length() == 0 {
 				t.Errorf("summary does not send the learner to review %s", classify.Anchor)
 			}
 			if p.text(`[data-testid="summary-next-due"]`) == "" {
@@ -289,7 +289,7 @@ func TestDrillDoubleSubmitRecordsOnce(t *testing.T) {
 		t.Fatalf("double submit: %d %q, %d %q", first.status, first.header.Get("Location"), second.status, second.header.Get("Location"))
 	}
 	h := a.hxPost(path+"/answer", form)
-	if h.status != 200 || h.doc.Find(`[data-testid="feedback"][data-correct="true"]`).Length() != 1 {
+	if h.status != 200 || h.doc().Find(`[data-testid="feedback"][data-correct="true"]`).Length() != 1 {
 		t.Fatalf("htmx repeat: %d %.200s", h.status, h.body)
 	}
 	// A reload of the same drillQuestion (a new showing) answered again after
@@ -301,7 +301,7 @@ func TestDrillDoubleSubmitRecordsOnce(t *testing.T) {
 	if n := countAttempts(t, a.db, 1); n != 1 {
 		t.Fatalf("%d attempts for one showing, want 1", n)
 	}
-	if fb := a.get(first.header.Get("Location")); fb.doc.Find(`[data-correct="true"]`).Length() != 1 {
+	if fb := a.get(first.header.Get("Location")); fb.doc().Find(`[data-correct="true"]`).Length() != 1 {
 		t.Fatal("the stored answer is not the first one")
 	}
 }
@@ -427,14 +427,14 @@ func TestDrillLeechShowsExplanationFirst(t *testing.T) {
 	if q := readQuestion(t, p); q.item != it.ID {
 		t.Fatalf("first item %s, want the due leech %s", q.item, it.ID)
 	}
-	leech := p.doc.Find(`[data-testid="question"] > [data-testid="leech"]`)
+	leech := p.doc().Find(`[data-testid="question"] > [data-testid="leech"]`)
 	if !strings.Contains(leech.Text(), firstWords(it.Explanation)) {
 		t.Fatalf("leech box %q lacks the explanation", leech.Text())
 	}
 	if leech.NextAllFiltered(`form`).Length() != 1 {
 		t.Fatal("the explanation is not above the question")
 	}
-	if p.doc.Find(`[data-testid="prior-feedback"]`).Length() != 0 {
+	if p.doc().Find(`[data-testid="prior-feedback"]`).Length() != 0 {
 		t.Fatal("prior feedback on a first question")
 	}
 }
@@ -459,7 +459,7 @@ func TestExamDateForm(t *testing.T) {
 			if got := r.text(`[data-testid="field-error"]`); !strings.Contains(got, tt.msg) {
 				t.Fatalf("error %q, want %q", got, tt.msg)
 			}
-			if v, _ := r.doc.Find(`#exam_date`).Attr("value"); v != tt.value {
+			if v, _ := r.doc().Find(`#exam_date`).Attr("value"); v != tt.value {
 				t.Fatalf("the rejected value is not kept: %q", v)
 			}
 		})
@@ -500,7 +500,7 @@ func TestExamDateForm(t *testing.T) {
 		if r.status != 400 || r.text(`[data-testid="field-error"]`) != "Pick a date first." {
 			t.Errorf("%v with no date set: %d %q", v, r.status, r.text(`[data-testid="field-error"]`))
 		}
-		if r.doc.Find(`#exam_date[aria-invalid="true"]`).Length() != 1 {
+		if r.doc().Find(`#exam_date[aria-invalid="true"]`).Length() != 1 {
 			t.Errorf("%v: the field is not marked invalid", v)
 		}
 	}
@@ -518,7 +518,7 @@ func TestDrillSummaryNextDueMatchesProgress(t *testing.T) {
 	var next string
 	for range 3 {
 		p := a.get(path)
-		if p.doc.Find(`[data-testid="summary"]`).Length() == 1 {
+		if p.doc().Find(`[data-testid="summary"]`).Length() == 1 {
 			next = p.text(`[data-testid="summary-next-due"] strong`)
 			break
 		}
@@ -548,7 +548,7 @@ func TestDrillSummaryWithExamDate(t *testing.T) {
 	path := a.startDrill("bundles", 2)
 	for range 3 {
 		p := a.get(path)
-		if p.doc.Find(`[data-testid="summary"]`).Length() == 1 {
+		if p.doc().Find(`[data-testid="summary"]`).Length() == 1 {
 			got := p.text(`[data-testid="not-solid"]`)
 			if !strings.Contains(got, "of "+strconv.Itoa(bank.Len())) || !strings.Contains(got, "30 March 2026") {
 				t.Fatalf("not-solid line %q", got)
@@ -565,7 +565,7 @@ func TestDrillScriptIsServed(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	p := a.get(a.startDrill("", 5))
-	src, ok := p.doc.Find(`script[src$="/drill.js"]`).Attr("src")
+	src, ok := p.doc().Find(`script[src$="/drill.js"]`).Attr("src")
 	if !ok {
 		t.Fatal("no drill.js on the question page")
 	}

@@ -64,7 +64,7 @@ func TestDrillUndo(t *testing.T) {
 
 	first := a.get(path)
 	q1 := readQuestion(t, first)
-	if first.doc.Find(`[data-testid="undo-form"]`).Length() != 0 {
+	if first.doc().Find(`[data-testid="undo-form"]`).Length() != 0 {
 		t.Error("undo offered before any answer")
 	}
 	if r := a.postForm(path+"/undo", nil); r.status != http.StatusBadRequest || !strings.Contains(r.body, "no answer to undo") {
@@ -74,13 +74,13 @@ func TestDrillUndo(t *testing.T) {
 	clk.Advance(2 * time.Second)
 	r := a.postForm(path+"/answer", answerForm(q1, answerKey(t, bank, q1.item)))
 	fb := a.get(r.header.Get("Location"))
-	if action, _ := fb.doc.Find(`[data-testid="undo-form"]`).Attr("action"); action != path+"/undo" {
+	if action, _ := fb.doc().Find(`[data-testid="undo-form"]`).Attr("action"); action != path+"/undo" {
 		t.Errorf("feedback undo form action %q, want %s/undo", action, path)
 	}
 
 	qp := a.get(path)
 	q2 := readQuestion(t, qp)
-	if qp.doc.Find(`[data-testid="undo-form"][method="post"]`).Length() != 1 {
+	if qp.doc().Find(`[data-testid="undo-form"][method="post"]`).Length() != 1 {
 		t.Error("no undo form on the question after an answer")
 	}
 	before, had := cardOrZero(t, a.db, learner, q2.item)

@@ -66,13 +66,13 @@ func TestExamVisitorPage(t *testing.T) {
 		!strings.Contains(r.text(`[data-testid="approximates"]`), "Data Engineer Associate") {
 		t.Errorf("assumption %q, approximates %q", r.text(`[data-testid="pass-assumption"]`), r.text(`[data-testid="approximates"]`))
 	}
-	if n := r.doc.Find(`[data-testid="exam-start"] input[name="size"]`).Length(); n != 3 {
+	if n := r.doc().Find(`[data-testid="exam-start"] input[name="size"]`).Length(); n != 3 {
 		t.Errorf("%d lengths offered, want 3", n)
 	}
-	if r.doc.Find(`[data-testid="size-20"][checked]`).Length() == 0 {
+	if r.doc().Find(`[data-testid="size-20"][checked]`).Length() == 0 {
 		t.Error("20 questions is not the default")
 	}
-	if a.get("/progress").doc.Find(`[data-testid="readiness"]`).Length() != 1 {
+	if a.get("/progress").doc().Find(`[data-testid="readiness"]`).Length() != 1 {
 		t.Error("/progress has no readiness panel for a visitor")
 	}
 	if l, err := a.db.Learner(context.Background(), 1); err == nil {
@@ -98,13 +98,13 @@ func TestExamFullFlow(t *testing.T) {
 	if page.status != http.StatusOK {
 		t.Fatalf("question 1: %d", page.status)
 	}
-	if got := page.doc.Find(`[data-testid="navigator"] button`).Length(); got != 20 {
+	if got := page.doc().Find(`[data-testid="navigator"] button`).Length(); got != 20 {
 		t.Errorf("navigator has %d questions", got)
 	}
-	if rem, _ := page.doc.Find(`[data-testid="countdown"]`).Attr("data-remaining"); rem != "2400" {
+	if rem, _ := page.doc().Find(`[data-testid="countdown"]`).Attr("data-remaining"); rem != "2400" {
 		t.Errorf("countdown starts at %s s, want 2400", rem)
 	}
-	if page.doc.Find(`[data-testid="explanation"], [data-testid="review-explanation"]`).Length() != 0 {
+	if page.doc().Find(`[data-testid="explanation"], [data-testid="review-explanation"]`).Length() != 0 {
 		t.Error("an explanation is shown during the exam")
 	}
 
@@ -151,15 +151,15 @@ func TestExamFullFlow(t *testing.T) {
 	}
 
 	q5 := a.get(qURL(id, flagAt))
-	if st, _ := q5.doc.Find(`[data-testid="nav-q-5"]`).Attr("data-state"); st != "flagged" {
+	if st, _ := q5.doc().Find(`[data-testid="nav-q-5"]`).Attr("data-state"); st != "flagged" {
 		t.Errorf("navigator shows question 5 as %q", st)
 	}
-	if q5.doc.Find(`[data-testid="flag"][checked]`).Length() != 1 {
+	if q5.doc().Find(`[data-testid="flag"][checked]`).Length() != 1 {
 		t.Error("question 5's flag box is not ticked")
 	}
 	conf := a.get("/exam/" + strconv.FormatInt(id, 10) + "/confirm")
 	if !strings.Contains(conf.text(`[data-testid="confirm-flagged"]`), "Question 5") ||
-		conf.doc.Find(`[data-testid="confirm-unanswered"]`).Length() != 0 ||
+		conf.doc().Find(`[data-testid="confirm-unanswered"]`).Length() != 0 ||
 		!strings.Contains(conf.text(`[data-testid="confirm-answered"]`), "20 of 20") {
 		t.Errorf("confirm: flagged %q, answered %q", conf.text(`[data-testid="confirm-flagged"]`), conf.text(`[data-testid="confirm-answered"]`))
 	}
@@ -173,13 +173,13 @@ func TestExamFullFlow(t *testing.T) {
 	if got := res.text(`[data-testid="score"]`); got != "19 / 20" {
 		t.Errorf("score %q, want 19 / 20", got)
 	}
-	if p, _ := res.doc.Find(`[data-testid="verdict"]`).Attr("data-passed"); p != "true" {
+	if p, _ := res.doc().Find(`[data-testid="verdict"]`).Attr("data-passed"); p != "true" {
 		t.Error("19/20 is not a pass")
 	}
 	if got := res.text(`[data-testid="time-used"]`); !strings.HasPrefix(got, "11m 00s of 40 min") {
 		t.Errorf("time used %q, want 11m 00s of 40 min", got)
 	}
-	items := res.doc.Find(`[data-testid="review-item"]`)
+	items := res.doc().Find(`[data-testid="review-item"]`)
 	if items.Length() != 20 {
 		t.Fatalf("%d questions reviewed", items.Length())
 	}
@@ -207,10 +207,10 @@ func TestExamFullFlow(t *testing.T) {
 	for _, q := range e.Questions {
 		examTopics[q.Topic] = true
 	}
-	if res.doc.Find(`[data-testid="topic-bars"] li`).Length() != len(examTopics) {
-		t.Errorf("%d topic bars", res.doc.Find(`[data-testid="topic-bars"] li`).Length())
+	if res.doc().Find(`[data-testid="topic-bars"] li`).Length() != len(examTopics) {
+		t.Errorf("%d topic bars", res.doc().Find(`[data-testid="topic-bars"] li`).Length())
 	}
-	if res.doc.Find(`[data-testid="readiness-row"]`).Length() != len(testBlueprint(t).Topics) {
+	if res.doc().Find(`[data-testid="readiness-row"]`).Length() != len(testBlueprint(t).Topics) {
 		t.Error("no readiness per topic after the exam")
 	}
 
@@ -225,11 +225,11 @@ func TestExamFullFlow(t *testing.T) {
 
 	// History and chart on /exam; readiness on /progress.
 	home := a.get("/exam")
-	if home.doc.Find(`[data-testid="exam-history"] tbody tr`).Length() != 1 || home.doc.Find(`[data-testid="score-dots"] circle`).Length() != 1 {
+	if home.doc().Find(`[data-testid="exam-history"] tbody tr`).Length() != 1 || home.doc().Find(`[data-testid="score-dots"] circle`).Length() != 1 {
 		t.Error("history or chart missing the exam")
 	}
 	prog := a.get("/progress")
-	rows := prog.doc.Find(`[data-testid="readiness-row"]`)
+	rows := prog.doc().Find(`[data-testid="readiness-row"]`)
 	if rows.Length() != len(testBlueprint(t).Topics) || !strings.Contains(prog.text(`[data-testid="readiness-figures"]`), "exams ") {
 		t.Errorf("progress readiness: %d rows, figures %q", rows.Length(), prog.text(`[data-testid="readiness-figures"]`))
 	}
@@ -272,8 +272,8 @@ func TestExamDeadline(t *testing.T) {
 				t.Fatalf("exam after the deadline: submitted %v auto %v, q1 %v q2 %v", e.Submitted(), e.Auto, e.Questions[0].Chosen, e.Questions[1].Chosen)
 			}
 			res := a.get(r.header.Get("Location"))
-			if res.doc.Find(`[data-testid="auto-note"]`).Length() != 1 || !strings.Contains(res.text(`[data-testid="flash"]`), "Time was up") {
-				t.Errorf("result: auto note %d, flash %q", res.doc.Find(`[data-testid="auto-note"]`).Length(), res.text(`[data-testid="flash"]`))
+			if res.doc().Find(`[data-testid="auto-note"]`).Length() != 1 || !strings.Contains(res.text(`[data-testid="flash"]`), "Time was up") {
+				t.Errorf("result: auto note %d, flash %q", res.doc().Find(`[data-testid="auto-note"]`).Length(), res.text(`[data-testid="flash"]`))
 			}
 			if got := res.text(`[data-testid="score"]`); got != "1 / 10" {
 				t.Errorf("score %q, want 1 / 10", got)
@@ -300,10 +300,10 @@ func TestExamResume(t *testing.T) {
 	clk.Advance(5 * time.Minute)
 
 	home := a.get("/exam")
-	if home.doc.Find(`[data-testid="exam-start"]`).Length() != 0 {
+	if home.doc().Find(`[data-testid="exam-start"]`).Length() != 0 {
 		t.Error("the start form is offered during an exam")
 	}
-	if href, _ := home.doc.Find(`[data-testid="resume"]`).Attr("href"); href != qURL(id, 2) {
+	if href, _ := home.doc().Find(`[data-testid="resume"]`).Attr("href"); href != qURL(id, 2) {
 		t.Errorf("resume goes to %q, want the first unanswered question", href)
 	}
 	if got := home.text(`[data-testid="resume-left"]`); !strings.HasPrefix(got, "15:00 left") {
@@ -311,10 +311,10 @@ func TestExamResume(t *testing.T) {
 	}
 	for i := 0; i < 2; i++ { // a reload never restarts the clock
 		q := a.get(qURL(id, 1))
-		if rem, _ := q.doc.Find(`[data-testid="countdown"]`).Attr("data-remaining"); rem != "900" {
+		if rem, _ := q.doc().Find(`[data-testid="countdown"]`).Attr("data-remaining"); rem != "900" {
 			t.Errorf("reload %d: %s s left, want 900", i, rem)
 		}
-		if q.doc.Find(`[data-testid="flag"][checked]`).Length() != 1 || q.doc.Find(`input[name="choice"][checked]`).Length() != len(it1.Answers()) {
+		if q.doc().Find(`[data-testid="flag"][checked]`).Length() != 1 || q.doc().Find(`input[name="choice"][checked]`).Length() != len(it1.Answers()) {
 			t.Errorf("reload %d: the saved answer or flag is not shown", i)
 		}
 	}
@@ -362,7 +362,7 @@ func TestExamBadInput(t *testing.T) {
 		if r.status != tt.wantCode {
 			t.Errorf("%s: %d, want %d", tt.name, r.status, tt.wantCode)
 		}
-		if tt.wantCode == http.StatusBadRequest && r.doc.Find(".error-page, main").Text() == "" {
+		if tt.wantCode == http.StatusBadRequest && r.doc().Find(".error-page, main").Text() == "" {
 			t.Errorf("%s: no message", tt.name)
 		}
 	}

@@ -14,7 +14,7 @@ func TestFaviconIsServed(t *testing.T) {
 	if r.status != 200 || r.header.Get("Content-Type") != "image/x-icon" || !strings.HasPrefix(r.body, "\x00\x00\x01\x00") {
 		t.Fatalf("favicon: %d %q, %d bytes", r.status, r.header.Get("Content-Type"), len(r.body))
 	}
-	if href := a.get("/").doc.Find(`head link[rel="icon"]`).AttrOr("href", ""); href != "/favicon.ico" {
+	if href := a.get("/").doc().Find(`head link[rel="icon"]`).AttrOr("href", ""); href != "/favicon.ico" {
 		t.Errorf("icon link %q", href)
 	}
 }

@@ -237,7 +237,28 @@ type resp struct {
 	status int
 	header http.Header
 	body   string
-	doc    *goquery.Document
+	parsed *lazyDoc
+}
+
+// lazyDoc parses a response body as HTML on first use: most responses
+// the tests read are checked by status, header or JSON, never parsed.
+type lazyDoc struct {
+	once sync.Once
+	body string
+	doc  *goquery.Document
+}
+
+// doc is the body parsed as HTML (the parser takes any text; only a
+// failing reader could fail it, and a strings.Reader does not).
+func (r resp) doc() *goquery.Document {
+	p := r.parsed
+	p.once.Do(func() {
+		var err error
+		if p.doc, err = goquery.NewDocumentFromReader(strings.NewReader(p.body)); err != nil {
+			panic(err)
+		}
+	})
+	return p.doc
 }
 
 func (a *app) do(req *http.Request) resp {
@@ -248,8 +269,7 @@ func (a *app) do(req *http.Request) resp {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(string(b)))
-	return resp{status: res.StatusCode, header: res.Header, body: string(b), doc: doc}
+	return resp{status: res.StatusCode, header: res.Header, body: string(b), parsed: &lazyDoc{body: string(b)}}
 }
 
 func (a *app) get(path string) resp {
@@ -293,5 +313,5 @@ func (a *app) hxGet(path string) resp {
 }
 
 func (r resp) text(sel string) string {
-	return strings.TrimSpace(r.doc.Find(sel).Text())
+	return strings.TrimSpace(r.doc().Find(sel).Text())
 }

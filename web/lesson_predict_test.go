@@ -16,8 +16,8 @@ func TestLessonPredictionIsRecordedAndCounts(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	page := a.get("/lessons/jobs-api")
-	prompts := page.doc.Find(`aside[data-testid="predict"]`)
-	forms := page.doc.Find(`aside[data-testid="predict"] form[data-testid="predict-form"]`)
+	prompts := page.doc().Find(`aside[data-testid="predict"]`)
+	forms := page.doc().Find(`aside[data-testid="predict"] form[data-testid="predict-form"]`)
 	n := prompts.Length()
 	if n < 3 || forms.Length() != n {
 		t.Fatalf("%d predict prompts, %d with a form", n, forms.Length())
@@ -42,14 +42,14 @@ func TestLessonPredictionIsRecordedAndCounts(t *testing.T) {
 		t.Fatalf("record: %d %q", r.status, r.header.Get("Location"))
 	}
 	page = a.get("/lessons/jobs-api")
-	second = page.doc.Find(`aside[data-testid="predict"]`).Eq(1)
+	second = page.doc().Find(`aside[data-testid="predict"]`).Eq(1)
 	if got := second.Find(`[data-testid="prediction"]`).Text(); !strings.Contains(got, "A new run_id") {
 		t.Errorf("the guess is not shown back: %q", got)
 	}
 	if _, open := second.Find("details.reveal").Attr("open"); !open {
 		t.Error("the answer does not open after the guess")
 	}
-	if _, open := page.doc.Find(`aside[data-testid="predict"]`).Eq(0).Find("details.reveal").Attr("open"); open {
+	if _, open := page.doc().Find(`aside[data-testid="predict"]`).Eq(0).Find("details.reveal").Attr("open"); open {
 		t.Error("another prompt's answer opened")
 	}
 	if got := page.text(`[data-testid="lesson-progress"]`); !strings.Contains(got, "1 of "+strconv.Itoa(n)+" predictions") {

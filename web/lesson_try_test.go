@@ -74,7 +74,7 @@ func TestLessonTryLinksShowTheirPoint(t *testing.T) {
 	seen := map[string]bool{}
 	for _, slug := range []string{"jobs-api", "jobs-orchestration"} {
 		page := a.get("/lessons/" + slug)
-		links := page.doc.Find(`a[href^="/sandbox?try="]`)
+		links := page.doc().Find(`a[href^="/sandbox?try="]`)
 		if links.Length() < 6 {
 			t.Fatalf("%s: %d try links", slug, links.Length())
 		}
@@ -88,7 +88,7 @@ func TestLessonTryLinksShowTheirPoint(t *testing.T) {
 				return
 			}
 			r := a.get(href)
-			form := consoleFormValues(r.doc)
+			form := consoleFormValues(r.doc())
 			if form.Get("ep") != w.ep {
 				t.Errorf("%s: opens %q, want %q", href, form.Get("ep"), w.ep)
 				return
@@ -97,7 +97,7 @@ func TestLessonTryLinksShowTheirPoint(t *testing.T) {
 				t.Errorf("%s: job_id %q, want %s's %d", href, form.Get("p_job_id"), w.job, jobs[w.job])
 			}
 			if w.cli != "" {
-				if got := r.doc.Find(`[data-testid="cli-line"]`).AttrOr("value", ""); !strings.HasPrefix(got, w.cli) {
+				if got := r.doc().Find(`[data-testid="cli-line"]`).AttrOr("value", ""); !strings.HasPrefix(got, w.cli) {
 					t.Errorf("%s: CLI line %q, want %q…", href, got, w.cli)
 				}
 			}
@@ -152,10 +152,10 @@ func TestLessonTryLinksShowTheirPoint(t *testing.T) {
 	}
 	// The bundles section's point is the lifecycle, practised from the
 	// Bundles panel with the real CLI.
-	if page := a.get("/lessons/jobs-api"); page.doc.Find(`#bundles ~ p a[href="/sandbox#bundles-panel"], a[href="/sandbox#bundles-panel"]`).Length() == 0 {
+	if page := a.get("/lessons/jobs-api"); page.doc().Find(`#bundles ~ p a[href="/sandbox#bundles-panel"], a[href="/sandbox#bundles-panel"]`).Length() == 0 {
 		t.Error("the bundles section does not open the Bundles panel")
 	}
-	if a.get("/sandbox").doc.Find(`#bundles-panel`).Length() != 1 {
+	if a.get("/sandbox").doc().Find(`#bundles-panel`).Length() != 1 {
 		t.Error("the sandbox has no Bundles panel")
 	}
 }

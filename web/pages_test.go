@@ -30,7 +30,7 @@ func TestPages(t *testing.T) {
 			if r.status != tt.status {
 				t.Fatalf("status %d, want %d", r.status, tt.status)
 			}
-			if r.doc.Find(tt.sel).Length() == 0 {
+			if r.doc().Find(tt.sel).Length() == 0 {
 				t.Fatalf("no %s in page", tt.sel)
 			}
 			if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
@@ -57,7 +57,7 @@ func TestStaticAssetsAreVersionedAndCached(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	home := a.get("/")
-	href, ok := home.doc.Find(`link[rel="stylesheet"]`).First().Attr("href")
+	href, ok := home.doc().Find(`link[rel="stylesheet"]`).First().Attr("href")
 	if !ok || !strings.HasPrefix(href, "/static/") {
 		t.Fatalf("stylesheet href %q", href)
 	}
@@ -69,7 +69,7 @@ func TestStaticAssetsAreVersionedAndCached(t *testing.T) {
 		t.Fatalf("asset content type %q", r.header.Get("Content-Type"))
 	}
 	for _, sel := range []string{`script[src*="htmx.min.js"]`, `link[href*="highlight.css"]`} {
-		if home.doc.Find(sel).Length() != 1 {
+		if home.doc().Find(sel).Length() != 1 {
 			t.Errorf("layout lacks %s", sel)
 		}
 	}
@@ -200,7 +200,7 @@ func TestHTMXErrorsAreFragmentsWithATarget(t *testing.T) {
 	if r.status != 404 || r.header.Get("HX-Retarget") != "#main" {
 		t.Fatalf("htmx 404: %d retarget=%q", r.status, r.header.Get("HX-Retarget"))
 	}
-	if r.doc.Find("header.site-header").Length() != 0 || r.doc.Find(`[data-testid="error"]`).Length() != 1 {
+	if r.doc().Find("header.site-header").Length() != 0 || r.doc().Find(`[data-testid="error"]`).Length() != 1 {
 		t.Fatalf("htmx error is not a bare fragment:\n%s", r.body)
 	}
 }
@@ -225,7 +225,7 @@ func TestWrongMethodIs405WithAllow(t *testing.T) {
 			if r.status != tt.status || r.header.Get("Allow") != tt.allow {
 				t.Fatalf("got %d Allow=%q, want %d Allow=%q", r.status, r.header.Get("Allow"), tt.status, tt.allow)
 			}
-			if r.doc.Find(`[data-testid="error"]`).Length() != 1 {
+			if r.doc().Find(`[data-testid="error"]`).Length() != 1 {
 				t.Fatal("not the styled error page")
 			}
 		})
@@ -267,7 +267,7 @@ func TestStoreErrorIsA500PageLoggedOnce(t *testing.T) {
 		t.Fatalf("status %d, want 500", r.status)
 	}
 	id := r.text(`[data-testid="request-id"]`)
-	if id == "" || r.doc.Find(`[data-testid="error"]`).Length() != 1 {
+	if id == "" || r.doc().Find(`[data-testid="error"]`).Length() != 1 {
 		t.Fatalf("no styled 500 page with a request id:\n%.400s", r.body)
 	}
 	if strings.Contains(r.body, "sql") || strings.Contains(r.body, "database is closed") {

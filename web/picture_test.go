@@ -36,17 +36,17 @@ func TestPictureFreshLearner(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("status %d", r.status)
 	}
-	if r.doc.Find("html").Length() != 0 && strings.Contains(r.body, "<html") {
+	if r.doc().Find("html").Length() != 0 && strings.Contains(r.body, "<html") {
 		t.Fatal("htmx request got a whole page")
 	}
-	root := r.doc.Find(`[data-testid="run-picture"]`)
+	root := r.doc().Find(`[data-testid="run-picture"]`)
 	if root.Length() != 1 {
 		t.Fatalf("no picture root: %s", r.body)
 	}
 	if root.AttrOr("data-polling", "") != "false" || root.AttrOr("hx-trigger", "") == "every 2s" {
 		t.Error("fresh workspace (all runs finished) still redraws every 2s")
 	}
-	etl := r.doc.Find(`[data-testid="pic-job-nightly-etl"]`)
+	etl := r.doc().Find(`[data-testid="pic-job-nightly-etl"]`)
 	if etl.Length() != 1 {
 		t.Fatal("no nightly-etl in the picture")
 	}
@@ -73,7 +73,7 @@ func TestPictureFreshLearner(t *testing.T) {
 	}
 	// The link opens runs/get with that run (not some other) filled in.
 	page := a.get(strings.TrimSuffix(href, "#call-panel"))
-	if got := page.doc.Find(`[data-testid="param-run_id"] option[selected]`).AttrOr("value", "") + page.doc.Find(`[data-testid="param-run_id-other"]`).AttrOr("value", ""); got != id {
+	if got := page.doc().Find(`[data-testid="param-run_id"] option[selected]`).AttrOr("value", "") + page.doc().Find(`[data-testid="param-run_id-other"]`).AttrOr("value", ""); got != id {
 		t.Errorf("the run link prefills run_id %q, want %s", got, id)
 	}
 	if got := page.text(`[data-testid="call-panel"] h2`); !strings.Contains(got, "/api/2.2/jobs/runs/get") {
@@ -129,7 +129,7 @@ func TestPictureFreshLearner(t *testing.T) {
 		t.Errorf("stacked quality_check: state %q text %q href %q", qs.AttrOr("data-state", ""), qs.Text(), qs.AttrOr("href", ""))
 	}
 	// 150 tasks stay one SVG (the stack would be 150 boxes long).
-	if n := r.doc.Find(`[data-testid="pic-job-customer-360"] [data-testid="dag-stack"]`).Length(); n != 0 {
+	if n := r.doc().Find(`[data-testid="pic-job-customer-360"] [data-testid="dag-stack"]`).Length(); n != 0 {
 		t.Errorf("customer-360's graph has %d stacks", n)
 	}
 	for _, want := range []string{"queued", "pending", "running", "succeeded", "failed", "skipped", "excluded", "upstream failed", "canceled", "timed out", "waiting for retry"} {
@@ -137,13 +137,13 @@ func TestPictureFreshLearner(t *testing.T) {
 			t.Errorf("legend lacks %q", want)
 		}
 	}
-	if r.doc.Find(`[data-testid="pic-job-customer-360"]`).Length() != 1 || r.doc.Find(`[data-testid="pic-job-hourly-report"]`).Length() != 1 {
+	if r.doc().Find(`[data-testid="pic-job-customer-360"]`).Length() != 1 || r.doc().Find(`[data-testid="pic-job-hourly-report"]`).Length() != 1 {
 		t.Error("customer-360 or hourly-report missing")
 	}
 
 	// Without htmx: the whole page with the layout.
 	full := a.get("/sandbox/picture")
-	if full.status != 200 || full.doc.Find("header.site-header").Length() != 1 || full.doc.Find(`[data-testid="run-picture"]`).Length() != 1 {
+	if full.status != 200 || full.doc().Find("header.site-header").Length() != 1 || full.doc().Find(`[data-testid="run-picture"]`).Length() != 1 {
 		t.Fatalf("full page: %d", full.status)
 	}
 }
@@ -162,30 +162,30 @@ func TestPicturePollsWhileActiveAndStops(t *testing.T) {
 	sel := `[data-testid="pic-run-` + strconv.FormatInt(run, 10) + `"]`
 
 	r := a.hxGet("/sandbox/picture")
-	root := r.doc.Find(`[data-testid="run-picture"]`)
+	root := r.doc().Find(`[data-testid="run-picture"]`)
 	if root.AttrOr("hx-trigger", "") != "every 2s" || root.AttrOr("hx-get", "") != "/sandbox/picture" || root.AttrOr("hx-swap", "") != "outerHTML" {
 		t.Fatalf("active run but root attrs: %v", root.Nodes[0].Attr)
 	}
-	if got := r.doc.Find(sel).AttrOr("data-state", ""); got != "pending" && got != "queued" && got != "running" {
+	if got := r.doc().Find(sel).AttrOr("data-state", ""); got != "pending" && got != "queued" && got != "running" {
 		t.Errorf("new run state %q", got)
 	}
 
 	clk.Advance(time.Second) // PENDING lasts a third of a task: ingest runs from 0.33s to 1.33s
 	r = a.hxGet("/sandbox/picture")
-	if got := r.doc.Find(sel+` [data-task="ingest"]`).AttrOr("data-state", ""); got != "running" {
+	if got := r.doc().Find(sel+` [data-task="ingest"]`).AttrOr("data-state", ""); got != "running" {
 		t.Errorf("ingest mid-run: %q", got)
 	}
-	if got := r.doc.Find(sel+` [data-task="publish"]`).AttrOr("data-state", ""); got != "blocked" && got != "pending" {
+	if got := r.doc().Find(sel+` [data-task="publish"]`).AttrOr("data-state", ""); got != "blocked" && got != "pending" {
 		t.Errorf("publish before its upstream ends: %q", got)
 	}
 
 	clk.Advance(time.Minute)
 	r = a.hxGet("/sandbox/picture")
-	root = r.doc.Find(`[data-testid="run-picture"]`)
+	root = r.doc().Find(`[data-testid="run-picture"]`)
 	if root.AttrOr("data-polling", "") != "false" || root.AttrOr("hx-trigger", "") == "every 2s" {
 		t.Fatal("still redrawing every 2s after the run ended")
 	}
-	if got := r.doc.Find(sel).AttrOr("data-state", ""); got != "failed" {
+	if got := r.doc().Find(sel).AttrOr("data-state", ""); got != "failed" {
 		t.Errorf("run after the end: %q", got)
 	}
 
@@ -194,12 +194,12 @@ func TestPicturePollsWhileActiveAndStops(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("repair: %d %v", status, body)
 	}
-	if root := a.hxGet("/sandbox/picture").doc.Find(`[data-testid="run-picture"]`); root.AttrOr("hx-trigger", "") != "every 2s" {
+	if root := a.hxGet("/sandbox/picture").doc().Find(`[data-testid="run-picture"]`); root.AttrOr("hx-trigger", "") != "every 2s" {
 		t.Error("repair in progress but no polling")
 	}
 	clk.Advance(time.Minute)
 	r = a.hxGet("/sandbox/picture")
-	node := r.doc.Find(sel + ` [data-task="quality_check"]`)
+	node := r.doc().Find(sel + ` [data-task="quality_check"]`)
 	if node.AttrOr("data-state", "") != "succeeded" || node.Find(`[data-testid="node-badge"]`).Text() != "repair 1 · before: failed" {
 		t.Errorf("repaired quality_check: %q %q", node.AttrOr("data-state", ""), node.Text())
 	}
@@ -211,7 +211,7 @@ func TestPicturePollsWhileActiveAndStops(t *testing.T) {
 		t.Errorf("quality_check title %q", title)
 	}
 	// The attempt the repair replaced: quality_check, failed, in the original run.
-	earlier := r.doc.Find(sel + ` [data-testid="earlier-attempts"]`)
+	earlier := r.doc().Find(sel + ` [data-testid="earlier-attempts"]`)
 	if g := earlier.Find(`[data-testid="earlier-group"]`); g.Length() != 1 || !strings.Contains(g.Text(), "original run") || !strings.Contains(g.Text(), "failed") {
 		t.Errorf("earlier groups: %q", earlier.Text())
 	}
@@ -235,13 +235,13 @@ func TestPicturePollsWhileActiveAndStops(t *testing.T) {
 	if h := earlier.Find(`[data-testid="history-link"]`).AttrOr("href", ""); h != "/sandbox?ep=runs-get&p_include_history=true&p_run_id="+strconv.FormatInt(run, 10)+"#call-panel" {
 		t.Errorf("history link %q", h)
 	}
-	if strings.Contains(r.doc.Find(sel+` [data-task="ingest"]`).Text(), "repair") {
+	if strings.Contains(r.doc().Find(sel+` [data-task="ingest"]`).Text(), "repair") {
 		t.Error("ingest shows a repair badge but was not rerun")
 	}
 	if got := r.text(sel + ` [data-testid="repairs"]`); got != "1 repair" {
 		t.Errorf("repairs in the header: %q", got)
 	}
-	if got := r.doc.Find(sel).AttrOr("data-state", ""); got != "succeeded" {
+	if got := r.doc().Find(sel).AttrOr("data-state", ""); got != "succeeded" {
 		t.Errorf("run after repair: %q", got)
 	}
 }
@@ -263,7 +263,7 @@ func TestPictureCollapsesBigRunsAndListsSubmitRuns(t *testing.T) {
 	clk.Advance(3 * time.Second)
 
 	r := a.hxGet("/sandbox/picture")
-	run := r.doc.Find(`[data-testid="pic-run-` + strconv.FormatInt(big, 10) + `"]`)
+	run := r.doc().Find(`[data-testid="pic-run-` + strconv.FormatInt(big, 10) + `"]`)
 	summary := run.Find(`[data-testid="run-summary"]`)
 	if summary.Length() != 1 {
 		t.Fatal("150-task run not summarised")
@@ -274,7 +274,7 @@ func TestPictureCollapsesBigRunsAndListsSubmitRuns(t *testing.T) {
 	if txt := summary.Find(".pic-counts").Text(); !strings.Contains(txt, "running") || !strings.Contains(txt, "blocked") && !strings.Contains(txt, "pending") {
 		t.Errorf("summary counts %q", txt)
 	}
-	subs := r.doc.Find(`[data-testid="pic-submit-runs"]`)
+	subs := r.doc().Find(`[data-testid="pic-submit-runs"]`)
 	if subs.Find(`[data-testid="pic-run-`+strconv.FormatInt(sub, 10)+`"]`).Length() != 1 || !strings.Contains(subs.Text(), "one-off") {
 		t.Errorf("submit run missing: %q", subs.Text())
 	}
@@ -294,21 +294,21 @@ func TestPictureShowsRetries(t *testing.T) {
 	clk.Advance(time.Hour)
 	r := a.hxGet("/sandbox/picture")
 	sel := `[data-testid="pic-run-` + strconv.FormatInt(run, 10) + `"]`
-	tr := r.doc.Find(sel + ` [data-task="transform"]`)
+	tr := r.doc().Find(sel + ` [data-task="transform"]`)
 	if got := tr.Find(`[data-testid="node-badge"]`).Text(); got != "attempt_number 1" {
 		t.Errorf("retried transform badge %q (%q)", got, tr.Text())
 	}
 	if title := tr.Find("title").Text(); !strings.Contains(title, "attempt_number 1 (retry 1)") {
 		t.Errorf("retried transform title %q", title)
 	}
-	if got := r.doc.Find(sel + ` [data-task="ingest"] [data-testid="node-badge"]`).Length(); got != 0 {
+	if got := r.doc().Find(sel + ` [data-task="ingest"] [data-testid="node-badge"]`).Length(); got != 0 {
 		t.Error("ingest (first attempt) has a badge")
 	}
 	// A badge line makes every node of that run taller, not just one.
 	if h := tr.Find("rect").AttrOr("height", ""); h != "58" {
 		t.Errorf("node height %s with a badge line", h)
 	}
-	if h := r.doc.Find(sel+` [data-task="ingest"] rect`).AttrOr("height", ""); h != "58" {
+	if h := r.doc().Find(sel+` [data-task="ingest"] rect`).AttrOr("height", ""); h != "58" {
 		t.Errorf("ingest height %s", h)
 	}
 }
@@ -327,7 +327,7 @@ func TestPictureFollowsCallsFromOutside(t *testing.T) {
 	watch := func() string {
 		t.Helper()
 		r := a.hxGet("/sandbox/picture")
-		root := r.doc.Find(`[data-testid="run-picture"]`)
+		root := r.doc().Find(`[data-testid="run-picture"]`)
 		href := root.AttrOr("hx-get", "")
 		if root.AttrOr("data-watching", "") != "true" || !strings.HasPrefix(href, "/sandbox/picture?since=") ||
 			root.AttrOr("hx-trigger", "") != "every 1500ms" || root.AttrOr("hx-swap", "") != "outerHTML" {
@@ -347,7 +347,7 @@ func TestPictureFollowsCallsFromOutside(t *testing.T) {
 	}
 	run := strconv.FormatInt(picRunID(t, body), 10)
 	r := a.hxGet(href)
-	if r.status != 200 || r.doc.Find(`[data-testid="pic-run-`+run+`"]`).Length() != 1 {
+	if r.status != 200 || r.doc().Find(`[data-testid="pic-run-`+run+`"]`).Length() != 1 {
 		t.Fatalf("after run-now from curl the poll answers %d without run %s", r.status, run)
 	}
 
@@ -362,7 +362,7 @@ func TestPictureFollowsCallsFromOutside(t *testing.T) {
 		t.Fatalf("repair: %d %v", status, body)
 	}
 	r = a.hxGet(href)
-	if r.status != 200 || r.doc.Find(`[data-testid="pic-run-`+run+`"]`).AttrOr("data-state", "") == "failed" {
-		t.Fatalf("after a repair elsewhere: %d, run state %q", r.status, r.doc.Find(`[data-testid="pic-run-`+run+`"]`).AttrOr("data-state", ""))
+	if r.status != 200 || r.doc().Find(`[data-testid="pic-run-`+run+`"]`).AttrOr("data-state", "") == "failed" {
+		t.Fatalf("after a repair elsewhere: %d, run state %q", r.status, r.doc().Find(`[data-testid="pic-run-`+run+`"]`).AttrOr("data-state", ""))
 	}
 }

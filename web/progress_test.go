@@ -47,20 +47,20 @@ func TestProgressEmpty(t *testing.T) {
 	if p.status != 200 {
 		t.Fatalf("status %d", p.status)
 	}
-	svg := p.doc.Find(`[data-testid="accuracy-chart"] svg`)
+	svg := p.doc().Find(`[data-testid="accuracy-chart"] svg`)
 	if svg.Find("title").Length() == 0 || svg.Find("desc").Length() == 0 {
 		t.Fatal("chart lacks title/desc")
 	}
 	if !strings.Contains(svg.Text(), "No answers yet") {
 		t.Errorf("empty chart text %q", svg.Text())
 	}
-	if got := p.doc.Find(`[data-testid="mastery"] li`).Length(); got != len(quiz.Topics) {
+	if got := p.doc().Find(`[data-testid="mastery"] li`).Length(); got != len(quiz.Topics) {
 		t.Errorf("%d mastery rows, want %d", got, len(quiz.Topics))
 	}
-	if href, _ := p.doc.Find(`[data-testid="mastery"] li a.mastery-title`).First().Attr("href"); href != "/lessons/jobs-api"+quiz.Topics[0].Anchor {
+	if href, _ := p.doc().Find(`[data-testid="mastery"] li a.mastery-title`).First().Attr("href"); href != "/lessons/jobs-api"+quiz.Topics[0].Anchor {
 		t.Errorf("first mastery row links to %q", href)
 	}
-	if p.doc.Find(`[data-testid="no-leeches"]`).Length() != 1 {
+	if p.doc().Find(`[data-testid="no-leeches"]`).Length() != 1 {
 		t.Error("no empty leech message")
 	}
 }
@@ -72,7 +72,7 @@ func TestProgressAfterAnswers(t *testing.T) {
 	answerSome(t, a, clk, "pagination", 4)
 	// A view between answers: the chart (rendered once per set of daily
 	// totals) must follow the answers that come after it.
-	if got := a.get("/progress").doc.Find(`[data-testid="chart-dots"] circle`).Length(); got != 1 {
+	if got := a.get("/progress").doc().Find(`[data-testid="chart-dots"] circle`).Length(); got != 1 {
 		t.Fatalf("%d dots after one day, want 1", got)
 	}
 	clk.Advance(24 * time.Hour)
@@ -82,7 +82,7 @@ func TestProgressAfterAnswers(t *testing.T) {
 	if p.status != 200 {
 		t.Fatalf("status %d", p.status)
 	}
-	svg := p.doc.Find(`[data-testid="accuracy-chart"] svg`)
+	svg := p.doc().Find(`[data-testid="accuracy-chart"] svg`)
 	if got := svg.Find(`[data-testid="chart-dots"] circle`).Length(); got != 2 {
 		t.Fatalf("%d dots, want one per day with answers (2)", got)
 	}
@@ -109,7 +109,7 @@ func TestProgressAfterAnswers(t *testing.T) {
 	if now, today, week := p.text(`[data-testid="due-now"]`), p.text(`[data-testid="due-today"]`), p.text(`[data-testid="due-week"]`); now != "2" || today != "4" || week != "6" {
 		t.Errorf("due now/today/week = %s/%s/%s, want 2/4/6 (pagination's misses, then repair's, then two right answers)", now, today, week)
 	}
-	if got := p.doc.Find(`[data-testid="sessions"] tbody tr`).Length(); got != 2 {
+	if got := p.doc().Find(`[data-testid="sessions"] tbody tr`).Length(); got != 2 {
 		t.Errorf("%d session rows", got)
 	}
 }
@@ -126,14 +126,14 @@ func TestProgressLeeches(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := a.get("/progress")
-	l := p.doc.Find(`[data-testid="leeches"] li`)
+	l := p.doc().Find(`[data-testid="leeches"] li`)
 	if l.Length() != 1 || !strings.Contains(l.Text(), firstWords(it.Stem)) || !strings.Contains(l.Text(), "Missed 5 times") {
 		t.Fatalf("leech list %q", l.Text())
 	}
 	if href, _ := l.Find(`a[href^="/lessons/"]`).Attr("href"); href != "/lessons/jobs-api"+it.Anchor {
 		t.Errorf("leech lesson link %q", href)
 	}
-	if p.doc.Find(`[data-testid="more-leeches"]`).Length() != 0 {
+	if p.doc().Find(`[data-testid="more-leeches"]`).Length() != 0 {
 		t.Error("a 'more leeches' line with one leech")
 	}
 }
@@ -156,7 +156,7 @@ func TestProgressLeechesWorstFirst(t *testing.T) {
 		}
 	}
 	p := a.get("/progress")
-	rows := p.doc.Find(`[data-testid="leeches"] li`)
+	rows := p.doc().Find(`[data-testid="leeches"] li`)
 	if rows.Length() != 8 {
 		t.Fatalf("%d leech rows, want 8", rows.Length())
 	}
@@ -166,7 +166,7 @@ func TestProgressLeechesWorstFirst(t *testing.T) {
 			t.Errorf("row %d %q, want %q (most missed first)", i, got, want)
 		}
 	}
-	more := p.doc.Find(`[data-testid="more-leeches"]`)
+	more := p.doc().Find(`[data-testid="more-leeches"]`)
 	if !strings.Contains(more.Text(), "And 4 more") || more.Find(`a[href="/drill/items"]`).Length() != 1 {
 		t.Errorf("more line %q", more.Text())
 	}
@@ -238,7 +238,7 @@ func TestProgressMasteryMovesAfterAGoodSession(t *testing.T) {
 	}
 	p := a.get("/progress")
 	var row *goquery.Selection
-	p.doc.Find(`[data-testid="mastery"] li`).Each(func(_ int, s *goquery.Selection) {
+	p.doc().Find(`[data-testid="mastery"] li`).Each(func(_ int, s *goquery.Selection) {
 		if strings.Contains(s.Find("a.mastery-title").AttrOr("href", ""), "pagination") {
 			row = s
 		}

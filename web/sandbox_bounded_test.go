@@ -29,11 +29,11 @@ func TestSandboxPagesStoreNoWorkspace(t *testing.T) {
 		if r.status != 200 {
 			t.Fatalf("%s: %d", path, r.status)
 		}
-		if path == "/sandbox/picture" && r.doc.Find(`[data-testid="pic-job-nightly-etl"]`).Length() != 1 {
+		if path == "/sandbox/picture" && r.doc().Find(`[data-testid="pic-job-nightly-etl"]`).Length() != 1 {
 			t.Errorf("the picture of an unused workspace lacks the fixture job nightly-etl")
 		}
 	}
-	if r := a.hxGet("/sandbox/picture"); r.doc.Find(`[data-testid="pic-job-customer-360"]`).Length() != 1 {
+	if r := a.hxGet("/sandbox/picture"); r.doc().Find(`[data-testid="pic-job-customer-360"]`).Length() != 1 {
 		t.Errorf("the picture fragment lacks the fixture job customer-360")
 	}
 	if ok, err := a.db.WorkspaceExists(ctx, ws); err != nil || ok {
@@ -84,36 +84,36 @@ func TestPictureBoundedForHugeWorkspace(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("picture: %d", r.status)
 	}
-	jobs := r.doc.Find(`section.pic-job[data-job-id]`)
+	jobs := r.doc().Find(`section.pic-job[data-job-id]`)
 	if jobs.Length() != 20 {
 		t.Errorf("%d jobs drawn, want the 20 newest", jobs.Length())
 	}
 	if got := jobs.Last().AttrOr("data-job-id", ""); got != fmt.Sprint(last) {
 		t.Errorf("last job drawn is %s, want the newest, %d", got, last)
 	}
-	if got := r.doc.Find(fmt.Sprintf(`[data-job-id="%d"] .pic-run`, last)).Length(); got != 5 {
+	if got := r.doc().Find(fmt.Sprintf(`[data-job-id="%d"] .pic-run`, last)).Length(); got != 5 {
 		t.Errorf("%d runs of the newest job drawn, want 5", got)
 	}
-	if got := r.doc.Find(`[data-testid="pic-submit-runs"] .pic-run`).Length(); got != 10 {
+	if got := r.doc().Find(`[data-testid="pic-submit-runs"] .pic-run`).Length(); got != 10 {
 		t.Errorf("%d one-time runs drawn, want 10", got)
 	}
-	more := r.doc.Find(`[data-testid="picture-more-jobs"]`)
+	more := r.doc().Find(`[data-testid="picture-more-jobs"]`)
 	if !strings.Contains(more.Text(), fmt.Sprintf("Showing the 20 newest of %d jobs", n+3)) { // plus the 3 fixture jobs
 		t.Errorf("more-jobs line: %q", more.Text())
 	}
 	if href := more.Find("a").AttrOr("href", ""); href != "/sandbox?ep=jobs-list#call-panel" {
 		t.Errorf("more-jobs link %q", href)
 	}
-	if txt := r.doc.Find(`[data-testid="picture-more-submit-runs"]`).Text(); !strings.Contains(txt, "10 newest of 12 one-time runs") {
+	if txt := r.doc().Find(`[data-testid="picture-more-submit-runs"]`).Text(); !strings.Contains(txt, "10 newest of 12 one-time runs") {
 		t.Errorf("more-submit-runs line: %q", txt)
 	}
-	if all := r.doc.Find("*").Length(); all > 3000 {
+	if all := r.doc().Find("*").Length(); all > 3000 {
 		t.Errorf("picture has %d elements: not bounded", all)
 	}
 	if len(r.body) > 400_000 {
 		t.Errorf("picture is %d bytes", len(r.body))
 	}
-	t.Logf("picture of %d jobs: %d bytes, %d elements, %v", n, len(r.body), r.doc.Find("*").Length(), took)
+	t.Logf("picture of %d jobs: %d bytes, %d elements, %v", n, len(r.body), r.doc().Find("*").Length(), took)
 	if s := a.get("/sandbox?ep=run-now"); s.status != 200 || len(s.body) > 400_000 {
 		t.Errorf("sandbox page: %d, %d bytes", s.status, len(s.body))
 	}

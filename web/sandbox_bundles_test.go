@@ -67,7 +67,7 @@ func TestBundlesPanel(t *testing.T) {
 			t.Errorf("deployed row lacks %q: %q", want, row)
 		}
 	}
-	if href, _ := r.doc.Find(`[data-testid="bundle-job"] a`).First().Attr("href"); !strings.Contains(href, fmt.Sprintf("p_job_id=%d", id)) {
+	if href, _ := r.doc().Find(`[data-testid="bundle-job"] a`).First().Attr("href"); !strings.Contains(href, fmt.Sprintf("p_job_id=%d", id)) {
 		t.Errorf("job link %q", href)
 	}
 	// The job URL bundle summary prints leads to the console's jobs/get.
@@ -79,7 +79,7 @@ func TestBundlesPanel(t *testing.T) {
 	jar, _ := cookiejar.New(nil)
 	other := &app{t: t, db: a.db, srv: a.srv, c: &http.Client{Jar: jar, CheckRedirect: a.c.CheckRedirect}}
 	otherTok := tokenFromPage(t, other)
-	if n := other.get("/sandbox").doc.Find(`[data-testid="bundles-deployed"]`).Length(); n != 0 || otherTok == tok {
+	if n := other.get("/sandbox").doc().Find(`[data-testid="bundles-deployed"]`).Length(); n != 0 || otherTok == tok {
 		t.Errorf("another learner sees %d deployments", n)
 	}
 	if code, out := other.api("GET", "/api/2.0/workspace/get-status?path="+url.QueryEscape(root), otherTok, ""); code != 404 {

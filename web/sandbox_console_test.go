@@ -74,11 +74,11 @@ func TestConsolePageShowsPickerAndPanels(t *testing.T) {
 			t.Errorf("picker lacks catalogue endpoint %s", e.Name)
 		}
 	}
-	if n := r.doc.Find(`[data-testid^="ep-"]`).Length(); n != want || want != 20 {
+	if n := r.doc().Find(`[data-testid^="ep-"]`).Length(); n != want || want != 20 {
 		t.Errorf("picker has %d endpoints, the catalogue %d Jobs API endpoints (want 20)", n, want)
 	}
 	for _, sel := range []string{`[data-testid="token-panel"]`, `[data-testid="cli-box"]`, `[data-testid="history"]`, `[data-testid="live-panel"]`, `a[href="/sandbox/fidelity"]`, `a[href="/sandbox/challenges"]`, `#picture[hx-get="/sandbox/picture"][hx-trigger="load, picture-changed from:body"]`} {
-		if r.doc.Find(sel).Length() == 0 {
+		if r.doc().Find(sel).Length() == 0 {
 			t.Errorf("page lacks %s", sel)
 		}
 	}
@@ -96,7 +96,7 @@ func TestConsolePageShowsPickerAndPanels(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.try, func(t *testing.T) {
 			r := a.get("/sandbox?try=" + tt.try)
-			got, _ := r.doc.Find(`#call-form input[name="ep"]`).Attr("value")
+			got, _ := r.doc().Find(`#call-form input[name="ep"]`).Attr("value")
 			if got != tt.ep {
 				t.Fatalf("try=%s preselects %q, want %q", tt.try, got, tt.ep)
 			}
@@ -106,7 +106,7 @@ func TestConsolePageShowsPickerAndPanels(t *testing.T) {
 	tok := tokenFromPage(t, a)
 	jobs := consoleJobs(t, a, tok)
 	r = a.get("/sandbox?try=pagination")
-	if v, _ := r.doc.Find(`select[name="p_job_id"] option[selected]`).Attr("value"); v != id(jobs["customer-360"]) {
+	if v, _ := r.doc().Find(`select[name="p_job_id"] option[selected]`).Attr("value"); v != id(jobs["customer-360"]) {
 		t.Errorf("pagination: job %q selected, want customer-360 %d", v, jobs["customer-360"])
 	}
 	// A POST endpoint starts from a valid example with the learner's IDs.
@@ -115,7 +115,7 @@ func TestConsolePageShowsPickerAndPanels(t *testing.T) {
 		t.Errorf("run-now example: %s", body)
 	}
 	r = a.get("/sandbox?try=cli")
-	if _, ok := r.doc.Find(`#cli-line`).Attr("autofocus"); !ok {
+	if _, ok := r.doc().Find(`#cli-line`).Attr("autofocus"); !ok {
 		t.Error("try=cli does not focus the CLI box")
 	}
 }
@@ -149,12 +149,12 @@ func TestConsoleSendGetShowsRequestRenderingsAndLinkedResponse(t *testing.T) {
 			t.Errorf("%s rendering %q lacks %q", key, got, want)
 		}
 	}
-	if r.doc.Find(`[data-testid="renderings"] [data-copy]`).Length() < 3 {
+	if r.doc().Find(`[data-testid="renderings"] [data-copy]`).Length() < 3 {
 		t.Error("renderings without copy buttons")
 	}
 	// run_id → runs/get, job_id → jobs/get, as links and as htmx sends.
 	var runLink, jobLink string
-	r.doc.Find(`[data-testid="id-link"]`).Each(func(_ int, s *goquery.Selection) {
+	r.doc().Find(`[data-testid="id-link"]`).Each(func(_ int, s *goquery.Selection) {
 		href, _ := s.Attr("href")
 		switch {
 		case strings.Contains(href, "ep=runs-get&"):
@@ -167,14 +167,14 @@ func TestConsoleSendGetShowsRequestRenderingsAndLinkedResponse(t *testing.T) {
 		t.Fatalf("no run_id/job_id links (run %q job %q)", runLink, jobLink)
 	}
 	next := a.get(runLink)
-	if v, _ := next.doc.Find(`#call-form input[name="ep"]`).Attr("value"); v != "runs-get" {
+	if v, _ := next.doc().Find(`#call-form input[name="ep"]`).Attr("value"); v != "runs-get" {
 		t.Fatalf("run link opens %q", v)
 	}
 	runID := strings.TrimSuffix(runLink[strings.Index(runLink, "p_run_id=")+len("p_run_id="):], "#call-panel")
-	if v, _ := next.doc.Find(`select[name="p_run_id"] option[selected]`).Attr("value"); v != runID {
+	if v, _ := next.doc().Find(`select[name="p_run_id"] option[selected]`).Attr("value"); v != runID {
 		t.Errorf("run link prefills %q, want %s", v, runID)
 	}
-	vals, _ := r.doc.Find(`[data-testid="id-link"][href="` + runLink + `"]`).First().Attr("hx-vals")
+	vals, _ := r.doc().Find(`[data-testid="id-link"][href="` + runLink + `"]`).First().Attr("hx-vals")
 	if !strings.Contains(vals, `"p_run_id":"`+runID+`"`) {
 		t.Errorf("hx-vals %q", vals)
 	}
@@ -190,10 +190,10 @@ func TestConsoleSendPostWithHTMXSwapsResultFormAndHistory(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("status %d: %s", r.status, r.body)
 	}
-	if r.doc.Find(`section#result`).Length() != 1 || r.doc.Find(`#call-panel[hx-swap-oob]`).Length() != 1 || r.doc.Find(`#history[hx-swap-oob]`).Length() != 1 {
+	if r.doc().Find(`section#result`).Length() != 1 || r.doc().Find(`#call-panel[hx-swap-oob]`).Length() != 1 || r.doc().Find(`#history[hx-swap-oob]`).Length() != 1 {
 		t.Fatalf("fragment lacks result, oob form or oob history:\n%s", r.body)
 	}
-	if r.doc.Find(`header.site-header`).Length() != 0 {
+	if r.doc().Find(`header.site-header`).Length() != 0 {
 		t.Error("htmx answer rendered the whole page")
 	}
 	if got := r.text(`[data-testid="request-line"]`); got != "POST /api/2.2/jobs/run-now" {
@@ -208,11 +208,11 @@ func TestConsoleSendPostWithHTMXSwapsResultFormAndHistory(t *testing.T) {
 	if got := r.text(`[data-testid="render-curl"]`); !strings.Contains(got, "-X POST") || !strings.Contains(got, `"job_parameters"`) {
 		t.Errorf("curl rendering %q", got)
 	}
-	link, _ := r.doc.Find(`[data-testid="response-body"] [data-testid="id-link"]`).First().Attr("href")
+	link, _ := r.doc().Find(`[data-testid="response-body"] [data-testid="id-link"]`).First().Attr("href")
 	if !strings.Contains(link, "ep=runs-get&p_run_id=") {
 		t.Errorf("run_id of run-now not linked: %q", link)
 	}
-	if n := r.doc.Find(`[data-testid="history-row"]`).Length(); n != 1 {
+	if n := r.doc().Find(`[data-testid="history-row"]`).Length(); n != 1 {
 		t.Errorf("history rows %d, want 1", n)
 	}
 	// The run picture on the page reloads itself on this event.
@@ -225,7 +225,7 @@ func TestConsoleSendPostWithHTMXSwapsResultFormAndHistory(t *testing.T) {
 		t.Errorf("HX-Trigger %q after a read, want none", got)
 	}
 	// The picker comes along out of band, marking the form's endpoint.
-	if p := r.doc.Find(`#ep-picker[hx-swap-oob="true"]`); p.Length() != 1 || p.Find(`a[aria-current="true"]`).AttrOr("data-testid", "") != "ep-jobs-get" {
+	if p := r.doc().Find(`#ep-picker[hx-swap-oob="true"]`); p.Length() != 1 || p.Find(`a[aria-current="true"]`).AttrOr("data-testid", "") != "ep-jobs-get" {
 		t.Errorf("picker in the htmx answer: %d, current %q", p.Length(), p.Find(`a[aria-current="true"]`).AttrOr("data-testid", ""))
 	}
 	if got := r.text(`[data-testid="render-cli-legacy"]`); !strings.Contains(got, "--job-id "+id(jobs["nightly-etl"])) {
@@ -239,7 +239,7 @@ func TestConsoleNextPageOnTheBigJob(t *testing.T) {
 	tok := tokenFromPage(t, a)
 	jobs := consoleJobs(t, a, tok)
 	r := a.send("/sandbox/send", url.Values{"ep": {"jobs-get"}, "p_job_id_other": {id(jobs["customer-360"])}})
-	form := r.doc.Find(`[data-testid="next-page-form"]`)
+	form := r.doc().Find(`[data-testid="next-page-form"]`)
 	if form.Length() != 1 {
 		t.Fatalf("no next page button on customer-360:\n%s", r.text(`[data-testid="result"]`))
 	}
@@ -258,7 +258,7 @@ func TestConsoleNextPageOnTheBigJob(t *testing.T) {
 	if got := r.text(`[data-testid="request-line"]`); !strings.Contains(got, "page_token=") {
 		t.Errorf("page 2 request %q", got)
 	}
-	if r.doc.Find(`[data-testid="next-page-form"]`).Length() != 0 {
+	if r.doc().Find(`[data-testid="next-page-form"]`).Length() != 0 {
 		t.Error("page 2 of 150 tasks still offers a next page")
 	}
 	// Tasks' own fields sit at 8 spaces (root, settings, tasks, task).
@@ -281,7 +281,7 @@ func TestConsoleCLIBox(t *testing.T) {
 	if !strings.Contains(r.text(`[data-testid="cli-parsed"]`), "list-runs") {
 		t.Error("the typed line is not shown")
 	}
-	if v, _ := r.doc.Find(`#cli-line`).Attr("value"); !strings.Contains(v, "list-runs") {
+	if v, _ := r.doc().Find(`#cli-line`).Attr("value"); !strings.Contains(v, "list-runs") {
 		t.Errorf("CLI box not kept: %q", v)
 	}
 
@@ -290,7 +290,7 @@ func TestConsoleCLIBox(t *testing.T) {
 		t.Errorf("no legacy note: %q", r.text(`[data-testid="cli-parsed"]`))
 	}
 
-	before := a.get("/sandbox").doc.Find(`[data-testid="history-row"]`).Length()
+	before := a.get("/sandbox").doc().Find(`[data-testid="history-row"]`).Length()
 	tests := []struct {
 		name, line, want string
 	}{
@@ -309,11 +309,11 @@ func TestConsoleCLIBox(t *testing.T) {
 			if got := r.text(`[data-testid="problem"]`); !strings.Contains(got, tt.want) {
 				t.Errorf("problem %q lacks %q", got, tt.want)
 			}
-			if r.doc.Find(`[data-testid="request-line"]`).Length() != 0 {
+			if r.doc().Find(`[data-testid="request-line"]`).Length() != 0 {
 				t.Error("a call was shown for a bad line")
 			}
 			h := a.hxPost("/sandbox/cli", url.Values{"line": {tt.line}})
-			if h.status != http.StatusBadRequest || h.doc.Find(`section#result [data-testid="problem"]`).Length() != 1 {
+			if h.status != http.StatusBadRequest || h.doc().Find(`section#result [data-testid="problem"]`).Length() != 1 {
 				t.Errorf("htmx: %d %s", h.status, h.body)
 			}
 		})
@@ -321,7 +321,7 @@ func TestConsoleCLIBox(t *testing.T) {
 	if r := a.hxPost("/sandbox/cli", url.Values{"line": {"databricks jobs repair-run 5 --rerun-tasks a"}}); r.text(`[data-testid="problem-hint"]`) == "" {
 		t.Error("unknown flag without a hint")
 	}
-	if after := a.get("/sandbox").doc.Find(`[data-testid="history-row"]`).Length(); after != before {
+	if after := a.get("/sandbox").doc().Find(`[data-testid="history-row"]`).Length(); after != before {
 		t.Errorf("bad lines made calls: history %d → %d", before, after)
 	}
 }
@@ -334,7 +334,7 @@ func TestConsoleHistoryAndReplay(t *testing.T) {
 	a.send("/sandbox/send", url.Values{"ep": {"jobs-list"}})
 	a.send("/sandbox/send", url.Values{"ep": {"jobs-get"}, "p_job_id": {id(jobs["nightly-etl"])}})
 	r := a.get("/sandbox")
-	rows := r.doc.Find(`[data-testid="history-row"]`)
+	rows := r.doc().Find(`[data-testid="history-row"]`)
 	if rows.Length() != 2 {
 		t.Fatalf("history rows %d, want 2", rows.Length())
 	}
@@ -344,7 +344,7 @@ func TestConsoleHistoryAndReplay(t *testing.T) {
 	// Opening a row shows its result and prefills the form with it.
 	href, _ := rows.First().Find(`[data-testid="history-open"]`).Attr("href")
 	open := a.get(href)
-	if v, _ := open.doc.Find(`#call-form input[name="ep"]`).Attr("value"); v != "jobs-get" {
+	if v, _ := open.doc().Find(`#call-form input[name="ep"]`).Attr("value"); v != "jobs-get" {
 		t.Errorf("opened row prefills %q", v)
 	}
 	if open.text(`[data-testid="response-status"]`) != "200 OK" {
@@ -361,7 +361,7 @@ func TestConsoleHistoryAndReplay(t *testing.T) {
 	if got := r.text(`[data-testid="request-line"]`); got != "GET /api/2.2/jobs/list" {
 		t.Errorf("replayed %q", got)
 	}
-	if n := r.doc.Find(`[data-testid="history-row"]`).Length(); n != 3 {
+	if n := r.doc().Find(`[data-testid="history-row"]`).Length(); n != 3 {
 		t.Errorf("history after replay %d, want 3", n)
 	}
 	// Another learner cannot open it.
@@ -482,7 +482,7 @@ func TestConsoleMistakesMoveDrillsUp(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := a.hxPost(tt.path, tt.form)
-			lp := r.doc.Find(`[data-testid="lesson-pointer"]`)
+			lp := r.doc().Find(`[data-testid="lesson-pointer"]`)
 			if lp.Length() != 1 {
 				t.Fatalf("no lesson pointer (%d):\n%s", r.status, r.text(`[data-testid="result"]`))
 			}
@@ -529,7 +529,7 @@ func TestConsoleMistakesMoveDrillsUp(t *testing.T) {
 	}
 	// A plain call with no misunderstanding has no pointer.
 	r := a.hxPost("/sandbox/send", url.Values{"ep": {"jobs-list"}})
-	if r.doc.Find(`[data-testid="lesson-pointer"]`).Length() != 0 {
+	if r.doc().Find(`[data-testid="lesson-pointer"]`).Length() != 0 {
 		t.Error("a fine call got a lesson pointer")
 	}
 }
@@ -583,7 +583,7 @@ func TestConsoleLegacyRenderingAndNotes(t *testing.T) {
 	if got := r.text(`[data-testid="render-cli-legacy"]`); got != "databricks jobs get --job-id "+nightly {
 		t.Errorf("legacy jobs/get = %q", got)
 	}
-	label := r.doc.Find(`[data-testid="render-cli-legacy"]`).Parent().Find(".rendering-head span").Text()
+	label := r.doc().Find(`[data-testid="render-cli-legacy"]`).Parent().Find(".rendering-head span").Text()
 	if label != "Legacy databricks-cli 0.x form (seen in older material; the current CLI rejects it)" {
 		t.Errorf("legacy label %q", label)
 	}
@@ -607,7 +607,7 @@ func TestConsoleLegacyRenderingAndNotes(t *testing.T) {
 		{"ep": {"runs-get"}, "p_run_id_other": {id(run)}, "p_include_history": {"true"}},
 	} {
 		r := a.send("/sandbox/send", v)
-		if n := r.doc.Find(`[data-testid="render-cli-legacy"]`).Length(); n != 0 {
+		if n := r.doc().Find(`[data-testid="render-cli-legacy"]`).Length(); n != 0 {
 			t.Errorf("%s: legacy rendering %q", v.Get("ep"), r.text(`[data-testid="render-cli-legacy"]`))
 		}
 		if r.text(`[data-testid="render-cli"]`) == "" {
@@ -630,7 +630,7 @@ func TestConsoleLegacyRenderingAndNotes(t *testing.T) {
 	// --limit is explained once.
 	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs list-runs --job-id " + nightly + " --limit 3"}})
 	n := 0
-	r.doc.Find(`[data-testid="cli-note"]`).Each(func(_ int, s *goquery.Selection) {
+	r.doc().Find(`[data-testid="cli-note"]`).Each(func(_ int, s *goquery.Selection) {
 		if strings.Contains(s.Text(), "--limit") {
 			n++
 		}
@@ -660,7 +660,7 @@ func TestConsoleRefusesNonNumericIDs(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	tokenFromPage(t, a)
-	history := func() int { return a.get("/sandbox").doc.Find(`[data-testid="history-row"]`).Length() }
+	history := func() int { return a.get("/sandbox").doc().Find(`[data-testid="history-row"]`).Length() }
 	before := history()
 
 	form := url.Values{"ep": {"runs-get"}, "p_run_id": {""}, "p_run_id_other": {"abc"}}
@@ -676,7 +676,7 @@ func TestConsoleRefusesNonNumericIDs(t *testing.T) {
 			if got := r.text(`[data-testid="problem"]`); !strings.Contains(got, `run_id must be a whole number: "abc"`) || !strings.Contains(got, "Nothing was sent") {
 				t.Errorf("problem %q", got)
 			}
-			panel := r.doc.Find(`#call-panel`)
+			panel := r.doc().Find(`#call-panel`)
 			if htmx && panel.AttrOr("hx-swap-oob", "") != "true" {
 				t.Error("the form with its field error is not swapped in")
 			}
@@ -692,7 +692,7 @@ func TestConsoleRefusesNonNumericIDs(t *testing.T) {
 					t.Errorf("the page claims %q", bad)
 				}
 			}
-			if r.doc.Find(`[data-testid="request-line"]`).Length() != 0 {
+			if r.doc().Find(`[data-testid="request-line"]`).Length() != 0 {
 				t.Error("a request was shown")
 			}
 		})

@@ -18,7 +18,7 @@ func consoleKeys(t *testing.T, a *app) map[string]string {
 	t.Helper()
 	r := a.get("/sandbox")
 	out := map[string]string{}
-	r.doc.Find(`[data-testid="endpoint-picker"] a[data-testid^="ep-"]`).Each(func(_ int, s *goquery.Selection) {
+	r.doc().Find(`[data-testid="endpoint-picker"] a[data-testid^="ep-"]`).Each(func(_ int, s *goquery.Selection) {
 		key := strings.TrimPrefix(s.AttrOr("data-testid", ""), "ep-")
 		out[strings.TrimSpace(s.Find(".ep-name").Text())] = key
 	})
@@ -42,7 +42,7 @@ func TestConsoleFieldListPerEndpoint(t *testing.T) {
 			continue
 		}
 		r := a.get("/sandbox?ep=" + key)
-		list := r.doc.Find(`[data-testid="call-panel"] details[data-testid="field-list"]`)
+		list := r.doc().Find(`[data-testid="call-panel"] details[data-testid="field-list"]`)
 		if list.Length() != 1 {
 			t.Errorf("%s: no field list", e.Name)
 			continue
@@ -78,13 +78,13 @@ func TestConsoleFieldListPerEndpoint(t *testing.T) {
 	// The 2.2 notes where they matter.
 	for key, field := range map[string]string{"jobs-get": "page_token", "jobs-list": "limit", "jobs-create": "queue"} {
 		r := a.get("/sandbox?ep=" + key)
-		note := r.doc.Find(`[data-testid="field-` + field + `"]`).Next().Find(`[data-testid="field-note"]`).Text()
+		note := r.doc().Find(`[data-testid="field-` + field + `"]`).Next().Find(`[data-testid="field-note"]`).Text()
 		if note == "" {
 			t.Errorf("%s %s: no 2.2 note", key, field)
 		}
 	}
 	r := a.get("/sandbox?ep=jobs-get")
-	if note := r.doc.Find(`[data-testid="field-page_token"]`).Next().Text(); !strings.Contains(note, "100") {
+	if note := r.doc().Find(`[data-testid="field-page_token"]`).Next().Text(); !strings.Contains(note, "100") {
 		t.Errorf("jobs/get page_token note %q does not say 100 per page", note)
 	}
 }
@@ -104,7 +104,7 @@ func TestConsoleResponseFoldsAndColours(t *testing.T) {
 	tok := tokenFromPage(t, a)
 	jobs := consoleJobs(t, a, tok)
 	r := a.send("/sandbox/send", url.Values{"ep": {"jobs-get"}, "p_job_id_other": {id(jobs["customer-360"])}})
-	body := r.doc.Find(`[data-testid="response-body"]`)
+	body := r.doc().Find(`[data-testid="response-body"]`)
 	var v map[string]any
 	if err := json.Unmarshal([]byte(body.Text()), &v); err != nil {
 		t.Fatalf("response-body text is not the JSON: %v", err)

@@ -90,7 +90,7 @@ func TestLiveModeAgainstASecondEmulator(t *testing.T) {
 	if strings.Contains(r.body, livePAT) {
 		t.Error("the PAT is in the HTML in full")
 	}
-	row := r.doc.Find(`[data-testid="history-row"]`).First()
+	row := r.doc().Find(`[data-testid="history-row"]`).First()
 	if !strings.Contains(row.Text(), "live") {
 		t.Errorf("history row not marked live: %q", row.Text())
 	}
@@ -100,7 +100,7 @@ func TestLiveModeAgainstASecondEmulator(t *testing.T) {
 	if r := a.postForm("/sandbox/send", del); r.status != http.StatusBadRequest || !strings.Contains(r.text(`[data-testid="problem"]`), "confirmation") {
 		t.Errorf("unconfirmed delete: %d %q", r.status, r.text(`[data-testid="problem"]`))
 	}
-	if f := a.get("/sandbox?ep=jobs-delete"); f.doc.Find(`[data-testid="confirm-destructive"]`).Length() != 1 {
+	if f := a.get("/sandbox?ep=jobs-delete"); f.doc().Find(`[data-testid="confirm-destructive"]`).Length() != 1 {
 		t.Error("no confirmation box on jobs/delete in live mode")
 	}
 	del.Set("confirm", "yes")
@@ -127,7 +127,7 @@ func TestLiveModeAgainstASecondEmulator(t *testing.T) {
 	if strings.Contains(r.text(`[data-testid="request"]`), "live:") || strings.Contains(r.text(`[data-testid="response-body"]`), "only-on-live") {
 		t.Error("still live after back to sandbox")
 	}
-	if a.get("/sandbox").doc.Find(`[data-testid="live-off"]`).Length() != 0 {
+	if a.get("/sandbox").doc().Find(`[data-testid="live-off"]`).Length() != 0 {
 		t.Error("page still in live mode")
 	}
 }
@@ -163,7 +163,7 @@ func TestLiveModeRefusesOtherHostsWithoutConnecting(t *testing.T) {
 	if hits.Load() != 0 {
 		t.Errorf("the refused host was contacted %d times", hits.Load())
 	}
-	if a.get("/sandbox").doc.Find(`[data-testid="live-off"]`).Length() != 0 {
+	if a.get("/sandbox").doc().Find(`[data-testid="live-off"]`).Length() != 0 {
 		t.Error("live mode switched on after a refusal")
 	}
 }
@@ -189,7 +189,7 @@ func TestLiveModeRefusalGivesEveryReason(t *testing.T) {
 			if r.status != http.StatusBadRequest {
 				t.Fatalf("status %d, want 400", r.status)
 			}
-			reasons := r.doc.Find(`[data-testid="live-error"] [data-testid="live-reason"]`)
+			reasons := r.doc().Find(`[data-testid="live-error"] [data-testid="live-reason"]`)
 			if reasons.Length() != len(tt.want) {
 				t.Fatalf("%d reasons, want %d: %q", reasons.Length(), len(tt.want), r.text(`[data-testid="live-error"]`))
 			}
@@ -205,7 +205,7 @@ func TestLiveModeRefusalGivesEveryReason(t *testing.T) {
 	}
 	// One reason stays one sentence.
 	r := a.postForm("/sandbox/live", url.Values{"host": {"https://example.com"}, "token": {livePAT}})
-	if r.doc.Find(`[data-testid="live-reason"]`).Length() != 0 || !strings.Contains(r.text(`[data-testid="live-error"]`), "Not switched: live mode only talks to Databricks workspace hosts") {
+	if r.doc().Find(`[data-testid="live-reason"]`).Length() != 0 || !strings.Contains(r.text(`[data-testid="live-error"]`), "Not switched: live mode only talks to Databricks workspace hosts") {
 		t.Errorf("single refusal %q", r.text(`[data-testid="live-error"]`))
 	}
 }
@@ -276,7 +276,7 @@ func TestLiveModeSendsOnlyJobs22(t *testing.T) {
 	if got := a.get("/sandbox?ep=permissions-get").text(`[data-testid="live-refused"]`); !strings.Contains(got, "/api/2.2/jobs/") {
 		t.Errorf("permissions form in live mode: %q", got)
 	}
-	if n := a.get("/sandbox?ep=jobs-get").doc.Find(`[data-testid="live-refused"]`).Length(); n != 0 {
+	if n := a.get("/sandbox?ep=jobs-get").doc().Find(`[data-testid="live-refused"]`).Length(); n != 0 {
 		t.Error("a 2.2 endpoint marked as refused in live mode")
 	}
 	// In the sandbox, permissions work as before.

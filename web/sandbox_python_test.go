@@ -25,7 +25,7 @@ func TestConsoleRendersPython(t *testing.T) {
 			[]string{`w.jobs.get_permissions(job_id="` + id(jobs["nightly-etl"]) + `")`}},
 	} {
 		r := a.send("/sandbox/send", tt.form)
-		py := r.doc.Find(`[data-testid="render-python"]`)
+		py := r.doc().Find(`[data-testid="render-python"]`)
 		if py.Length() != 1 {
 			t.Fatalf("%v: no Python rendering", tt.form)
 		}
@@ -35,7 +35,7 @@ func TestConsoleRendersPython(t *testing.T) {
 			}
 		}
 		idAttr := py.AttrOr("id", "")
-		if r.doc.Find(`button[data-copy="#`+idAttr+`"]`).Length() != 1 {
+		if r.doc().Find(`button[data-copy="#`+idAttr+`"]`).Length() != 1 {
 			t.Errorf("no copy button for #%s", idAttr)
 		}
 	}

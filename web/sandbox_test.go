@@ -17,7 +17,7 @@ func tokenFromPage(t *testing.T, a *app) string {
 	if r.status != 200 {
 		t.Fatalf("sandbox: %d", r.status)
 	}
-	if r.doc.Find(`[data-testid="env-snippet"]`).Length() == 0 {
+	if r.doc().Find(`[data-testid="env-snippet"]`).Length() == 0 {
 		// A visitor has no token until they ask for one.
 		if c := a.postForm("/sandbox/token", nil); c.status != http.StatusSeeOther {
 			t.Fatalf("create token: %d", c.status)
@@ -95,7 +95,7 @@ func TestSandboxTokenDrivesTheLearnersWorkspace(t *testing.T) {
 		t.Fatal("an unconfirmed regenerate changed the token")
 	}
 	page := a.get("/sandbox")
-	if f := page.doc.Find(`[data-testid="regenerate-form"]`); f.AttrOr("data-confirm", "") == "" || f.Find(`input[name="confirm"][value="yes"]`).Length() != 1 {
+	if f := page.doc().Find(`[data-testid="regenerate-form"]`); f.AttrOr("data-confirm", "") == "" || f.Find(`input[name="confirm"][value="yes"]`).Length() != 1 {
 		t.Error("the regenerate form asks no confirmation")
 	}
 	r := a.postForm("/sandbox/token", url.Values{"confirm": {"yes"}})

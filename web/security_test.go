@@ -81,7 +81,7 @@ func TestLiveOffRevokesOlderCookies(t *testing.T) {
 		t.Fatalf("the session cookie carries the PAT: %s", v)
 	}
 	// While live mode is on, the same session is live.
-	if a.withCookies(saved).get("/sandbox").doc.Find(`[data-testid="live-off"]`).Length() != 1 {
+	if a.withCookies(saved).get("/sandbox").doc().Find(`[data-testid="live-off"]`).Length() != 1 {
 		t.Fatal("live mode is not on for the session")
 	}
 
@@ -90,7 +90,7 @@ func TestLiveOffRevokesOlderCookies(t *testing.T) {
 	}
 	replay := a.withCookies(saved)
 	page := replay.get("/sandbox")
-	if page.doc.Find(`[data-testid="live-off"]`).Length() != 0 || strings.Contains(page.body, counting.URL) {
+	if page.doc().Find(`[data-testid="live-off"]`).Length() != 0 || strings.Contains(page.body, counting.URL) {
 		t.Error("a cookie saved in live mode is still live after live off")
 	}
 	if got := replay.get("/me").text(`[data-testid="nav-me"]`); got == "Ada" {
@@ -115,7 +115,7 @@ func TestLiveOffRevokesOlderCookies(t *testing.T) {
 		restarted.c.Jar.SetCookies(u, []*http.Cookie{{Name: c.Name, Value: c.Value, Path: "/"}})
 	}
 	p := restarted.get("/sandbox")
-	if p.doc.Find(`[data-testid="live-off"]`).Length() != 0 {
+	if p.doc().Find(`[data-testid="live-off"]`).Length() != 0 {
 		t.Error("live mode survived a restart: the PAT was kept somewhere")
 	}
 	if got := p.text(`[data-testid="nav-me"]`); got != "Ada" {
@@ -233,7 +233,7 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	tok := tokenFromPage(t, a)
-	css, _ := a.get("/").doc.Find(`link[rel="stylesheet"]`).First().Attr("href")
+	css, _ := a.get("/").doc().Find(`link[rel="stylesheet"]`).First().Attr("href")
 	src, err := os.ReadFile("routes.go")
 	if err != nil {
 		t.Fatal(err)
@@ -309,15 +309,15 @@ func TestPagesCarryNoInlineScript(t *testing.T) {
 		if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
 			continue
 		}
-		r.doc.Find("script").Each(func(_ int, s *goquery.Selection) {
+		r.doc().Find("script").Each(func(_ int, s *goquery.Selection) {
 			if _, ok := s.Attr("src"); !ok || strings.TrimSpace(s.Text()) != "" {
 				t.Errorf("%s: inline <script>: %s", p, s.Text())
 			}
 		})
-		if n := r.doc.Find("style").Length(); n != 0 {
+		if n := r.doc().Find("style").Length(); n != 0 {
 			t.Errorf("%s: %d <style> elements", p, n)
 		}
-		r.doc.Find("*").Each(func(_ int, s *goquery.Selection) {
+		r.doc().Find("*").Each(func(_ int, s *goquery.Selection) {
 			for _, at := range s.Nodes[0].Attr {
 				if strings.HasPrefix(strings.ToLower(at.Key), "on") || strings.HasPrefix(strings.ToLower(strings.TrimSpace(at.Val)), "javascript:") ||
 					strings.HasPrefix(at.Key, "hx-on") || (at.Key == "hx-vals" && strings.HasPrefix(strings.TrimSpace(at.Val), "js:")) {
@@ -325,7 +325,7 @@ func TestPagesCarryNoInlineScript(t *testing.T) {
 				}
 			}
 		})
-		if cfg := r.doc.Find(`meta[name="htmx-config"]`).AttrOr("content", ""); !strings.Contains(cfg, `"includeIndicatorStyles":false`) {
+		if cfg := r.doc().Find(`meta[name="htmx-config"]`).AttrOr("content", ""); !strings.Contains(cfg, `"includeIndicatorStyles":false`) {
 			t.Errorf("%s: htmx-config %q leaves htmx's inline <style> on", p, cfg)
 		}
 	}
@@ -362,7 +362,7 @@ func TestCrossOriginRefusalIsShaped(t *testing.T) {
 		}
 		r = a.do(req)
 		if r.status != http.StatusForbidden || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") ||
-			r.doc.Find(`[data-testid="error"]`).Length() != 1 {
+			r.doc().Find(`[data-testid="error"]`).Length() != 1 {
 			t.Errorf("cross-site form (htmx %v): %d %q %s", htmx, r.status, r.header.Get("Content-Type"), r.body)
 		}
 	}

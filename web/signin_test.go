@@ -60,7 +60,7 @@ func TestSigninCodeMovesLearner(t *testing.T) {
 		t.Fatalf("use code: %d %q", r.status, r.header.Get("Location"))
 	}
 	page := bob.get("/me")
-	if got := page.doc.Find("#display_name").AttrOr("value", ""); got != "Ada Lovelace" {
+	if got := page.doc().Find("#display_name").AttrOr("value", ""); got != "Ada Lovelace" {
 		t.Fatalf("second browser's name %q, want Ada Lovelace", got)
 	}
 	if !strings.Contains(page.text("[data-testid=flash]"), "Ada Lovelace") {
@@ -73,7 +73,7 @@ func TestSigninCodeMovesLearner(t *testing.T) {
 	if r := bob.postForm("/me", url.Values{"display_name": {"Ada L."}}); r.status != http.StatusSeeOther {
 		t.Fatalf("rename from the second browser: %d", r.status)
 	}
-	if got := a.get("/me").doc.Find("#display_name").AttrOr("value", ""); got != "Ada L." {
+	if got := a.get("/me").doc().Find("#display_name").AttrOr("value", ""); got != "Ada L." {
 		t.Fatalf("first browser's name %q, want Ada L.", got)
 	}
 
@@ -82,7 +82,7 @@ func TestSigninCodeMovesLearner(t *testing.T) {
 	if again.status != http.StatusUnprocessableEntity || again.text("[data-testid=signin-error]") == "" {
 		t.Fatalf("second use of a code: %d, error %q", again.status, again.text("[data-testid=signin-error]"))
 	}
-	if got := carol.get("/me").doc.Find("#display_name").AttrOr("value", ""); got != "" {
+	if got := carol.get("/me").doc().Find("#display_name").AttrOr("value", ""); got != "" {
 		t.Fatalf("refused browser has name %q", got)
 	}
 }
@@ -110,10 +110,10 @@ func TestSigninWrongCodes(t *testing.T) {
 		if !strings.Contains(r.text("[data-testid=signin-error]"), "does not work") {
 			t.Fatalf("wrong guess %d: error %q", i, r.text("[data-testid=signin-error]"))
 		}
-		if got := r.doc.Find("#signin_code").AttrOr("value", ""); got != typed {
+		if got := r.doc().Find("#signin_code").AttrOr("value", ""); got != typed {
 			t.Fatalf("typed code not kept: %q", got)
 		}
-		if r.doc.Find("#signin_code").AttrOr("aria-invalid", "") != "true" {
+		if r.doc().Find("#signin_code").AttrOr("aria-invalid", "") != "true" {
 			t.Fatal("the code field is not marked invalid")
 		}
 	}
@@ -124,7 +124,7 @@ func TestSigninWrongCodes(t *testing.T) {
 	if r := eve.useSigninCode(code); r.status != http.StatusTooManyRequests {
 		t.Fatalf("right code after 11 guesses in a minute: %d", r.status)
 	}
-	if eve.get("/me").doc.Find("[data-testid=signin-code-form]").Length() != 0 {
+	if eve.get("/me").doc().Find("[data-testid=signin-code-form]").Length() != 0 {
 		t.Error("wrong guesses made the guessing browser a learner")
 	}
 	clk.Advance(time.Minute)

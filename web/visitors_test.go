@@ -122,10 +122,10 @@ func TestVisitorPagesRenderWithoutALearner(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("sandbox: %d", r.status)
 	}
-	if r.doc.Find(`[data-testid="env-snippet"]`).Length() != 0 || r.doc.Find(`[data-testid="create-token-form"]`).Length() != 1 {
+	if r.doc().Find(`[data-testid="env-snippet"]`).Length() != 0 || r.doc().Find(`[data-testid="create-token-form"]`).Length() != 1 {
 		t.Error("a visitor's sandbox shows a token, or no button to create one")
 	}
-	if r.doc.Find(`[data-testid="call-form"]`).Length() != 1 {
+	if r.doc().Find(`[data-testid="call-form"]`).Length() != 1 {
 		t.Error("a visitor's sandbox has no console")
 	}
 	// The preview lists the fixture jobs, as the workspace will.

@@ -60,11 +60,11 @@ func TestWorkshopSandboxRaceGradedFromAPICalls(t *testing.T) {
 
 	// The projector grades as it refreshes: Ada solved it at 1:30, Bob not.
 	board := host.hxGet(base + "/host/state")
-	solves := board.doc.Find(`[data-testid="solves"] li`)
+	solves := board.doc().Find(`[data-testid="solves"] li`)
 	if solves.Length() != 1 || !strings.Contains(solves.Text(), "Ada") || !strings.Contains(solves.Text(), "1:30") {
 		t.Fatalf("solves: %q", solves.Text())
 	}
-	if v := ada.get("/join/" + code); v.doc.Find(`[data-testid="solved"]`).Length() != 1 {
+	if v := ada.get("/join/" + code); v.doc().Find(`[data-testid="solved"]`).Length() != 1 {
 		t.Errorf("Ada's screen does not say solved: %q", phaseOf(v))
 	}
 	// Bob checks his own (untouched) workspace: not yet, with the reason.
@@ -77,12 +77,12 @@ func TestWorkshopSandboxRaceGradedFromAPICalls(t *testing.T) {
 	if got := boardNames(end); strings.Join(got, ",") != "Ada,Bob" {
 		t.Errorf("leaderboard %v", got)
 	}
-	if got := end.doc.Find(`[data-testid="leaderboard"] .ws-score`).First().Text(); got != "1925" {
+	if got := end.doc().Find(`[data-testid="leaderboard"] .ws-score`).First().Text(); got != "1925" {
 		t.Errorf("Ada's score %q, want 1000 (question, untimed) + 925 (race at 1:30 of 10:00)", got)
 	}
 	// A kicked participant's token stops working.
 	var bobSeat string
-	end.doc.Find(`[data-testid="seat"]`).Each(func(_ int, s *goquery.Selection) {
+	end.doc().Find(`[data-testid="seat"]`).Each(func(_ int, s *goquery.Selection) {
 		if strings.Contains(s.Text(), "Bob") {
 			bobSeat = s.Find("form").AttrOr("action", "")
 		}

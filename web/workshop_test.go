@@ -55,7 +55,7 @@ func (a *app) createWorkshop(v url.Values) (base, code string) {
 	if h.status != http.StatusOK {
 		a.t.Fatalf("host screen: %d", h.status)
 	}
-	if h.doc.Find(`[data-testid="host-link"]`).Length() != 1 {
+	if h.doc().Find(`[data-testid="host-link"]`).Length() != 1 {
 		a.t.Error("the host link is not shown after creation")
 	}
 	path, _, _ := strings.Cut(loc, "?")
@@ -78,7 +78,7 @@ func (a *app) host(base, action string) resp {
 }
 
 func phaseOf(r resp) string {
-	if p, ok := r.doc.Find("[data-phase]").First().Attr("data-phase"); ok {
+	if p, ok := r.doc().Find("[data-phase]").First().Attr("data-phase"); ok {
 		return p
 	}
 	return ""
@@ -86,7 +86,7 @@ func phaseOf(r resp) string {
 
 func boardNames(r resp) []string {
 	var out []string
-	r.doc.Find(`[data-testid="leaderboard"] .ws-name`).Each(func(_ int, s *goquery.Selection) { out = append(out, strings.TrimSpace(s.Text())) })
+	r.doc().Find(`[data-testid="leaderboard"] .ws-name`).Each(func(_ int, s *goquery.Selection) { out = append(out, strings.TrimSpace(s.Text())) })
 	return out
 }
 
@@ -114,13 +114,13 @@ func TestWorkshopLifecycle(t *testing.T) {
 		t.Fatalf("Cy joins: %d", r.status)
 	}
 	lobby := host.get(base + "/host")
-	if got := lobby.doc.Find(`[data-testid="seat"]`).Length(); got != 3 || phaseOf(lobby) != "lobby" {
+	if got := lobby.doc().Find(`[data-testid="seat"]`).Length(); got != 3 || phaseOf(lobby) != "lobby" {
 		t.Fatalf("lobby: %d seats, phase %q", got, phaseOf(lobby))
 	}
 	if strings.Contains(lobby.body, "<i>Cy</i>") || !strings.Contains(lobby.body, "&lt;i&gt;Cy&lt;/i&gt;") || strings.Contains(lobby.body, "<b>one</b>") {
 		t.Error("names and titles are not escaped on the projector")
 	}
-	if lobby.doc.Find(`img[data-testid="qr"]`).Length() != 1 {
+	if lobby.doc().Find(`img[data-testid="qr"]`).Length() != 1 {
 		t.Error("no QR code in the lobby")
 	}
 	if r := host.get(base + "/qr.svg"); r.status != http.StatusOK || !strings.HasPrefix(r.body, "<svg") || r.header.Get("Content-Type") != "image/svg+xml" {
@@ -160,7 +160,7 @@ func TestWorkshopLifecycle(t *testing.T) {
 	if phaseOf(rev) != "revealed" || rev.text(`[data-testid="explanation"]`) == "" {
 		t.Fatalf("reveal: phase %q, explanation %q", phaseOf(rev), rev.text(`[data-testid="explanation"]`))
 	}
-	if got := rev.doc.Find(`.is-correct [data-testid="option-count"]`).Text(); got != "2" {
+	if got := rev.doc().Find(`.is-correct [data-testid="option-count"]`).Text(); got != "2" {
 		t.Errorf("right option's count %q, want 2", got)
 	}
 	if got := boardNames(rev); strings.Join(got, ",") != "Ada,Bob,<i>Cy</i>" {
@@ -198,10 +198,10 @@ func TestWorkshopLifecycle(t *testing.T) {
 	if got := boardNames(end); strings.Join(got, ",") != "Bob,Ada,<i>Cy</i>" {
 		t.Errorf("final leaderboard %v, want Bob (two right), Ada, Cy", got)
 	}
-	if got := end.doc.Find(`[data-testid="podium"] li`).Length(); got != 3 {
+	if got := end.doc().Find(`[data-testid="podium"] li`).Length(); got != 3 {
 		t.Errorf("podium has %d places", got)
 	}
-	diff := end.doc.Find(`[data-testid="difficulty"] tbody tr`)
+	diff := end.doc().Find(`[data-testid="difficulty"] tbody tr`)
 	if diff.Length() != 3 || !strings.Contains(diff.Eq(0).Text(), "66 % of 3") || !strings.Contains(diff.Eq(1).Text(), "skipped") ||
 		!strings.Contains(diff.Eq(0).Text(), items[0].Options[wrongOption(items[0])]) {
 		t.Errorf("difficulty rows: %q", diff.Text())
