@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/jobs-api-trainer/trainer/data"
 	"github.com/jobs-api-trainer/trainer/store"
+	"github.com/jobs-api-trainer/trainer/store/storetest"
 )
 
 // clock is a fake clock tests move by hand (or on every request).
@@ -70,17 +70,14 @@ func fixtures(t testing.TB) fs.FS {
 	return sub
 }
 
+// openStore opens the real SQLite store at path (a new file in
+// t.TempDir() when path is ""), migrated; reopening a path is a restart.
 func openStore(t testing.TB, path string) *store.DB {
 	t.Helper()
 	if path == "" {
-		path = filepath.Join(t.TempDir(), "x.db")
+		return storetest.New(t)
 	}
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return storetest.OpenAt(t, path)
 }
 
 type env struct {

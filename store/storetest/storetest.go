@@ -3,7 +3,9 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -20,13 +22,23 @@ import (
 // open one per test.
 func New(t testing.TB) *store.DB {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "test.db")
-	b, err := migrated()
-	if err != nil {
-		t.Fatalf("storetest: %v", err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatalf("storetest: %v", err)
+	return OpenAt(t, filepath.Join(t.TempDir(), "test.db"))
+}
+
+// OpenAt opens the database file at path, first copying the migrated
+// database there (as New does) when there is no file yet, and closes it
+// when the test ends. Tests that reopen one file (a restart) call it
+// again with the same path.
+func OpenAt(t testing.TB, path string) *store.DB {
+	t.Helper()
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		b, err := migrated()
+		if err != nil {
+			t.Fatalf("storetest: %v", err)
+		}
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatalf("storetest: %v", err)
+		}
 	}
 	db, err := store.Open(context.Background(), path)
 	if err != nil {
