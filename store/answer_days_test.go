@@ -157,23 +157,7 @@ func TestAnswerDaysBackfill(t *testing.T) {
 	}
 	db.Close()
 
-	raw, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{`DROP TABLE answer_days`, `DELETE FROM schema_migrations WHERE name = '0010_answer_days.sql'`} {
-		if _, err := raw.ExecContext(ctx, q); err != nil {
-			raw.Close()
-			t.Fatal(err)
-		}
-	}
-	raw.Close()
-
-	db, err = store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db = reopenAfter(t, path, `DROP TABLE answer_days`, `DELETE FROM schema_migrations WHERE name = '0010_answer_days.sql'`)
 	got, err := db.DailyAccuracy(ctx, alice, since, time.UTC)
 	if err != nil {
 		t.Fatal(err)
@@ -284,28 +268,11 @@ func TestAnswerDaysRecount(t *testing.T) {
 	}
 	db.Close()
 
-	raw, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
+	db = reopenAfter(t, path,
 		// the exam's three answers, left out as before the fix
 		fmt.Sprintf(`UPDATE answer_days SET answered = answered - 3, correct = correct - 2 WHERE learner_id = %d AND day = %d`, alice, t0.Add(-day).UnixMilli()/86400000),
 		`DELETE FROM answer_days WHERE answered = 0`,
-		`DELETE FROM schema_migrations WHERE name = '0015_answer_days_recount.sql'`,
-	} {
-		if _, err := raw.ExecContext(ctx, q); err != nil {
-			raw.Close()
-			t.Fatal(err)
-		}
-	}
-	raw.Close()
-
-	db, err = store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+		`DELETE FROM schema_migrations WHERE name = '0015_answer_days_recount.sql'`)
 	got, err := db.DailyAccuracy(ctx, alice, t0.Add(-60*day), time.UTC)
 	if err != nil {
 		t.Fatal(err)
@@ -342,4 +309,31 @@ func checkDaysAgree(t *testing.T, db *store.DB, learner int64, now time.Time, wa
 			t.Errorf("Streak in %s = %d, %v; want %d", loc, s, err, wantStreak)
 		}
 	}
+}
+
+// reopenAfter runs queries on the closed database at path, as an older
+// version would have left it, then opens it with the store (migrating it)
+// until the test ends.
+func reopenAfter(t *testing.T, path string, queries ...string) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, q := range queries {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
