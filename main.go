@@ -113,9 +113,9 @@ type config struct {
 	liveAllow  []string
 	taskDur    time.Duration
 	apiRate    float64 // requests per second per sandbox token on /api; 0 = no budget
-	// trustProxy believes X-Forwarded-Proto and X-Forwarded-Host (a
-	// TLS-terminating reverse proxy in front); off, any client could claim
-	// https or another host.
+	// trustProxy believes X-Forwarded-Proto, X-Forwarded-Host and the last
+	// X-Forwarded-For entry (a TLS-terminating reverse proxy in front); off,
+	// any client could claim https, another host or another address.
 	trustProxy bool
 	// metrics serves GET /metrics (Prometheus text) on the same listener.
 	metrics bool
@@ -171,7 +171,7 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 	if err != nil {
 		return c, fmt.Errorf("TRAINER_TRUST_PROXY: want true or false, got %q", trust)
 	}
-	fl.BoolVar(&c.trustProxy, "trust-proxy", trustDef, "believe X-Forwarded-Proto and X-Forwarded-Host from a reverse proxy in front of the server (Secure cookies; the scheme and host of links and the terminal snippet); leave off when clients reach the server directly [TRAINER_TRUST_PROXY]")
+	fl.BoolVar(&c.trustProxy, "trust-proxy", trustDef, "believe X-Forwarded-Proto, X-Forwarded-Host and the last X-Forwarded-For entry from a reverse proxy in front of the server (Secure cookies; the scheme and host of links and the terminal snippet; the client address that limits wrong codes); leave off when clients reach the server directly [TRAINER_TRUST_PROXY]")
 	metricsEnv := env("metrics", "true")
 	metricsDef, err := strconv.ParseBool(metricsEnv)
 	if err != nil {

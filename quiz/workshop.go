@@ -3,6 +3,7 @@ package quiz
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -189,44 +190,49 @@ func NormalizeCode(s string) (string, error) {
 // characters.
 const MaxNameLen = 24
 
-// ErrBadName is a display name with nothing printable in it.
-var ErrBadName = errors.New("quiz: empty name")
+// The errors of CleanText, each a reason to show next to the field.
+var (
+	// ErrBadName is a name or title with nothing printable in it.
+	ErrBadName = errors.New("quiz: empty name")
+	// ErrNotText is text with bytes that are not UTF-8, or with control or
+	// format characters (NUL, escape, zero-width and bidirectional marks):
+	// they would show raw, or reorder the page around them.
+	ErrNotText = errors.New("quiz: not plain text")
+)
 
-// CleanName trims a typed display name, folds runs of spaces into one,
-// drops control and format characters and cuts it to MaxNameLen
-// characters. It returns ErrBadName when nothing is left.
-func CleanName(s string) (string, error) {
-	s = strings.ToValidUTF8(s, "")
-	var b strings.Builder
-	space := false
-	n := 0
+// TooLongError is text longer than Max characters.
+type TooLongError struct{ Max int }
+
+func (e TooLongError) Error() string { return fmt.Sprintf("quiz: longer than %d characters", e.Max) }
+
+// CleanText is the rule for every short text a person types to be shown to
+// others (a display name, a workshop name, a workshop title): it trims the
+// text and folds each run of white space into one space, then refuses it,
+// rather than changing it silently, when it is empty (ErrBadName), when it
+// is not plain text (ErrNotText) or when it is longer than max characters
+// (a TooLongError).
+func CleanText(s string, max int) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", ErrNotText
+	}
+	s = strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
 	for _, r := range s {
-		if unicode.IsSpace(r) {
-			space = b.Len() > 0
-			continue
+		if !unicode.IsPrint(r) && r != ' ' {
+			return "", ErrNotText
 		}
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			continue
-		}
-		if n >= MaxNameLen {
-			break
-		}
-		if space {
-			if n+1 >= MaxNameLen {
-				break
-			}
-			b.WriteByte(' ')
-			n++
-			space = false
-		}
-		b.WriteRune(r)
-		n++
 	}
-	if b.Len() == 0 {
+	switch n := utf8.RuneCountInString(s); {
+	case n == 0:
 		return "", ErrBadName
+	case n > max:
+		return "", TooLongError{Max: max}
 	}
-	return b.String(), nil
+	return s, nil
 }
+
+// CleanName is CleanText for a participant's name (at most MaxNameLen
+// characters).
+func CleanName(s string) (string, error) { return CleanText(s, MaxNameLen) }
 
 // NameKey is the form of a display name that must be unique in a
 // workshop: "Ada", "ada" and "ADA" clash.

@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -127,18 +128,25 @@ func TestCleanNameAndSuggest(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in, want string
-		err      bool
+		err      error
 	}{
-		{"  Ada   Lovelace \n", "Ada Lovelace", false},
-		{"\u200b\t ", "", true},
-		{"<script>x</script>", "<script>x</script>", false},
-		{strings.Repeat("é", 40), strings.Repeat("é", MaxNameLen), false},
-		{"a\x00b", "ab", false},
+		{"  Ada   Lovelace \n", "Ada Lovelace", nil},
+		{"\t \u00a0\n", "", ErrBadName},
+		{"<script>x</script>", "<script>x</script>", nil},
+		{strings.Repeat("é", MaxNameLen), strings.Repeat("é", MaxNameLen), nil},
+		{strings.Repeat("é", MaxNameLen+1), "", TooLongError{Max: MaxNameLen}},
+		{"  " + strings.Repeat("n", MaxNameLen) + "  ", strings.Repeat("n", MaxNameLen), nil},
+		{"Zoë 🚀 東京", "Zoë 🚀 東京", nil},
+		{"a\x00b", "", ErrNotText},
+		{"a\x1bb", "", ErrNotText},
+		{"\xff", "", ErrNotText},
+		{"a\u202eb", "", ErrNotText}, // right-to-left override
+		{"\u200b", "", ErrNotText},   // zero-width space
 	}
 	for _, tt := range tests {
 		got, err := CleanName(tt.in)
-		if got != tt.want || (err != nil) != tt.err {
-			t.Errorf("CleanName(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		if got != tt.want || !errors.Is(err, tt.err) && err != tt.err {
+			t.Errorf("CleanName(%q) = %q, %v; want %q, %v", tt.in, got, err, tt.want, tt.err)
 		}
 	}
 	taken := map[string]bool{"ada": true, "ada 2": true}

@@ -20,13 +20,16 @@ type Choice struct {
 
 // WorkshopNewView is the form that creates a workshop.
 type WorkshopNewView struct {
-	Meta    PageMeta
-	Title   string
-	Topics  []Choice
-	Items   string // hand-picked item ids, one per line or comma-separated
-	Count   int
-	Seconds int
-	Scoring string
+	Meta PageMeta
+	// CreateID makes the form's POST idempotent: a double click or a resent
+	// form opens the workshop the first one created.
+	CreateID string
+	Title    string
+	Topics   []Choice
+	Items    string // hand-picked item ids, one per line or comma-separated
+	Count    int
+	Seconds  int
+	Scoring  string
 	// CountAsDrill makes every participant's first answer to a question
 	// count as a drill attempt (spaced-repetition card and history).
 	CountAsDrill bool

@@ -84,7 +84,7 @@ func (s *server) handleDrillStart(w http.ResponseWriter, r *http.Request) {
 	var err error
 	// One click, one session: a repeated start_id gets the session its
 	// first POST started.
-	if startID := r.PostFormValue("start_id"); validStartID(startID) {
+	if startID := r.PostFormValue("start_id"); validFormID(startID) {
 		id, err = s.starts.once(l.ID, startID, create)
 	} else {
 		id, err = create()
@@ -225,7 +225,7 @@ func (s *server) showSummary(w http.ResponseWriter, r *http.Request, st drillSta
 	}
 	sum := quiz.Summarize(s.bank, st.cards, st.attempts, st.exam)
 	v := templates.DrillSummaryView{
-		StartID:     newStartID(),
+		StartID:     newFormID(),
 		Meta:        s.meta(r, "Session done", "drill"),
 		ScriptURL:   s.drillScript(),
 		SessionID:   st.sess.ID,

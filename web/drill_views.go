@@ -41,7 +41,7 @@ func (s *server) drillHomeView(r *http.Request, topic string) (templates.DrillHo
 	}
 	per := quiz.Stats(s.bank, cards, s.now())
 	v := templates.DrillHomeView{
-		StartID: newStartID(),
+		StartID: newFormID(),
 		Meta:    s.meta(r, "Drill", "drill"),
 		Sizes:   drillSizes,
 		Size:    quiz.DefaultQueueSize,

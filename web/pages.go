@@ -1,11 +1,12 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/jobs-api-trainer/trainer/quiz"
 	"github.com/jobs-api-trainer/trainer/templates"
 )
 
@@ -50,21 +51,46 @@ func (s *server) handleProfileShow(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, templates.Profile(v))
 }
 
+// maxEcho bounds, in characters, the typed text a refused form shows back
+// for editing: more than any field allows, so nothing valid is cut.
+const maxEcho = 200
+
+// cutRunes is s as valid UTF-8 (a bad byte becomes U+FFFD) cut to at most
+// n characters, for showing typed text back in a form: a byte cut could
+// split a character.
+func cutRunes(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
 // validDisplayName returns the cleaned name, or a message for the form.
 func validDisplayName(raw string) (string, string) {
-	name := strings.Join(strings.Fields(raw), " ")
+	name, err := quiz.CleanText(raw, maxDisplayNameLen)
+	return name, textProblem(err, "Enter a name of 1 to 40 characters.")
+}
+
+// maxDisplayNameLen is the longest display name, in characters.
+const maxDisplayNameLen = 40
+
+// textProblem is the message for a field quiz.CleanText refused (ifEmpty
+// for an empty one), or "" for none.
+func textProblem(err error, ifEmpty string) string {
+	var long quiz.TooLongError
 	switch {
-	case name == "":
-		return "", "Enter a name of 1 to 40 characters."
-	case utf8.RuneCountInString(name) > 40:
-		return "", "That name is longer than 40 characters."
+	case err == nil:
+		return ""
+	case errors.Is(err, quiz.ErrBadName):
+		return ifEmpty
+	case errors.As(err, &long):
+		return fmt.Sprintf("That is longer than %d characters.", long.Max)
 	}
-	for _, r := range name {
-		if !unicode.IsPrint(r) {
-			return "", "Use letters, digits, spaces and punctuation only."
-		}
-	}
-	return name, ""
+	return "Use letters, digits, spaces and punctuation only."
 }
 
 func (s *server) handleProfileSave(w http.ResponseWriter, r *http.Request) {
@@ -80,7 +106,7 @@ func (s *server) handleProfileSave(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		v.DisplayName, v.Error = raw, msg
+		v.DisplayName, v.Error = cutRunes(raw, maxEcho), msg
 		s.render(w, r, http.StatusBadRequest, templates.Profile(v))
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/jobs-api-trainer/trainer/store/storetest"
 )
@@ -104,6 +105,9 @@ func TestDisplayName(t *testing.T) {
 		{"empty", "   ", "1 to 40"},
 		{"too long", strings.Repeat("x", 41), "longer than 40"},
 		{"control char", "a\x07b", "letters"},
+		{"not UTF-8", "Ada\xff", "letters"},
+		{"right-to-left override", "Ada\u202e", "letters"},
+		{"zero-width space", "A\u200bda", "letters"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,6 +117,9 @@ func TestDisplayName(t *testing.T) {
 			}
 			if got := r.text(`[data-testid="field-error"]`); !strings.Contains(got, tt.msg) {
 				t.Fatalf("field error %q, want %q", got, tt.msg)
+			}
+			if !utf8.ValidString(r.body) {
+				t.Error("the page shows the typed bytes back as they came: not UTF-8")
 			}
 		})
 	}

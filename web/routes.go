@@ -75,7 +75,8 @@ func (s *server) routes() http.Handler {
 	pages.HandleFunc("GET /workshops/{id}/host/state", s.handleWorkshopHostState)
 	pages.HandleFunc("GET /workshops/{id}/host/events", s.handleWorkshopHostEvents)
 	pages.HandleFunc("POST /workshops/{id}/host/{action}", s.handleWorkshopAction)
-	pages.HandleFunc("POST /workshops/{id}/seats/{seat}/{verb}", s.handleWorkshopKick)
+	pages.HandleFunc("POST /workshops/{id}/seats/{seat}/kick", s.handleWorkshopSeat(true))
+	pages.HandleFunc("POST /workshops/{id}/seats/{seat}/allow", s.handleWorkshopSeat(false))
 	pages.HandleFunc("GET /workshops/{id}/qr.svg", s.handleWorkshopQR)
 	pages.HandleFunc("GET /workshops/{id}/results.csv", s.handleWorkshopResults)
 	pages.HandleFunc("GET /workshops/{id}/summary.csv", s.handleWorkshopSummary)
@@ -119,7 +120,16 @@ func (s *server) routes() http.Handler {
 	}
 	// Event streams skip compression: gzhttp would buffer them, and each
 	// event must reach the browser as soon as it is written.
-	plain, zipped := csrf.Handler(root), gz(csrf.Handler(root))
+	// Every /api/ path goes to the emulator as sent: the mux would redirect
+	// one that is not clean ("//", "..") instead of answering it in JSON.
+	dispatch := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			api.ServeHTTP(w, r)
+			return
+		}
+		root.ServeHTTP(w, r)
+	})
+	plain, zipped := csrf.Handler(dispatch), gz(csrf.Handler(dispatch))
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isEventStream(r) {
 			plain.ServeHTTP(w, r)

@@ -74,6 +74,14 @@ func TestSandboxTokenDrivesTheLearnersWorkspace(t *testing.T) {
 		t.Fatalf("jobs/list with the page's token: %d %v", status, body)
 	}
 
+	// A path that is not clean is a JSON error, not a redirect, through
+	// the whole server (the router would redirect it).
+	for _, p := range []string{"/api/2.2/jobs/../jobs/list", "/api//2.2/jobs/list", "/api/2.2/./jobs/list"} {
+		if status, body := a.api("GET", p, tok, ""); status != http.StatusNotFound || body["error_code"] != "ENDPOINT_NOT_FOUND" {
+			t.Errorf("GET %s: %d %v, want 404 ENDPOINT_NOT_FOUND", p, status, body)
+		}
+	}
+
 	// Another learner sees only their own workspace.
 	b := newTestServer(t, testOpts{DB: a.db})
 	other := tokenFromPage(t, b)

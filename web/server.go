@@ -30,11 +30,12 @@ type Options struct {
 	// Exam is the mock exam's blueprint (quiz.LoadBlueprint of
 	// data/exam/blueprint.yaml); NewServer fails without one.
 	Exam quiz.Blueprint
-	// TrustProxy believes X-Forwarded-Proto and X-Forwarded-Host from a
-	// reverse proxy in front of the server (-trust-proxy) when deciding
-	// whether the client uses https (Secure cookies) and which host it
-	// called (the host shown for the CLI, links). Off, the headers are
-	// ignored: any client can send them.
+	// TrustProxy believes X-Forwarded-Proto, X-Forwarded-Host and the last
+	// X-Forwarded-For entry from a reverse proxy in front of the server
+	// (-trust-proxy) when deciding whether the client uses https (Secure
+	// cookies), which host it called (the host shown for the CLI, links)
+	// and its address (limits on wrong codes). Off, the headers are
+	// ignored: any client can send them (workspace/proxy.go).
 	TrustProxy bool
 	// Metrics serves Prometheus metrics on GET /metrics and counts
 	// requests, emulator calls and database writes for them (-metrics).
@@ -52,18 +53,19 @@ type server struct {
 	static     *staticFiles
 	sess       *sessionStore
 	learners   *learnerCache
-	live       *liveTargets   // live mode's host and PAT per session, memory only
-	pruneMu    sync.Mutex     // guards nextPrune
-	nextPrune  time.Time      // when creating a learner next prunes idle ones (learners.go)
-	pages      *http.ServeMux // the page routes, asked which methods a path allows
-	root       *http.ServeMux // every route; asked for the route label of a request
-	metrics    *metrics       // nil when Options.Metrics is off
-	sendLimit  *rateLimiter   // the sandbox console's send action, per learner
-	showingKey []byte         // signs drill showings and derives shuffle seeds (drill.go)
-	rooms      *rooms         // live workshops (workshop_room.go)
-	codes      *codeLimiter   // wrong join codes per client (workshop_join.go)
-	signins    *codeLimiter   // wrong sign-in codes per client (signin.go)
-	starts     startLedger    // makes starting a drill idempotent (drill_start.go)
+	live       *liveTargets       // live mode's host and PAT per session, memory only
+	pruneMu    sync.Mutex         // guards nextPrune
+	nextPrune  time.Time          // when creating a learner next prunes idle ones (learners.go)
+	pages      *http.ServeMux     // the page routes, asked which methods a path allows
+	root       *http.ServeMux     // every route; asked for the route label of a request
+	metrics    *metrics           // nil when Options.Metrics is off
+	sendLimit  *rateLimiter       // the sandbox console's send action, per learner
+	showingKey []byte             // signs drill showings and derives shuffle seeds (drill.go)
+	rooms      *rooms             // live workshops (workshop_room.go)
+	codes      *codeLimiter       // wrong join codes per client (workshop_join.go)
+	signins    *codeLimiter       // wrong sign-in codes per client (signin.go)
+	starts     formLedger[int64]  // makes starting a drill idempotent (form_ledger.go)
+	creates    formLedger[string] // makes creating a workshop idempotent: the host link
 }
 
 // NewServer builds the trainer's whole HTTP handler. It returns an error

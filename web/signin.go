@@ -92,10 +92,7 @@ func (s *server) handleSignin(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	typed := strings.TrimSpace(r.PostFormValue("code"))
-	if len(typed) > 64 {
-		typed = typed[:64]
-	}
+	typed := cutRunes(strings.TrimSpace(r.PostFormValue("code")), 64)
 	fail := func(status int, msg string) {
 		v, err := s.profileView(r)
 		if err != nil {

@@ -120,22 +120,24 @@ func (s *server) afterHostPost(w http.ResponseWriter, r *http.Request, rm *room,
 	s.redirectFlash(w, r, fmt.Sprintf("/workshops/%d/host", rm.workshop().ID), msg)
 }
 
-// handleWorkshopKick removes a participant (kick) or lets them back (allow).
-func (s *server) handleWorkshopKick(w http.ResponseWriter, r *http.Request) {
-	rm, ok := s.hostRoom(w, r)
-	if !ok || !s.parseForm(w, r) {
-		return
+// handleWorkshopSeat removes a participant (kick) or lets them back in.
+func (s *server) handleWorkshopSeat(kick bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rm, ok := s.hostRoom(w, r)
+		if !ok || !s.parseForm(w, r) {
+			return
+		}
+		seat, err := strconv.ParseInt(r.PathValue("seat"), 10, 64)
+		if err != nil {
+			s.fail(w, r, store.ErrNotFound)
+			return
+		}
+		if err := rm.kick(r.Context(), s.db, seat, kick); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.afterHostPost(w, r, rm, "")
 	}
-	seat, err := strconv.ParseInt(r.PathValue("seat"), 10, 64)
-	if err != nil {
-		s.fail(w, r, store.ErrNotFound)
-		return
-	}
-	if err := rm.kick(r.Context(), s.db, seat, r.PathValue("verb") == "kick"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.afterHostPost(w, r, rm, "")
 }
 
 // hostPhase names what the host screen shows for the current round at now.

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/jobs-api-trainer/trainer/quiz"
 	"github.com/jobs-api-trainer/trainer/store"
 	"github.com/jobs-api-trainer/trainer/templates"
+	"github.com/jobs-api-trainer/trainer/workspace"
 	"github.com/jobs-api-trainer/trainer/workspace/challenge"
 )
 
@@ -60,20 +60,10 @@ func (c *codeLimiter) blocked(client string) bool {
 // wrong spends a guess.
 func (c *codeLimiter) wrong(client string) { c.limiter(client).AllowN(c.now(), 1) }
 
-// clientAddr is the client's IP address (the proxy's word only with
-// -trust-proxy).
+// clientAddr is the client's IP address (workspace.ClientAddr: the
+// proxy's word only with -trust-proxy).
 func (s *server) clientAddr(r *http.Request) string {
-	if s.opts.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			first, _, _ := strings.Cut(f, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	return workspace.ClientAddr(r, s.opts.TrustProxy)
 }
 
 const tooManyGuesses = "Too many wrong codes from here: wait a minute and try again."
@@ -111,10 +101,8 @@ func (s *server) handleJoin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := templates.JoinView{Meta: s.meta(r, "Join a workshop", "workshops"),
-		Code: strings.TrimSpace(r.PostFormValue("code")), Name: r.PostFormValue("name")}
-	if len(v.Code) > 32 {
-		v.Code = v.Code[:32]
-	}
+		Code: strings.TrimSpace(r.PostFormValue("code")), Name: cutRunes(r.PostFormValue("name"), maxEcho)}
+	v.Code = cutRunes(v.Code, 32)
 	rm, msg, err := s.lookupCode(r, v.Code)
 	if err != nil {
 		s.fail(w, r, err)
@@ -146,9 +134,9 @@ func (s *server) handleJoin(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, templates.WorkshopJoin(v))
 		return
 	}
-	name, err := quiz.CleanName(v.Name)
+	name, err := quiz.CleanName(r.PostFormValue("name"))
 	if err != nil {
-		v.Error = "Type a name to show on the leaderboard."
+		v.Error = textProblem(err, "Type a name to show on the leaderboard.")
 		s.render(w, r, http.StatusUnprocessableEntity, templates.WorkshopJoin(v))
 		return
 	}

@@ -3,12 +3,14 @@ package web_test
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jobs-api-trainer/trainer/store"
 )
@@ -187,14 +189,51 @@ func TestWorkshopAbuse(t *testing.T) {
 		}
 	})
 
+	t.Run("behind a trusted proxy, the proxy's address counts, not the client's claim", func(t *testing.T) {
+		proxied := newTestServer(t, testOpts{Now: clk.Now, TrustProxy: true})
+		for i := range 12 {
+			req, _ := http.NewRequest(http.MethodPost, proxied.srv.URL+"/join", strings.NewReader(url.Values{"code": {"XXXXXX"}, "name": {"G"}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			// The client writes the first entry; the proxy appends the last.
+			req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.0.0.%d, 203.0.113.9", i))
+			r := proxied.do(req)
+			if want := map[bool]int{true: http.StatusUnprocessableEntity, false: http.StatusTooManyRequests}[i < 10]; r.status != want {
+				t.Fatalf("guess %d with a made-up first address: %d, want %d", i+1, r.status, want)
+			}
+		}
+		req, _ := http.NewRequest(http.MethodPost, proxied.srv.URL+"/join", strings.NewReader(url.Values{"code": {"XXXXXX"}, "name": {"G"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", "203.0.113.10")
+		if r := proxied.do(req); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("another client behind the proxy: %d, want its own guesses", r.status)
+		}
+	})
+
 	t.Run("names are trimmed, limited and required", func(t *testing.T) {
 		n := host.otherLearner()
 		if r := n.joinAs(code, " \t "); r.status != http.StatusUnprocessableEntity {
 			t.Errorf("blank name: %d", r.status)
 		}
-		n.joinAs(code, "  "+strings.Repeat("n", 60)+"  ")
+		long := strings.Repeat("n", 25)
+		if r := n.joinAs(code, long); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.text(`[data-testid="join-error"]`), "longer than 24") || r.doc().Find(`[data-testid="name"]`).AttrOr("value", "") != long {
+			t.Errorf("25-character name: %d %q, field %q", r.status, r.text(`[data-testid="join-error"]`), r.doc().Find(`[data-testid="name"]`).AttrOr("value", ""))
+		}
+		for _, bad := range []string{"a\x00b", "\xff", "a\u202eb", "x\x1b[2J"} {
+			if r := n.joinAs(code, bad); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.text(`[data-testid="join-error"]`), "letters") || !utf8.ValidString(r.body) {
+				t.Errorf("name %q: %d %q", bad, r.status, r.text(`[data-testid="join-error"]`))
+			}
+		}
+		n.joinAs(code, "  "+strings.Repeat("n", 24)+"  ")
 		if got := n.get("/join/" + code).text(`[data-testid="me"]`); got != strings.Repeat("n", 24) {
-			t.Errorf("long name became %q", got)
+			t.Errorf("24-character name became %q", got)
+		}
+	})
+
+	t.Run("a typed code is cut by characters, not bytes", func(t *testing.T) {
+		r := host.otherLearner().joinAs("a"+strings.Repeat("é", 40), "Eve")
+		if r.status != http.StatusUnprocessableEntity || !utf8.ValidString(r.body) {
+			t.Errorf("long code: %d, valid UTF-8 %v", r.status, utf8.ValidString(r.body))
 		}
 	})
 
@@ -216,6 +255,14 @@ func TestWorkshopAbuse(t *testing.T) {
 		}
 		if r := k.joinAs(code, "Mallory2"); r.status != http.StatusForbidden {
 			t.Errorf("rejoin under a new name: %d, want 403", r.status)
+		}
+		for _, verb := range []string{"bogus", "Allow", "allow/x"} {
+			if r := host.hxPost(base+"/seats/"+strconv.FormatInt(seat, 10)+"/"+verb, nil); r.status != http.StatusNotFound && r.status != http.StatusMethodNotAllowed {
+				t.Errorf("host posts seat verb %q: %d, want 404", verb, r.status)
+			}
+		}
+		if p := k.get("/join/" + code); phaseOf(p) != "kicked" {
+			t.Errorf("after unknown seat verbs: %q, want still kicked", phaseOf(p))
 		}
 		host.hxPost(base+"/seats/"+strconv.FormatInt(seat, 10)+"/allow", nil)
 		if p := k.get("/join/" + code); phaseOf(p) != "lobby" {

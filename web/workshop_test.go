@@ -7,8 +7,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -260,5 +262,75 @@ func TestWorkshopCountsAsDrill(t *testing.T) {
 		if csv.status != http.StatusOK || lines != want || (on && !strings.Contains(csv.body, items[0].ID+",")) {
 			t.Errorf("count_as_drill=%v: export %d with %d rows, want %d:\n%s", on, csv.status, lines, want, csv.body)
 		}
+	}
+}
+
+// TestWorkshopForm: every bad field of the create form is a form error
+// that keeps what was typed and creates nothing, and a form sent twice
+// (a double click, a replay) creates one workshop.
+func TestWorkshopForm(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	form := a.get("/workshops/new")
+	createID := form.doc().Find(`input[name="create_id"]`).AttrOr("value", "")
+	if len(createID) != 24 {
+		t.Fatalf("the form carries no create_id: %q", createID)
+	}
+	good := url.Values{"title": {"Friday quiz"}, "count": {"3"}, "seconds": {"20"}, "create_id": {createID}}
+	with := func(field, value string) url.Values {
+		v := url.Values{}
+		for k, vs := range good {
+			v[k] = slices.Clone(vs)
+		}
+		v.Set(field, value)
+		return v
+	}
+	for _, tt := range []struct {
+		name, field, value, msg string
+	}{
+		{"no title", "title", " \t ", "Give the workshop a title."},
+		{"title too long", "title", strings.Repeat("t", 81), "longer than 80"},
+		{"NUL in the title", "title", "a\x00b", "letters"},
+		{"title not UTF-8", "title", "Quiz \xff", "letters"},
+		{"bidi override in the title", "title", "Quiz \u202e", "letters"},
+		{"no questions", "count", "0", "Between 1 and"},
+		{"count not a number", "count", "ten", "Between 1 and"},
+		{"negative seconds", "seconds", "-1", "Between 0"},
+		{"seconds too many", "seconds", "99999", "Between 0"},
+	} {
+		r := a.postForm("/workshops", with(tt.field, tt.value))
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.text(`[data-testid="error-`+tt.field+`"]`), tt.msg) || !utf8.ValidString(r.body) {
+			t.Errorf("%s: %d %q, want 422 %q (valid UTF-8: %v)", tt.name, r.status, r.text(`[data-testid="error-`+tt.field+`"]`), tt.msg, utf8.ValidString(r.body))
+		}
+		if got := r.doc().Find(`input[name="create_id"]`).AttrOr("value", ""); got != createID {
+			t.Errorf("%s: the form came back with create_id %q, want the same %q", tt.name, got, createID)
+		}
+		if tt.field == "title" && tt.name == "title too long" && r.doc().Find(`[data-testid="title"]`).AttrOr("value", "") != tt.value {
+			t.Errorf("%s: the typed title was not kept", tt.name)
+		}
+	}
+	if n := a.get("/workshops").doc().Find(`[data-testid="hosted"] li`).Length(); n != 0 {
+		t.Fatalf("refused forms created %d workshops", n)
+	}
+
+	// The same form twice, also at once: one workshop, one host link.
+	var wg sync.WaitGroup
+	links := make([]string, 4)
+	for i := range links {
+		wg.Go(func() { links[i] = a.postForm("/workshops", good).header.Get("Location") })
+	}
+	wg.Wait()
+	for _, l := range links {
+		if l == "" || l != links[0] {
+			t.Fatalf("replayed create gave host links %q", links)
+		}
+	}
+	if n := a.get("/workshops").doc().Find(`[data-testid="hosted"] li`).Length(); n != 1 {
+		t.Errorf("%d workshops after one form sent 4 times, want 1", n)
+	}
+	// A new form (a new create_id) is a new workshop.
+	fresh := with("create_id", a.get("/workshops/new").doc().Find(`input[name="create_id"]`).AttrOr("value", ""))
+	if l := a.postForm("/workshops", fresh).header.Get("Location"); l == "" || l == links[0] {
+		t.Errorf("a second form: %q", l)
 	}
 }

@@ -47,18 +47,22 @@ func (s *server) handleWorkshops(w http.ResponseWriter, r *http.Request) {
 
 // workshopForm is the create form's input.
 type workshopForm struct {
-	title   string
-	topics  []string
-	items   string
-	count   int
-	seconds int
-	scoring quiz.Scoring
-	races   []string
-	drill   bool // count answers as drill attempts
+	createID string // the form's id (formLedger)
+	title    string
+	topics   []string
+	items    string
+	count    int
+	seconds  int
+	scoring  quiz.Scoring
+	races    []string
+	drill    bool // count answers as drill attempts
 }
 
 func (s *server) newWorkshopView(r *http.Request, f workshopForm, errs map[string]string) templates.WorkshopNewView {
-	v := templates.WorkshopNewView{Meta: s.meta(r, "Host a workshop", "workshops"), Title: f.title, Items: f.items,
+	if !validFormID(f.createID) {
+		f.createID = newFormID()
+	}
+	v := templates.WorkshopNewView{Meta: s.meta(r, "Host a workshop", "workshops"), CreateID: f.createID, Title: f.title, Items: f.items,
 		Count: f.count, Seconds: f.seconds, Scoring: string(f.scoring), CountAsDrill: f.drill, Errors: errs}
 	for _, t := range quiz.Topics {
 		v.Topics = append(v.Topics, templates.Choice{Value: t.ID, Label: t.Title, Checked: slices.Contains(f.topics, t.ID)})
@@ -78,19 +82,20 @@ func (s *server) handleWorkshopNew(w http.ResponseWriter, r *http.Request) {
 func parseWorkshopForm(r *http.Request) (workshopForm, map[string]string) {
 	errs := map[string]string{}
 	f := workshopForm{
-		title:   strings.TrimSpace(r.PostFormValue("title")),
-		topics:  r.PostForm["topic"],
-		items:   strings.TrimSpace(r.PostFormValue("items")),
-		scoring: quiz.Scoring(r.PostFormValue("scoring")),
-		races:   r.PostForm["race"],
-		drill:   r.PostFormValue("count_as_drill") == "on",
+		createID: r.PostFormValue("create_id"),
+		title:    r.PostFormValue("title"),
+		topics:   r.PostForm["topic"],
+		items:    strings.TrimSpace(r.PostFormValue("items")),
+		scoring:  quiz.Scoring(r.PostFormValue("scoring")),
+		races:    r.PostForm["race"],
+		drill:    r.PostFormValue("count_as_drill") == "on",
 	}
-	if f.title == "" {
-		errs["title"] = "Give the workshop a title."
-	} else if len([]rune(f.title)) > maxTitleLen {
-		errs["title"] = fmt.Sprintf("At most %d characters.", maxTitleLen)
+	title, err := quiz.CleanText(f.title, maxTitleLen)
+	if msg := textProblem(err, "Give the workshop a title."); msg != "" {
+		errs["title"], f.title = msg, cutRunes(f.title, maxEcho) // shown back for editing
+	} else {
+		f.title = title
 	}
-	var err error
 	if f.count, err = strconv.Atoi(r.PostFormValue("count")); err != nil || f.count < 1 || f.count > maxWorkshopCount {
 		errs["count"] = fmt.Sprintf("Between 1 and %d questions.", maxWorkshopCount)
 	}
@@ -155,8 +160,27 @@ func (s *server) handleWorkshopCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l, _ := learnerFrom(r.Context())
+	create := func() (string, error) { return s.createWorkshop(r, l.ID, f, rounds) }
+	var hostURL string
+	var err error
+	if validFormID(f.createID) {
+		hostURL, err = s.creates.once(l.ID, f.createID, create)
+	} else {
+		hostURL, err = create()
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, hostURL, http.StatusSeeOther)
+}
+
+// createWorkshop stores the workshop of form f for the host learner and
+// returns its host link (with the secret key). It returns the store's
+// error.
+func (s *server) createWorkshop(r *http.Request, host int64, f workshopForm, rounds []store.WorkshopRound) (string, error) {
 	key := crand.Text()
-	ws := store.Workshop{Title: f.title, HostLearner: l.ID, Scoring: string(f.scoring), Seconds: f.seconds,
+	ws := store.Workshop{Title: f.title, HostLearner: host, Scoring: string(f.scoring), Seconds: f.seconds,
 		RaceSeconds: raceSeconds, CountAsDrill: f.drill, CreatedAt: s.now()}
 	var err error
 	for range 5 { // a code clash is rare: draw again
@@ -165,18 +189,13 @@ func (s *server) handleWorkshopCreate(w http.ResponseWriter, r *http.Request) {
 		ws.Code, _ = quiz.JoinCode(b[:])
 		var created store.Workshop
 		if created, err = s.db.CreateWorkshop(r.Context(), ws, key, rounds); err == nil {
-			ws = created
-			break
+			return fmt.Sprintf("/workshops/%d/host?key=%s", created.ID, key), nil
 		}
 		if !errors.Is(err, store.ErrCodeTaken) {
 			break
 		}
 	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/workshops/%d/host?key=%s", ws.ID, key), http.StatusSeeOther)
+	return "", err
 }
 
 // workshopRoom resolves {id} to its room, answering 404 when there is none.

@@ -52,8 +52,10 @@ func TestIsolation(t *testing.T) {
 	if list["jobs"] != nil {
 		t.Fatalf("B sees A's jobs: %v", list)
 	}
-	if code, out := e.call("", "GET", "/api/2.2/jobs/list", nil); code != 403 || out["message"] != "Invalid access token." || out["error_code"] != "403" {
-		t.Fatalf("no token: %d %v", code, out)
+	for _, p := range []string{"/api/2.2/jobs/list", "/api//2.2/jobs/list", "/api/2.2/jobs/../jobs/list"} {
+		if code, out := e.call("", "GET", p, nil); code != 403 || out["message"] != "Invalid access token." || out["error_code"] != "403" {
+			t.Fatalf("no token, %s: %d %v", p, code, out)
+		}
 	}
 }
 
@@ -113,6 +115,10 @@ func TestErrors(t *testing.T) {
 		code, msgPart      string
 	}{
 		{"unknown path", "GET", "/api/2.2/nope", nil, 404, "ENDPOINT_NOT_FOUND", "No API found for 'GET /api/2.2/nope'"},
+		// A path that is not clean is no API: not a redirect to the clean one.
+		{"dot dot", "POST", "/api/2.2/jobs/../jobs/create", map[string]any{}, 404, "ENDPOINT_NOT_FOUND", "'POST /api/2.2/jobs/../jobs/create'"},
+		{"double slash", "GET", "/api//2.2/jobs/list", nil, 404, "ENDPOINT_NOT_FOUND", "No API found"},
+		{"dot segment", "GET", "/api/2.2/jobs/./list", nil, 404, "ENDPOINT_NOT_FOUND", "No API found"},
 		{"not emulated", "GET", "/api/2.0/clusters/list", nil, 501, "NOT_IMPLEMENTED", "does not emulate"},
 		{"wrong method", "POST", "/api/2.2/jobs/get", nil, 405, "METHOD_NOT_ALLOWED", "use GET"},
 		{"missing job", "GET", "/api/2.2/jobs/get?job_id=404", nil, 400, "INVALID_PARAMETER_VALUE", "Job 404 does not exist."},

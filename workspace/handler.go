@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -243,7 +244,32 @@ func (m *Manager) serve(w http.ResponseWriter, r *http.Request) {
 		r2.URL = &u
 		r = &r2
 	}
+	if p := r.URL.EscapedPath(); path.Clean(p) != p {
+		// A ServeMux would redirect a path with "//", "." or ".." segments
+		// to its clean form: an API path that is not clean names no API.
+		// (As for the mux, escaped slashes do not count: a workspace file
+		// path sent as one escaped segment is judged by its endpoint.)
+		m.serveUnclean(w, r)
+		return
+	}
 	m.mux.ServeHTTP(w, r)
+}
+
+// serveUnclean answers a path that is not in clean form ("//", "." or ".."
+// segments) 404 ENDPOINT_NOT_FOUND, after the token check every /api/
+// path gets first.
+func (m *Manager) serveUnclean(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		if _, aerr := m.authenticate(r); aerr != nil {
+			m.fail(w, r, aerr)
+			return
+		}
+		if err := m.throttle(r); err != nil {
+			m.fail(w, r, err)
+			return
+		}
+	}
+	writeErr(w, endpointNotFound(r.Method, r.URL.Path))
 }
 
 // serveConfig answers GET /.well-known/databricks-config, without a token,

@@ -1,7 +1,9 @@
 package workspace
 
 import (
+	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 )
 
@@ -9,9 +11,9 @@ import (
 // this server: https when the connection itself is TLS, or, only when
 // trustProxy is set (-trust-proxy: a reverse proxy in front of the server
 // terminates TLS and sets the header), when X-Forwarded-Proto says so.
-// Without trustProxy the header is ignored: any client can send it. It and
-// RequestHost are the one place the trainer decides whether to believe
-// proxy headers.
+// Without trustProxy the header is ignored: any client can send it. It,
+// RequestHost and ClientAddr are the one place the trainer decides whether
+// to believe proxy headers.
 func RequestScheme(r *http.Request, trustProxy bool) string {
 	if r.TLS != nil {
 		return "https"
@@ -41,6 +43,30 @@ func RequestHost(r *http.Request, trustProxy bool) string {
 		host = "localhost"
 	}
 	return RequestScheme(r, trustProxy) + "://" + host
+}
+
+// ClientAddr is the client's IP address, for per-client limits: the
+// connection's peer or, only when trustProxy is set, the last entry of
+// X-Forwarded-For, the address the proxy in front of the server saw and
+// appended. The entries before it were written by the client (or by
+// proxies it picked) and prove nothing: trusting the first would let any
+// client choose its own address and escape the limits. A last entry that
+// is not an IP address counts as the proxy's own (the peer's).
+func ClientAddr(r *http.Request, trustProxy bool) string {
+	if trustProxy {
+		if vs := r.Header.Values("X-Forwarded-For"); len(vs) > 0 {
+			v := vs[len(vs)-1]
+			last := strings.TrimSpace(v[strings.LastIndexByte(v, ',')+1:])
+			if a, err := netip.ParseAddr(last); err == nil {
+				return a.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // firstForwarded is the first entry of a comma-separated forwarding header
