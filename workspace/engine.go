@@ -69,6 +69,11 @@ type segment struct {
 	ts     *taskSet // the definitions used (repairs: the job's current ones)
 	// CancelAt is when runs/cancel stopped the segment (0 = never).
 	CancelAt int64
+	// DurationMS is one task attempt of this segment, in ms; 0 = the run's
+	// (runDoc.DurationMS). A repair takes the sandbox's task duration of
+	// its day, not the one its run was made with: a fixture run of
+	// 4-minute tasks repaired now runs like any new run.
+	DurationMS int64
 	// TaskCancels are runs/cancel calls with one task run's id: task key
 	// -> when. Only that task stops (see cutTask).
 	TaskCancels map[string]int64
@@ -358,6 +363,9 @@ func buildTimeline(r *runDoc, start int64, skipped bool) *timeline {
 
 func buildSegment(r *runDoc, idx int, sg *segment, t0 int64, prev map[string]*taskTL, prevAttempts map[string]int) *segTL {
 	d := r.DurationMS
+	if sg.DurationMS > 0 {
+		d = sg.DurationMS
+	}
 	st := &segTL{start: t0, taskStart: t0 + d/3, tasks: map[string]*taskTL{}}
 	in := map[string]bool{}
 	for _, k := range sg.Keys {

@@ -302,3 +302,35 @@ func TestOnlyAndIdempotency(t *testing.T) {
 		t.Fatalf("simulate_c: %v", got)
 	}
 }
+
+// A repair runs at the sandbox's task duration of its day, not at the one
+// its run was made with: the fixture's failed run (4-minute tasks) repaired
+// now takes seconds, as a new run would, also after a restart.
+func TestRepairOfFixtureRunTakesTodaysDuration(t *testing.T) {
+	t.Parallel()
+	path := t.TempDir() + "/x.db"
+	e := newEnv(t, openStore(t, path), true)
+	var failed int64
+	for _, r := range e.ok(tokA, "GET", "/api/2.2/jobs/runs/list?completed_only=true", nil)["runs"].([]any) {
+		if m := r.(map[string]any); result(m) == "FAILED" {
+			failed = num(m["run_id"])
+		}
+	}
+	if failed == 0 {
+		t.Fatal("the fixtures have no failed run")
+	}
+	start := e.clk.Now()
+	e.ok(tokA, "POST", "/api/2.2/jobs/runs/repair", map[string]any{"run_id": failed, "rerun_all_failed_tasks": true})
+	// 1 s tasks: PENDING a third of a second, then each repaired task
+	// (and what depends on it) a second.
+	if run := e.runAt(tokA, failed, start, 500*time.Millisecond); life(run) != "RUNNING" {
+		t.Errorf("0.5 s after the repair: %s, want RUNNING (the run's own 4-minute tasks would still be PENDING)", life(run))
+	}
+	if run := e.runAt(tokA, failed, start, 30*time.Second); life(run) != "TERMINATED" || result(run) != "SUCCESS" {
+		t.Fatalf("30 s after the repair: %s %s, want TERMINATED SUCCESS", life(run), result(run))
+	}
+	e2 := newEnv(t, openStore(t, path), true)
+	if run := e2.runAt(tokA, failed, start, 30*time.Second); life(run) != "TERMINATED" || result(run) != "SUCCESS" {
+		t.Errorf("after a restart: %s %s", life(run), result(run))
+	}
+}

@@ -1061,6 +1061,9 @@ func handleRepair(rq *req) (any, error) {
 	repairID := allocID(&rq.sp.meta.NextRunID, firstRunID)
 	sg := rq.sp.newSegment(rq.now, newTaskSet(defs))
 	sg.RepairID = repairID
+	if d := rq.m.opts.TaskDuration.Milliseconds(); d != r.DurationMS {
+		sg.DurationMS = d
+	}
 	if len(q.JobParameters) > 0 {
 		var over = map[string]string{}
 		for _, p := range r.Params {

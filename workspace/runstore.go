@@ -53,8 +53,9 @@ type segmentJSON struct {
 	IDFrom  int64              `json:"id_from,omitempty"`
 	Tasks   []json.RawMessage  `json:"tasks,omitempty"`    // the first format: the definitions themselves
 	TaskSet string             `json:"task_set,omitempty"` // format 2: the hash of their taskSet
-	// CancelAt, TaskCancels and Params: see segment.
+	// CancelAt, DurationMS, TaskCancels and Params: see segment.
 	CancelAt    int64            `json:"cancel_at,omitempty"`
+	DurationMS  int64            `json:"duration_ms,omitempty"`
 	TaskCancels map[string]int64 `json:"task_cancels,omitempty"`
 	Params      []paramValue     `json:"params,omitempty"`
 }
@@ -75,7 +76,7 @@ func encodeRun(r *runDoc) []byte {
 	}
 	for i, sg := range r.Segments {
 		sj := segmentJSON{RepairID: sg.RepairID, At: sg.At, IDs: sg.IDs, IDFrom: sg.idFrom, TaskSet: sg.ts.hash,
-			CancelAt: sg.CancelAt, TaskCancels: sg.TaskCancels, Params: sg.Params}
+			CancelAt: sg.CancelAt, DurationMS: sg.DurationMS, TaskCancels: sg.TaskCancels, Params: sg.Params}
 		if !equalKeys(sg.Keys, sg.ts.keys) {
 			sj.Keys = sg.Keys
 			if sj.Keys == nil {
@@ -131,7 +132,7 @@ func (sp *space) decodeRun(b []byte) (r *runDoc, old bool, err error) {
 		Deleted: d.Deleted, Schedule: d.Schedule, Segments: make([]*segment, len(d.Segments))}
 	for i, sj := range d.Segments {
 		sg := &segment{RepairID: sj.RepairID, At: sj.At, Keys: sj.Keys, IDs: sj.IDs, idFrom: sj.IDFrom,
-			CancelAt: sj.CancelAt, TaskCancels: sj.TaskCancels, Params: sj.Params}
+			CancelAt: sj.CancelAt, DurationMS: sj.DurationMS, TaskCancels: sj.TaskCancels, Params: sj.Params}
 		if old {
 			sg.ts = sp.ts.internRaw(sj.Tasks)
 			if sg.IDs == nil {
