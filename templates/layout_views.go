@@ -50,6 +50,10 @@ type LessonView struct {
 	// Predicted of Predicts prompts have the learner's guess: the lesson's
 	// progress.
 	Predicted, Predicts int
+	// Lessons are all the lessons (this one Current), for moving between
+	// them; Next is the one after this, nil for the last.
+	Lessons []LessonLink
+	Next    *LessonLink
 }
 
 // LessonPiece is a run of the lesson's HTML (our own Markdown, rendered)
@@ -69,8 +73,15 @@ type PredictView struct {
 
 // HomeView is the landing page.
 type HomeView struct {
-	Meta     PageMeta
-	Sections []SectionLink
+	Meta    PageMeta
+	Lessons []LessonLink // every lesson, in order, with its sections
+}
+
+// LessonLink is a lesson in the list of lessons.
+type LessonLink struct {
+	Title, URL string
+	Sections   []SectionLink // on the home page
+	Current    bool          // the lesson being read
 }
 
 // ComingView is the placeholder for a page not built yet.

@@ -32,7 +32,7 @@ func tokenPanel(v SandboxView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if v.Token == "" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<p>Your workspace and its token are made when you first use them: send a call from the console below, or create the token now to use the CLI or curl from your terminal.</p><form method=\"post\" action=\"/sandbox/token\" class=\"actions\" data-testid=\"create-token-form\"><button type=\"submit\" class=\"button\">Create my sandbox token</button></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<p>Your workspace and its token are made when you first use them: send a call from the console on this page, or create the token now to use the CLI or curl from your terminal.</p><form method=\"post\" action=\"/sandbox/token\" class=\"actions\" data-testid=\"create-token-form\"><button type=\"submit\" class=\"button\">Create my sandbox token</button></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -212,7 +212,11 @@ func (s *server) feedbackFor(r *http.Request, sid int64, showingID string, a *qu
 
 // sectionTitle is the title of the lesson section an item links to.
 func (s *server) sectionTitle(it quiz.Item) string {
-	if l, err := s.lessons.Get(lessonSlug); err == nil {
+	slug := "jobs-api"
+	if t, ok := quiz.TopicByID(it.Topic); ok {
+		slug = t.Lesson
+	}
+	if l, err := s.lessons.Get(slug); err == nil {
 		id := strings.TrimPrefix(it.Anchor, "#")
 		for _, sec := range l.Sections {
 			if sec.ID == id {

@@ -10,12 +10,23 @@ import (
 	"github.com/jobs-api-trainer/trainer/templates"
 )
 
-// The trainer has one lesson; drills, progress and the home page link into
-// its sections.
-const (
-	lessonSlug = "jobs-api"
-	lessonPath = "/lessons/" + lessonSlug
-)
+// lessonLinks lists every lesson in order, marking current (a slug; ""
+// for none), and returns the one after current (nil for the last, or for
+// none).
+func (s *server) lessonLinks(current string, withSections bool) (all []templates.LessonLink, next *templates.LessonLink) {
+	ls := s.lessons.All()
+	for i, l := range ls {
+		link := templates.LessonLink{Title: l.Title, URL: "/lessons/" + l.Slug, Current: l.Slug == current}
+		if withSections {
+			link.Sections = sectionLinks(l.Sections)
+		}
+		all = append(all, link)
+		if l.Slug == current && i+1 < len(ls) {
+			next = &templates.LessonLink{Title: ls[i+1].Title, URL: "/lessons/" + ls[i+1].Slug}
+		}
+	}
+	return all, next
+}
 
 func sectionLinks(secs []lessons.Section) []templates.SectionLink {
 	out := make([]templates.SectionLink, len(secs))
@@ -45,6 +56,7 @@ func (s *server) handleLessonShow(w http.ResponseWriter, r *http.Request) {
 		Sections: sectionLinks(l.Sections),
 		Predicts: l.Predicts,
 	}
+	v.Lessons, v.Next = s.lessonLinks(l.Slug, false)
 	opened := false // whether the previous piece's prompt has a guess
 	for _, p := range l.Pieces {
 		html := p.HTML

@@ -36,9 +36,7 @@ func (s *server) handleHealth(w http.ResponseWriter, r *http.Request) {
 func (s *server) handleHome(w http.ResponseWriter, r *http.Request) {
 	v := templates.HomeView{Meta: s.meta(r, "", "")}
 	v.Meta.Description = "Learn the Databricks Jobs API and CLI: job or run, which endpoint, 2.2 paging, repair."
-	if l, err := s.lessons.Get(lessonSlug); err == nil {
-		v.Sections = sectionLinks(l.Sections)
-	}
+	v.Lessons, _ = s.lessonLinks("", true)
 	s.render(w, r, http.StatusOK, templates.Home(v))
 }
 

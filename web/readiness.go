@@ -142,7 +142,10 @@ func readinessView(rd quiz.Readiness, bp quiz.Blueprint) templates.ReadinessView
 			if t.AtExamDate {
 				when = "on " + t.RecallAt.UTC().Format("2 Jan")
 			}
-			row.Figures = append(row.Figures, fmt.Sprintf("recall %s %d %%", when, pctOf(t.Recall)))
+			// Not a second accuracy: the spaced-repetition model's estimate of
+			// what the seen items' cards hold (FSRS retrievability), which
+			// is high right after a review, right or wrong.
+			row.Figures = append(row.Figures, fmt.Sprintf("predicted memory of the items seen %s: %d %%", when, pctOf(t.Recall)))
 		}
 		if t.Due > 0 {
 			row.Figures = append(row.Figures, fmt.Sprintf("%d due", t.Due))

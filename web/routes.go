@@ -40,7 +40,8 @@ func (s *server) routes() http.Handler {
 	pages.HandleFunc("POST /sandbox/reset", s.handleSandboxReset)
 	pages.HandleFunc("GET /sandbox/fidelity", s.handleFidelity)
 	pages.HandleFunc("GET /sandbox/bundle/{file...}", s.handleBundleFile)
-	pages.HandleFunc("GET /jobs/{job_id}", s.handleJobLink) // the links `databricks bundle summary` prints
+	pages.HandleFunc("GET /jobs/{job_id}", s.handleJobLink)               // the links `databricks bundle summary` prints
+	pages.HandleFunc("GET /jobs/{job_id}/runs/{run_id}", s.handleRunLink) // and `databricks bundle run`
 	pages.HandleFunc("POST /sandbox/send", s.handleSandboxSend)
 	pages.HandleFunc("POST /sandbox/cli", s.handleSandboxCLI)
 	pages.HandleFunc("POST /sandbox/live", s.handleLiveOn)

@@ -75,6 +75,16 @@ func TestBundlesPanel(t *testing.T) {
 		!strings.Contains(lr.header.Get("Location"), fmt.Sprintf("ep=jobs-get&p_job_id=%d", id)) {
 		t.Errorf("/jobs/%d: %d %v", id, lr.status, lr.header)
 	}
+	// So does the run URL bundle run prints; a link that is not one is a 404.
+	if lr := a.get(fmt.Sprintf("/jobs/%d/runs/1015?o=900800700600", id)); lr.status != http.StatusSeeOther ||
+		!strings.Contains(lr.header.Get("Location"), "ep=runs-get&p_run_id=1015") {
+		t.Errorf("/jobs/%d/runs/1015: %d %v", id, lr.status, lr.header)
+	}
+	for _, bad := range []string{"/jobs/x/runs/1", "/jobs/1/runs/-2", "/jobs/1/runs/99999999999999999999"} {
+		if lr := a.get(bad); lr.status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", bad, lr.status)
+		}
+	}
 	// Another learner of the same server sees none of it.
 	jar, _ := cookiejar.New(nil)
 	other := &app{t: t, db: a.db, srv: a.srv, c: &http.Client{Jar: jar, CheckRedirect: a.c.CheckRedirect}}

@@ -250,6 +250,11 @@ func (s *server) resultFromRow(r *http.Request, row store.SandboxCall) *template
 	if p == nil {
 		res.Curl = cli.Curl(c.call, host, "$DATABRICKS_TOKEN")
 		res.CLI, res.CLILegacy = cli.CLI(c.call)
+		if row.Source == "cli" {
+			if parsed, err := cli.Parse(row.CLILine); err == nil {
+				res.CLI, res.CLILegacy = parsed.CLI() // keeps a typed --no-wait
+			}
+		}
 		res.GoSDK = cli.GoSDK(c.call)
 		res.PySDK = cli.PySDK(c.call)
 	}

@@ -285,6 +285,17 @@ func TestConsoleCLIBox(t *testing.T) {
 		t.Errorf("CLI box not kept: %q", v)
 	}
 
+	// --no-wait changes what the CLI does, not the call: the CLI form of a
+	// typed line keeps it, a form-sent call is shown without it.
+	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs run-now " + nightly + " --no-wait"}})
+	if got := r.text(`[data-testid="render-cli"]`); got != "databricks jobs run-now "+nightly+" --no-wait" {
+		t.Errorf("CLI form of a typed run-now --no-wait: %q", got)
+	}
+	r = a.send("/sandbox/send", url.Values{"endpoint": {"run-now"}, "method": {"POST"}, "path": {"/api/2.2/jobs/run-now"}, "body": {`{"job_id":` + nightly + `}`}})
+	if got := r.text(`[data-testid="render-cli"]`); strings.Contains(got, "--no-wait") || !strings.Contains(got, "run-now "+nightly) {
+		t.Errorf("CLI form of a form-sent run-now: %q", got)
+	}
+
 	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs get --job-id " + nightly}})
 	if !strings.Contains(r.text(`[data-testid="cli-note"]`), "legacy") {
 		t.Errorf("no legacy note: %q", r.text(`[data-testid="cli-parsed"]`))
@@ -616,6 +627,17 @@ func TestConsoleLegacyRenderingAndNotes(t *testing.T) {
 	}
 
 	// The legacy --job-id on jobs get runs, with a truthful note.
+	// --no-wait changes what the CLI does, not the call: the CLI form of a
+	// typed line keeps it, a form-sent call is shown without it.
+	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs run-now " + nightly + " --no-wait"}})
+	if got := r.text(`[data-testid="render-cli"]`); got != "databricks jobs run-now "+nightly+" --no-wait" {
+		t.Errorf("CLI form of a typed run-now --no-wait: %q", got)
+	}
+	r = a.send("/sandbox/send", url.Values{"endpoint": {"run-now"}, "method": {"POST"}, "path": {"/api/2.2/jobs/run-now"}, "body": {`{"job_id":` + nightly + `}`}})
+	if got := r.text(`[data-testid="render-cli"]`); strings.Contains(got, "--no-wait") || !strings.Contains(got, "run-now "+nightly) {
+		t.Errorf("CLI form of a form-sent run-now: %q", got)
+	}
+
 	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs get --job-id " + nightly}})
 	want := "`--job-id` is the legacy CLI's spelling; CLI v1.12 takes the job ID positionally (`databricks jobs get " + nightly + "`) and would reject this flag. Run here as `databricks jobs get " + nightly + "`."
 	if got := r.text(`[data-testid="cli-note"]`); got != want {

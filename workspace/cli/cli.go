@@ -7,6 +7,7 @@ package cli
 
 import (
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -36,6 +37,9 @@ type Parsed struct {
 	// terminal after the call (run-now, submit, repair-run and cancel-run
 	// without --no-wait).
 	Wait bool
+	// NoWait is --no-wait on a command that waits: it changes what the CLI
+	// does after the call, not the call, so CLI(Call) cannot show it.
+	NoWait bool
 	// Timeout is --timeout for waiting commands (default 20m), else 0.
 	Timeout time.Duration
 	// Output is the -o/--output format: "json" or "text" ("" = the default,
@@ -53,3 +57,17 @@ type Error struct {
 func (e *Error) Error() string { return e.Msg }
 
 func errf(hint, msg string) *Error { return &Error{Msg: msg, Hint: hint} }
+
+// CLI renders the parsed line's call back as CLI(p.Call) does, keeping
+// --no-wait when the line had it (before any trailing comment).
+func (p Parsed) CLI() (current, legacy string) {
+	current, legacy = CLI(p.Call)
+	if p.NoWait {
+		head, comment, hasComment := strings.Cut(current, " # ")
+		current = head + " --no-wait"
+		if hasComment {
+			current += " # " + comment
+		}
+	}
+	return current, legacy
+}

@@ -509,7 +509,7 @@ func (p *parser) build(c *command, a *jobsArgs) (Parsed, error) {
 		p.note(legacyNote + " Run here as `" + cur + "`.")
 	}
 	if c.wait {
-		out.Wait = !a.noWait
+		out.Wait, out.NoWait = !a.noWait, a.noWait
 		out.Timeout = a.timeout
 	}
 	if c.name == "update" && a.json == nil {

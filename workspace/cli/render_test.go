@@ -339,3 +339,24 @@ func TestFromRequest(t *testing.T) {
 		t.Errorf("invalid JSON body = %q, want kept", c.Body)
 	}
 }
+
+// TestParsedCLIKeepsNoWait: a typed --no-wait survives the round trip to
+// the CLI form (it is not part of the call); no --no-wait, none added.
+func TestParsedCLIKeepsNoWait(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ line, want string }{
+		{"databricks jobs run-now 101 --no-wait", "databricks jobs run-now 101 --no-wait"},
+		{"databricks jobs run-now 101", "databricks jobs run-now 101"},
+		{"databricks jobs cancel-run 555 --no-wait", "databricks jobs cancel-run 555 --no-wait"},
+		{"databricks jobs repair-run 555 --rerun-all-failed-tasks --no-wait=false", "databricks jobs repair-run 555 --rerun-all-failed-tasks"},
+		{"databricks jobs list-runs --job-id 101", "databricks jobs list-runs --job-id 101"},
+	} {
+		p, err := Parse(tt.line)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.line, err)
+		}
+		if got, _ := p.CLI(); got != tt.want {
+			t.Errorf("%s: CLI form %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
