@@ -52,6 +52,13 @@ const fallbackPage = "<!doctype html><title>Error</title><h1>Something went wron
 // fails a fixed minimal page is written instead, so no error path can
 // call itself.
 func (s *server) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg, id string) {
+	s.errorPageSwap(w, r, status, heading, msg, id, "innerHTML show:top")
+}
+
+// errorPageSwap is errorPage whose htmx answer is swapped into #main with
+// swap (an hx-swap value): "innerHTML show:top" replaces the page,
+// "afterbegin show:top" puts the message above it.
+func (s *server) errorPageSwap(w http.ResponseWriter, r *http.Request, status int, heading, msg, id, swap string) {
 	if s.clientGone(r) {
 		return
 	}
@@ -70,7 +77,7 @@ func (s *server) errorPage(w http.ResponseWriter, r *http.Request, status int, h
 		// htmx swaps only 2xx answers by default; app.js also swaps an
 		// error answer that names its own target, so the message shows.
 		w.Header().Set("HX-Retarget", "#main")
-		w.Header().Set("HX-Reswap", "innerHTML show:top")
+		w.Header().Set("HX-Reswap", swap)
 		c = templates.ErrorBody(v)
 	}
 	var buf bytes.Buffer

@@ -76,7 +76,11 @@ func newMetrics(db *store.DB, ws *workspace.Manager) *metrics {
 		Name: "trainer_workspaces_loaded",
 		Help: "Emulated workspaces held in memory.",
 	}, func() float64 { return float64(ws.Loaded()) })
-	reg.MustRegister(m.requests, m.latency, m.emulator, m.writeSeconds, m.answerBatch, m.writeErrors, loaded,
+	loadedBytes := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "trainer_workspaces_loaded_bytes",
+		Help: "Stored bytes of the emulated workspaces held in memory (bounded by workspace.Options.MaxLoadedBytes).",
+	}, func() float64 { return float64(ws.LoadedBytes()) })
+	reg.MustRegister(m.requests, m.latency, m.emulator, m.writeSeconds, m.answerBatch, m.writeErrors, loaded, loadedBytes,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, e := range jobsapi.All() {
 		if e.Support == jobsapi.NotEmulated {

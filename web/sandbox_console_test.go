@@ -285,17 +285,6 @@ func TestConsoleCLIBox(t *testing.T) {
 		t.Errorf("CLI box not kept: %q", v)
 	}
 
-	// --no-wait changes what the CLI does, not the call: the CLI form of a
-	// typed line keeps it, a form-sent call is shown without it.
-	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs run-now " + nightly + " --no-wait"}})
-	if got := r.text(`[data-testid="render-cli"]`); got != "databricks jobs run-now "+nightly+" --no-wait" {
-		t.Errorf("CLI form of a typed run-now --no-wait: %q", got)
-	}
-	r = a.send("/sandbox/send", url.Values{"endpoint": {"run-now"}, "method": {"POST"}, "path": {"/api/2.2/jobs/run-now"}, "body": {`{"job_id":` + nightly + `}`}})
-	if got := r.text(`[data-testid="render-cli"]`); strings.Contains(got, "--no-wait") || !strings.Contains(got, "run-now "+nightly) {
-		t.Errorf("CLI form of a form-sent run-now: %q", got)
-	}
-
 	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs get --job-id " + nightly}})
 	if !strings.Contains(r.text(`[data-testid="cli-note"]`), "legacy") {
 		t.Errorf("no legacy note: %q", r.text(`[data-testid="cli-parsed"]`))
@@ -585,12 +574,21 @@ func learnerOf(t *testing.T, a *app) int64 {
 // appears once.
 func TestConsoleLegacyRenderingAndNotes(t *testing.T) {
 	t.Parallel()
-	a := newApp(t)
+	// The console sends at most 10 calls a second per learner: a web clock
+	// that moves a second per send keeps this test from depending on how
+	// fast the machine runs it (the emulator keeps real time).
+	clk := newFakeClock()
+	a := newTestServer(t, testOpts{Web: web.Options{Now: clk.Now}})
+	send := func(path string, v url.Values) resp {
+		t.Helper()
+		clk.Advance(time.Second)
+		return a.send(path, v)
+	}
 	tok := tokenFromPage(t, a)
 	jobs := consoleJobs(t, a, tok)
 	nightly := id(jobs["nightly-etl"])
 
-	r := a.send("/sandbox/send", url.Values{"ep": {"jobs-get"}, "p_job_id_other": {nightly}})
+	r := send("/sandbox/send", url.Values{"ep": {"jobs-get"}, "p_job_id_other": {nightly}})
 	if got := r.text(`[data-testid="render-cli-legacy"]`); got != "databricks jobs get --job-id "+nightly {
 		t.Errorf("legacy jobs/get = %q", got)
 	}
@@ -601,12 +599,12 @@ func TestConsoleLegacyRenderingAndNotes(t *testing.T) {
 	if strings.Contains(r.body, "still accepted") {
 		t.Error("the page still calls the legacy form accepted")
 	}
-	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs run-now " + nightly}})
+	r = send("/sandbox/cli", url.Values{"line": {"databricks jobs run-now " + nightly}})
 	if got := r.text(`[data-testid="render-cli-legacy"]`); got != "databricks jobs run-now --job-id "+nightly {
 		t.Errorf("legacy run-now = %q", got)
 	}
 	run := gjsonInt(t, r.text(`[data-testid="response-body"]`), "run_id")
-	r = a.send("/sandbox/send", url.Values{"ep": {"runs-get"}, "p_run_id_other": {id(run)}})
+	r = send("/sandbox/send", url.Values{"ep": {"runs-get"}, "p_run_id_other": {id(run)}})
 	if got := r.text(`[data-testid="render-cli-legacy"]`); got != "databricks runs get --run-id "+id(run) {
 		t.Errorf("legacy runs/get = %q", got)
 	}
@@ -617,7 +615,7 @@ func TestConsoleLegacyRenderingAndNotes(t *testing.T) {
 		{"ep": {"jobs-update"}, "body": {`{"job_id":` + nightly + `,"new_settings":{"max_concurrent_runs":2}}`}},
 		{"ep": {"runs-get"}, "p_run_id_other": {id(run)}, "p_include_history": {"true"}},
 	} {
-		r := a.send("/sandbox/send", v)
+		r := send("/sandbox/send", v)
 		if n := r.doc().Find(`[data-testid="render-cli-legacy"]`).Length(); n != 0 {
 			t.Errorf("%s: legacy rendering %q", v.Get("ep"), r.text(`[data-testid="render-cli-legacy"]`))
 		}
@@ -629,28 +627,29 @@ func TestConsoleLegacyRenderingAndNotes(t *testing.T) {
 	// The legacy --job-id on jobs get runs, with a truthful note.
 	// --no-wait changes what the CLI does, not the call: the CLI form of a
 	// typed line keeps it, a form-sent call is shown without it.
-	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs run-now " + nightly + " --no-wait"}})
+	r = send("/sandbox/cli", url.Values{"line": {"databricks jobs run-now " + nightly + " --no-wait"}})
 	if got := r.text(`[data-testid="render-cli"]`); got != "databricks jobs run-now "+nightly+" --no-wait" {
 		t.Errorf("CLI form of a typed run-now --no-wait: %q", got)
 	}
-	r = a.send("/sandbox/send", url.Values{"endpoint": {"run-now"}, "method": {"POST"}, "path": {"/api/2.2/jobs/run-now"}, "body": {`{"job_id":` + nightly + `}`}})
+	r = send("/sandbox/send", url.Values{"endpoint": {"run-now"}, "method": {"POST"}, "path": {"/api/2.2/jobs/run-now"}, "body": {`{"job_id":` + nightly + `}`}})
 	if got := r.text(`[data-testid="render-cli"]`); strings.Contains(got, "--no-wait") || !strings.Contains(got, "run-now "+nightly) {
 		t.Errorf("CLI form of a form-sent run-now: %q", got)
 	}
 
-	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs get --job-id " + nightly}})
+	r = send("/sandbox/cli", url.Values{"line": {"databricks jobs get --job-id " + nightly}})
 	want := "`--job-id` is the legacy CLI's spelling; CLI v1.12 takes the job ID positionally (`databricks jobs get " + nightly + "`) and would reject this flag. Run here as `databricks jobs get " + nightly + "`."
 	if got := r.text(`[data-testid="cli-note"]`); got != want {
 		t.Errorf("legacy note %q\nwant %q", got, want)
 	}
 	// ... but not on repair-run: the real CLI's error, with the fix.
+	clk.Advance(time.Second)
 	r = a.postForm("/sandbox/cli", url.Values{"line": {fmt.Sprintf("databricks jobs repair-run --run-id %d --rerun-all-failed-tasks", run)}})
 	if got := r.text(`[data-testid="problem"]`); !strings.Contains(got, "unknown flag: --run-id") || !strings.Contains(got, fmt.Sprintf("databricks jobs repair-run %d", run)) {
 		t.Errorf("repair-run --run-id: %q", got)
 	}
 
 	// --limit is explained once.
-	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs list-runs --job-id " + nightly + " --limit 3"}})
+	r = send("/sandbox/cli", url.Values{"line": {"databricks jobs list-runs --job-id " + nightly + " --limit 3"}})
 	n := 0
 	r.doc().Find(`[data-testid="cli-note"]`).Each(func(_ int, s *goquery.Selection) {
 		if strings.Contains(s.Text(), "--limit") {
@@ -740,4 +739,26 @@ func TestConsoleRefusesNonNumericIDs(t *testing.T) {
 	if after := history(); after != before {
 		t.Errorf("history went from %d to %d rows: something was sent", before, after)
 	}
+}
+
+// TestConsoleCLIFormKeepsNoWait: --no-wait changes what the CLI does, not
+// the call: the CLI form of a typed line keeps it, a form-sent call is
+// shown without it.
+func TestConsoleCLIFormKeepsNoWait(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	a.act()
+	nightly := "101"
+	var r resp
+	// --no-wait changes what the CLI does, not the call: the CLI form of a
+	// typed line keeps it, a form-sent call is shown without it.
+	r = a.send("/sandbox/cli", url.Values{"line": {"databricks jobs run-now " + nightly + " --no-wait"}})
+	if got := r.text(`[data-testid="render-cli"]`); got != "databricks jobs run-now "+nightly+" --no-wait" {
+		t.Errorf("CLI form of a typed run-now --no-wait: %q", got)
+	}
+	r = a.send("/sandbox/send", url.Values{"endpoint": {"run-now"}, "method": {"POST"}, "path": {"/api/2.2/jobs/run-now"}, "body": {`{"job_id":` + nightly + `}`}})
+	if got := r.text(`[data-testid="render-cli"]`); strings.Contains(got, "--no-wait") || !strings.Contains(got, "run-now "+nightly) {
+		t.Errorf("CLI form of a form-sent run-now: %q", got)
+	}
+
 }

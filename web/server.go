@@ -62,8 +62,9 @@ type server struct {
 	sendLimit  *rateLimiter       // the sandbox console's send action, per learner
 	showingKey []byte             // signs drill showings and derives shuffle seeds (drill.go)
 	rooms      *rooms             // live workshops (workshop_room.go)
-	codes      *codeLimiter       // wrong join codes per client (workshop_join.go)
-	signins    *codeLimiter       // wrong sign-in codes per client (signin.go)
+	codes      *clientLimiter     // wrong join codes per client (workshop_join.go)
+	signins    *clientLimiter     // wrong sign-in codes per client (signin.go)
+	newcomers  *clientLimiter     // learners created per client (session.go, newcomers.go)
 	starts     formLedger[int64]  // makes starting a drill idempotent (form_ledger.go)
 	creates    formLedger[string] // makes creating a workshop idempotent: the host link
 }
@@ -97,8 +98,9 @@ func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, bank *quiz.Bank,
 	}
 	s.sendLimit = newRateLimiter(sendsPerSecond, s.now)
 	s.rooms = newRooms(db)
-	s.codes = newCodeLimiter(s.now)
-	s.signins = newCodeLimiter(s.now)
+	s.codes = newClientLimiter(s.now, time.Minute/codeGuessesPerMinute, codeGuessesPerMinute)
+	s.signins = newClientLimiter(s.now, time.Minute/codeGuessesPerMinute, codeGuessesPerMinute)
+	s.newcomers = newClientLimiter(s.now, newcomerEvery, newcomerBurst)
 	if opts.Metrics {
 		s.metrics = newMetrics(db, workspaces)
 	}

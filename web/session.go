@@ -146,6 +146,10 @@ func (s *server) withSession(next http.Handler) http.Handler {
 				s.fail(w, r, badRequest{"The form could not be read (it may be too large or malformed)."})
 				return
 			}
+			if wait := s.newcomers.take(s.clientAddr(r)); wait > 0 {
+				s.tooManyNewcomers(w, r, wait)
+				return
+			}
 			s.pruneIdle(r.Context())
 			l, err := s.db.CreateLearner(r.Context(), s.now())
 			if err != nil {

@@ -113,7 +113,7 @@ func (s *server) handleSignin(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := s.db.UseSigninCode(r.Context(), typed, s.now())
 	if errors.Is(err, store.ErrNotFound) {
-		s.signins.wrong(client)
+		s.signins.spend(client)
 		fail(http.StatusUnprocessableEntity, wrongSigninCode)
 		return
 	}
@@ -123,7 +123,7 @@ func (s *server) handleSignin(w http.ResponseWriter, r *http.Request) {
 	}
 	l, err := s.learners.get(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) { // pruned between the code's lookup and now
-		s.signins.wrong(client)
+		s.signins.spend(client)
 		fail(http.StatusUnprocessableEntity, wrongSigninCode)
 		return
 	}

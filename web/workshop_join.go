@@ -6,10 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/jobs-api-trainer/trainer/quiz"
 	"github.com/jobs-api-trainer/trainer/store"
@@ -20,45 +17,6 @@ import (
 
 // codeGuessesPerMinute bounds wrong join codes per client.
 const codeGuessesPerMinute = 10
-
-// codeLimiter counts wrong join codes per client address (a token bucket
-// of codeGuessesPerMinute a minute, on the server's clock).
-type codeLimiter struct {
-	mu  sync.Mutex
-	now func() time.Time
-	m   map[string]*rate.Limiter
-}
-
-func newCodeLimiter(now func() time.Time) *codeLimiter {
-	return &codeLimiter{now: now, m: map[string]*rate.Limiter{}}
-}
-
-func (c *codeLimiter) limiter(client string) *rate.Limiter {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	l, ok := c.m[client]
-	if !ok {
-		if len(c.m) >= 10_000 { // bound memory: full buckets hold no state worth keeping
-			now := c.now()
-			for k, old := range c.m {
-				if old.TokensAt(now) >= codeGuessesPerMinute {
-					delete(c.m, k)
-				}
-			}
-		}
-		l = rate.NewLimiter(rate.Every(time.Minute/codeGuessesPerMinute), codeGuessesPerMinute)
-		c.m[client] = l
-	}
-	return l
-}
-
-// blocked reports whether the client has no guess left.
-func (c *codeLimiter) blocked(client string) bool {
-	return c.limiter(client).TokensAt(c.now()) < 1
-}
-
-// wrong spends a guess.
-func (c *codeLimiter) wrong(client string) { c.limiter(client).AllowN(c.now(), 1) }
 
 // clientAddr is the client's IP address (workspace.ClientAddr: the
 // proxy's word only with -trust-proxy).
@@ -82,7 +40,7 @@ func (s *server) lookupCode(r *http.Request, typed string) (rm *room, msg string
 		id, err = s.db.WorkshopIDByCode(r.Context(), code)
 	}
 	if cerr != nil || errors.Is(err, store.ErrNotFound) {
-		s.codes.wrong(client)
+		s.codes.spend(client)
 		return nil, "No workshop has that code. Check it on the host's screen.", nil
 	}
 	if err != nil {

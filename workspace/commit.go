@@ -237,6 +237,7 @@ func (m *Manager) writer(sp *space) func(ctx context.Context, puts map[string][]
 func (m *Manager) drop(sp *space) {
 	sp.mu.Lock()
 	sp.evicted = true
+	sp.uncharge()
 	sp.mu.Unlock()
 	m.mu.Lock()
 	defer m.mu.Unlock()

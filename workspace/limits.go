@@ -391,6 +391,7 @@ func (sp *space) account(puts map[string][]byte, deletes []string) {
 	if sp.sizes == nil {
 		sp.sizes = map[string]int{}
 	}
+	was := sp.bytes
 	for _, k := range deletes {
 		sp.bytes -= int64(sp.sizes[k])
 		delete(sp.sizes, k)
@@ -398,6 +399,9 @@ func (sp *space) account(puts map[string][]byte, deletes []string) {
 	for k, b := range puts {
 		sp.bytes += int64(len(b) - sp.sizes[k])
 		sp.sizes[k] = len(b)
+	}
+	if sp.charged != nil {
+		sp.charged.Add(sp.bytes - was)
 	}
 }
 

@@ -71,6 +71,18 @@ type Options struct {
 	// is in the store, so they reload on their next request. Without a
 	// Store nothing is ever dropped.
 	MaxLoaded int
+	// MaxLoadedBytes bounds the stored bytes (Limits.MaxBytes' count:
+	// jobs, runs, permissions and workspace files as documents) of the
+	// workspaces in memory, all together (default 64 MiB; negative = no
+	// bound; see DefaultMaxLoadedBytes). Past it the least recently used
+	// idle workspaces are dropped as for MaxLoaded. The workspace a
+	// request is using is never dropped for it, and the bound is raised to
+	// twice Limits.MaxBytes when it is lower, so a full workspace never
+	// pushes out the one used just before it on every call. A document's bytes are an upper estimate of what it
+	// takes in memory: a file's contents are kept decoded (3/4 of their
+	// base64), and a fresh workspace takes about half its 54 KB of
+	// documents. Without a Store nothing is ever dropped.
+	MaxLoadedBytes int64
 	// PageTokenKey authenticates page tokens (any length; 32 random bytes
 	// is plenty). nil generates one at start, so tokens do not survive a
 	// restart; main derives it from the session secret so they do.
@@ -87,13 +99,17 @@ type Options struct {
 // Manager maps Bearer tokens to workspaces, loads them lazily from the
 // store, and serves the API.
 type Manager struct {
-	opts     Options
-	mu       sync.Mutex               // guards spaces and loading, never held across I/O
-	spaces   map[string]*space        // loaded workspaces
-	loading  map[string]chan struct{} // workspaces being loaded; closed when done
-	tick     uint64                   // use counter for least-recently-used eviction; guarded by mu
-	loads    int64                    // workspaces loaded so far (Version's generations); guarded by mu
-	fixtures *fixtureSet
+	opts    Options
+	mu      sync.Mutex               // guards spaces and loading, never held across I/O
+	spaces  map[string]*space        // loaded workspaces
+	loading map[string]chan struct{} // workspaces being loaded; closed when done
+	tick    uint64                   // use counter for least-recently-used eviction; guarded by mu
+	// loadedBytes is the sum of the stored bytes (space.bytes) of the
+	// workspaces in spaces, for MaxLoadedBytes; each space adds its
+	// changes through space.charged.
+	loadedBytes atomic.Int64
+	loads       int64 // workspaces loaded so far (Version's generations); guarded by mu
+	fixtures    *fixtureSet
 	// tokenAEAD and tokenNonce seal page tokens (see tokenSealer).
 	tokenAEAD  cipher.AEAD
 	tokenNonce []byte
@@ -114,6 +130,13 @@ func NewManager(opts Options) (*Manager, error) {
 	if opts.MaxLoaded <= 0 {
 		opts.MaxLoaded = 1000
 	}
+	opts.Limits = opts.Limits.withDefaults()
+	if opts.MaxLoadedBytes == 0 {
+		opts.MaxLoadedBytes = DefaultMaxLoadedBytes
+	}
+	if opts.MaxLoadedBytes > 0 && opts.Limits.MaxBytes > 0 {
+		opts.MaxLoadedBytes = max(opts.MaxLoadedBytes, 2*opts.Limits.MaxBytes)
+	}
 	if opts.Resolve == nil {
 		return nil, errors.New("workspace: new manager: Resolve is required")
 	}
@@ -127,7 +150,6 @@ func NewManager(opts Options) (*Manager, error) {
 			return nil, fmt.Errorf("workspace: new manager: page token key: %w", err)
 		}
 	}
-	opts.Limits = opts.Limits.withDefaults()
 	m := &Manager{opts: opts, spaces: map[string]*space{}, loading: map[string]chan struct{}{}, fixtures: fx,
 		budgets: newBudgets(opts.Limits)}
 	m.tokenAEAD, m.tokenNonce = newTokenAEAD(opts.PageTokenKey)
@@ -198,6 +220,11 @@ type space struct {
 	// stored size of the documents, for Limits.MaxBytes (limits.go)
 	bytes int64
 	sizes map[string]int // by key
+	// charged is the manager's loadedBytes while sp is installed in it,
+	// nil before and after: account adds every change of bytes to it.
+	// Set when sp is installed (before anyone else sees it) and cleared
+	// under sp.mu when it is dropped.
+	charged *atomic.Int64
 }
 
 func newSpace(id string) *space {
@@ -266,6 +293,7 @@ func (m *Manager) withSpace(ctx context.Context, id string, fn func(sp *space) e
 		}
 		ran, err := sp.locked(fn)
 		if ran {
+			m.trim(sp)
 			return err
 		}
 	}
@@ -282,12 +310,29 @@ func (sp *space) locked(fn func(sp *space) error) (ran bool, err error) {
 	return true, fn(sp)
 }
 
+// DefaultMaxLoadedBytes is Options.MaxLoadedBytes' default: 64 MiB of
+// documents in memory, two full workspaces (Limits.MaxBytes) or some
+// 1,200 fresh ones (54 KB each; MaxLoaded's 1,000 comes first), so that
+// with everything else (some 20 MiB) the live heap stays under 90 MiB: the
+// server collects at GOGC=400 (main.go, tuneGC), when the heap reaches
+// five times the live heap, and five times that is still under its 512 MiB
+// soft memory limit, so the limit does not have to force collections.
+const DefaultMaxLoadedBytes = 64 << 20
+
+// overLocked reports whether more workspaces, or more bytes, are loaded
+// than MaxLoaded and MaxLoadedBytes allow. The caller holds m.mu.
+func (m *Manager) overLocked() bool {
+	return len(m.spaces) > m.opts.MaxLoaded ||
+		(m.opts.MaxLoadedBytes > 0 && m.loadedBytes.Load() > m.opts.MaxLoadedBytes)
+}
+
 // evictLocked drops least recently used idle workspaces (never keep) until
-// at most MaxLoaded remain. The caller holds m.mu. A workspace in use (its
-// mutex held) is skipped; one dropped is marked so a request that looked it
-// up just before reloads instead of writing to a stale copy.
+// at most MaxLoaded remain holding at most MaxLoadedBytes. The caller
+// holds m.mu. A workspace in use (its mutex held) is skipped; one dropped
+// is marked so a request that looked it up just before reloads instead of
+// writing to a stale copy.
 func (m *Manager) evictLocked(keep *space) {
-	if m.opts.Store == nil || len(m.spaces) <= m.opts.MaxLoaded {
+	if m.opts.Store == nil || !m.overLocked() {
 		return
 	}
 	cands := make([]*space, 0, len(m.spaces))
@@ -298,13 +343,41 @@ func (m *Manager) evictLocked(keep *space) {
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].used < cands[j].used })
 	for _, sp := range cands {
-		if len(m.spaces) <= m.opts.MaxLoaded {
+		if !m.overLocked() {
 			return
 		}
 		if !sp.tryEvict() {
 			continue
 		}
 		delete(m.spaces, sp.id)
+	}
+}
+
+// trim drops idle workspaces after a call on sp made the loaded set grow
+// past MaxLoadedBytes (an import of a big file), rather than at the next
+// lookup. It costs one atomic load when under the bound.
+func (m *Manager) trim(sp *space) {
+	if m.opts.Store == nil || m.opts.MaxLoadedBytes <= 0 || m.loadedBytes.Load() <= m.opts.MaxLoadedBytes {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.evictLocked(sp)
+}
+
+// charge counts sp, about to be installed in m.spaces, in loadedBytes. The
+// caller holds m.mu and nobody else has seen sp yet.
+func (m *Manager) charge(sp *space) {
+	sp.charged = &m.loadedBytes
+	m.loadedBytes.Add(sp.bytes)
+}
+
+// uncharge takes sp out of its manager's loadedBytes, once. The caller
+// holds sp.mu.
+func (sp *space) uncharge() {
+	if sp.charged != nil {
+		sp.charged.Add(-sp.bytes)
+		sp.charged = nil
 	}
 }
 
@@ -319,6 +392,7 @@ func (sp *space) tryEvict() bool {
 		return false // the store does not have everything yet
 	}
 	sp.evicted = true
+	sp.uncharge()
 	return true
 }
 
@@ -334,6 +408,7 @@ func (m *Manager) loadShared(ctx context.Context, id string, done chan struct{})
 				sp = cur
 			} else {
 				m.stampLocked(sp)
+				m.charge(sp)
 				m.spaces[id] = sp
 			}
 			m.tick++
@@ -601,6 +676,7 @@ func (m *Manager) install(id string, sp *space) {
 	old, ok := m.spaces[id]
 	if !ok {
 		m.stampLocked(sp)
+		m.charge(sp)
 		m.spaces[id] = sp
 		return
 	}
@@ -618,6 +694,9 @@ func (sp *space) replace(o *space) {
 	sp.maybeActive, sp.activeAt = nil, 0
 	sp.templates, sp.fullRuns, sp.undecoded = nil, nil, o.undecoded
 	sp.files, sp.fileBytes = o.files, o.fileBytes
+	if sp.charged != nil {
+		sp.charged.Add(o.bytes - sp.bytes)
+	}
 	sp.bytes, sp.sizes = o.bytes, o.sizes
 	sp.version.Add(1)
 }
