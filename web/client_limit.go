@@ -11,8 +11,9 @@ import (
 
 // clientLimiter is a token bucket per client (golang.org/x/time/rate),
 // refilled one token every `every` up to burst, on the server's clock so
-// tests move it by hand. It limits wrong join and sign-in codes, and the
-// learners a client may create. A client is its IPv4 address, or its IPv6
+// tests move it by hand. It limits wrong join and sign-in codes, the
+// learners a client may create, and (keyed by learner id) the sandbox
+// console's sends. A client is its IPv4 address, or its IPv6
 // /64 network: one host commonly holds a whole /64, and counting its
 // addresses one by one would give it billions of buckets.
 type clientLimiter struct {

@@ -90,7 +90,7 @@ func (s *server) handleSandboxCLI(w http.ResponseWriter, r *http.Request) {
 func (s *server) dispatch(w http.ResponseWriter, r *http.Request, c consoleCall) {
 	ctx := r.Context()
 	l, _ := learnerFrom(ctx)
-	if !s.sendLimit.allow(l.ID) {
+	if s.sendLimit.take(strconv.FormatInt(l.ID, 10)) > 0 {
 		s.consoleProblem(w, r, &problem{status: http.StatusTooManyRequests,
 			msg:  fmt.Sprintf("Slow down: the console sends at most %d calls a second.", sendsPerSecond),
 			hint: "Wait a moment and send again. (This page's own limit; the /api/ endpoints your CLI and SDK use allow far more, see the limits on /sandbox/fidelity.)"}, c.cliLine)

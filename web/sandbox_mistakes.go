@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jobs-api-trainer/trainer/quiz"
@@ -118,48 +117,3 @@ func (s *server) noteMistake(r *http.Request, learnerID int64, m mistake) *templ
 	return lp
 }
 
-// rateLimiter is a token bucket per learner: rate tokens a second, burst
-// rate. Buckets refill on the injected clock, so tests need no sleeping.
-type rateLimiter struct {
-	mu      sync.Mutex
-	rate    float64
-	now     func() time.Time
-	buckets map[int64]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func newRateLimiter(perSecond int, now func() time.Time) *rateLimiter {
-	return &rateLimiter{rate: float64(perSecond), now: now, buckets: map[int64]*bucket{}}
-}
-
-// allow takes a token for id and reports whether there was one.
-func (l *rateLimiter) allow(id int64) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	b, ok := l.buckets[id]
-	if !ok {
-		if len(l.buckets) > 10000 {
-			for k, old := range l.buckets {
-				if now.Sub(old.last) > time.Second {
-					delete(l.buckets, k)
-				}
-			}
-		}
-		b = &bucket{tokens: l.rate, last: now}
-		l.buckets[id] = b
-	}
-	if el := now.Sub(b.last).Seconds(); el > 0 {
-		b.tokens = min(l.rate, b.tokens+el*l.rate)
-	}
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
-}

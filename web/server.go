@@ -59,7 +59,7 @@ type server struct {
 	pages      *http.ServeMux     // the page routes, asked which methods a path allows
 	root       *http.ServeMux     // every route; asked for the route label of a request
 	metrics    *metrics           // nil when Options.Metrics is off
-	sendLimit  *rateLimiter       // the sandbox console's send action, per learner
+	sendLimit  *clientLimiter     // the sandbox console's send action, per learner (by id)
 	showingKey []byte             // signs drill showings and derives shuffle seeds (drill.go)
 	rooms      *rooms             // live workshops (workshop_room.go)
 	codes      *clientLimiter     // wrong join codes per client (workshop_join.go)
@@ -96,7 +96,7 @@ func NewServer(log *slog.Logger, db *store.DB, ls *lessons.Set, bank *quiz.Bank,
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.sendLimit = newRateLimiter(sendsPerSecond, s.now)
+	s.sendLimit = newClientLimiter(s.now, time.Second/sendsPerSecond, sendsPerSecond)
 	s.rooms = newRooms(db)
 	s.codes = newClientLimiter(s.now, time.Minute/codeGuessesPerMinute, codeGuessesPerMinute)
 	s.signins = newClientLimiter(s.now, time.Minute/codeGuessesPerMinute, codeGuessesPerMinute)
