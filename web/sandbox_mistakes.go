@@ -116,4 +116,3 @@ func (s *server) noteMistake(r *http.Request, learnerID int64, m mistake) *templ
 	lp.Moved = n
 	return lp
 }
-
