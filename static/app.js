@@ -1,6 +1,14 @@
 // Jobs API Trainer: small progressive enhancements. Every page works without it.
 (function () {
   "use strict";
+  // A run page URL as the API gives it (run_page_url: <host>/?o=<id>#job/
+  // <job>/run/<run>, the real shape) opens that run in the sandbox console;
+  // the fragment never reaches the server, so the home page sends it on.
+  var runLink = /^#job\/(\d{1,19})\/run\/(\d{1,19})$/.exec(location.hash);
+  if (runLink && location.pathname === "/") {
+    location.replace("/jobs/" + runLink[1] + "/runs/" + runLink[2]);
+    return;
+  }
   // htmx swaps only 2xx answers by default. An error answer that names its
   // own target (HX-Retarget, as the server's error pages do) is shown.
   document.addEventListener("htmx:beforeSwap", function (e) {
