@@ -1,5 +1,7 @@
 package templates
 
+import "context"
+
 // PictureView is the run picture: the learner's jobs, their newest runs and
 // each run's task runs as a small DAG.
 type PictureView struct {
@@ -97,6 +99,13 @@ type DAGView struct {
 	// phone they are stacked top to bottom. nil for a DAG too big to show
 	// that way (it keeps only the SVG).
 	Stages [][]int
+	// Folded, for a DAG not drawn (too large, or the page's drawing
+	// budget spent), says so with its counts: "1,000 tasks, 39,180
+	// dependencies: too large to draw here (…)". Nodes and Edges are then
+	// empty, and FullHref opens FullCall ("runs/get"), which lists it all.
+	Folded   string
+	FullHref string
+	FullCall string
 }
 
 // DAGNode is one task (run) box.
@@ -122,4 +131,23 @@ type StateCount struct {
 	Class, Label, Glyph string
 	Count               int
 	Percent             string
+}
+
+// DAGSize is how many bytes of HTML the picture spends on d, drawn: the
+// picture charges it to its drawing budget. It returns 0 for a folded d.
+func DAGSize(d DAGView) int {
+	if d.Folded != "" {
+		return 0
+	}
+	var n byteCounter
+	_ = dagDrawn(d).Render(context.Background(), &n)
+	return int(n)
+}
+
+// byteCounter counts what is written to it.
+type byteCounter int
+
+func (c *byteCounter) Write(p []byte) (int, error) {
+	*c += byteCounter(len(p))
+	return len(p), nil
 }

@@ -121,10 +121,13 @@ type CallResult struct {
 	RespHeaders          []Header
 	Resp                 []Seg
 	Truncated            bool
-	TransportError       string
-	NextPage             *RawCall
-	Replay               *RawCall
-	Lesson               *LessonPointer
+	// Cut, when the console shows only the start of a long response, says
+	// how long it was and how much is shown.
+	Cut            string
+	TransportError string
+	NextPage       *RawCall
+	Replay         *RawCall
+	Lesson         *LessonPointer
 }
 
 // HistoryRow is one past call.

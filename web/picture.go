@@ -18,20 +18,105 @@ import (
 const pictureRunsPerJob = 5
 
 // pictureJobs and pictureSubmitRuns bound the picture to the newest jobs
-// and one-time runs, so it costs the same for a workspace of 15,000 jobs
-// as for a fresh one; a line says how many there are and links the list
-// call that pages through them all.
+// and one-time runs, so 15,000 jobs cost no more than 20; a line says how
+// many there are and links the list call that pages through them all. What
+// each of them draws is bounded by the drawing budget below.
 const (
 	pictureJobs       = 20
 	pictureSubmitRuns = 10
 )
 
 // pictureWindow is the part of the workspace the picture draws.
-var pictureWindow = workspace.Window{Jobs: pictureJobs, RunsPerJob: pictureRunsPerJob, SubmitRuns: pictureSubmitRuns}
+var pictureWindow = workspace.Window{Jobs: pictureJobs, RunsPerJob: pictureRunsPerJob, SubmitRuns: pictureSubmitRuns,
+	MaxRunSize: pictureMaxRunSize}
+
+// pictureMaxRunSize is the most tasks plus dependencies a run may have for
+// the picture to count its task runs by state. Past it (a run far too big
+// to draw: see dagMaxTasks) the picture gives only the run's own state and
+// its counts, because working out every task run's state costs time in
+// proportion to its tasks and dependencies: 100 runs of 1,000 tasks each
+// depending on 40 others took 2 to 6 seconds a picture. A chain of 1,000
+// tasks (1,999) is still counted.
+const pictureMaxRunSize = 2000
 
 // pictureCollapseAt is the task count above which a run's DAG is folded
 // behind a summary bar (customer-360 has 150 tasks).
 const pictureCollapseAt = 24
+
+// The picture's drawing budget. A drawn task costs 400 to 900 bytes of
+// HTML (task keys run to 100 characters) and a dependency 120 to 330, and
+// the emulator takes jobs of 1,000 tasks each depending on up to all the
+// others: drawn in full, 12 such jobs with a run each made a picture of
+// 108 MB that took seconds to build in memory, and htmx asks for it again
+// every 2 seconds while a run is active.
+//
+// So a DAG is drawn only if it has at most dagMaxTasks tasks and
+// dagMaxDeps dependencies (the fixture customer-360, 150 tasks and 149
+// dependencies, fits, as does any DAG of 200 tasks with two dependencies
+// each), and only while the page has drawn at most pictureMaxTasks tasks,
+// pictureMaxDeps dependencies and pictureMaxDrawBytes bytes of DAGs in all
+// (customer-360's graph and five runs of it, 900 tasks, 894 dependencies
+// and about 440 KB, fit beside the other fixtures). DAGs are charged
+// newest job first, each job's graph before its runs, then the one-time
+// runs. A DAG past any of them is folded to a line with its counts (and,
+// for a run, the bar of its task runs by state) and a link to the call
+// that shows it all. The largest picture is then about 550 KB.
+const (
+	dagMaxTasks         = 200
+	dagMaxDeps          = 400
+	pictureMaxTasks     = 1000
+	pictureMaxDeps      = 1500
+	pictureMaxDrawBytes = 500_000
+)
+
+// drawBudget is what is left of the picture's drawing budget.
+type drawBudget struct{ tasks, deps, bytes int }
+
+func newDrawBudget() *drawBudget {
+	return &drawBudget{tasks: pictureMaxTasks, deps: pictureMaxDeps, bytes: pictureMaxDrawBytes}
+}
+
+// take reports why a DAG of tasks and deps is not drawn, or "" when the
+// budget has room for it (nothing is charged yet: see charge).
+func (b *drawBudget) take(tasks, deps int) string {
+	switch {
+	case tasks > dagMaxTasks || deps > dagMaxDeps:
+		return fmt.Sprintf("too large to draw here (the picture draws a graph of up to %d tasks and %d dependencies)",
+			dagMaxTasks, dagMaxDeps)
+	case tasks > b.tasks || deps > b.deps:
+		return b.spent()
+	}
+	return ""
+}
+
+// charge takes a drawn DAG of tasks, deps and size bytes from b, or
+// returns why it does not fit (and takes nothing).
+func (b *drawBudget) charge(tasks, deps, size int) string {
+	if size > b.bytes {
+		return b.spent()
+	}
+	b.tasks -= tasks
+	b.deps -= deps
+	b.bytes -= size
+	return ""
+}
+
+func (b *drawBudget) spent() string {
+	return fmt.Sprintf("not drawn: this page draws at most %s tasks, %s dependencies and %s KB of graphs in all, and newer graphs used them",
+		thousands(pictureMaxTasks), thousands(pictureMaxDeps), thousands(pictureMaxDrawBytes/1000))
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
 
 // maxEarlierAttempts caps the replaced task runs the picture lists per run;
 // past it the picture links to runs/get?include_history=true instead.
@@ -101,7 +186,12 @@ func buildPicture(ov workspace.Overview) templates.PictureView {
 	if ov.TotalSubmitRuns > len(ov.SubmitRuns) {
 		v.MoreSubmitRunsHref = "/sandbox?" + url.Values{"ep": {"runs-list"}, "p_run_type": {"SUBMIT_RUN"}}.Encode() + "#call-panel"
 	}
-	for _, j := range ov.Jobs {
+	// The newest job (drawn last) is charged to the budget first, then
+	// the older ones, then the one-time runs.
+	budget := newDrawBudget()
+	v.Jobs = make([]templates.PictureJob, len(ov.Jobs))
+	for i := len(ov.Jobs) - 1; i >= 0; i-- {
+		j := ov.Jobs[i]
 		pj := templates.PictureJob{
 			JobID: j.JobID, Name: j.Name, Href: callURL("jobs-get", "job_id", j.JobID),
 			TaskCount: len(j.Tasks), TotalRuns: j.TotalRuns, Schedule: j.Schedule, Paused: j.Paused,
@@ -111,20 +201,21 @@ func buildPicture(ov workspace.Overview) templates.PictureView {
 		for _, t := range j.Tasks {
 			defs = append(defs, workspace.TaskRunOverview{TaskKey: t.TaskKey, DependsOn: t.DependsOn})
 		}
-		pj.Graph = buildDAG(fmt.Sprintf("job-%d", j.JobID), "Task graph of "+j.Name, defs, true, false)
+		pj.Graph = buildDAG(fmt.Sprintf("job-%d", j.JobID), "Task graph of "+j.Name, defs, true, false, budget)
+		pj.Graph.FullHref, pj.Graph.FullCall = pj.Href, "jobs/get"
 		for i := range pj.Graph.Nodes {
 			pj.Graph.Nodes[i].Href = pj.Href
 		}
 		for _, run := range j.Runs {
-			pr := buildRun(run, ov.Now)
+			pr := buildRun(run, ov.Now, budget)
 			v.Polling = v.Polling || run.Active
 			pj.Runs = append(pj.Runs, pr)
 		}
-		v.Jobs = append(v.Jobs, pj)
+		v.Jobs[i] = pj
 	}
 	for _, run := range ov.SubmitRuns {
 		v.Polling = v.Polling || run.Active
-		v.SubmitRuns = append(v.SubmitRuns, buildRun(run, ov.Now))
+		v.SubmitRuns = append(v.SubmitRuns, buildRun(run, ov.Now, budget))
 	}
 	return v
 }
@@ -139,13 +230,13 @@ func callURL(ep, param string, id int64, extra ...string) string {
 	return "/sandbox?" + q.Encode() + "#call-panel"
 }
 
-func buildRun(run workspace.RunOverview, now time.Time) templates.PictureRun {
+func buildRun(run workspace.RunOverview, now time.Time, budget *drawBudget) templates.PictureRun {
 	class, label := stateOf(run.LifeCycleState, run.ResultState)
 	pr := templates.PictureRun{
 		RunID: run.RunID, Href: callURL("runs-get", "run_id", run.RunID), Name: run.RunName,
 		RunType: run.RunType, Trigger: run.Trigger, LifeCycle: run.LifeCycleState, Result: run.ResultState,
 		Message: run.StateMessage, StateClass: class, StateLabel: label, Active: run.Active,
-		Repairs: run.RepairCount, TaskCount: len(run.Tasks),
+		Repairs: run.RepairCount, TaskCount: run.TaskCount,
 	}
 	if !run.StartTime.IsZero() {
 		pr.Start = run.StartTime.UTC().Format("2006-01-02 15:04:05 UTC")
@@ -159,8 +250,17 @@ func buildRun(run workspace.RunOverview, now time.Time) templates.PictureRun {
 		pr.HistoryHref = callURL("runs-get", "run_id", run.RunID, "include_history")
 	}
 	title := fmt.Sprintf("Run %d", run.RunID)
-	pr.DAG = buildDAGRun(fmt.Sprintf("run-%d", run.RunID), title, run)
-	if len(run.Tasks) > pictureCollapseAt {
+	if run.Tasks == nil && run.TaskCount > 0 {
+		// Too big for the overview to list its task runs (pictureMaxRunSize).
+		pr.DAG = foldedDAG(fmt.Sprintf("run-%d", run.RunID), title, run.TaskCount, run.DepCount, nil,
+			budget.take(run.TaskCount, run.DepCount))
+		pr.DAG.FullHref, pr.DAG.FullCall = pr.Href, "runs/get"
+		pr.Collapsed = true
+		return pr
+	}
+	pr.DAG = buildDAGRun(fmt.Sprintf("run-%d", run.RunID), title, run, budget)
+	pr.DAG.FullHref, pr.DAG.FullCall = pr.Href, "runs/get"
+	if len(run.Tasks) > pictureCollapseAt || pr.DAG.Folded != "" {
 		pr.Collapsed = true
 		pr.Summary = summarize(run.Tasks)
 	}
@@ -171,7 +271,7 @@ func buildRun(run workspace.RunOverview, now time.Time) templates.PictureRun {
 // repair produced the task run ("repair 2", ordinals worked out from the
 // distinct repair ids the latest task runs carry) and, for a retry, the
 // API's attempt_number (0 for a first attempt, so shown only when > 0).
-func buildDAGRun(id, title string, run workspace.RunOverview) templates.DAGView {
+func buildDAGRun(id, title string, run workspace.RunOverview, budget *drawBudget) templates.DAGView {
 	var ids []int64
 	for _, t := range run.Tasks {
 		if t.RepairID > 0 && !slices.Contains(ids, t.RepairID) {
@@ -198,7 +298,7 @@ func buildDAGRun(id, title string, run workspace.RunOverview) templates.DAGView 
 		badges[i] = strings.Join(parts, " · ")
 		tall = tall || badges[i] != ""
 	}
-	d := buildDAG(id, title, run.Tasks, false, tall)
+	d := buildDAG(id, title, run.Tasks, false, tall, budget)
 	for i := range d.Nodes {
 		t := run.Tasks[d.Nodes[i].Index]
 		d.Nodes[i].Badge = badges[d.Nodes[i].Index]
@@ -218,8 +318,9 @@ func buildDAGRun(id, title string, run workspace.RunOverview) templates.DAGView 
 // length of the longest depends_on chain above it (dependencies outside the
 // list are ignored). definition marks a job's task graph, drawn without
 // states.
-// tall makes room for a badge line in every node.
-func buildDAG(id, title string, tasks []workspace.TaskRunOverview, definition, tall bool) templates.DAGView {
+// tall makes room for a badge line in every node. A DAG that budget
+// cannot pay for is folded: counted, not drawn.
+func buildDAG(id, title string, tasks []workspace.TaskRunOverview, definition, tall bool, budget *drawBudget) templates.DAGView {
 	nh := nodeH
 	if tall {
 		nh = nodeHB
@@ -227,6 +328,21 @@ func buildDAG(id, title string, tasks []workspace.TaskRunOverview, definition, t
 	index := make(map[string]int, len(tasks))
 	for i, t := range tasks {
 		index[t.TaskKey] = i
+	}
+	deps := 0
+	for _, t := range tasks {
+		for _, d := range t.DependsOn {
+			if _, ok := index[d]; ok {
+				deps++
+			}
+		}
+	}
+	if why := budget.take(len(tasks), deps); why != "" {
+		var counts []templates.StateCount
+		if !definition {
+			counts = summarize(tasks)
+		}
+		return foldedDAG(id, title, len(tasks), deps, counts, why)
 	}
 	col := make([]int, len(tasks))
 	state := make([]int, len(tasks)) // 0 unvisited, 1 visiting, 2 done
@@ -337,6 +453,31 @@ func buildDAG(id, title string, tasks []workspace.TaskRunOverview, definition, t
 		d.Desc = "Tasks: " + strings.Join(items, "; ") + "."
 	}
 	d.Label = fmt.Sprintf("%s: %d tasks in %d columns", title, len(tasks), cols)
+	if len(counts) > 0 {
+		d.Label += "; " + strings.Join(counts, ", ")
+	}
+	// Long task keys (up to 100 characters) make a node's bytes vary
+	// fivefold, so the bytes are charged as drawn.
+	if why := budget.charge(len(tasks), deps, templates.DAGSize(d)); why != "" {
+		var states []templates.StateCount
+		if !definition {
+			states = summarize(tasks)
+		}
+		return foldedDAG(id, title, len(tasks), deps, states, why)
+	}
+	return d
+}
+
+// foldedDAG is a DAG of n tasks and deps dependencies not drawn: its
+// counts (and its task runs' by state, when known), in words, and why.
+func foldedDAG(id, title string, n, deps int, states []templates.StateCount, why string) templates.DAGView {
+	counted := fmt.Sprintf("%s tasks, %s dependencies", thousands(n), thousands(deps))
+	d := templates.DAGView{ID: id, Folded: counted + ": " + why}
+	d.Label = title + ": " + counted + ", not drawn"
+	var counts []string
+	for _, c := range states {
+		counts = append(counts, fmt.Sprintf("%d %s", c.Count, c.Label))
+	}
 	if len(counts) > 0 {
 		d.Label += "; " + strings.Join(counts, ", ")
 	}

@@ -263,7 +263,10 @@ func (s *server) resultFromRow(r *http.Request, row store.SandboxCall) *template
 		res.TransportError = row.Note
 	} else {
 		res.RespHeaders = decodeHeaders(row.ResponseHeaders)
-		res.Resp = prettyJSON([]byte(row.Response))
+		res.Resp, res.Cut = prettyJSON([]byte(row.Response))
+		if row.Truncated && res.Cut != "" {
+			res.Cut = strings.Replace(res.Cut, "The response is", "The response was cut to fit the history, at", 1)
+		}
 		var top struct {
 			Next string `json:"next_page_token"`
 		}

@@ -33,8 +33,11 @@ type consoleState struct {
 }
 
 // consoleWindow is the part of the workspace the console offers as
-// choices (idOptions shows at most 40 of them anyway).
-var consoleWindow = workspace.Window{Jobs: 20, RunsPerJob: 5, SubmitRuns: 10}
+// choices (idOptions shows at most 40 of them anyway). A run too big for
+// the picture to count (pictureMaxRunSize) offers none of its task runs:
+// listing them cost every sandbox page seconds in a workspace of runs of
+// 1,000 densely linked tasks.
+var consoleWindow = workspace.Window{Jobs: 20, RunsPerJob: 5, SubmitRuns: 10, MaxRunSize: pictureMaxRunSize}
 
 // consoleView builds the console for the learner.
 func (s *server) consoleView(r *http.Request, st consoleState) (templates.ConsoleView, error) {

@@ -20,7 +20,25 @@ type jsonPrinter struct {
 	dec  *json.Decoder
 	segs []templates.Seg
 	buf  strings.Builder
+	left int // tokens still to print before the response is cut
 }
+
+// maxJSONTokens is how many JSON tokens (keys, values) of one response the
+// console prints. Each costs 50 to 100 bytes of HTML; a runs/get page of
+// 100 tasks that each depend on 40 others is 11,000 tokens and was a
+// 750 KB answer (runs/list with expand_tasks many times that). At 8,000
+// a response shows in at most about 600 KB; the fixtures' largest
+// answers (a page of customer-360's 100 tasks: runs/get 4,700 tokens,
+// jobs/get 2,300) show whole. Past it the rest is cut, and the page says
+// how big the response was and that curl or the CLI print it all.
+const maxJSONTokens = 8000
+
+// maxPlainResponse is how much of a response that is not JSON (or was cut
+// in the history, so no longer parses) the console shows as plain text.
+const maxPlainResponse = 128 << 10
+
+// errJSONCut stops the printer when its token budget is spent.
+var errJSONCut = errors.New("response cut")
 
 func (p *jsonPrinter) text(s string) { p.buf.WriteString(s) }
 
@@ -34,11 +52,13 @@ func (p *jsonPrinter) flush() {
 
 // token writes s as a coloured segment (class cls: j-key, j-str, ...).
 func (p *jsonPrinter) token(s, cls string) {
+	p.left--
 	p.flush()
 	p.segs = append(p.segs, templates.Seg{Text: s, Cls: cls})
 }
 
 func (p *jsonPrinter) link(text, key, id string) {
+	p.left--
 	p.flush()
 	vals, _ := json.Marshal(map[string]string{"ep": key, "p_" + idParamOf(key): id})
 	p.segs = append(p.segs, templates.Seg{Text: text, Cls: "j-num", Href: "/sandbox?ep=" + key + "&p_" + idParamOf(key) + "=" + id + "#call-panel", Vals: string(vals)})
@@ -73,7 +93,13 @@ func linkFor(key, arr string) string {
 	return ""
 }
 
+// value prints the next JSON value. When the token budget runs out it
+// returns errJSONCut, and every open object or array is closed off as
+// printed so far, so the segments still read as the JSON's beginning.
 func (p *jsonPrinter) value(depth int, key, arr string) error {
+	if p.left <= 0 {
+		return errJSONCut
+	}
 	tok, err := p.dec.Token()
 	if err != nil {
 		return err
@@ -97,7 +123,12 @@ func (p *jsonPrinter) value(depth int, key, arr string) error {
 		p.segs = nil
 		p.text("\n")
 		n := 0
+		var cut error
 		for i := 0; p.dec.More(); i++ {
+			if p.left <= 0 {
+				cut = errJSONCut
+				break
+			}
 			n++
 			if i > 0 {
 				p.text(",\n")
@@ -111,17 +142,29 @@ func (p *jsonPrinter) value(depth int, key, arr string) error {
 				k, _ := kt.(string)
 				p.token(quoteJSON(k), "j-key")
 				p.text(": ")
-				if err := p.value(depth+1, k, arr); err != nil {
+				err = p.value(depth+1, k, arr)
+				if errors.Is(err, errJSONCut) {
+					cut = err
+					break
+				}
+				if err != nil {
 					return err
 				}
-			} else if err := p.value(depth+1, "", key); err != nil {
+			} else if err := p.value(depth+1, "", key); errors.Is(err, errJSONCut) {
+				cut = err
+				break
+			} else if err != nil {
 				return err
 			}
 		}
-		if _, err := p.dec.Token(); err != nil {
-			return err
+		if cut != nil {
+			p.text("\n" + ind + "  …")
+		} else {
+			if _, err := p.dec.Token(); err != nil {
+				return err
+			}
+			p.text("\n" + ind + close)
 		}
-		p.text("\n" + ind + close)
 		p.flush()
 		inner := p.segs
 		p.segs = outer
@@ -134,6 +177,7 @@ func (p *jsonPrinter) value(depth int, key, arr string) error {
 			p.flush()
 			p.segs = append(p.segs, inner...)
 		}
+		return cut
 	case json.Number:
 		if ep := linkFor(key, arr); ep != "" {
 			if _, err := strconv.ParseInt(t.String(), 10, 64); err == nil && t.String() != "0" {
@@ -161,18 +205,31 @@ func quoteJSON(s string) string {
 }
 
 // prettyJSON renders body as indented JSON segments with IDs linked; a
-// body that is not JSON comes back as one plain segment.
-func prettyJSON(body []byte) []templates.Seg {
+// body that is not JSON comes back as one plain segment. Either is cut to
+// fit (maxJSONTokens, maxPlainResponse); cut then says what was left out.
+func prettyJSON(body []byte) (segs []templates.Seg, cut string) {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
+		return nil, ""
 	}
-	p := &jsonPrinter{dec: json.NewDecoder(bytes.NewReader(body))}
+	p := &jsonPrinter{dec: json.NewDecoder(bytes.NewReader(body)), left: maxJSONTokens}
 	p.dec.UseNumber()
-	if err := p.value(0, "", ""); err != nil || p.dec.More() {
-		return []templates.Seg{{Text: string(body)}}
+	err := p.value(0, "", "")
+	if errors.Is(err, errJSONCut) {
+		p.flush()
+		shown := p.dec.InputOffset()
+		return p.segs, fmt.Sprintf("The response is %s bytes: too long to show here, so the first %s JSON tokens (%s bytes) are shown, and … marks what was cut. curl or the CLI (above) print all of it.",
+			thousands(len(body)), thousands(maxJSONTokens), thousands(int(shown)))
+	}
+	if err != nil || p.dec.More() {
+		if len(body) > maxPlainResponse {
+			return []templates.Seg{{Text: string(body[:maxPlainResponse]) + "\n…"}},
+				fmt.Sprintf("The response is %s bytes: its first %s are shown, and … marks the cut. curl or the CLI (above) print all of it.",
+					thousands(len(body)), thousands(maxPlainResponse))
+		}
+		return []templates.Seg{{Text: string(body)}}, ""
 	}
 	p.flush()
-	return p.segs
+	return p.segs, ""
 }
 
 // jsonPointer says where body stops being valid JSON: "line 3, column 14

@@ -69,7 +69,14 @@ type RunOverview struct {
 	RepairCount    int
 	LatestRepairID int64
 	JobParameters  map[string]string
-	Tasks          []TaskRunOverview
+	// TaskCount is how many tasks the run has and DepCount how many
+	// depends_on edges join them, set also when Tasks is left out (see
+	// Window.MaxRunSize).
+	TaskCount int
+	DepCount  int
+	// Tasks are the latest task runs, in definition order; nil for a run
+	// bigger than Window.MaxRunSize.
+	Tasks []TaskRunOverview
 	// RepairHistory is the run's attempts as repair_history lists them:
 	// the original run first, then one entry per repair, oldest first
 	// (empty for a run skipped at max_concurrent_runs).
@@ -112,7 +119,35 @@ func msTime(v int64) time.Time {
 	return time.UnixMilli(v).UTC()
 }
 
-func (sp *space) runOverview(r *runDoc, now int64) RunOverview {
+// runOverview is r at now. A run of more than maxSize tasks plus
+// dependencies (0: no limit) comes without its task runs (Tasks, Earlier,
+// RepairHistory): they need its whole timeline planned, which for a run
+// of 1,000 tasks each depending on 40 others takes tens of milliseconds.
+func (sp *space) runOverview(r *runDoc, now int64, maxSize int) RunOverview {
+	deps := 0
+	for _, k := range r.Order {
+		deps += len(r.graph[k])
+	}
+	if maxSize > 0 && len(r.Order)+deps > maxSize {
+		v := sp.projectHead(r, now, "http://localhost")
+		o := RunOverview{
+			RunID: r.RunID, JobID: r.JobID, RunName: r.RunName, RunType: r.RunType, Trigger: r.Trigger,
+			LifeCycleState: v.State.LifeCycleState, ResultState: v.State.ResultState, StateMessage: v.State.StateMessage,
+			Active: v.active, StartTime: msTime(v.StartTime), EndTime: msTime(v.EndTime),
+			RepairCount: v.repairs, LatestRepairID: v.lastRepairID, JobParameters: map[string]string{},
+			TaskCount: len(r.Order), DepCount: deps,
+		}
+		for _, p := range v.JobParameters {
+			o.JobParameters[p.Name] = p.Value
+		}
+		return o
+	}
+	o := sp.fullRunOverview(r, now)
+	o.TaskCount, o.DepCount = len(o.Tasks), deps
+	return o
+}
+
+func (sp *space) fullRunOverview(r *runDoc, now int64) RunOverview {
 	v := sp.project(r, now, "http://localhost")
 	o := RunOverview{
 		RunID: r.RunID, JobID: r.JobID, RunName: r.RunName, RunType: r.RunType, Trigger: r.Trigger,
@@ -201,6 +236,11 @@ type Window struct {
 	Jobs       int // the newest jobs; 0 = every job
 	RunsPerJob int // each job's newest runs
 	SubmitRuns int // the newest one-time runs; 0 = every one
+	// MaxRunSize leaves out the task runs of a run with more tasks plus
+	// dependencies than this (its TaskCount and DepCount still say how
+	// many), so a page that would not draw them does not pay for working
+	// out their states; 0 = no limit.
+	MaxRunSize int
 }
 
 // Overview returns the workspace's jobs (oldest first), each with its
@@ -313,7 +353,7 @@ func (sp *space) overview(now int64, w Window) Overview {
 			}
 			jo.TotalRuns++
 			if len(jo.Runs) < w.RunsPerJob {
-				jo.Runs = append(jo.Runs, sp.runOverview(runs[i], now))
+				jo.Runs = append(jo.Runs, sp.runOverview(runs[i], now, w.MaxRunSize))
 			}
 		}
 		ov.Jobs = append(ov.Jobs, jo)
@@ -323,7 +363,7 @@ func (sp *space) overview(now int64, w Window) Overview {
 		if r.JobID == 0 && !r.Deleted {
 			ov.TotalSubmitRuns++
 			if w.SubmitRuns <= 0 || len(ov.SubmitRuns) < w.SubmitRuns {
-				ov.SubmitRuns = append(ov.SubmitRuns, sp.runOverview(r, now))
+				ov.SubmitRuns = append(ov.SubmitRuns, sp.runOverview(r, now, w.MaxRunSize))
 			}
 		}
 	}
