@@ -566,7 +566,7 @@ var glyphs = map[string]string{
 
 func pictureLegend() []templates.StateCount {
 	items := []struct{ class, label string }{
-		{"st-queued", "queued"}, {"st-pending", "pending"}, {"st-running", "running"},
+		{"st-queued", "queued"}, {"st-pending", "pending or blocked"}, {"st-running", "running"},
 		{"st-succeeded", "succeeded"}, {"st-failed", "failed"}, {"st-skipped", "skipped"},
 		{"st-excluded", "excluded"}, {"st-upstream-failed", "upstream failed"},
 		{"st-upstream-canceled", "upstream canceled"}, {"st-canceled", "canceled"},
