@@ -10,6 +10,9 @@ type PageMeta struct {
 	Flash       string
 	Assets      Assets
 	Description string
+	// Bare leaves out the site navigation and footer: a participant's
+	// workshop screen, where the question and its options must fit a phone.
+	Bare bool
 }
 
 // Assets are the versioned URLs of the static files.

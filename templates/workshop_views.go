@@ -39,18 +39,25 @@ type WorkshopNewView struct {
 
 // WorkshopHostView is the host's projector screen.
 type WorkshopHostView struct {
-	Meta    PageMeta
-	HostURL string // the secret host link, shown once right after creation ("" otherwise)
+	Meta PageMeta
+	// HostURL is the secret host link (with its key), shown once, folded
+	// away, on the first host screen after creation or after the link was
+	// opened ("" otherwise). It is never part of HostLive, which the
+	// partials and the event stream re-render.
+	HostURL string
 	Live    HostLive
 }
 
 // HostLive is the live part of the host screen, re-rendered on every
 // change (SSE, or polling without it).
 type HostLive struct {
-	ID          int64
-	Title       string
-	Code        string
-	JoinURL     string
+	ID      int64
+	Title   string
+	Code    string
+	JoinURL string
+	// LocalOnly is the host name of JoinURL when it is a loopback address
+	// (127.0.0.1, localhost, ::1) that phones cannot reach; "" otherwise.
+	LocalOnly   string
 	QRURL       string
 	StateURL    string
 	EventsURL   string
@@ -81,6 +88,7 @@ type HostQuestion struct {
 	Options     []OptionBar
 	Explanation string
 	Revealed    bool
+	Code        bool // options are code as a whole (endpoints, commands), as in the drill
 }
 
 // OptionBar is one option with its share of the answers (bar chart).
@@ -133,6 +141,7 @@ type DifficultyRow struct {
 	RightShare  int
 	AvgTime     string
 	CommonWrong string
+	Code        bool // options are code as a whole (CommonWrong is one)
 	Answered    int
 	Skipped     bool
 }
@@ -184,6 +193,7 @@ type PlayQuestion struct {
 	Stem     string
 	Options  []PlayOption
 	Chosen   string
+	Code     bool // options are code as a whole (endpoints, commands), as in the drill
 }
 
 // PlayOption is one answer button.
@@ -201,6 +211,7 @@ type PlayResult struct {
 	Right       string
 	Explanation string
 	Points      int
+	Code        bool // options are code as a whole (Chosen and Right are options)
 }
 
 // PlayRace is a sandbox race on a participant's screen.

@@ -31,6 +31,7 @@ const (
 	keyFlash   = "flash"
 	keyToken   = "sandbox_token"
 	keyHosts   = "workshop_hosts" // workshops this browser opened the host link of: "12,15"
+	keyHostLnk = "host_link"      // one-shot: "ID link", the host link to show once on workshop ID's host screen
 	// Live mode used to keep the host and PAT in the cookie; cookies that
 	// still carry them are rewritten without them.
 	keyLegacyLiveHost = "live_host"
@@ -291,27 +292,50 @@ func sessionHosts(r *http.Request) []int64 {
 	return ids
 }
 
-// addSessionHost remembers that this browser hosts workshop id (it opened
-// the secret host link) and writes the cookie.
-func (s *server) addSessionHost(w http.ResponseWriter, r *http.Request, id int64) error {
+// grantHost makes this browser a host of workshop id and, when link is
+// not "", keeps link (the secret host link) for takeHostLink to show once.
+// It returns the cookie's error.
+func (s *server) grantHost(w http.ResponseWriter, r *http.Request, id int64, link string) error {
 	sess := sessionFrom(r.Context())
 	if sess == nil {
 		return nil
 	}
 	ids := sessionHosts(r)
-	if slices.Contains(ids, id) {
+	if !slices.Contains(ids, id) {
+		ids = append(ids, id)
+		if len(ids) > maxSessionHosts {
+			ids = ids[len(ids)-maxSessionHosts:]
+		}
+		parts := make([]string, len(ids))
+		for i, v := range ids {
+			parts[i] = strconv.FormatInt(v, 10)
+		}
+		sess.raw.Values[keyHosts] = strings.Join(parts, ",")
+	} else if link == "" {
 		return nil
 	}
-	ids = append(ids, id)
-	if len(ids) > maxSessionHosts {
-		ids = ids[len(ids)-maxSessionHosts:]
+	if link != "" {
+		sess.raw.Values[keyHostLnk] = strconv.FormatInt(id, 10) + " " + link
 	}
-	parts := make([]string, len(ids))
-	for i, v := range ids {
-		parts[i] = strconv.FormatInt(v, 10)
-	}
-	sess.raw.Values[keyHosts] = strings.Join(parts, ",")
 	return s.saveSession(w, r, sess.raw)
+}
+
+// takeHostLink returns the host link grantHost kept for workshop id and
+// forgets it, so it is shown once; "" when there is none. It returns the
+// cookie's error.
+func (s *server) takeHostLink(w http.ResponseWriter, r *http.Request, id int64) (string, error) {
+	sess := sessionFrom(r.Context())
+	if sess == nil {
+		return "", nil
+	}
+	v, _ := sess.raw.Values[keyHostLnk].(string)
+	prefix := strconv.FormatInt(id, 10) + " "
+	link, ok := strings.CutPrefix(v, prefix)
+	if !ok {
+		return "", nil
+	}
+	delete(sess.raw.Values, keyHostLnk)
+	return link, s.saveSession(w, r, sess.raw)
 }
 
 // liveTarget returns the live workspace host and token of this session,

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -23,41 +26,67 @@ import (
 // boardSize is how many leaderboard lines the screens show.
 const boardSize = 10
 
+// handleWorkshopHost serves the projector screen. The secret host link
+// (?key=…) makes this browser a host and is then dropped from the address
+// bar with a redirect, since the address bar may be on the projector; the
+// link is shown once more, folded away, on the screen it redirects to.
 func (s *server) handleWorkshopHost(w http.ResponseWriter, r *http.Request) {
 	rm, ok := s.workshopRoom(w, r)
 	if !ok {
 		return
 	}
 	ws := rm.workshop()
-	hostURL := ""
-	if key := r.URL.Query().Get("key"); key != "" && !s.isHost(r, ws) {
+	clean := fmt.Sprintf("/workshops/%d/host", ws.ID)
+	if key := r.URL.Query().Get("key"); key != "" {
 		good, err := s.db.CheckHostKey(r.Context(), ws.ID, key)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		if !good && !s.isHost(r, ws) {
+			s.forbidden(w, r)
+			return
+		}
 		if good {
-			if err := s.addSessionHost(w, r, ws.ID); err != nil {
+			if err := s.grantHost(w, r, ws.ID, s.baseURL(r)+clean+"?key="+url.QueryEscape(key)); err != nil {
 				s.fail(w, r, err)
 				return
 			}
-			r = r.WithContext(context.WithValue(r.Context(), ctxHostGrant, ws.ID))
 		}
+		http.Redirect(w, r, clean, http.StatusSeeOther)
+		return
 	}
-	if !s.isHost(r, ws) && r.Context().Value(ctxHostGrant) != ws.ID {
+	if !s.isHost(r, ws) {
 		s.forbidden(w, r)
 		return
 	}
-	if key := r.URL.Query().Get("key"); key != "" {
-		hostURL = s.baseURL(r) + r.URL.Path + "?key=" + key
+	hostURL, err := s.takeHostLink(w, r, ws.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	v := templates.WorkshopHostView{Meta: s.meta(r, ws.Title, "workshops"), HostURL: hostURL, Live: s.hostLive(r, rm, "")}
 	s.render(w, r, http.StatusOK, templates.WorkshopHost(v, s.assetURL("sse.min.js"), s.assetURL("workshop.js")))
 }
 
-// ctxHostGrant marks a request that just proved the host key (its cookie
-// is written with the response, so isHost cannot see it yet).
-const ctxHostGrant ctxKey = 100
+// loopbackHost is the host name of base (scheme://host[:port]) when it
+// names this computer only (localhost, 127.0.0.0/8, ::1, or the
+// unspecified address), which phones in the room cannot reach; "" when it
+// is any other address.
+func loopbackHost(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	h := strings.ToLower(u.Hostname())
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return h
+	}
+	if a, err := netip.ParseAddr(h); err == nil && (a.IsLoopback() || a.IsUnspecified()) {
+		return h
+	}
+	return ""
+}
 
 // assetURL is the versioned URL of a static file.
 func (s *server) assetURL(name string) string { return "/static/" + s.static.version + "/" + name }
@@ -179,7 +208,7 @@ func (s *server) hostLive(r *http.Request, rm *room, msg string) templates.HostL
 	base := fmt.Sprintf("/workshops/%d", ws.ID)
 	v := templates.HostLive{
 		ID: ws.ID, Title: ws.Title, Code: ws.Code,
-		JoinURL: s.baseURL(r) + "/join/" + ws.Code, QRURL: base + "/qr.svg",
+		JoinURL: s.baseURL(r) + "/join/" + ws.Code, LocalOnly: loopbackHost(s.baseURL(r)), QRURL: base + "/qr.svg",
 		StateURL: base + "/host/state", EventsURL: base + "/host/events",
 		Rounds: len(rm.st.Rounds), ActionsBase: base + "/host/", Error: msg,
 		ResultsCSV: base + "/results.csv", SummaryCSV: base + "/summary.csv",
@@ -234,7 +263,7 @@ func (s *server) hostQuestion(rd store.WorkshopRound, answered map[int64]store.W
 	if !ok {
 		return &templates.HostQuestion{Stem: "(this question is no longer in the bank)"}
 	}
-	q := &templates.HostQuestion{Topic: it.Topic, Stem: questionStem(it), Explanation: it.Explanation, Revealed: revealed}
+	q := &templates.HostQuestion{Topic: it.Topic, Stem: questionStem(it), Explanation: it.Explanation, Revealed: revealed, Code: codeOptions(it.Kind)}
 	var rs []quiz.Response
 	for _, x := range answered {
 		rs = append(rs, quiz.Response{Choice: x.Choice, Correct: x.Correct, ElapsedMS: x.ElapsedMS})
@@ -304,7 +333,7 @@ func (s *server) difficulty(rm *room) []templates.DifficultyRow {
 			c, _ := challenge.ByID(rd.ChallengeID)
 			row.Title = "Race: " + c.Title
 		} else if it, ok := s.bank.Item(rd.ItemID); ok {
-			row.Title, options = questionStem(it), it.Options
+			row.Title, options, row.Code = questionStem(it), it.Options, codeOptions(it.Kind)
 		}
 		st := quiz.Difficulty(options, rs)
 		if rd.Kind == store.RoundRace {

@@ -150,7 +150,9 @@ func (s *server) handlePlay(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v := templates.PlayView{Meta: s.meta(r, rm.workshop().Title, "workshops"), Live: s.playLive(r, rm, seat.ID, "")}
+	m := s.meta(r, rm.workshop().Title, "workshops")
+	m.Bare = true // the question and its options fit a phone without the site's navigation
+	v := templates.PlayView{Meta: m, Live: s.playLive(r, rm, seat.ID, "")}
 	s.render(w, r, http.StatusOK, templates.WorkshopPlay(v, s.assetURL("sse.min.js"), s.assetURL("workshop.js")))
 }
 
@@ -290,7 +292,7 @@ func (s *server) playLive(r *http.Request, rm *room, seatID int64, notice string
 		return v
 	}
 	it, _ := s.bank.Item(rd.ItemID)
-	q := &templates.PlayQuestion{N: rd.N, Stem: questionStem(it), Chosen: mine.Choice}
+	q := &templates.PlayQuestion{N: rd.N, Stem: questionStem(it), Chosen: mine.Choice, Code: codeOptions(it.Kind)}
 	for i, o := range it.Options {
 		q.Options = append(q.Options, templates.PlayOption{Index: i, Letter: letters[i : i+1], Text: o})
 	}
@@ -299,7 +301,7 @@ func (s *server) playLive(r *http.Request, rm *room, seatID int64, notice string
 	case rd.State == store.RoundRevealed || rd.State == store.RoundSkipped:
 		v.Phase = "revealed"
 		v.Result = &templates.PlayResult{Answered: answered, Correct: mine.Correct, Chosen: mine.Choice, Right: it.Key,
-			Explanation: it.Explanation, Points: mine.Points}
+			Explanation: it.Explanation, Points: mine.Points, Code: q.Code}
 	case answered:
 		v.Phase = "locked"
 	case isOpen:

@@ -454,7 +454,12 @@ func (r *room) standings() ([]quiz.Placed, map[int64]int) {
 	return r.board, r.boardAt
 }
 
-// rank computes the standings. The caller holds r.mu.
+// rank computes the standings from the revealed rounds only: a round's
+// points show (phone header, rank, projector leaderboard, podium) when the
+// host reveals it, never before, so no screen gives a result away early.
+// A round the workshop ended in without a reveal, or that was skipped,
+// scores nothing (the CSV exports still list its answers). The caller
+// holds r.mu.
 func (r *room) rank() []quiz.Placed {
 	es := make([]quiz.Entry, 0, len(r.st.Seats))
 	idx := map[int64]int{}
@@ -466,7 +471,7 @@ func (r *room) rank() []quiz.Placed {
 		es = append(es, quiz.Entry{Seat: s.ID, Name: s.Name})
 	}
 	for n, byseat := range r.resp {
-		if n < len(r.st.Rounds) && r.st.Rounds[n].State == store.RoundSkipped {
+		if n >= len(r.st.Rounds) || r.st.Rounds[n].State != store.RoundRevealed {
 			continue
 		}
 		for seat, x := range byseat {

@@ -53,14 +53,17 @@ func (a *app) createWorkshop(v url.Values) (base, code string) {
 	if !strings.Contains(loc, "?key=") {
 		a.t.Fatalf("create redirects to %q, want the host link with its key", loc)
 	}
-	h := a.get(loc)
+	path, _, _ := strings.Cut(loc, "?")
+	if r := a.get(loc); r.status != http.StatusSeeOther || r.header.Get("Location") != path {
+		a.t.Fatalf("the host link: %d %q, want 303 to %s", r.status, r.header.Get("Location"), path)
+	}
+	h := a.get(path)
 	if h.status != http.StatusOK {
 		a.t.Fatalf("host screen: %d", h.status)
 	}
 	if h.doc().Find(`[data-testid="host-link"]`).Length() != 1 {
 		a.t.Error("the host link is not shown after creation")
 	}
-	path, _, _ := strings.Cut(loc, "?")
 	return strings.TrimSuffix(path, "/host"), h.text(`[data-testid="join-code"]`)
 }
 
