@@ -189,6 +189,21 @@ func (db *DB) CheckHostKey(ctx context.Context, workshopID int64, key string) (b
 	return h == hashToken(key), nil
 }
 
+// ReplaceHostKey makes key the workshop's host key (stored hashed): the old
+// host link stops working. It returns ErrNotFound for no such workshop.
+func (db *DB) ReplaceHostKey(ctx context.Context, workshopID int64, key string) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE workshops SET host_key_hash = ? WHERE id = ?`, hashToken(key), workshopID)
+	if err != nil {
+		return fmt.Errorf("store: replace host key: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("store: replace host key: %w", err)
+	} else if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
 // HostedWorkshops lists the workshops a learner hosts, newest first (at
 // most 50). It returns the database error.
 func (db *DB) HostedWorkshops(ctx context.Context, learnerID int64) ([]Workshop, error) {

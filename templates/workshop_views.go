@@ -45,7 +45,10 @@ type WorkshopHostView struct {
 	// opened ("" otherwise). It is never part of HostLive, which the
 	// partials and the event stream re-render.
 	HostURL string
-	Live    HostLive
+	// NewLinkURL replaces the host link with a new one (POST), for a host
+	// who lost it: the old one stops working.
+	NewLinkURL string
+	Live       HostLive
 }
 
 // HostLive is the live part of the host screen, re-rendered on every

@@ -76,6 +76,7 @@ func (s *server) routes() http.Handler {
 	pages.HandleFunc("GET /workshops/{id}/host/state", s.handleWorkshopHostState)
 	pages.HandleFunc("GET /workshops/{id}/host/events", s.handleWorkshopHostEvents)
 	pages.HandleFunc("POST /workshops/{id}/host/{action}", s.handleWorkshopAction)
+	pages.HandleFunc("POST /workshops/{id}/host-link", s.handleNewHostLink)
 	pages.HandleFunc("POST /workshops/{id}/seats/{seat}/kick", s.handleWorkshopSeat(true))
 	pages.HandleFunc("POST /workshops/{id}/seats/{seat}/allow", s.handleWorkshopSeat(false))
 	pages.HandleFunc("GET /workshops/{id}/qr.svg", s.handleWorkshopQR)

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"cmp"
+	crand "crypto/rand"
 	"context"
 	"errors"
 	"fmt"
@@ -65,8 +66,31 @@ func (s *server) handleWorkshopHost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := templates.WorkshopHostView{Meta: s.meta(r, ws.Title, "workshops"), HostURL: hostURL, Live: s.hostLive(r, rm, "")}
+	v := templates.WorkshopHostView{Meta: s.meta(r, ws.Title, "workshops"), HostURL: hostURL,
+		NewLinkURL: clean + "-link", Live: s.hostLive(r, rm, "")}
 	s.render(w, r, http.StatusOK, templates.WorkshopHost(v, s.assetURL("sse.min.js"), s.assetURL("workshop.js")))
+}
+
+// handleNewHostLink gives the workshop a new secret host link, for a host
+// who lost the one shown once: the old link stops working (browsers that
+// opened it stay hosts), and the host screen shows the new one once.
+func (s *server) handleNewHostLink(w http.ResponseWriter, r *http.Request) {
+	rm, ok := s.hostRoom(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	ws := rm.workshop()
+	key := crand.Text()
+	if err := s.db.ReplaceHostKey(r.Context(), ws.ID, key); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	clean := fmt.Sprintf("/workshops/%d/host", ws.ID)
+	if err := s.grantHost(w, r, ws.ID, s.baseURL(r)+clean+"?key="+url.QueryEscape(key)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, clean, http.StatusSeeOther)
 }
 
 // loopbackHost is the host name of base (scheme://host[:port]) when it

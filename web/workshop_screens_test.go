@@ -295,3 +295,44 @@ func TestWorkshopLoopbackNote(t *testing.T) {
 		})
 	}
 }
+
+// TestWorkshopNewHostLink: a host who lost the link shown once makes a new
+// one: it is shown once, the old one stops letting new browsers in, and
+// browsers that opened the old one stay hosts. Only a host may ask.
+func TestWorkshopNewHostLink(t *testing.T) {
+	t.Parallel()
+	host := newApp(t)
+	items := wsItems(t)
+	base, _, oldKey := host.createWithKey(t, url.Values{"title": {"Lost link"}, "items": {items[0].ID}, "count": {"1"}, "seconds": {"20"}})
+	laptop := host.otherLearner()
+	checkHostLinkOnce(t, laptop, base, oldKey)
+
+	if r := host.otherLearner().postForm(base+"/host-link", nil); r.status != http.StatusForbidden {
+		t.Errorf("a participant asks for a new host link: %d, want 403", r.status)
+	}
+	page := host.get(base + "/host")
+	if page.doc().Find(`[data-testid="new-host-link"]`).Length() != 1 {
+		t.Fatal("the host screen offers no new host link")
+	}
+	r := host.postForm(base+"/host-link", nil)
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != base+"/host" {
+		t.Fatalf("new host link: %d %q", r.status, r.header.Get("Location"))
+	}
+	shown := host.get(base + "/host")
+	newURL := shown.text(`[data-testid="host-url"]`)
+	_, newKey, ok := strings.Cut(newURL, "?key=")
+	if !ok || newKey == "" || newKey == url.QueryEscape(oldKey) {
+		t.Fatalf("new host link %q", newURL)
+	}
+	if strings.Contains(host.get(base+"/host").body, newKey) {
+		t.Error("the new link is shown more than once")
+	}
+	if r := host.otherLearner().get(base + "/host?key=" + url.QueryEscape(oldKey)); r.status != http.StatusForbidden {
+		t.Errorf("the old link still lets a new browser in: %d", r.status)
+	}
+	if r := laptop.get(base + "/host"); r.status != http.StatusOK {
+		t.Errorf("a browser that opened the old link is no longer a host: %d", r.status)
+	}
+	k, _ := url.QueryUnescape(newKey)
+	checkHostLinkOnce(t, host.otherLearner(), base, k)
+}
