@@ -3,8 +3,8 @@ package web
 import (
 	"bytes"
 	"cmp"
-	crand "crypto/rand"
 	"context"
+	crand "crypto/rand"
 	"errors"
 	"fmt"
 	"net/http"

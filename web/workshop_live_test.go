@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -289,4 +290,42 @@ func mustLoad(t *testing.T, db *store.DB, base string) store.WorkshopState {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// TestWorkshopStreamsPerParticipantBounded: a participant opening event
+// streams in a loop keeps at most maxStreamsPerOwner (4) of them: each new
+// one closes the oldest, and the newest still follows the workshop.
+func TestWorkshopStreamsPerParticipantBounded(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	host := newTestServer(t, testOpts{Now: clk.Now})
+	items := wsItems(t)
+	base, code := host.createWorkshop(url.Values{"title": {"Streams"}, "items": {items[0].ID}, "count": {"1"}, "seconds": {"20"}})
+	ada := host.otherLearner()
+	ada.joinAs(code, "Ada")
+	var readers []*bufio.Reader
+	for range 6 {
+		_, br := ada.openStream(t, "/join/"+code+"/events", "")
+		nextEvent(t, br) // the state at once
+		readers = append(readers, br)
+	}
+	// The first two were pushed out: their streams end.
+	for i, br := range readers[:2] {
+		done := make(chan error, 1)
+		go func() {
+			_, err := io.ReadAll(br)
+			done <- err
+		}()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("stream %d is still open after 6 were opened", i+1)
+		}
+	}
+	host.host(base, "next")
+	for i, br := range readers[2:] {
+		if ev := nextEvent(t, br); !strings.Contains(ev.data, "question") {
+			t.Errorf("stream %d after next: %q", i+3, ev.data)
+		}
+	}
 }

@@ -23,8 +23,9 @@ type room struct {
 	phase     uint64 // bumps on every change participants see
 	ver       uint64 // bumps on every change (the host also sees answer counts)
 
-	subMu sync.Mutex
-	subs  map[*subscriber]struct{}
+	subMu  sync.Mutex
+	subs   map[*subscriber]struct{}
+	subSeq uint64 // the last subscriber's seq
 
 	// board caches standings at version boardVer: every participant's
 	// screen shows their rank, and ranking once per change instead of once
@@ -38,9 +39,19 @@ type room struct {
 // subscriber is one open event stream: ch (capacity 1) is signalled when
 // the room changes in a way it shows; signals coalesce while it is busy.
 type subscriber struct {
-	ch   chan struct{}
-	host bool
+	ch    chan struct{}
+	host  bool
+	owner int64         // the seat (participants) or learner (hosts) whose stream it is
+	gone  chan struct{} // closed when a newer stream of the same owner pushed this one out
+	seq   uint64        // the order streams were opened in
 }
+
+// maxStreamsPerOwner bounds the event streams one participant or host keeps
+// open at once (a phone and a couple of tabs): a newer one closes the
+// oldest, so a reconnecting browser never waits for its dead stream to time
+// out, and a client opening streams in a loop holds at most this many
+// goroutines and renders per change.
+const maxStreamsPerOwner = 4
 
 func newRoom(st store.WorkshopState) *room {
 	r := &room{st: st, seatIdx: map[int64]int{}, byLearner: map[int64]int64{},
@@ -113,12 +124,32 @@ func (r *room) idle() bool {
 	return len(r.subs) == 0
 }
 
-// subscribe registers an event stream; call the returned function to end it.
-func (r *room) subscribe(host bool) (*subscriber, func()) {
-	sub := &subscriber{ch: make(chan struct{}, 1), host: host}
+// subscribe registers an event stream of owner (a seat id, or the host's
+// learner id with host set), closing (sub.gone) that owner's oldest stream
+// past maxStreamsPerOwner; call the returned function to end it.
+func (r *room) subscribe(host bool, owner int64) (*subscriber, func()) {
+	sub := &subscriber{ch: make(chan struct{}, 1), host: host, owner: owner, gone: make(chan struct{})}
 	r.subMu.Lock()
+	defer r.subMu.Unlock()
+	var mine []*subscriber
+	for o := range r.subs {
+		if o.host == host && o.owner == owner {
+			mine = append(mine, o)
+		}
+	}
+	if len(mine) >= maxStreamsPerOwner {
+		oldest := mine[0]
+		for _, o := range mine[1:] {
+			if o.seq < oldest.seq {
+				oldest = o
+			}
+		}
+		delete(r.subs, oldest)
+		close(oldest.gone)
+	}
+	r.subSeq++
+	sub.seq = r.subSeq
 	r.subs[sub] = struct{}{}
-	r.subMu.Unlock()
 	return sub, func() {
 		r.subMu.Lock()
 		delete(r.subs, sub)

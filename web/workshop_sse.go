@@ -30,7 +30,8 @@ func (s *server) handleWorkshopHostEvents(w http.ResponseWriter, r *http.Request
 	if !ok {
 		return
 	}
-	s.stream(w, r, rm, true, func(ctx context.Context) (string, templ.Component) {
+	l, _ := learnerFrom(r.Context())
+	s.stream(w, r, rm, true, l.ID, func(ctx context.Context) (string, templ.Component) {
 		_, ver := rm.versions()
 		return fmt.Sprintf("h%d", ver), templates.HostLiveBody(s.hostLive(r, rm, ""))
 	})
@@ -42,7 +43,7 @@ func (s *server) handlePlayEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.stream(w, r, rm, false, func(ctx context.Context) (string, templ.Component) {
+	s.stream(w, r, rm, false, seat.ID, func(ctx context.Context) (string, templ.Component) {
 		phase, _ := rm.versions()
 		return fmt.Sprintf("p%d.%d", phase, rm.answers(seat.ID)), templates.PlayLiveBody(s.playLive(r, rm, seat.ID, ""))
 	})
@@ -52,9 +53,9 @@ func (s *server) handlePlayEvents(w http.ResponseWriter, r *http.Request) {
 // the live part's HTML, sent at once (unless the client's Last-Event-ID
 // says it has this very state: a resumed stream) and then on every change
 // the subscriber sees. It returns when the client goes.
-func (s *server) stream(w http.ResponseWriter, r *http.Request, rm *room, host bool,
+func (s *server) stream(w http.ResponseWriter, r *http.Request, rm *room, host bool, owner int64,
 	view func(context.Context) (id string, c templ.Component)) {
-	sub, done := rm.subscribe(host)
+	sub, done := rm.subscribe(host, owner)
 	defer done()
 	rc := http.NewResponseController(w)
 	h := w.Header()
@@ -105,6 +106,8 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, rm *room, host b
 	for {
 		select {
 		case <-ctx.Done():
+			return
+		case <-sub.gone: // a newer stream of the same participant or host
 			return
 		case <-sub.ch:
 			if !send() {
