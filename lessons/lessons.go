@@ -124,7 +124,7 @@ func newMarkdown() goldmark.Markdown {
 			parser.WithASTTransformers(util.Prioritized(revealTransformer{}, 500)),
 		),
 		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(revealRenderer{}, 500)),
+			renderer.WithNodeRenderers(util.Prioritized(revealRenderer{}, 500), util.Prioritized(codeSpanRenderer{}, 100)),
 		),
 	)
 }

@@ -38,17 +38,97 @@
   } else {
     scrollChartsRight();
   }
-  // Copy buttons: <button data-copy="#id">.
+  // The sticky header's real height, for app.css's scroll-padding-top: it
+  // wraps to more rows on a phone, and a jump to #something must land
+  // below it. A page opened at #something is scrolled there again once the
+  // height is known (the browser jumped before this ran).
+  function measureHeader() {
+    var h = document.querySelector(".site-header");
+    if (!h) return;
+    var px = h.getBoundingClientRect().height + "px";
+    if (document.documentElement.style.getPropertyValue("--header-h") === px) return;
+    document.documentElement.style.setProperty("--header-h", px);
+  }
+  function onReady() {
+    measureHeader();
+    var target = location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target && target.getBoundingClientRect().top < document.querySelector(".site-header").getBoundingClientRect().bottom) {
+      target.scrollIntoView({ block: "start" });
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onReady);
+  } else {
+    onReady();
+  }
+  if (window.ResizeObserver) {
+    var header = document.querySelector(".site-header");
+    if (header) new ResizeObserver(measureHeader).observe(header);
+  } else {
+    window.addEventListener("resize", measureHeader);
+  }
+
+  // Copy buttons: <button data-copy="#id">. navigator.clipboard exists only
+  // in secure contexts (https, localhost); on a plain-http LAN address the
+  // text is copied through a selection, and when even that is refused it is
+  // left selected with a note to press Ctrl+C.
+  function copied(b) {
+    var old = b.textContent;
+    b.textContent = "Copied";
+    setTimeout(function () { b.textContent = old; }, 1200);
+  }
+  function copyBySelection(text) {
+    var ta = document.createElement("textarea");
+    ta.value = text;
+    ta.setAttribute("readonly", "");
+    ta.style.position = "fixed";
+    ta.style.top = "0";
+    ta.style.left = "-9999px";
+    var active = document.activeElement;
+    document.body.appendChild(ta);
+    ta.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (err) { ok = false; }
+    document.body.removeChild(ta);
+    if (active && active.focus) active.focus({ preventScroll: true });
+    return ok;
+  }
+  function askToCopy(b, el) {
+    var range = document.createRange();
+    range.selectNodeContents(el);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    var st = b.parentNode.querySelector(".copy-status");
+    var say = function () { st.textContent = "Selected. Press Ctrl+C (⌘C) to copy."; };
+    if (st) {
+      say();
+      return;
+    }
+    // A live region is announced when its text changes, not when it is
+    // added with it: add it empty, then fill it.
+    st = document.createElement("span");
+    st.className = "copy-status";
+    st.setAttribute("role", "status");
+    st.setAttribute("aria-live", "polite");
+    st.setAttribute("data-testid", "copy-status");
+    b.insertAdjacentElement("afterend", st);
+    setTimeout(say, 100);
+  }
   document.addEventListener("click", function (e) {
     var b = e.target.closest("[data-copy]");
     if (!b) return;
     var el = document.querySelector(b.getAttribute("data-copy"));
-    if (!el || !navigator.clipboard) return;
+    if (!el) return;
     // textContent, not innerText: the exact text, whatever CSS wraps.
-    navigator.clipboard.writeText(el.textContent).then(function () {
-      var old = b.textContent;
-      b.textContent = "Copied";
-      setTimeout(function () { b.textContent = old; }, 1200);
-    });
+    var text = el.textContent;
+    var fallback = function () {
+      if (copyBySelection(text)) copied(b); else askToCopy(b, el);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { copied(b); }, fallback);
+    } else {
+      fallback();
+    }
   });
 })();

@@ -77,11 +77,35 @@
   });
 
   // After htmx swaps a new card in, put focus where the keyboard expects
-  // it (htmx also honours autofocus; this covers browsers that do not).
+  // it without scrolling to it (a focused Next button at the bottom of the
+  // feedback would scroll the verdict off a phone's screen), then show
+  // what matters: the verdict after an answer, the top of a new question.
+  // htmx itself focuses [autofocus] (with a scroll) before this runs.
+  function settle() {
+    var root = drill();
+    if (!root) return;
+    var el = root.querySelector("[autofocus]");
+    if (el) el.focus({ preventScroll: true });
+    var card = root.querySelector(".drill-card");
+    if (!card) return;
+    var header = document.querySelector(".site-header");
+    var top = header ? header.getBoundingClientRect().bottom : 0;
+    var r = card.getBoundingClientRect();
+    var show = root.querySelector('[data-testid="feedback"] .answers') || card;
+    // Scroll only when the card's top is hidden or what follows it is off
+    // screen: a card that already fits stays put.
+    if (r.top < top || show.getBoundingClientRect().bottom > window.innerHeight) {
+      card.scrollIntoView({ block: "start" }); // app.css: below the header
+    }
+  }
   document.addEventListener("htmx:afterSettle", function (e) {
     var root = drill();
     if (!root || e.target !== root) return;
-    var el = root.querySelector("[autofocus]");
-    if (el && document.activeElement !== el) el.focus();
+    settle();
+  });
+  // A whole page (a reload, or the answer sent without htmx) is focused
+  // by the browser's autofocus, which may scroll too: settle once loaded.
+  window.addEventListener("load", function () {
+    requestAnimationFrame(settle);
   });
 })();

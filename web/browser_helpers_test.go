@@ -24,6 +24,12 @@ func newBrowser(t *testing.T) context.Context {
 // newBrowserFor is newBrowser with the whole test's time limit d.
 func newBrowserFor(t *testing.T, d time.Duration) context.Context {
 	t.Helper()
+	return newBrowserWith(t, d)
+}
+
+// newBrowserWith is newBrowserFor with extra Chromium options.
+func newBrowserWith(t *testing.T, d time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	path := os.Getenv("CHROMIUM_PATH")
 	if path == "" {
 		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
@@ -48,6 +54,7 @@ func newBrowserFor(t *testing.T, d time.Duration) context.Context {
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1200, 900),
 	}
+	opts = append(opts, extra...)
 	actx, c1 := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, c2 := chromedp.NewContext(actx)
 	ctx, c3 := context.WithTimeout(ctx, d)
