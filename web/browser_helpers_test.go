@@ -74,10 +74,36 @@ func screenshotDir(t *testing.T) string {
 // screenshot saves a full-page PNG under dir and returns its path.
 func screenshot(t *testing.T, ctx context.Context, dir, name string) string {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	return saveShot(t, ctx, dir, name, chromedp.FullScreenshot(100))
+}
+
+// viewShot saves a PNG of what the viewport shows (where a jump landed)
+// under dir and returns its path. It is cheaper than a full-page shot of a
+// long page at 375 px, which Chromium can take minutes over on a loaded
+// machine; a shot that takes longer than 20 s is skipped, not a failure.
+func viewShot(t *testing.T, ctx context.Context, dir, name string) string {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(sctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Logf("screenshot %s skipped: %v", name, err)
+		return ""
+	}
+	return writeShot(t, dir, name, png)
+}
+
+func saveShot(t *testing.T, ctx context.Context, dir, name string, shot chromedp.Action[[]byte]) string {
+	t.Helper()
+	png, err := chromedp.Run(ctx, shot)
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
+	return writeShot(t, dir, name, png)
+}
+
+func writeShot(t *testing.T, dir, name string, png []byte) string {
+	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, png, 0o644); err != nil {
 		t.Fatal(err)

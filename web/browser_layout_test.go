@@ -29,13 +29,23 @@ func headerGapJS(sel string) string {
 }
 
 // waitTrue polls the JavaScript condition cond for up to 5 s; on timeout
-// it fails the test with what the JavaScript why returns.
+// it fails the test with what the JavaScript why returns. A poll that
+// loses its page's execution context to a reload still under way ("Cannot
+// find context with specified id") is no answer: it polls again.
 func waitTrue(t *testing.T, ctx context.Context, what, cond, why string) {
 	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(5*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
-		got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](why))
-		t.Errorf("%s: %s (%v)", what, got, err)
+	var err error
+	for range 3 {
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(5*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)))
+		if err == nil {
+			return
+		}
+		if !strings.Contains(err.Error(), "Cannot find context") {
+			break
+		}
 	}
+	got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](why))
+	t.Errorf("%s: %s (%v)", what, got, err)
 }
 
 // clearsHeader checks that the element sel is on screen below the sticky
@@ -69,7 +79,7 @@ func TestBrowserJumpsClearTheHeader(t *testing.T) {
 			t.Fatal(err)
 		}
 		clearsHeader(t, ctx, "table of contents"+at, "#pagination")
-		screenshot(t, ctx, dir, fmt.Sprintf("jump-toc-%d.png", w))
+		viewShot(t, ctx, dir, fmt.Sprintf("jump-toc-%d.png", w))
 		// "Record my prediction, then reveal" comes back to its question.
 		if err := chromedp.Do(ctx,
 			chromedp.ScrollIntoView(chromedp.CSS(`#predict-2 textarea`)),
@@ -80,7 +90,7 @@ func TestBrowserJumpsClearTheHeader(t *testing.T) {
 			t.Fatal(err)
 		}
 		clearsHeader(t, ctx, "prediction recorded"+at, "#predict-2")
-		screenshot(t, ctx, dir, fmt.Sprintf("jump-predict-%d.png", w))
+		viewShot(t, ctx, dir, fmt.Sprintf("jump-predict-%d.png", w))
 		// An endpoint picked in the sandbox.
 		if err := chromedp.Do(ctx,
 			chromedp.Navigate(base+"/sandbox?ep=runs-get#call-panel"),
@@ -89,7 +99,7 @@ func TestBrowserJumpsClearTheHeader(t *testing.T) {
 			t.Fatal(err)
 		}
 		clearsHeader(t, ctx, "endpoint picked"+at, "#call-panel")
-		screenshot(t, ctx, dir, fmt.Sprintf("jump-call-panel-%d.png", w))
+		viewShot(t, ctx, dir, fmt.Sprintf("jump-call-panel-%d.png", w))
 		// A call sent: its result comes into view with its Request heading.
 		if err := chromedp.Do(ctx,
 			chromedp.Navigate(base+"/sandbox?ep=jobs-list#call-panel"),
@@ -102,7 +112,7 @@ func TestBrowserJumpsClearTheHeader(t *testing.T) {
 		if w == phoneW { // wide screens keep the form in view instead
 			clearsHeader(t, ctx, "result"+at, "#result h3")
 		}
-		screenshot(t, ctx, dir, fmt.Sprintf("jump-result-%d.png", w))
+		viewShot(t, ctx, dir, fmt.Sprintf("jump-result-%d.png", w))
 		// The bundles panel.
 		if err := chromedp.Do(ctx,
 			chromedp.Navigate(base+"/sandbox#bundles-panel"),
