@@ -71,6 +71,22 @@ func TestDrillItemsVisitor(t *testing.T) {
 	if r := a.get("/drill/items?topic=nope"); r.status != http.StatusBadRequest {
 		t.Errorf("?topic=nope: %d, want 400", r.status)
 	}
+	// Inline code in a stem shows as code, not as backticks (a stem cut
+	// short may leave one unmatched backtick, shown as it is).
+	list := a.get("/drill/items")
+	coded := 0
+	list.doc().Find(`[data-testid="item-row"] td[data-label="Question"]`).Each(func(_ int, td *goquery.Selection) {
+		coded += td.Find("code").Length()
+		if strings.Count(td.Text(), "`") > 1 {
+			t.Errorf("backticks shown as text: %q", td.Text())
+		}
+		if strings.Contains(td.AttrOr("title", ""), "`") {
+			t.Errorf("backticks in the full-question tooltip: %q", td.AttrOr("title", ""))
+		}
+	})
+	if coded == 0 {
+		t.Error("no stem shows inline code: the bank has stems with `code`")
+	}
 	if href, _ := a.get("/drill").doc().Find(`[data-testid="items-link"]`).Attr("href"); href != "/drill/items" {
 		t.Errorf("the drill page links the list at %q", href)
 	}
