@@ -13,7 +13,10 @@ import (
 
 // checkRunsPerJob asks the overview for every run a learner can plausibly
 // have: checkers count runs (failed runs of nightly-etl) and look for new
-// ones among all of them.
+// ones among all of them. Runs too big to draw come without their task
+// runs (MaxRunSize: pictureMaxRunSize), which no checker reads: a workspace
+// of dense 1,000-task runs would otherwise make every check work out
+// every task run's state.
 const checkRunsPerJob = 10000
 
 // maxAnswerLen bounds the typed answer kept with each check.
@@ -118,7 +121,7 @@ func (s *server) handleChallengeShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ov, err := s.overview(r, workspace.Window{RunsPerJob: 5})
+	ov, err := s.overview(r, workspace.Window{RunsPerJob: 5, MaxRunSize: pictureMaxRunSize})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -184,7 +187,7 @@ func (s *server) handleChallengeCheck(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	ov, err := s.overview(r, workspace.Window{RunsPerJob: checkRunsPerJob})
+	ov, err := s.overview(r, workspace.Window{RunsPerJob: checkRunsPerJob, MaxRunSize: pictureMaxRunSize})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -245,7 +248,7 @@ func (s *server) challengeChange(w http.ResponseWriter, r *http.Request, change 
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	ov, err := s.overview(r, workspace.Window{RunsPerJob: 5})
+	ov, err := s.overview(r, workspace.Window{RunsPerJob: 5, MaxRunSize: pictureMaxRunSize})
 	if err != nil {
 		s.fail(w, r, err)
 		return

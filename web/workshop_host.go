@@ -398,7 +398,7 @@ func (s *server) raceBaselines(ctx context.Context, rm *room, n int) map[int64]s
 		if seat.Kicked {
 			continue
 		}
-		ov, err := s.workspaces.Peek(ctx, store.WorkshopWorkspaceOf(wid, seat.ID), workspace.Window{RunsPerJob: checkRunsPerJob})
+		ov, err := s.workspaces.Peek(ctx, store.WorkshopWorkspaceOf(wid, seat.ID), workspace.Window{RunsPerJob: checkRunsPerJob, MaxRunSize: pictureMaxRunSize})
 		if err != nil {
 			continue
 		}
