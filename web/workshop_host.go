@@ -49,7 +49,7 @@ func (s *server) handleWorkshopHost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if good {
-			if err := s.grantHost(w, r, ws.ID, s.baseURL(r)+clean+"?key="+url.QueryEscape(key)); err != nil {
+			if err := s.grantHost(w, r, ws.ID, s.hostLinkURL(r, ws.ID, key)); err != nil {
 				s.fail(w, r, err)
 				return
 			}
@@ -85,12 +85,17 @@ func (s *server) handleNewHostLink(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	clean := fmt.Sprintf("/workshops/%d/host", ws.ID)
-	if err := s.grantHost(w, r, ws.ID, s.baseURL(r)+clean+"?key="+url.QueryEscape(key)); err != nil {
+	if err := s.grantHost(w, r, ws.ID, s.hostLinkURL(r, ws.ID, key)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, clean, http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/workshops/%d/host", ws.ID), http.StatusSeeOther)
+}
+
+// hostLinkURL is the secret host link of workshop id with key, as the
+// browser reached this server.
+func (s *server) hostLinkURL(r *http.Request, id int64, key string) string {
+	return fmt.Sprintf("%s/workshops/%d/host?key=%s", s.baseURL(r), id, url.QueryEscape(key))
 }
 
 // loopbackHost is the host name of base (scheme://host[:port]) when it

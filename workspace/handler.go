@@ -259,17 +259,28 @@ func (m *Manager) serve(w http.ResponseWriter, r *http.Request) {
 // segments) 404 ENDPOINT_NOT_FOUND, after the token check every /api/
 // path gets first.
 func (m *Manager) serveUnclean(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, "/api/") {
-		if _, aerr := m.authenticate(r); aerr != nil {
-			m.fail(w, r, aerr)
-			return
-		}
-		if err := m.throttle(r); err != nil {
-			m.fail(w, r, err)
-			return
-		}
+	if !m.admitUnrouted(w, r) {
+		return
 	}
 	writeErr(w, endpointNotFound(r.Method, r.URL.Path))
+}
+
+// admitUnrouted checks the token and the rate budget of a call under /api/
+// that no route serves, as a real workspace does before it says there is
+// no such API; it answers the refusal itself and reports whether to go on.
+func (m *Manager) admitUnrouted(w http.ResponseWriter, r *http.Request) bool {
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		return true
+	}
+	if _, aerr := m.authenticate(r); aerr != nil {
+		m.fail(w, r, aerr)
+		return false
+	}
+	if err := m.throttle(r); err != nil {
+		m.fail(w, r, err)
+		return false
+	}
+	return true
 }
 
 // serveConfig answers GET /.well-known/databricks-config, without a token,
@@ -287,15 +298,8 @@ func (m *Manager) serveConfig(w http.ResponseWriter, r *http.Request) {
 // must still present a valid token first, as on a real workspace.
 func (m *Manager) serveUnrouted(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
-	if strings.HasPrefix(path, "/api/") {
-		if _, aerr := m.authenticate(r); aerr != nil {
-			m.fail(w, r, aerr)
-			return
-		}
-		if err := m.throttle(r); err != nil {
-			m.fail(w, r, err)
-			return
-		}
+	if !m.admitUnrouted(w, r) {
+		return
 	}
 	if allow := m.allowedMethods(r); len(allow) > 0 {
 		writeErr(w, methodNotAllowed(r.Method, path, strings.Join(allow, ", "), w))
