@@ -329,3 +329,18 @@ func TestWorkshopStreamsPerParticipantBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkshopPlayScreenHasHeading: the phone screen, which hides the site
+// navigation, still has one level-one heading (the workshop's title) for
+// screen readers to start from.
+func TestWorkshopPlayScreenHasHeading(t *testing.T) {
+	t.Parallel()
+	host := newApp(t)
+	_, code := host.createWorkshop(url.Values{"title": {"Friday `jobs` quiz"}, "items": {wsItems(t)[0].ID}, "count": {"1"}, "seconds": {"20"}})
+	ada := host.otherLearner()
+	ada.joinAs(code, "Ada")
+	h1 := ada.get("/join/" + code).doc().Find("h1")
+	if h1.Length() != 1 || !strings.Contains(h1.Text(), "Friday") {
+		t.Errorf("play screen headings: %d %q, want one with the workshop's title", h1.Length(), h1.Text())
+	}
+}
