@@ -195,9 +195,19 @@ var (
 	// ErrBadName is a name or title with nothing printable in it.
 	ErrBadName = errors.New("quiz: empty name")
 	// ErrNotText is text with bytes that are not UTF-8, or with control or
-	// format characters (NUL, escape, zero-width and bidirectional marks):
-	// they would show raw, or reorder the page around them.
+	// format characters (NUL, escape, zero-width spaces, bidirectional
+	// marks; the joiners names need are allowed): they would show raw, or
+	// reorder the page around them.
 	ErrNotText = errors.New("quiz: not plain text")
+)
+
+// The two format characters names need: the zero-width non-joiner (Persian
+// and other scripts write names with it) and the zero-width joiner (emoji
+// sequences such as 👩‍💻). Every other format character (bidirectional
+// overrides, zero-width spaces, byte-order marks) is refused.
+const (
+	zwnj = '\u200c'
+	zwj  = '\u200d'
 )
 
 // TooLongError is text longer than Max characters.
@@ -217,7 +227,7 @@ func CleanText(s string, max int) (string, error) {
 	}
 	s = strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
 	for _, r := range s {
-		if !unicode.IsPrint(r) && r != ' ' {
+		if !unicode.IsPrint(r) && r != ' ' && r != zwnj && r != zwj {
 			return "", ErrNotText
 		}
 	}

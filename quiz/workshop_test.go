@@ -140,8 +140,12 @@ func TestCleanNameAndSuggest(t *testing.T) {
 		{"a\x00b", "", ErrNotText},
 		{"a\x1bb", "", ErrNotText},
 		{"\xff", "", ErrNotText},
-		{"a\u202eb", "", ErrNotText}, // right-to-left override
-		{"\u200b", "", ErrNotText},   // zero-width space
+		{"a\u202eb", "", ErrNotText},          // right-to-left override
+		{"\u200b", "", ErrNotText},            // zero-width space
+		{"علی\u200cرضا", "علی\u200cرضا", nil}, // a Persian name with its zero-width non-joiner
+		{"👩\u200d💻 Dev", "👩\u200d💻 Dev", nil}, // an emoji joined with a zero-width joiner
+		{"a\ufeffb", "", ErrNotText},          // byte-order mark
+		{"a\u2066b", "", ErrNotText},          // left-to-right isolate
 	}
 	for _, tt := range tests {
 		got, err := CleanName(tt.in)

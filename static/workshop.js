@@ -34,6 +34,15 @@
     refresh(); // catch up on anything missed while the stream was down
   });
 
+  // The secret host link, shown once (folded) on the first host screen,
+  // goes once the workshop leaves the lobby: the projector shows the room
+  // every question, and one click would open it.
+  document.body.addEventListener("htmx:afterSwap", function () {
+    var hostLive = live.querySelector('[data-testid="host-live"]');
+    var link = document.querySelector('[data-testid="host-link"]');
+    if (hostLive && link && hostLive.dataset.phase !== "lobby") link.remove();
+  });
+
   // Countdowns: each counts down from the seconds it was rendered with.
   var ends = new WeakMap();
   var fetched = new WeakMap();

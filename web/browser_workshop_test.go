@@ -204,6 +204,9 @@ func TestBrowserWorkshopScreensFit(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid="host-next"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="countdown"]`)),
 	))
+	if n, err := chromedp.Run(hostCtx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="host-link"]').length`)); err != nil || n != 0 {
+		t.Errorf("the folded host link is still on the projector after the start: %d (%v)", n, err)
+	}
 	must("phone shows the question", chromedp.Do(phoneCtx, chromedp.WaitVisible(chromedp.CSS(`[data-testid="choice-3"]`))))
 	nav, err := chromedp.Run(phoneCtx, chromedp.Evaluate[bool](`[...document.querySelectorAll('.site-header nav, .site-footer')].some(e => e.getClientRects().length > 0)`))
 	if err != nil || nav {

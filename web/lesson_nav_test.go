@@ -52,6 +52,8 @@ func TestEveryLessonIsReachable(t *testing.T) {
 			}
 		} else if next.Length() != 0 {
 			t.Errorf("the last lesson links a next one: %q", next.AttrOr("href", ""))
+		} else if done := page.doc().Find(`[data-testid="lessons-done"] a`); done.Length() != 2 || done.Eq(0).AttrOr("href", "") != "/drill" || done.Eq(1).AttrOr("href", "") != "/exam" {
+			t.Errorf("the last lesson ends without the way on (drill, exam): %d links", done.Length())
 		}
 	}
 }

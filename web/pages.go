@@ -88,7 +88,7 @@ func textProblem(err error, ifEmpty string) string {
 	case errors.As(err, &long):
 		return fmt.Sprintf("That is longer than %d characters.", long.Max)
 	}
-	return "Use letters, digits, spaces and punctuation only."
+	return "Use visible characters only: no control characters or invisible formatting marks."
 }
 
 func (s *server) handleProfileSave(w http.ResponseWriter, r *http.Request) {

@@ -104,10 +104,10 @@ func TestDisplayName(t *testing.T) {
 	bad := []struct{ name, value, msg string }{
 		{"empty", "   ", "1 to 40"},
 		{"too long", strings.Repeat("x", 41), "longer than 40"},
-		{"control char", "a\x07b", "letters"},
-		{"not UTF-8", "Ada\xff", "letters"},
-		{"right-to-left override", "Ada\u202e", "letters"},
-		{"zero-width space", "A\u200bda", "letters"},
+		{"control char", "a\x07b", "visible characters"},
+		{"not UTF-8", "Ada\xff", "visible characters"},
+		{"right-to-left override", "Ada\u202e", "visible characters"},
+		{"zero-width space", "A\u200bda", "visible characters"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {

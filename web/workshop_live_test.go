@@ -221,7 +221,7 @@ func TestWorkshopAbuse(t *testing.T) {
 			t.Errorf("25-character name: %d %q, field %q", r.status, r.text(`[data-testid="join-error"]`), r.doc().Find(`[data-testid="name"]`).AttrOr("value", ""))
 		}
 		for _, bad := range []string{"a\x00b", "\xff", "a\u202eb", "x\x1b[2J"} {
-			if r := n.joinAs(code, bad); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.text(`[data-testid="join-error"]`), "letters") || !utf8.ValidString(r.body) {
+			if r := n.joinAs(code, bad); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.text(`[data-testid="join-error"]`), "visible characters") || !utf8.ValidString(r.body) {
 				t.Errorf("name %q: %d %q", bad, r.status, r.text(`[data-testid="join-error"]`))
 			}
 		}

@@ -287,7 +287,7 @@ func TestWorkshopLoopbackNote(t *testing.T) {
 				if got := note != ""; got != tt.warn {
 					t.Fatalf("%s: note %q, want one: %v", path, note, tt.warn)
 				}
-				if tt.warn && (!strings.Contains(note, "Phones cannot reach") || !strings.Contains(note, "-addr 0.0.0.0:8080") ||
+				if tt.warn && (!strings.Contains(note, "Phones cannot reach") || !strings.Contains(note, "-addr 0.0.0.0:PORT") || !strings.Contains(note, "host link") ||
 					!strings.Contains(note, "./trainer -h")) {
 					t.Errorf("%s: note %q does not say what to do", path, note)
 				}

@@ -293,9 +293,9 @@ func TestWorkshopForm(t *testing.T) {
 	}{
 		{"no title", "title", " \t ", "Give the workshop a title."},
 		{"title too long", "title", strings.Repeat("t", 81), "longer than 80"},
-		{"NUL in the title", "title", "a\x00b", "letters"},
-		{"title not UTF-8", "title", "Quiz \xff", "letters"},
-		{"bidi override in the title", "title", "Quiz \u202e", "letters"},
+		{"NUL in the title", "title", "a\x00b", "visible characters"},
+		{"title not UTF-8", "title", "Quiz \xff", "visible characters"},
+		{"bidi override in the title", "title", "Quiz \u202e", "visible characters"},
 		{"no questions", "count", "0", "Between 1 and"},
 		{"count not a number", "count", "ten", "Between 1 and"},
 		{"negative seconds", "seconds", "-1", "Between 0"},
