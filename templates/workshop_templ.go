@@ -155,7 +155,7 @@ func WorkshopNew(v WorkshopNewView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<section class=\"narrow\"><h1>Host a workshop</h1><form method=\"post\" action=\"/workshops\" class=\"panel ws-new\" data-testid=\"workshop-new\"><input type=\"hidden\" name=\"create_id\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<section class=\"narrow\"><h1>Host a workshop</h1><form method=\"post\" action=\"/workshops\" class=\"panel ws-new ws-form\" data-testid=\"workshop-new\"><input type=\"hidden\" name=\"create_id\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
