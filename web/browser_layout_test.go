@@ -150,7 +150,11 @@ func TestBrowserDrillKeepsTheVerdictInView(t *testing.T) {
 		waitTrue(t, ctx, "marked options",
 			`document.querySelector(".answers").getBoundingClientRect().bottom <= innerHeight && document.activeElement === document.querySelector('[data-testid="next"]')`,
 			`"options end at " + Math.round(document.querySelector(".answers").getBoundingClientRect().bottom) + " of " + innerHeight + "; focus on " + document.activeElement.outerHTML.slice(0, 60)`)
-		screenshot(t, ctx, dir, fmt.Sprintf("drill-phone-feedback-%d.png", round))
+		// Next stays on screen too (it sticks to the bottom on phones).
+		waitTrue(t, ctx, "Next on screen",
+			`(() => { const b = document.querySelector('[data-testid="next"]').getBoundingClientRect(); return b.top >= 0 && b.bottom <= innerHeight; })()`,
+			`"Next at " + Math.round(document.querySelector('[data-testid="next"]').getBoundingClientRect().top) + " of " + innerHeight`)
+		viewShot(t, ctx, dir, fmt.Sprintf("drill-phone-feedback-%d.png", round))
 		if err := chromedp.Do(ctx, pressKey(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`[data-testid="question"]`))); err != nil {
 			t.Fatal(err)
 		}
