@@ -115,6 +115,9 @@ func TestWorkshopHostKeyOffTheProjector(t *testing.T) {
 			t.Fatalf("%s: phase %q, want %q", step.action, phaseOf(r), step.phase)
 		}
 		check(step.action+" answer", r.body)
+		if joinLine := r.doc().Find(`[data-testid="join-code"]`).Length(); (step.phase == "ended") != (joinLine == 0) {
+			t.Errorf("%s: the join line shown %d times (none once the workshop has ended, else once)", step.phase, joinLine)
+		}
 		if step.phase == "question" {
 			ada.answer(code, 0, keyOption(items[0]))
 		}
