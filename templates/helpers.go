@@ -25,3 +25,16 @@ func supportClass(s string) string {
 // Content-Security-Policy needs no inline style element) and no eval (the
 // policy forbids it anyway; this keeps htmx from trying).
 const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false}`
+
+// Thousands writes n with commas between groups of three digits
+// ("29,535"), as every count the pages show.
+func Thousands(n int) string {
+	if n < 0 {
+		return "-" + Thousands(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

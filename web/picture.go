@@ -103,19 +103,7 @@ func (b *drawBudget) charge(tasks, deps, size int) string {
 
 func (b *drawBudget) spent() string {
 	return fmt.Sprintf("not drawn: this page draws at most %s tasks, %s dependencies and %s KB of graphs in all, and newer graphs used them",
-		thousands(pictureMaxTasks), thousands(pictureMaxDeps), thousands(pictureMaxDrawBytes/1000))
-}
-
-// thousands writes n with commas between groups of three digits.
-func thousands(n int) string {
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+		templates.Thousands(pictureMaxTasks), templates.Thousands(pictureMaxDeps), templates.Thousands(pictureMaxDrawBytes/1000))
 }
 
 // maxEarlierAttempts caps the replaced task runs the picture lists per run;
@@ -471,7 +459,7 @@ func buildDAG(id, title string, tasks []workspace.TaskRunOverview, definition, t
 // foldedDAG is a DAG of n tasks and deps dependencies not drawn: its
 // counts (and its task runs' by state, when known), in words, and why.
 func foldedDAG(id, title string, n, deps int, states []templates.StateCount, why string) templates.DAGView {
-	counted := fmt.Sprintf("%s tasks, %s dependencies", thousands(n), thousands(deps))
+	counted := fmt.Sprintf("%s tasks, %s dependencies", templates.Thousands(n), templates.Thousands(deps))
 	d := templates.DAGView{ID: id, Folded: counted + ": " + why}
 	d.Label = title + ": " + counted + ", not drawn"
 	var counts []string

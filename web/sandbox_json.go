@@ -218,13 +218,13 @@ func prettyJSON(body []byte) (segs []templates.Seg, cut string) {
 		p.flush()
 		shown := p.dec.InputOffset()
 		return p.segs, fmt.Sprintf("The response is %s bytes: too long to show here, so the first %s JSON tokens (%s bytes) are shown, and … marks what was cut. curl or the CLI (above) print all of it.",
-			thousands(len(body)), thousands(maxJSONTokens), thousands(int(shown)))
+			templates.Thousands(len(body)), templates.Thousands(maxJSONTokens), templates.Thousands(int(shown)))
 	}
 	if err != nil || p.dec.More() {
 		if len(body) > maxPlainResponse {
 			return []templates.Seg{{Text: string(body[:maxPlainResponse]) + "\n…"}},
 				fmt.Sprintf("The response is %s bytes: its first %s are shown, and … marks the cut. curl or the CLI (above) print all of it.",
-					thousands(len(body)), thousands(maxPlainResponse))
+					templates.Thousands(len(body)), templates.Thousands(maxPlainResponse))
 		}
 		return []templates.Seg{{Text: string(body)}}, ""
 	}
