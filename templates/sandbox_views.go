@@ -5,7 +5,10 @@ type SandboxView struct {
 	Meta  PageMeta
 	Host  string // e.g. http://127.0.0.1:8080
 	Token string // the learner's sandbox token (shown on demand)
-	Try   string // endpoint the lesson's "try it" link asked for
+	// TokenOpen shows the token and snippet unfolded: the learner just
+	// asked for the token (folded otherwise, as on a shared screen).
+	TokenOpen bool
+	Try       string // endpoint the lesson's "try it" link asked for
 	// Console is the endpoint picker, call form, CLI box, result and history.
 	Console ConsoleView
 	// Bundles is the Bundles panel (bundles.templ).

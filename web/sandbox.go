@@ -110,7 +110,7 @@ func (s *server) handleSandboxToken(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.redirectFlash(w, r, "/sandbox#token-panel", "Your sandbox token is ready: show it below and point your terminal at your workspace.")
+		s.redirectFlash(w, r, "/sandbox?token=new#token-panel", "Your sandbox token is ready: point your terminal at your workspace with the snippet below.")
 		return
 	}
 	// Like reset: the old token stops working at once, so a stray POST must

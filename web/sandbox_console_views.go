@@ -218,6 +218,7 @@ func (s *server) renderSandboxPage(w http.ResponseWriter, r *http.Request, statu
 		Meta:      s.meta(r, "Sandbox", "sandbox"),
 		Host:      s.baseURL(r),
 		Token:     tok,
+		TokenOpen: tok != "" && r.URL.Query().Get("token") == "new",
 		Try:       r.URL.Query().Get("try"),
 		Console:   cv,
 		Bundles:   bv,

@@ -82,6 +82,20 @@ func TestSandboxTokenDrivesTheLearnersWorkspace(t *testing.T) {
 		}
 	}
 
+	// Creating a token lands on it unfolded; any other view keeps it folded
+	// (the page may be on a shared screen).
+	newcomer := newApp(t)
+	c := newcomer.postForm("/sandbox/token", nil)
+	if c.status != http.StatusSeeOther {
+		t.Fatalf("create token: %d", c.status)
+	}
+	if _, open := newcomer.get(c.header.Get("Location")).doc().Find(`details.token-reveal`).Attr("open"); !open {
+		t.Errorf("after creating the token (%s) the snippet is folded", c.header.Get("Location"))
+	}
+	if _, open := newcomer.get("/sandbox").doc().Find(`details.token-reveal`).Attr("open"); open {
+		t.Error("a later view of the sandbox shows the token unfolded")
+	}
+
 	// Another learner sees only their own workspace.
 	b := newTestServer(t, testOpts{DB: a.db})
 	other := tokenFromPage(t, b)

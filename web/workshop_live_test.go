@@ -336,11 +336,19 @@ func TestWorkshopStreamsPerParticipantBounded(t *testing.T) {
 func TestWorkshopPlayScreenHasHeading(t *testing.T) {
 	t.Parallel()
 	host := newApp(t)
-	_, code := host.createWorkshop(url.Values{"title": {"Friday `jobs` quiz"}, "items": {wsItems(t)[0].ID}, "count": {"1"}, "seconds": {"20"}})
+	base, code := host.createWorkshop(url.Values{"title": {"Friday `jobs` quiz"}, "items": {wsItems(t)[0].ID}, "count": {"1"}, "seconds": {"20"}})
 	ada := host.otherLearner()
 	ada.joinAs(code, "Ada")
-	h1 := ada.get("/join/" + code).doc().Find("h1")
+	play := ada.get("/join/" + code)
+	h1 := play.doc().Find("h1")
 	if h1.Length() != 1 || !strings.Contains(h1.Text(), "Friday") {
 		t.Errorf("play screen headings: %d %q, want one with the workshop's title", h1.Length(), h1.Text())
+	}
+	// The title's inline code shows as code, on the phone and the projector.
+	if got := play.doc().Find(`.ws-me code`).Text(); got != "jobs" {
+		t.Errorf("phone title code %q, want jobs", got)
+	}
+	if got := host.get(base + "/host").doc().Find(`.ws-bar h1 code`).Text(); got != "jobs" {
+		t.Errorf("projector title code %q, want jobs", got)
 	}
 }
