@@ -279,7 +279,15 @@ func TestBrowserCopyWithoutClipboardAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	btn := chromedp.CSS(`button[data-copy="#env-snippet"]`)
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-testid="show-token"]`)), chromedp.WaitVisible(btn), chromedp.Click(btn)); err != nil {
+	// A token just created shows unfolded; the snippet's details must be
+	// open (a click on its summary would fold it again).
+	if open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("details.token-reveal").open`)); err != nil || !open {
+		t.Errorf("the new token's snippet is folded (%v)", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("details.token-reveal").open = true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(btn), chromedp.Click(btn)); err != nil {
 		t.Fatal(err)
 	}
 	waitTrue(t, ctx, "copy through a selection", `window.copied === `+strconvQuote(want)+` && document.querySelector('button[data-copy="#env-snippet"]').textContent === "Copied"`,
