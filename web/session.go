@@ -80,8 +80,22 @@ func sessionFrom(ctx context.Context) *session {
 
 // saveSession writes the cookie; Secure is set when the client reached us
 // over https (a proxy's word for it only with -trust-proxy).
+//
+// A handler may save more than once (a new token, then a revoked
+// generation, then the flash): each save replaces the cookie an earlier one
+// set on w, so the response carries one Set-Cookie for it, the last.
 func (s *server) saveSession(w http.ResponseWriter, r *http.Request, raw *sessions.Session) error {
 	raw.Options.Secure = workspace.RequestScheme(r, s.opts.TrustProxy) == "https"
+	h := w.Header()
+	if set := h.Values("Set-Cookie"); len(set) > 0 {
+		kept := set[:0:0]
+		for _, c := range set {
+			if !strings.HasPrefix(c, cookieName+"=") {
+				kept = append(kept, c)
+			}
+		}
+		h["Set-Cookie"] = kept
+	}
 	return raw.Save(r, w)
 }
 
