@@ -31,6 +31,27 @@
       setTimeout(function () { b.textContent = "Format JSON"; }, 2500);
     }
   });
+  // A run or job link from outside (the CLI's run URL, run_page_url)
+  // arrives with send=1 and a form marked data-autosend: send it once, and
+  // take send=1 off the address so a reload or a bookmark only fills it in.
+  function autoSend() {
+    var form = document.querySelector("#call-form[data-autosend]");
+    if (!form) return;
+    form.removeAttribute("data-autosend");
+    if (window.history && history.replaceState) {
+      var u = new URL(location.href);
+      u.searchParams.delete("send");
+      history.replaceState(history.state, "", u.pathname + u.search + u.hash);
+    }
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+  }
+  // After htmx has set up the form (it does so on DOMContentLoaded, and
+  // its deferred script ran before this one), so the answer swaps in.
+  if (document.readyState === "complete") {
+    autoSend();
+  } else {
+    document.addEventListener("DOMContentLoaded", autoSend);
+  }
   // After a swap, bring the result into view on small screens.
   document.addEventListener("htmx:afterSwap", function (e) {
     if (e.detail.target && e.detail.target.id === "result" && window.innerWidth < 900) {

@@ -44,6 +44,9 @@ type CallForm struct {
 	// LiveRefused says why live mode will not send this endpoint ("" = it will).
 	LiveRefused string
 	Oob         bool // render for an htmx out-of-band swap
+	// AutoSend asks the page's script to send the form once on load: a run
+	// or job link from outside (the CLI, run_page_url) opens its answer.
+	AutoSend bool
 }
 
 // ParamField is one query (or path) parameter of the form.

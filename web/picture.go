@@ -211,11 +211,24 @@ func buildPicture(ov workspace.Overview) templates.PictureView {
 // callURL opens the sandbox console on the endpoint ep with the ID
 // prefilled (the console reads p_* parameters), at the form.
 func callURL(ep, param string, id int64, extra ...string) string {
+	return "/sandbox?" + callQuery(ep, param, id, extra...).Encode() + "#call-panel"
+}
+
+// sentCallURL is callURL for a link from outside the page (the CLI's job
+// and run URLs, run_page_url): the console sends the call on load, so the
+// learner lands on its answer.
+func sentCallURL(ep, param string, id int64) string {
+	q := callQuery(ep, param, id)
+	q.Set("send", "1")
+	return "/sandbox?" + q.Encode() + "#call-panel"
+}
+
+func callQuery(ep, param string, id int64, extra ...string) url.Values {
 	q := url.Values{"ep": {ep}, "p_" + param: {strconv.FormatInt(id, 10)}}
 	for _, e := range extra {
 		q.Set("p_"+e, "true")
 	}
-	return "/sandbox?" + q.Encode() + "#call-panel"
+	return q
 }
 
 func buildRun(run workspace.RunOverview, now time.Time, budget *drawBudget) templates.PictureRun {

@@ -55,7 +55,7 @@ func (s *server) baseURL(r *http.Request) string {
 
 func (s *server) handleSandbox(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	st := consoleState{ep: q.Get("ep"), values: url.Values{}}
+	st := consoleState{ep: q.Get("ep"), values: url.Values{}, autoSend: q.Get("send") == "1"}
 	for k, vs := range q {
 		if name, ok := strings.CutPrefix(k, "p_"); ok {
 			st.values[name] = vs

@@ -48,24 +48,25 @@ func (s *server) handleBundleFile(w http.ResponseWriter, r *http.Request) {
 // handleJobLink serves GET /jobs/{job_id}, the job URL that `databricks
 // bundle summary` prints (<host>/jobs/<id>?w=<workspace id>; databricks/cli
 // v1.12.1 bundle/config/mutator/initialize_urls.go): it sends the learner
-// to the sandbox console with jobs/get of that job filled in.
+// to the sandbox console with jobs/get of that job filled in, sent on load
+// (sentCallURL).
 func (s *server) handleJobLink(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("job_id"), 10, 64)
 	if err != nil || id <= 0 {
 		s.handleNotFound(w, r)
 		return
 	}
-	http.Redirect(w, r, callURL("jobs-get", "job_id", id), http.StatusSeeOther)
+	http.Redirect(w, r, sentCallURL("jobs-get", "job_id", id), http.StatusSeeOther)
 }
 
 // handleRunLink serves GET /jobs/{job_id}/runs/{run_id}, the run URL that
 // `databricks bundle run` prints (<host>/jobs/<job>/runs/<run>?o=<workspace
 // id>, made from run_page_url by databricks/cli v1.12.1
 // libs/workspaceurls/urls.go ModernizeJobRunPageURL): it sends the learner to
-// the sandbox console with runs/get of that run filled in. The emulator's
-// own run_page_url (<host>/?o=<id>#job/<job>/run/<run>, the real shape)
-// reaches it from the home page (static/app.js), since a fragment never
-// reaches the server.
+// the sandbox console with runs/get of that run filled in and sent on load.
+// The emulator's own run_page_url (<host>/?o=<id>#job/<job>/run/<run>, the
+// real shape) reaches it from the home page (static/app.js), since a
+// fragment never reaches the server.
 func (s *server) handleRunLink(w http.ResponseWriter, r *http.Request) {
 	job, err1 := strconv.ParseInt(r.PathValue("job_id"), 10, 64)
 	run, err2 := strconv.ParseInt(r.PathValue("run_id"), 10, 64)
@@ -73,7 +74,7 @@ func (s *server) handleRunLink(w http.ResponseWriter, r *http.Request) {
 		s.handleNotFound(w, r)
 		return
 	}
-	http.Redirect(w, r, callURL("runs-get", "run_id", run), http.StatusSeeOther)
+	http.Redirect(w, r, sentCallURL("runs-get", "run_id", run), http.StatusSeeOther)
 }
 
 // bundlesView builds the Bundles panel from the learner's workspace (a

@@ -79,6 +79,8 @@ func TestBundlesPanel(t *testing.T) {
 	if lr := a.get(fmt.Sprintf("/jobs/%d/runs/1015?o=900800700600", id)); lr.status != http.StatusSeeOther ||
 		!strings.Contains(lr.header.Get("Location"), "ep=runs-get&p_run_id=1015") {
 		t.Errorf("/jobs/%d/runs/1015: %d %v", id, lr.status, lr.header)
+	} else if f := a.get(lr.header.Get("Location")).doc().Find(`#call-form`); f.Length() != 1 || f.AttrOr("data-autosend", "no") == "no" {
+		t.Errorf("the run URL's console does not send runs/get on load")
 	}
 	for _, bad := range []string{"/jobs/x/runs/1", "/jobs/1/runs/-2", "/jobs/1/runs/99999999999999999999"} {
 		if lr := a.get(bad); lr.status != http.StatusNotFound {

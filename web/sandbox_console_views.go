@@ -26,6 +26,7 @@ type consoleState struct {
 	result      *templates.CallResult
 	cliLine     string
 	cliFocus    bool
+	autoSend    bool // send the read-only call on load (a run or job link)
 	liveErr     string
 	liveReasons []string
 	liveInput   string
@@ -74,6 +75,9 @@ func (s *server) consoleView(r *http.Request, st consoleState) (templates.Consol
 		ep = endpointByKey("jobs-list")
 	}
 	v.Form = buildForm(ep, values, ov, live)
+	// Only a reading call of a learner's own workspace: sending makes a
+	// visitor a learner, and a link must not change anything.
+	v.Form.AutoSend = st.autoSend && st.result == nil && l.ID > 0 && ep.method == http.MethodGet && v.Form.LiveRefused == ""
 	for i := range v.Form.Params {
 		v.Form.Params[i].Error = st.fieldErrs[v.Form.Params[i].Name]
 	}
