@@ -522,30 +522,37 @@ func (c *upstream) add(outcome string, u *taskTL) {
 
 // runIfSkip decides whether a task with condition runIf runs after its
 // dependencies ended as up: "" when it runs, else the result it is skipped
-// with (UPSTREAM_FAILED, UPSTREAM_CANCELED or EXCLUDED). The rules follow
-// the Jobs API's run_if reference (docs: "Configure task dependencies").
+// with (UPSTREAM_FAILED, UPSTREAM_CANCELED or EXCLUDED). The rules are the
+// docs' ("Run tasks conditionally in a Databricks job",
+// docs.databricks.com/en/workflows/jobs/conditional-tasks.html): an unmet
+// ALL_SUCCESS, AT_LEAST_ONE_SUCCESS or NONE_FAILED leaves the task
+// UPSTREAM_FAILED (UPSTREAM_CANCELED here when a cancel, not a failure, is
+// why); an unmet AT_LEAST_ONE_FAILED or ALL_FAILED leaves it EXCLUDED; an
+// excluded dependency counts as a success, and a task whose dependencies
+// were all excluded is excluded too, whatever its run_if.
 func runIfSkip(runIf string, up upstream) string {
+	if up.deps > 0 && up.excluded == up.deps {
+		return rExcluded
+	}
+	succeeded := up.succeeded + up.excluded
+	upstreamSkip := func() string {
+		if up.failed == 0 && up.canceled > 0 {
+			return rUpstreamCanceled
+		}
+		return rUpstreamFailed
+	}
 	switch runIf {
 	case runIfAllSuccess, "":
-		switch {
-		case up.failed > 0:
-			return rUpstreamFailed
-		case up.canceled > 0:
-			return rUpstreamCanceled
-		case up.excluded > 0:
-			return rExcluded
-		}
-	case runIfAllDone:
-		if up.deps > 0 && up.excluded == up.deps {
-			return rExcluded
+		if up.failed > 0 || up.canceled > 0 {
+			return upstreamSkip()
 		}
 	case runIfNoneFailed:
-		if up.failed > 0 || (up.deps > 0 && up.succeeded == 0) {
-			return rExcluded
+		if up.failed > 0 || (up.deps > 0 && succeeded == 0) {
+			return upstreamSkip()
 		}
 	case runIfAtLeastOneSuccess:
-		if up.deps > 0 && up.succeeded == 0 {
-			return rExcluded
+		if up.deps > 0 && succeeded == 0 {
+			return upstreamSkip()
 		}
 	case runIfAtLeastOneFailed:
 		if up.failed == 0 {

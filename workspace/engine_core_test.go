@@ -7,14 +7,18 @@ import (
 
 // TestRunIfSkip is the run_if table: for each condition and upstream
 // outcome, whether the task runs ("") or the result it is skipped with.
+// Source: docs.databricks.com/en/workflows/jobs/conditional-tasks.html
+// ("Run if condition options" and the note under it).
 func TestRunIfSkip(t *testing.T) {
 	t.Parallel()
 	ok2 := upstream{deps: 2, succeeded: 2}
 	oneFailed := upstream{deps: 2, succeeded: 1, failed: 1}
 	allFailed := upstream{deps: 2, failed: 2}
 	oneCanceled := upstream{deps: 2, succeeded: 1, canceled: 1}
+	allCanceled := upstream{deps: 2, canceled: 2}
 	allExcluded := upstream{deps: 2, excluded: 2}
 	oneExcluded := upstream{deps: 2, succeeded: 1, excluded: 1}
+	excludedAndFailed := upstream{deps: 2, failed: 1, excluded: 1}
 	none := upstream{}
 	tests := []struct {
 		runIf string
@@ -25,21 +29,31 @@ func TestRunIfSkip(t *testing.T) {
 		{runIfAllSuccess, ok2, ""},
 		{runIfAllSuccess, oneFailed, rUpstreamFailed},
 		{runIfAllSuccess, oneCanceled, rUpstreamCanceled},
-		{runIfAllSuccess, oneExcluded, rExcluded},
 		{runIfAllSuccess, none, ""},
+		// "Excluded tasks are skipped and are treated as successful."
+		{runIfAllSuccess, oneExcluded, ""},
+		{runIfAtLeastOneSuccess, excludedAndFailed, ""},
+		// "If all task dependencies are excluded, the task is also
+		// excluded, regardless of its Run if condition."
+		{runIfAllSuccess, allExcluded, rExcluded},
+		{runIfAllDone, allExcluded, rExcluded},
+		{runIfNoneFailed, allExcluded, rExcluded},
+		{runIfAtLeastOneFailed, allExcluded, rExcluded},
 		{runIfAllDone, oneFailed, ""},
 		{runIfAllDone, allFailed, ""},
-		{runIfAllDone, allExcluded, rExcluded},
+		// An unmet AT_LEAST_ONE_SUCCESS or NONE_FAILED is "Upstream failed".
 		{runIfNoneFailed, ok2, ""},
-		{runIfNoneFailed, oneFailed, rExcluded},
+		{runIfNoneFailed, oneFailed, rUpstreamFailed},
 		{runIfNoneFailed, oneExcluded, ""},
-		{runIfNoneFailed, allExcluded, rExcluded},
+		{runIfNoneFailed, allCanceled, rUpstreamCanceled},
 		{runIfAtLeastOneSuccess, oneFailed, ""},
-		{runIfAtLeastOneSuccess, allFailed, rExcluded},
+		{runIfAtLeastOneSuccess, allFailed, rUpstreamFailed},
+		// An unmet AT_LEAST_ONE_FAILED or ALL_FAILED is "Excluded".
 		{runIfAtLeastOneFailed, oneFailed, ""},
 		{runIfAtLeastOneFailed, ok2, rExcluded},
 		{runIfAllFailed, allFailed, ""},
 		{runIfAllFailed, oneFailed, rExcluded},
+		{runIfAllFailed, excludedAndFailed, rExcluded},
 		{runIfAllFailed, none, rExcluded},
 	}
 	for _, tt := range tests {

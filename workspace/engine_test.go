@@ -70,7 +70,7 @@ func TestRunIf(t *testing.T) {
 	tasks := []any{nb("ok", nil, nil), nb("bad", nil, sim("fail"))}
 	want := map[string]string{"ok": "SUCCESS", "bad": "FAILED"}
 	for runIf, res := range map[string]string{
-		"ALL_SUCCESS": "UPSTREAM_FAILED", "ALL_DONE": "SUCCESS", "NONE_FAILED": "EXCLUDED",
+		"ALL_SUCCESS": "UPSTREAM_FAILED", "ALL_DONE": "SUCCESS", "NONE_FAILED": "UPSTREAM_FAILED",
 		"AT_LEAST_ONE_SUCCESS": "SUCCESS", "AT_LEAST_ONE_FAILED": "SUCCESS", "ALL_FAILED": "EXCLUDED",
 	} {
 		tasks = append(tasks, nb("t_"+runIf, both, map[string]any{"run_if": runIf}))
@@ -82,6 +82,14 @@ func TestRunIf(t *testing.T) {
 	want["only_ok"] = "SUCCESS"
 	tasks = append(tasks, nb("off", nil, map[string]any{"disabled": true}))
 	want["off"] = "DISABLED"
+	// An excluded dependency counts as a success; a task whose
+	// dependencies were all excluded is excluded whatever its run_if.
+	tasks = append(tasks, nb("guard", []string{"ok"}, map[string]any{"run_if": "AT_LEAST_ONE_FAILED"}))
+	want["guard"] = "EXCLUDED"
+	tasks = append(tasks, nb("after_guard", []string{"guard", "ok"}, nil))
+	want["after_guard"] = "SUCCESS"
+	tasks = append(tasks, nb("only_guard", []string{"guard"}, map[string]any{"run_if": "ALL_DONE"}))
+	want["only_guard"] = "EXCLUDED"
 	id := e.createJob(tokA, map[string]any{"name": "runif", "tasks": tasks})
 	rid, t0 := e.runNow(tokA, map[string]any{"job_id": id})
 	run := e.runAt(tokA, rid, t0, time.Hour)
