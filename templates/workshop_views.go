@@ -229,3 +229,15 @@ type PlayRace struct {
 	Reason      string
 	Place       int
 }
+
+// endConfirm is the question the host's "End the workshop" asks first:
+// ending cannot be undone, and a round not yet revealed then scores
+// nothing (web's room.rank counts revealed rounds only).
+func endConfirm(phase string) string {
+	msg := "End the workshop for everyone? Phones and this screen go to the final standings, and it cannot be restarted."
+	switch phase {
+	case "question", "closed", "race", "race-closed":
+		msg += " The round on screen is not revealed yet, so it scores nothing: reveal it first to count it."
+	}
+	return msg
+}

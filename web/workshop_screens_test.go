@@ -191,9 +191,16 @@ func TestWorkshopScoresShowAtReveal(t *testing.T) {
 	host.host(base, "reveal")
 	same("Bob after round 2", look(bob, resp{}), seen{"975", "You are number 1 of 2."})
 
-	// Round 3 ends with the workshop, unrevealed: it scores nothing.
+	// Round 3 ends with the workshop, unrevealed: it scores nothing, and
+	// the end button says so before it ends anything (it said nothing).
+	if c := host.get(base + "/host").doc().Find(`form:has([data-testid="host-end"])`).AttrOr("data-confirm", ""); !strings.Contains(c, "cannot be restarted") || strings.Contains(c, "not revealed") {
+		t.Errorf("end confirmation after a reveal: %q", c)
+	}
 	host.host(base, "next")
 	ada.answer(code, 2, keyOption(items[2]))
+	if c := host.get(base + "/host").doc().Find(`form:has([data-testid="host-end"])`).AttrOr("data-confirm", ""); !strings.Contains(c, "not revealed yet, so it scores nothing") {
+		t.Errorf("end confirmation during an open round: %q", c)
+	}
 	end := host.host(base, "end")
 	if got := boardNames(end); strings.Join(got, ",") != "Bob,Ada" {
 		t.Errorf("final board %v, want Bob, Ada (round 3 never revealed)", got)
