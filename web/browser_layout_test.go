@@ -338,6 +338,25 @@ func TestBrowserSmallLayoutFixes(t *testing.T) {
 	waitTrue(t, ctx, "Start in view after picking a topic", `(() => { const r = document.querySelector('[data-testid="start"]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`,
 		`"Start at " + Math.round(document.querySelector('[data-testid="start"]').getBoundingClientRect().top)`)
 	screenshot(t, ctx, dir, "drill-home-phone-topic.png")
+	// Walking the topics with the keyboard brings each one into view above
+	// the sticky Start bar, the last one too (it stopped behind the bar).
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0); document.querySelector('input[name="topic"]').focus(); true`)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('input[name="topic"]').length`))
+	if err != nil || n < 2 {
+		t.Fatalf("%d topics (%v)", n, err)
+	}
+	for range n - 1 {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitTrue(t, ctx, "the focused last topic clears the Start bar", `(() => {
+		const f = document.activeElement, all = document.querySelectorAll('input[name="topic"]');
+		if (f !== all[all.length - 1]) return false;
+		return f.closest("label").getBoundingClientRect().bottom <= document.querySelector(".start-row").getBoundingClientRect().top + 1; })()`,
+		`(() => { const f = document.activeElement; return "focus on " + (f.value || f.tagName) + ", its card ends at " + Math.round(f.closest("label") ? f.closest("label").getBoundingClientRect().bottom : -1) + ", the Start bar starts at " + Math.round(document.querySelector(".start-row").getBoundingClientRect().top); })()`)
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-testid="start"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="question"]`))); err != nil {
 		t.Fatal(err)
 	}
