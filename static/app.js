@@ -45,7 +45,8 @@
   function measureHeader() {
     var h = document.querySelector(".site-header");
     if (!h) return;
-    var px = h.getBoundingClientRect().height + "px";
+    // A header that does not stick (phones) covers nothing.
+    var px = getComputedStyle(h).position === "sticky" ? h.getBoundingClientRect().height + "px" : "0px";
     if (document.documentElement.style.getPropertyValue("--header-h") === px) return;
     document.documentElement.style.setProperty("--header-h", px);
   }

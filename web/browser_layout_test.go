@@ -22,10 +22,11 @@ import (
 const phoneW, phoneH = 375, 667
 
 // headerGapJS is JavaScript for the distance in px from the bottom of the
-// sticky header to the top of the element sel (negative: under it).
+// sticky header (the top of the screen when the header has scrolled away,
+// as it does on a phone) to the top of the element sel (negative: under it).
 func headerGapJS(sel string) string {
 	return `(() => { const el = document.querySelector(` + strconvQuote(sel) + `); if (!el) return -9999;
-		return el.getBoundingClientRect().top - document.querySelector(".site-header").getBoundingClientRect().bottom; })()`
+		return el.getBoundingClientRect().top - Math.max(0, document.querySelector(".site-header").getBoundingClientRect().bottom); })()`
 }
 
 // waitTrue polls the JavaScript condition cond for up to 5 s; on timeout
@@ -524,4 +525,25 @@ func mustEval[T any](t *testing.T, ctx context.Context, expr string) T {
 		t.Fatalf("%s: %v", expr, err)
 	}
 	return v
+}
+
+// TestBrowserHeaderStaysOnlyWhereItFits: at 1280 px the header sticks to
+// the top; at 375 px, where its links take two or three rows, it scrolls
+// away with the page (it kept ~140 px, a fifth of the screen, on every
+// page), and a jump then needs no room for it.
+func TestBrowserHeaderStaysOnlyWhereItFits(t *testing.T) {
+	a := newApp(t)
+	ctx := newBrowser(t)
+	for _, tt := range []struct {
+		w     int64
+		stays bool
+	}{{1280, true}, {phoneW, false}} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(tt.w, phoneH), chromedp.Navigate(a.srv.URL+"/lessons/jobs-api")); err != nil {
+			t.Fatal(err)
+		}
+		waitTrue(t, ctx, fmt.Sprintf("header at %d px after scrolling", tt.w),
+			`(() => { window.scrollTo(0, 1200); const b = document.querySelector(".site-header").getBoundingClientRect();
+				return `+fmt.Sprint(tt.stays)+` ? b.top === 0 && b.bottom > 0 : b.bottom <= 0; })()`,
+			`"header top " + Math.round(document.querySelector(".site-header").getBoundingClientRect().top) + ", bottom " + Math.round(document.querySelector(".site-header").getBoundingClientRect().bottom) + ", scrollY " + Math.round(scrollY)`)
+	}
 }
