@@ -715,7 +715,17 @@ func paramLookup(ps []paramValue, name string) (string, bool) {
 	return "", false
 }
 
+// evalCondition is a condition task's outcome. EQUAL_TO and NOT_EQUAL
+// compare the operands as strings ("12.0" is not "12"); the ordering
+// operators compare them as numbers ("12.0" >= "12"), as strings when
+// either is not a number (SDK ConditionTask.Op, service/jobs/model.go).
 func evalCondition(c *condTask) bool {
+	switch c.Op {
+	case "EQUAL_TO":
+		return c.Left == c.Right
+	case "NOT_EQUAL":
+		return c.Left != c.Right
+	}
 	lf, e1 := strconv.ParseFloat(c.Left, 64)
 	rf, e2 := strconv.ParseFloat(c.Right, 64)
 	numeric := e1 == nil && e2 == nil
@@ -736,10 +746,6 @@ func evalCondition(c *condTask) bool {
 		}
 	}
 	switch c.Op {
-	case "EQUAL_TO":
-		return cmp == 0
-	case "NOT_EQUAL":
-		return cmp != 0
 	case "GREATER_THAN":
 		return cmp > 0
 	case "GREATER_THAN_OR_EQUAL":

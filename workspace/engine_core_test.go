@@ -172,3 +172,29 @@ func TestCutTask(t *testing.T) {
 		})
 	}
 }
+
+// TestEvalCondition: EQUAL_TO and NOT_EQUAL compare strings, the ordering
+// operators numbers (SDK ConditionTask.Op: "12.0" == "12" is false,
+// "12.0" >= "12" is true, "10.0" >= "12" is false).
+func TestEvalCondition(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		left, op, right string
+		want            bool
+	}{
+		{"12.0", "EQUAL_TO", "12", false},
+		{"12", "EQUAL_TO", "12", true},
+		{"true", "EQUAL_TO", "true", true},
+		{"12.0", "NOT_EQUAL", "12", true},
+		{"12.0", "GREATER_THAN_OR_EQUAL", "12", true},
+		{"10.0", "GREATER_THAN_OR_EQUAL", "12", false},
+		{"9", "LESS_THAN", "10", true}, // numbers, not strings ("9" > "10")
+		{"10", "GREATER_THAN", "9", true},
+		{"5", "LESS_THAN_OR_EQUAL", "5.0", true},
+	}
+	for _, tt := range tests {
+		if got := evalCondition(&condTask{Left: tt.left, Op: tt.op, Right: tt.right}); got != tt.want {
+			t.Errorf("%q %s %q = %v, want %v", tt.left, tt.op, tt.right, got, tt.want)
+		}
+	}
+}

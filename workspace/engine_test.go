@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -299,6 +300,32 @@ func TestOnlyAndIdempotency(t *testing.T) {
 	if got := taskStates(run); got["a"] != "EXCLUDED" || got["b"] != "SUCCESS" || got["c"] != "EXCLUDED" || result(run) != "SUCCESS" {
 		t.Fatalf("only: %v %v", got, run["state"])
 	}
+	// "+k" runs k and its upstream, "k+" k and its downstream, "+k+" both,
+	// also when k is named twice or reached the other way first.
+	chain := e.createJob(tokA, map[string]any{"name": "chain", "tasks": []any{nb("a", nil, nil), nb("b", []string{"a"}, nil), nb("c", []string{"b"}, nil), nb("d", []string{"c"}, nil)}})
+	for _, tt := range []struct {
+		only []string
+		ran  string
+	}{
+		{[]string{"+b+"}, "abcd"},
+		{[]string{"c", "b+"}, "bcd"},
+		{[]string{"+c"}, "abc"},
+		{[]string{"c+"}, "cd"},
+		{[]string{"b", "+b"}, "ab"},
+		{[]string{"a+", "+d"}, "abcd"},
+	} {
+		rid, t0 := e.runNow(tokA, map[string]any{"job_id": chain, "only": tt.only})
+		got := taskStates(e.runAt(tokA, rid, t0, time.Hour))
+		for _, k := range "abcd" {
+			want := "EXCLUDED"
+			if strings.ContainsRune(tt.ran, k) {
+				want = "SUCCESS"
+			}
+			if got[string(k)] != want {
+				t.Errorf("only %v: task %c %s, want %s", tt.only, k, got[string(k)], want)
+			}
+		}
+	}
 	r1 := e.ok(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": id, "idempotency_token": "tok-1"})
 	r2 := e.ok(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": id, "idempotency_token": "tok-1"})
 	if r1["run_id"] != r2["run_id"] {
@@ -342,3 +369,37 @@ func TestRepairOfFixtureRunTakesTodaysDuration(t *testing.T) {
 		t.Errorf("after a restart: %s %s", life(run), result(run))
 	}
 }
+
+// TestConditionTaskRun: a condition task's branches follow its outcome
+// (string equality: "12.0" is not "12"), the task run reports the outcome
+// next to its operands, and a condition task without left or right is
+// refused like one without op.
+func TestConditionTaskRun(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil, false)
+	cond := map[string]any{"task_key": "check", "condition_task": map[string]any{"left": "12.0", "op": "EQUAL_TO", "right": "12"}}
+	yes := nb("yes", nil, map[string]any{"depends_on": []any{map[string]any{"task_key": "check", "outcome": "true"}}})
+	no := nb("no", nil, map[string]any{"depends_on": []any{map[string]any{"task_key": "check", "outcome": "false"}}})
+	id := e.createJob(tokA, map[string]any{"name": "cond", "tasks": []any{cond, yes, no}})
+	rid, t0 := e.runNow(tokA, map[string]any{"job_id": id})
+	run := e.runAt(tokA, rid, t0, time.Hour)
+	if got := taskStates(run); got["check"] != "SUCCESS" || got["yes"] != "EXCLUDED" || got["no"] != "SUCCESS" {
+		t.Errorf("branches: %v", got)
+	}
+	for _, tk := range run["tasks"].([]any) {
+		if str(get(tk, "task_key")) == "check" {
+			if got := get(tk, "condition_task"); str(get(got, "outcome")) != "false" || str(get(got, "left")) != "12.0" || str(get(got, "op")) != "EQUAL_TO" {
+				t.Errorf("check's condition_task: %v", got)
+			}
+		}
+	}
+	for _, missing := range []string{"left", "right"} {
+		c := map[string]any{"left": "a", "op": "EQUAL_TO", "right": "b"}
+		delete(c, missing)
+		code, out := e.call(tokA, "POST", "/api/2.2/jobs/create", map[string]any{"name": "bad", "tasks": []any{map[string]any{"task_key": "c", "condition_task": c}}})
+		if code != 400 || out["error_code"] != "INVALID_PARAMETER_VALUE" || !strings.Contains(str(out["message"]), "condition_task."+missing) {
+			t.Errorf("without %s: %d %v", missing, code, out)
+		}
+	}
+}
+

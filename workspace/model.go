@@ -200,6 +200,15 @@ func parseTask(raw json.RawMessage, path string, fill bool) (*task, error) {
 		if ts.ConditionTask == nil || ts.ConditionTask.Op == "" {
 			return nil, missingField(joinPath(path, "condition_task.op"))
 		}
+		// left and right are required too (SDK ConditionTask: no omitempty),
+		// though either may be an empty string.
+		var operands map[string]json.RawMessage
+		_ = json.Unmarshal(obj["condition_task"], &operands)
+		for _, f := range []string{"left", "right"} {
+			if _, ok := operands[f]; !ok {
+				return nil, missingField(joinPath(path, "condition_task."+f))
+			}
+		}
 		switch ts.ConditionTask.Op {
 		case "EQUAL_TO", "NOT_EQUAL", "GREATER_THAN", "GREATER_THAN_OR_EQUAL", "LESS_THAN", "LESS_THAN_OR_EQUAL":
 		default:

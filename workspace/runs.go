@@ -189,12 +189,20 @@ func resolveOnly(tasks []*task, only []string, jobID int64) ([]string, error) {
 			down[d.TaskKey] = append(down[d.TaskKey], t.key)
 		}
 	}
+	// Each direction keeps its own visited set: a task already kept (named
+	// on its own, or reached the other way) is still walked through.
 	keep := map[string]bool{}
+	seen := [2]map[string]bool{{}, {}}
 	var walk func(k string, up bool)
 	walk = func(k string, up bool) {
-		if keep[k] {
+		dir := 0
+		if up {
+			dir = 1
+		}
+		if seen[dir][k] {
 			return
 		}
+		seen[dir][k] = true
 		keep[k] = true
 		if up {
 			for _, d := range by[k].deps {
@@ -211,15 +219,14 @@ func resolveOnly(tasks []*task, only []string, jobID int64) ([]string, error) {
 		if by[k] == nil {
 			return nil, invalidParam("Invalid only: task '%s' does not exist in job %d.", k, jobID)
 		}
-		switch {
-		case strings.HasPrefix(o, "+"):
-			delete(keep, k)
+		keep[k] = true
+		// "+k" also runs what k depends on, "k+" what depends on k, and
+		// "+k+" both (SDK RunNow.Only, service/jobs/model.go).
+		if strings.HasPrefix(o, "+") {
 			walk(k, true)
-		case strings.HasSuffix(o, "+"):
-			delete(keep, k)
+		}
+		if len(o) > 1 && strings.HasSuffix(o, "+") {
 			walk(k, false)
-		default:
-			keep[k] = true
 		}
 	}
 	var ex []string

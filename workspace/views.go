@@ -50,6 +50,10 @@ type runTaskView struct {
 	QueueDuration           int64     `json:"queue_duration,omitempty"`
 	RunPageURL              string    `json:"run_page_url"`
 	EffectivePerformanceTgt string    `json:"effective_performance_target,omitempty"`
+	// ConditionTask, on a condition task run that completed, is its
+	// definition plus outcome "true" or "false" (SDK RunConditionTask:
+	// "Filled in if the task was successfully completed").
+	ConditionTask *runCondTask `json:"condition_task,omitempty"`
 
 	// for Overview / engine
 	repairID int64
@@ -80,6 +84,13 @@ func (v runTaskView) MarshalJSON() ([]byte, error) {
 		def[k] = x
 	}
 	return json.Marshal(def)
+}
+
+type runCondTask struct {
+	Left    string `json:"left"`
+	Op      string `json:"op"`
+	Right   string `json:"right"`
+	Outcome string `json:"outcome"`
 }
 
 type repairView struct {
@@ -247,6 +258,9 @@ func projectTask(r *runDoc, tt *taskTL, seg *segTL, now int64, base string, repa
 		v.RunDuration = a.end - a.start
 		v.ExecutionDuration = v.RunDuration
 		v.result = a.result
+		if c := tt.def.cond; c != nil && a.result == rSuccess && tt.outcome != "" {
+			v.ConditionTask = &runCondTask{Left: c.Left, Op: c.Op, Right: c.Right, Outcome: tt.outcome}
+		}
 	}
 	return v
 }
