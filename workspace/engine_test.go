@@ -402,4 +402,3 @@ func TestConditionTaskRun(t *testing.T) {
 		}
 	}
 }
-
