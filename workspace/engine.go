@@ -496,10 +496,11 @@ func buildSegment(r *runDoc, idx int, sg *segment, t0 int64, prev map[string]*ta
 // upstream tallies how a task's dependencies ended, for run_if.
 type upstream struct {
 	deps      int // dependencies that are part of the picture
-	succeeded int // SUCCESS, DISABLED, SUCCESS_WITH_FAILURES
+	succeeded int // SUCCESS, SUCCESS_WITH_FAILURES
 	failed    int // FAILED, TIMEDOUT, UPSTREAM_FAILED
 	canceled  int // CANCELED, UPSTREAM_CANCELED
 	excluded  int // EXCLUDED, or a condition outcome the edge does not take
+	disabled  int // DISABLED: a disabled task, or one its run_if made so
 }
 
 // add counts dependency u, reached by an edge that requires outcome ("" =
@@ -509,8 +510,10 @@ func (c *upstream) add(outcome string, u *taskTL) {
 	switch {
 	case outcome != "" && u.outcome != "" && outcome != u.outcome:
 		c.excluded++
-	case u.result == rSuccess || u.result == rDisabled || u.result == rSuccessFailures:
+	case u.result == rSuccess || u.result == rSuccessFailures:
 		c.succeeded++
+	case u.result == rDisabled:
+		c.disabled++
 	case u.result == rFailed || u.result == rTimedOut || u.result == rUpstreamFailed:
 		c.failed++
 	case u.result == rCanceled || u.result == rUpstreamCanceled:
@@ -522,44 +525,60 @@ func (c *upstream) add(outcome string, u *taskTL) {
 
 // runIfSkip decides whether a task with condition runIf runs after its
 // dependencies ended as up: "" when it runs, else the result it is skipped
-// with (UPSTREAM_FAILED, UPSTREAM_CANCELED or EXCLUDED). The rules are the
-// docs' ("Run tasks conditionally in a Databricks job",
-// docs.databricks.com/en/workflows/jobs/conditional-tasks.html): an unmet
-// ALL_SUCCESS, AT_LEAST_ONE_SUCCESS or NONE_FAILED leaves the task
-// UPSTREAM_FAILED (UPSTREAM_CANCELED here when a cancel, not a failure, is
-// why); an unmet AT_LEAST_ONE_FAILED or ALL_FAILED leaves it EXCLUDED; an
-// excluded dependency counts as a success, and a task whose dependencies
-// were all excluded is excluded too, whatever its run_if.
+// with. The rules are the docs' ("Run tasks conditionally in a Databricks
+// job", docs.databricks.com/en/workflows/jobs/conditional-tasks.html, and
+// "Disabled tasks in Lakeflow Jobs", docs.databricks.com/aws/en/jobs/
+// disabled-tasks):
+//   - an unmet ALL_SUCCESS, AT_LEAST_ONE_SUCCESS or NONE_FAILED leaves the
+//     task UPSTREAM_FAILED (UPSTREAM_CANCELED when a cancel, not a failure,
+//     is why); an unmet AT_LEAST_ONE_FAILED or ALL_FAILED leaves it
+//     EXCLUDED;
+//   - an excluded dependency counts as a success, and a task whose
+//     dependencies were all excluded is excluded, whatever its run_if;
+//   - a disabled dependency is neither a success nor a failure (ALL_DONE
+//     counts it as done), and a condition unmet because of one leaves the
+//     task DISABLED;
+//   - a cancelled dependency counts as a failure for the conditions that
+//     handle failures: "tasks with a Run if condition that handles failure
+//     are run" after a task run is cancelled.
 func runIfSkip(runIf string, up upstream) string {
 	if up.deps > 0 && up.excluded == up.deps {
 		return rExcluded
 	}
 	succeeded := up.succeeded + up.excluded
-	upstreamSkip := func() string {
-		if up.failed == 0 && up.canceled > 0 {
+	// unmet is the result of a condition not met: DISABLED when disabled
+	// dependencies, not failures or cancels, are what is missing.
+	unmet := func(otherwise string) string {
+		if up.disabled > 0 && up.failed == 0 && up.canceled == 0 {
+			return rDisabled
+		}
+		if otherwise == rUpstreamFailed && up.failed == 0 && up.canceled > 0 {
 			return rUpstreamCanceled
 		}
-		return rUpstreamFailed
+		return otherwise
 	}
 	switch runIf {
 	case runIfAllSuccess, "":
-		if up.failed > 0 || up.canceled > 0 {
-			return upstreamSkip()
+		if up.failed > 0 || up.canceled > 0 || up.disabled > 0 {
+			return unmet(rUpstreamFailed)
 		}
 	case runIfNoneFailed:
 		if up.failed > 0 || (up.deps > 0 && succeeded == 0) {
-			return upstreamSkip()
+			return unmet(rUpstreamFailed)
 		}
 	case runIfAtLeastOneSuccess:
 		if up.deps > 0 && succeeded == 0 {
-			return upstreamSkip()
+			return unmet(rUpstreamFailed)
 		}
 	case runIfAtLeastOneFailed:
-		if up.failed == 0 {
-			return rExcluded
+		if up.failed+up.canceled == 0 {
+			return unmet(rExcluded)
 		}
 	case runIfAllFailed:
-		if up.failed == 0 || up.failed != up.deps {
+		if up.failed+up.canceled == 0 || up.failed+up.canceled != up.deps {
+			if up.disabled > 0 {
+				return rDisabled
+			}
 			return rExcluded
 		}
 	}

@@ -19,6 +19,9 @@ func TestRunIfSkip(t *testing.T) {
 	allExcluded := upstream{deps: 2, excluded: 2}
 	oneExcluded := upstream{deps: 2, succeeded: 1, excluded: 1}
 	excludedAndFailed := upstream{deps: 2, failed: 1, excluded: 1}
+	oneDisabled := upstream{deps: 2, succeeded: 1, disabled: 1}
+	allDisabled := upstream{deps: 2, disabled: 2}
+	disabledAndFailed := upstream{deps: 2, failed: 1, disabled: 1}
 	none := upstream{}
 	tests := []struct {
 		runIf string
@@ -55,6 +58,25 @@ func TestRunIfSkip(t *testing.T) {
 		{runIfAllFailed, oneFailed, rExcluded},
 		{runIfAllFailed, excludedAndFailed, rExcluded},
 		{runIfAllFailed, none, rExcluded},
+		// A disabled parent is neither a success nor a failure; a condition
+		// unmet because of it disables the task ("Disabled tasks in
+		// Lakeflow Jobs", Downstream task behavior).
+		{runIfAllSuccess, oneDisabled, rDisabled},
+		{runIfAllSuccess, disabledAndFailed, rUpstreamFailed},
+		{runIfAtLeastOneSuccess, oneDisabled, ""},
+		{runIfAtLeastOneSuccess, allDisabled, rDisabled},
+		{runIfNoneFailed, oneDisabled, ""},
+		{runIfNoneFailed, allDisabled, rDisabled},
+		{runIfAllDone, allDisabled, ""},
+		{runIfAtLeastOneFailed, oneDisabled, rDisabled},
+		{runIfAtLeastOneFailed, disabledAndFailed, ""},
+		{runIfAllFailed, disabledAndFailed, rDisabled},
+		// A cancelled parent: the default skips as UPSTREAM_CANCELED, the
+		// conditions that handle failures run.
+		{runIfAllSuccess, allCanceled, rUpstreamCanceled},
+		{runIfAtLeastOneFailed, oneCanceled, ""},
+		{runIfAllFailed, allCanceled, ""},
+		{runIfAllDone, oneCanceled, ""},
 	}
 	for _, tt := range tests {
 		if got := runIfSkip(tt.runIf, tt.up); got != tt.want {
@@ -72,7 +94,7 @@ func TestUpstreamAdd(t *testing.T) {
 		want    upstream
 	}{
 		{"", taskTL{result: rSuccess}, upstream{deps: 1, succeeded: 1}},
-		{"", taskTL{result: rDisabled}, upstream{deps: 1, succeeded: 1}},
+		{"", taskTL{result: rDisabled}, upstream{deps: 1, disabled: 1}},
 		{"", taskTL{result: rTimedOut}, upstream{deps: 1, failed: 1}},
 		{"", taskTL{result: rUpstreamFailed}, upstream{deps: 1, failed: 1}},
 		{"", taskTL{result: rUpstreamCanceled}, upstream{deps: 1, canceled: 1}},

@@ -83,6 +83,14 @@ func TestRunIf(t *testing.T) {
 	want["only_ok"] = "SUCCESS"
 	tasks = append(tasks, nb("off", nil, map[string]any{"disabled": true}))
 	want["off"] = "DISABLED"
+	// A disabled parent does not satisfy ALL_SUCCESS or NONE_FAILED (the
+	// child is disabled too); ALL_DONE treats it as done.
+	for runIf, res := range map[string]string{"ALL_SUCCESS": "DISABLED", "NONE_FAILED": "DISABLED", "ALL_DONE": "SUCCESS", "AT_LEAST_ONE_FAILED": "DISABLED"} {
+		tasks = append(tasks, nb("after_off_"+runIf, []string{"off"}, map[string]any{"run_if": runIf}))
+		want["after_off_"+runIf] = res
+	}
+	tasks = append(tasks, nb("off_or_ok", []string{"off", "ok"}, map[string]any{"run_if": "AT_LEAST_ONE_SUCCESS"}))
+	want["off_or_ok"] = "SUCCESS"
 	// An excluded dependency counts as a success; a task whose
 	// dependencies were all excluded is excluded whatever its run_if.
 	tasks = append(tasks, nb("guard", []string{"ok"}, map[string]any{"run_if": "AT_LEAST_ONE_FAILED"}))

@@ -199,9 +199,11 @@ func TestAPI21RefusesLargeJobs(t *testing.T) {
 
 // TestCancelTaskRun: runs/cancel with one task run's id cancels only that
 // task (TERMINATING, then CANCELED); its sibling and the run go on, its
-// dependents follow their run_if (ALL_SUCCESS: UPSTREAM_CANCELED; ALL_DONE:
-// runs). apache/airflow#69442 (checked on a live workspace); the API
-// reference: "Cancels a job run or a task run".
+// dependents follow their run_if (ALL_SUCCESS: UPSTREAM_CANCELED; ALL_DONE
+// and the failure handler AT_LEAST_ONE_FAILED: run). apache/airflow#69442
+// (checked on a live workspace); the API reference: "Cancels a job run or a
+// task run"; the run_if docs' note: after a task run is cancelled, "tasks
+// with a Run if condition that handles failure are run".
 func TestCancelTaskRun(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil, false)
@@ -214,7 +216,8 @@ func TestCancelTaskRun(t *testing.T) {
 	}
 	id := e.createJob(tokA, map[string]any{"name": "two", "tasks": []any{
 		slow("a", nil, nil), slow("b", nil, nil),
-		nb("c", []string{"a"}, nil), nb("d", []string{"a"}, map[string]any{"run_if": "ALL_DONE"})}})
+		nb("c", []string{"a"}, nil), nb("d", []string{"a"}, map[string]any{"run_if": "ALL_DONE"}),
+		nb("e", []string{"a"}, map[string]any{"run_if": "AT_LEAST_ONE_FAILED"})}})
 	rid, t0 := e.runNow(tokA, map[string]any{"job_id": id})
 	run := e.runAt(tokA, rid, t0, 2*time.Second)
 	if got := taskStates(run); got["a"] != "RUNNING" || got["b"] != "RUNNING" {
@@ -228,7 +231,7 @@ func TestCancelTaskRun(t *testing.T) {
 		t.Errorf("just after the cancel: run %s, tasks %v", life(run), got)
 	}
 	run = e.runAt(tokA, rid, t0, 3*time.Second)
-	want := map[string]string{"a": "CANCELED", "b": "RUNNING", "c": "UPSTREAM_CANCELED", "d": "RUNNING"}
+	want := map[string]string{"a": "CANCELED", "b": "RUNNING", "c": "UPSTREAM_CANCELED", "d": "RUNNING", "e": "RUNNING"}
 	if got := taskStates(run); life(run) != "RUNNING" || !reflect.DeepEqual(got, want) {
 		t.Errorf("after the cancel: run %s, tasks %v, want RUNNING %v", life(run), got, want)
 	}
@@ -236,7 +239,7 @@ func TestCancelTaskRun(t *testing.T) {
 		t.Errorf("cancelled task: %v", get(run, "tasks.0.state"))
 	}
 	run = e.runAt(tokA, rid, t0, time.Hour)
-	want = map[string]string{"a": "CANCELED", "b": "SUCCESS", "c": "UPSTREAM_CANCELED", "d": "SUCCESS"}
+	want = map[string]string{"a": "CANCELED", "b": "SUCCESS", "c": "UPSTREAM_CANCELED", "d": "SUCCESS", "e": "SUCCESS"}
 	if got := taskStates(run); life(run) != "TERMINATED" || !reflect.DeepEqual(got, want) {
 		t.Errorf("at the end: run %s, tasks %v, want %v", life(run), got, want)
 	}
