@@ -327,3 +327,28 @@ func TestRepairActiveRunRefused(t *testing.T) {
 	e.ok(tokA, "POST", "/api/2.2/jobs/runs/repair", map[string]any{"run_id": first, "rerun_tasks": []string{"a"}})
 	refused(first, "repair in progress")
 }
+
+// TestOutputNeedsTheTaskRun: since 2.1 runs/get-output and runs/export take
+// a task run's id; a job run's id is refused with the real 400 also when
+// the job has a single task (apache/airflow PR #25427,
+// databricks/databricks-sdk-py#375), and the task run's id answers.
+func TestOutputNeedsTheTaskRun(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil, false)
+	id := e.createJob(tokA, map[string]any{"name": "one", "tasks": []any{nb("only", nil, nil)}})
+	rid, t0 := e.runNow(tokA, map[string]any{"job_id": id})
+	run := e.runAt(tokA, rid, t0, time.Hour)
+	task := num(get(run, "tasks.0.run_id"))
+	for _, v := range []string{"2.1", "2.2"} {
+		code, out := e.call(tokA, "GET", "/api/"+v+"/jobs/runs/get-output?run_id="+itoa(rid), nil)
+		if code != 400 || out["error_code"] != "INVALID_PARAMETER_VALUE" || !strings.HasPrefix(str(out["message"]), "Retrieving the output of runs with multiple tasks is not supported.") {
+			t.Errorf("%s get-output of the job run: %d %v", v, code, out)
+		}
+		if code, out := e.call(tokA, "GET", "/api/"+v+"/jobs/runs/export?run_id="+itoa(rid), nil); code != 400 || out["error_code"] != "INVALID_PARAMETER_VALUE" {
+			t.Errorf("%s export of the job run: %d %v", v, code, out)
+		}
+		if out := e.ok(tokA, "GET", "/api/"+v+"/jobs/runs/get-output?run_id="+itoa(task), nil); num(get(out, "metadata.run_id")) != task {
+			t.Errorf("%s get-output of the task run: %v", v, out)
+		}
+	}
+}

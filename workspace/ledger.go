@@ -81,7 +81,7 @@ var ledgerNotes = map[string]string{
 	"runs/submit":                 "Tasks run like job tasks. Same compute rule as jobs/create (serverless-enabled workspace): spark_jar_task and spark_submit_task need new_cluster or existing_cluster_id, other task types need none; job_cluster_key and job_clusters are rejected (no shared job clusters in submit). The run belongs to a hidden one-time job: runs/get shows that job_id (not listed by jobs/list) and run_page_url is #job/<that id>/run/<run_id>.",
 	"runs/list":                   "limit 1-25, job_id, active_only/completed_only, run_type, start_time_from/to, expand_tasks, page tokens (next_page_token, and prev_page_token after the first page); a token sent with other filters is a 400; newest first. offset up to 10,000; past it the real 400 pointing to page_token.",
 	"runs/get":                    "Runs advance with the clock: QUEUED, PENDING, RUNNING (DAG order, run_if, retries, timeouts), TERMINATING, terminal. include_history gives repair_history. On 2.2 tasks, job_clusters, job_parameters and repair_history are paged at 100; on 2.1 a run with more than 100 tasks is a 400 naming 2.2.",
-	"runs/get-output":             "Task runs only (multi-task job runs get the real 400). notebook_output.result comes from the exit_value base parameter.",
+	"runs/get-output":             "Task runs only (a job run's id gets the real 400, also when the job has a single task). notebook_output.result comes from the exit_value base parameter.",
 	"runs/cancel":                 "Async: TERMINATING, then TERMINATED/CANCELED. A job run's id cancels the whole run; a task run's id cancels only that task (it ends CANCELED), its siblings and the run go on, and its dependents follow their run_if. Ended runs and task runs: a no-op.",
 	"runs/cancel-all":             "A job's active runs, or with all_queued_runs every queued run.",
 	"runs/delete":                 "Inactive runs only; an active run is a 400 INVALID_STATE.",
@@ -177,6 +177,7 @@ var ledgerDiffs = map[string][]Difference{
 	},
 	"runs/export": {
 		{"export the notebook source and dashboards.", "exports a small generated HTML page and no dashboards.", "there are no notebooks behind the sandbox.", srcRef},
+		{"refuse a job run's id with a message the sources do not give.", "refuses it with a 400 worded like get-output's.", "only get-output's message for a job run is known.", ""},
 	},
 	"runs/repair": {
 		{"treat an exact set of results as \"failed\" for rerun_all_failed_tasks.", "reruns FAILED, TIMEDOUT, CANCELED, UPSTREAM_FAILED and UPSTREAM_CANCELED tasks.", "the exact set is not documented.", ""},

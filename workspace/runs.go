@@ -648,20 +648,15 @@ type notebookOutput struct {
 	Truncated bool   `json:"truncated"`
 }
 
-// taskMeta is the Run-shaped metadata of one task attempt.
+// taskMeta is the Run-shaped metadata of one task attempt. A job run's
+// id is refused with the real 400 even when the job has a single task:
+// since 2.1 the output belongs to the task run (apache/airflow PR #25427,
+// databricks/databricks-sdk-py#375).
 func (rq *req) taskMeta(id int64) (*runDoc, runTaskView, error) {
 	r, tt, st, i, ok := rq.taskRun(id)
 	if !ok {
 		if rr := rq.sp.runs[id]; rr != nil && !rr.Deleted {
-			if len(rr.Order) != 1 {
-				return nil, runTaskView{}, invalidParam("Retrieving the output of runs with multiple tasks is not supported. Please retrieve the output of each individual task run instead.")
-			}
-			tl := rq.sp.fullTimeline(rr)
-			for s := len(tl.segs) - 1; s >= 0; s-- {
-				if t := tl.segs[s].tasks[rr.Order[0]]; t != nil && !tl.skipped {
-					return rq.taskMeta(lastID(t))
-				}
-			}
+			return nil, runTaskView{}, invalidParam("Retrieving the output of runs with multiple tasks is not supported. Please retrieve the output of each individual task run instead.")
 		}
 		return nil, runTaskView{}, runNotFound(id)
 	}
@@ -730,7 +725,9 @@ func handleExport(rq *req) (any, error) {
 	default:
 		return nil, invalidParam("Invalid views_to_export '%s': expected CODE, DASHBOARDS or ALL.", truncate(views, 40))
 	}
-	if rr := rq.sp.runs[id]; rr != nil && !rr.Deleted && len(rr.Order) > 1 {
+	if rr := rq.sp.runs[id]; rr != nil && !rr.Deleted {
+		// A job run, one task or many: export takes a task run, as
+		// get-output does.
 		return nil, invalidParam("Exporting runs with multiple tasks is not supported. Please export each individual task run instead.")
 	}
 	_, tv, aerr := rq.taskMeta(id)
