@@ -431,7 +431,8 @@ func buildSegment(r *runDoc, idx int, sg *segment, t0 int64, prev map[string]*ta
 		tt.ready = ready
 		skip := ""
 		switch {
-		case r.excSet[k]:
+		case idx == 0 && r.excSet[k]:
+			// run-now's only left it out; a repair that names it runs it
 			skip = rExcluded
 		case def.disabled:
 			skip = rDisabled
@@ -811,11 +812,8 @@ func finishSegment(r *runDoc, st *segTL, latest map[string]*taskTL) {
 	}
 	leavesOK, anyLeaf := true, false
 	for _, k := range r.Order {
-		if r.down[k] || r.excSet[k] {
-			continue
-		}
 		t := latest[k]
-		if t == nil {
+		if r.down[k] || t == nil || (r.excSet[k] && t.result == rExcluded) {
 			continue
 		}
 		switch t.result {

@@ -334,6 +334,13 @@ func TestOnlyAndIdempotency(t *testing.T) {
 			}
 		}
 	}
+	// A repair that names a task only left out runs it.
+	rid, t0 = e.runNow(tokA, map[string]any{"job_id": chain, "only": []string{"b"}})
+	e.runAt(tokA, rid, t0, time.Hour)
+	e.ok(tokA, "POST", "/api/2.2/jobs/runs/repair", map[string]any{"run_id": rid, "rerun_tasks": []string{"c"}})
+	if got := taskStates(e.runAt(tokA, rid, e.clk.Now(), time.Hour)); got["a"] != "EXCLUDED" || got["b"] != "SUCCESS" || got["c"] != "SUCCESS" || got["d"] != "EXCLUDED" {
+		t.Errorf("repair of a task only left out: %v", got)
+	}
 	r1 := e.ok(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": id, "idempotency_token": "tok-1"})
 	r2 := e.ok(tokA, "POST", "/api/2.2/jobs/run-now", map[string]any{"job_id": id, "idempotency_token": "tok-1"})
 	if r1["run_id"] != r2["run_id"] {
