@@ -182,6 +182,14 @@ func TestTimeouts(t *testing.T) {
 	if life(run2) != "TERMINATED" || result(run2) != "TIMEDOUT" || get(run2, "state.user_cancelled_or_timedout") != true {
 		t.Fatalf("job timeout %v", run2["state"])
 	}
+	// Each task says whose timeout ended it (the job's cut task said it
+	// timed out "after 0 seconds").
+	if msg := str(get(run, "tasks.0.state.state_message")); msg != "Task timed out after 2 seconds." {
+		t.Errorf("task timeout message %q", msg)
+	}
+	if msg := str(get(run2, "tasks.0.state.state_message")); msg != "Timed out: the job's timeout_seconds was reached." {
+		t.Errorf("job timeout's task message %q", msg)
+	}
 }
 
 func TestQueueing(t *testing.T) {

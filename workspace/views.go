@@ -153,11 +153,13 @@ func taskResultState(result string, def *task) (string, runState, runStatus) {
 	case rFailed:
 		msg, code, kind = failMessage, "RUN_EXECUTION_ERROR", "CLIENT_ERROR"
 	case rTimedOut:
-		secs := int64(0)
-		if def != nil {
-			secs = def.timeoutSec
+		// A task without a timeout of its own timed out because the job's
+		// timeout_seconds cut the run.
+		msg = "Timed out: the job's timeout_seconds was reached."
+		if def != nil && def.timeoutSec > 0 {
+			msg = "Task timed out after " + strconv.FormatInt(def.timeoutSec, 10) + " seconds."
 		}
-		msg, code, kind, uc = "Task timed out after "+strconv.FormatInt(secs, 10)+" seconds.", "RUN_EXECUTION_ERROR", "CLIENT_ERROR", true
+		code, kind, uc = "RUN_EXECUTION_ERROR", "CLIENT_ERROR", true
 	case rCanceled:
 		msg, code, kind, uc = "Run cancelled.", "USER_CANCELED", "SUCCESS", true
 	case rUpstreamFailed:
