@@ -590,9 +590,13 @@ func runIfSkip(runIf string, up upstream) string {
 // (slowed or shortened by the caller), fails when sim says so ("fail"
 // always, "fail_once" on the task's first attempt ever: earlier segments
 // made prior attempts), times out past the task's timeout, and is retried
-// up to max_retries (-1 = the cap) after min_retry_interval_millis (default
-// a tenth of the base duration d). ids are the attempts' task run ids: no
-// more attempts are planned than ids were allocated.
+// up to max_retries (-1 = the cap). A retry starts min_retry_interval_millis
+// after the failed attempt started ("between the start of the failed run
+// and the subsequent retry run", SDK Task.MinRetryIntervalMillis), and no
+// sooner than a tenth of the base duration d after it ended, so that
+// WAITING_FOR_RETRY can be seen (real retries without an interval start
+// "immediately"; the ledger lists the pause). ids are the attempts' task
+// run ids: no more attempts are planned than ids were allocated.
 func planAttempts(def *task, ready, dur, d int64, ids []int64, prior int, sim string) []attempt {
 	maxAttempts := 1
 	if def.maxRetries < 0 {
@@ -619,11 +623,7 @@ func planAttempts(def *task, ready, dur, d int64, ids []int64, prior int, sim st
 		retry := n+1 < maxAttempts && n+1 < len(ids) &&
 			(a.result == rFailed || (a.result == rTimedOut && def.retryOnTimeout))
 		if retry {
-			gap := def.minRetryMS
-			if gap <= 0 {
-				gap = d / 10
-			}
-			a.retryAt = a.end + gap
+			a.retryAt = max(a.end+d/10, a.start+def.minRetryMS)
 			at = a.retryAt
 		}
 		out = append(out, a)

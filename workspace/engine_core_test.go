@@ -132,13 +132,21 @@ func TestPlanAttempts(t *testing.T) {
 			{id: 11, end: d, result: rFailed, retryAt: d + d/10},
 			{id: 12, number: 1, start: d + d/10, end: 2*d + d/10, result: rSuccess}}},
 		{"fail_once after an earlier segment", task{}, d, ids, 1, "fail_once", []attempt{{id: 11, end: d, result: rSuccess}}},
-		{"retries bounded by ids", task{maxRetries: 5, minRetryMS: 10}, d, ids[:2], 0, "fail", []attempt{
-			{id: 11, end: d, result: rFailed, retryAt: d + 10},
-			{id: 12, number: 1, start: d + 10, end: 2*d + 10, result: rFailed}}},
+		{"retries bounded by ids", task{maxRetries: 5}, d, ids[:2], 0, "fail", []attempt{
+			{id: 11, end: d, result: rFailed, retryAt: d + d/10},
+			{id: 12, number: 1, start: d + d/10, end: 2*d + d/10, result: rFailed}}},
+		// min_retry_interval_millis counts from the failed attempt's start;
+		// a shorter one than the attempt leaves the short visible pause.
+		{"interval from the start", task{maxRetries: 1, minRetryMS: 5 * d}, d, ids, 0, "fail", []attempt{
+			{id: 11, end: d, result: rFailed, retryAt: 5 * d},
+			{id: 12, number: 1, start: 5 * d, end: 6 * d, result: rFailed}}},
+		{"interval within the attempt", task{maxRetries: 1, minRetryMS: 10}, d, ids, 0, "fail", []attempt{
+			{id: 11, end: d, result: rFailed, retryAt: d + d/10},
+			{id: 12, number: 1, start: d + d/10, end: 2*d + d/10, result: rFailed}}},
 		{"timeout, not retried", task{maxRetries: 1, timeoutSec: 1}, 10 * d, ids, 0, "slow", []attempt{{id: 11, end: d, result: rTimedOut}}},
-		{"timeout retried", task{maxRetries: 1, timeoutSec: 1, retryOnTimeout: true, minRetryMS: 5}, 10 * d, ids, 0, "slow", []attempt{
-			{id: 11, end: d, result: rTimedOut, retryAt: d + 5},
-			{id: 12, number: 1, start: d + 5, end: 2*d + 5, result: rTimedOut}}},
+		{"timeout retried", task{maxRetries: 1, timeoutSec: 1, retryOnTimeout: true, minRetryMS: 3 * d}, 10 * d, ids, 0, "slow", []attempt{
+			{id: 11, end: d, result: rTimedOut, retryAt: 3 * d},
+			{id: 12, number: 1, start: 3 * d, end: 4 * d, result: rTimedOut}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -168,6 +168,8 @@ var ledgerDiffs = map[string][]Difference{
 	"runs/get": {
 		{"return for_each iterations and include_resolved_values.", "returns neither; for_each tasks run like one notebook task.", "not emulated.", srcRef},
 		{"refuse a task run's id on runs/get.", "refuses it with a 400 that names its run and points to get-output.", "the real message is not known; the sandbox's says what to do.", ""},
+		{"retry a failed task at once when min_retry_interval_millis is not set (or is shorter than the attempt).", "waits a tenth of a task's duration after the failure first.", "so that WAITING_FOR_RETRY can be seen at all.", "databricks/databricks-sdk-go/service/jobs/model.go (Task.MinRetryIntervalMillis)"},
+		{"retry for ever when max_retries is -1.", "stops after 6 attempts.", "an endless run would hold the workspace.", "databricks/databricks-sdk-go/service/jobs/model.go (Task.MaxRetries)"},
 	},
 	"runs/get-output": {
 		{"return the notebook's real logs and error trace.", "returns canned logs and errors.", "no code runs in the sandbox.", ""},
