@@ -543,7 +543,12 @@ func (c *upstream) add(outcome string, u *taskTL) {
 //     handle failures: "tasks with a Run if condition that handles failure
 //     are run" after a task run is cancelled.
 func runIfSkip(runIf string, up upstream) string {
-	if up.deps > 0 && up.excluded == up.deps {
+	if up.deps == 0 {
+		// run_if is about dependencies: a task without any just runs
+		// (the docs offer it only "with one or more dependencies").
+		return ""
+	}
+	if up.excluded == up.deps {
 		return rExcluded
 	}
 	succeeded := up.succeeded + up.excluded

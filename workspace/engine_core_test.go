@@ -57,7 +57,8 @@ func TestRunIfSkip(t *testing.T) {
 		{runIfAllFailed, allFailed, ""},
 		{runIfAllFailed, oneFailed, rExcluded},
 		{runIfAllFailed, excludedAndFailed, rExcluded},
-		{runIfAllFailed, none, rExcluded},
+		{runIfAllFailed, none, ""},
+		{runIfAtLeastOneFailed, none, ""},
 		// A disabled parent is neither a success nor a failure; a condition
 		// unmet because of it disables the task ("Disabled tasks in
 		// Lakeflow Jobs", Downstream task behavior).

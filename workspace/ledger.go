@@ -164,6 +164,7 @@ var ledgerDiffs = map[string][]Difference{
 	},
 	"runs/list": {
 		{"may leave out the tasks of a run with more than 100 of them on 2.1 expand_tasks, as 2.1 jobs/list does for such a job.", "leaves them out.", "the sandbox applies the jobs/list rule; runs/list was not checked.", ""},
+		{"order runs by end time, newest first (start time for runs not yet ended).", "orders them by run_id, newest first.", "the two orders differ only for runs that end out of start order.", "databricks/databricks-sdk-go/service/jobs/api.go (ListRuns)"},
 	},
 	"runs/get": {
 		{"return for_each iterations and include_resolved_values.", "returns neither; for_each tasks run like one notebook task.", "not emulated.", srcRef},
