@@ -135,6 +135,9 @@ func TestErrors(t *testing.T) {
 		{"no type", "POST", "/api/2.2/jobs/create", map[string]any{"tasks": []any{map[string]any{"task_key": "a"}}}, 400, "INVALID_PARAMETER_VALUE", "task type"},
 		{"submit job cluster", "POST", "/api/2.2/jobs/runs/submit", map[string]any{"tasks": []any{nb("a", nil, map[string]any{"job_cluster_key": "c"})}}, 400, "INVALID_PARAMETER_VALUE", "Shared job cluster feature is not supported in runs/submit API."},
 		{"multi-task output", "GET", "/api/2.2/jobs/runs/get-output?run_id=1001", nil, 400, "INVALID_PARAMETER_VALUE", "Retrieving the output of runs with multiple tasks is not supported."},
+		// Nested removal only for tasks and job clusters (SDK UpdateJob.FieldsToRemove).
+		{"remove an environment", "POST", "/api/2.2/jobs/update", map[string]any{"job_id": 101, "fields_to_remove": []string{"environments/default"}}, 400, "INVALID_PARAMETER_VALUE", "only tasks/<task_key> and job_clusters/<job_cluster_key>"},
+		{"remove a tag", "POST", "/api/2.2/jobs/update", map[string]any{"job_id": 101, "fields_to_remove": []string{"tags/team"}}, 400, "INVALID_PARAMETER_VALUE", "can be removed one by one"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -343,9 +343,11 @@ func handleUpdate(rq *req) (any, error) {
 			delete(obj, top)
 			continue
 		}
-		keyField, arr := keyedArrays[top]
-		if !arr || keyField == "" {
-			return nil, invalidParam("Invalid fields_to_remove entry '%s'.", f)
+		// "Removing nested fields is not supported, except for tasks and
+		// job clusters" (SDK UpdateJob.FieldsToRemove).
+		keyField := keyedArrays[top]
+		if top != "tasks" && top != "job_clusters" {
+			return nil, invalidParam("Invalid fields_to_remove entry '%s': only tasks/<task_key> and job_clusters/<job_cluster_key> can be removed one by one.", f)
 		}
 		rest, err := removeKeyed(obj[top], key, keyField)
 		if err != nil {

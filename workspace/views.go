@@ -251,7 +251,11 @@ func projectTask(r *runDoc, tt *taskTL, seg *segTL, now int64, base string, repa
 		v.StartTime = a.start
 		v.active = true
 	case a.retryAt > 0 && now < a.retryAt:
-		v.State, v.Status = activeState(lcWaitingForRetry, "Waiting for retry: "+failMessage)
+		why := failMessage
+		if a.result == rTimedOut {
+			why = "the attempt timed out."
+		}
+		v.State, v.Status = activeState(lcWaitingForRetry, "Waiting for retry: "+why)
 		v.StartTime, v.EndTime = a.start, a.end
 		v.active = true
 	default:
