@@ -193,12 +193,12 @@ func TestWorkshopScoresShowAtReveal(t *testing.T) {
 
 	// Round 3 ends with the workshop, unrevealed: it scores nothing, and
 	// the end button says so before it ends anything (it said nothing).
-	if c := host.get(base + "/host").doc().Find(`form:has([data-testid="host-end"])`).AttrOr("data-confirm", ""); !strings.Contains(c, "cannot be restarted") || strings.Contains(c, "not revealed") {
+	if c := host.get(base+"/host").doc().Find(`form:has([data-testid="host-end"])`).AttrOr("data-confirm", ""); !strings.Contains(c, "cannot be restarted") || strings.Contains(c, "not revealed") {
 		t.Errorf("end confirmation after a reveal: %q", c)
 	}
 	host.host(base, "next")
 	ada.answer(code, 2, keyOption(items[2]))
-	if c := host.get(base + "/host").doc().Find(`form:has([data-testid="host-end"])`).AttrOr("data-confirm", ""); !strings.Contains(c, "not revealed yet, so it scores nothing") {
+	if c := host.get(base+"/host").doc().Find(`form:has([data-testid="host-end"])`).AttrOr("data-confirm", ""); !strings.Contains(c, "not revealed yet, so it scores nothing") {
 		t.Errorf("end confirmation during an open round: %q", c)
 	}
 	end := host.host(base, "end")
