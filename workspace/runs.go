@@ -668,13 +668,6 @@ func (rq *req) taskMeta(id int64) (*runDoc, runTaskView, error) {
 	return r, v, nil
 }
 
-func lastID(t *taskTL) int64 {
-	if n := len(t.attempts); n > 0 && t.attempts[n-1].id != 0 {
-		return t.attempts[n-1].id
-	}
-	return t.firstID
-}
-
 func handleGetOutput(rq *req) (any, error) {
 	id, err := rq.requiredID("run_id")
 	if err != nil {
