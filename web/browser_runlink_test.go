@@ -3,6 +3,7 @@
 package web_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -59,6 +60,20 @@ func TestBrowserRunPageURLOpensTheRun(t *testing.T) {
 	}
 	if at, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.search`)); err != nil || strings.Contains(at, "send=") {
 		t.Errorf("the address still asks to send: %q (%v)", at, err)
+	}
+	// The answer is on screen, on a laptop and on a phone: right under the
+	// request, scrolled to (it came after five renderings, 1,800 px down).
+	for _, w := range []int64{1280, phoneW} {
+		if err := chromedp.Do(ctx,
+			chromedp.EmulateViewport(w, phoneH),
+			chromedp.Navigate(a.srv.URL+"/jobs/101/runs/"+run),
+			chromedp.WaitVisible(chromedp.CSS(`#result:not(.result-empty) [data-testid="response-status"]`)),
+		); err != nil {
+			t.Fatal(err)
+		}
+		waitTrue(t, ctx, fmt.Sprintf("the answer on screen at %d px", w),
+			`(() => { const r = document.querySelector('[data-testid="response-status"]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`,
+			`"the status is at " + Math.round(document.querySelector('[data-testid="response-status"]').getBoundingClientRect().top) + " of " + innerHeight`)
 	}
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(a.srv.URL+"/#job/101"),
