@@ -146,7 +146,8 @@ type DifficultyRow struct {
 	CommonWrong string
 	Code        bool // options are code as a whole (CommonWrong is one)
 	Answered    int
-	Skipped     bool
+	Skipped     bool   // not played or skipped: no figures
+	Status      string // "scored", "skipped", "not played", "not revealed, not scored"
 }
 
 // JoinView is the join form.
@@ -187,6 +188,9 @@ type PlayLive struct {
 	Rank       int
 	Score      int
 	Notice     string
+	// Unscored, at the end, says which round this participant answered
+	// that the workshop ended in before its reveal: it did not count.
+	Unscored string
 }
 
 // PlayQuestion is the question on a participant's screen.

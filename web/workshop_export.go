@@ -107,9 +107,13 @@ func (s *server) handleWorkshopResults(w http.ResponseWriter, r *http.Request) {
 		id, _ := s.roundLabel(rd)
 		for _, seat := range rm.st.Seats {
 			x, answered := rm.resp[rd.N][seat.ID]
-			row := []string{strconv.Itoa(rd.N + 1), rd.Kind, id, seat.Name, "", "", "0", "", "", rd.State}
+			row := []string{strconv.Itoa(rd.N + 1), rd.Kind, id, seat.Name, "", "", "0", "", "", roundStatus(rd.State)}
 			if answered {
-				row[4], row[5], row[6] = x.Choice, strconv.FormatBool(x.Correct), strconv.Itoa(x.Points)
+				row[4], row[5] = x.Choice, strconv.FormatBool(x.Correct)
+				if rd.State == store.RoundRevealed {
+					// the points the leaderboard counted (rank)
+					row[6] = strconv.Itoa(x.Points)
+				}
 				row[7], row[8] = strconv.FormatInt(x.ElapsedMS, 10), x.ReceivedAt.UTC().Format("2006-01-02T15:04:05.000Z")
 			}
 			if seat.Kicked {
@@ -150,7 +154,7 @@ func (s *server) handleWorkshopSummary(w http.ResponseWriter, r *http.Request) {
 		if rd.Kind == store.RoundRace {
 			dist = []string{fmt.Sprintf("solved=%d", st.Right)}
 		}
-		rows = append(rows, []string{strconv.Itoa(rd.N + 1), rd.Kind, id, title, rd.State, strconv.Itoa(st.Answered), strconv.Itoa(st.Right),
+		rows = append(rows, []string{strconv.Itoa(rd.N + 1), rd.Kind, id, title, roundStatus(rd.State), strconv.Itoa(st.Answered), strconv.Itoa(st.Right),
 			strconv.Itoa(st.RightShare), strconv.FormatInt(st.AvgMS, 10), strings.Join(dist, "; "), st.CommonWrong})
 	}
 	code := rm.st.Workshop.Code

@@ -352,7 +352,8 @@ func mmss(d time.Duration) string {
 func (s *server) difficulty(rm *room) []templates.DifficultyRow {
 	var out []templates.DifficultyRow
 	for _, rd := range rm.st.Rounds {
-		row := templates.DifficultyRow{Round: rd.N + 1, Skipped: rd.State == store.RoundSkipped || rd.State == store.RoundPending}
+		row := templates.DifficultyRow{Round: rd.N + 1, Skipped: rd.State == store.RoundSkipped || rd.State == store.RoundPending,
+			Status: roundStatus(rd.State)}
 		var rs []quiz.Response
 		for _, x := range rm.resp[rd.N] {
 			rs = append(rs, quiz.Response{Choice: x.Choice, Correct: x.Correct, ElapsedMS: x.ElapsedMS})

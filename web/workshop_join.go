@@ -260,6 +260,12 @@ func (s *server) playLive(r *http.Request, rm *room, seatID int64, notice string
 		return v
 	case ws.State == store.WorkshopEnded || !hasRound:
 		v.Phase = "ended"
+		for _, r := range rm.st.Rounds {
+			// only the round on screen can be open or closed at the end
+			if _, answered := rm.resp[r.N][seatID]; answered && (r.State == store.RoundOpen || r.State == store.RoundClosed) {
+				v.Unscored = fmt.Sprintf("The workshop ended before round %d was revealed, so your answer there did not count.", r.N+1)
+			}
+		}
 		for _, p := range board[:min(len(board), 3)] {
 			v.Podium = append(v.Podium, templates.BoardRow{Rank: p.Rank, Name: p.Name, Score: p.Score, Me: p.Seat == seatID})
 		}

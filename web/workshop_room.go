@@ -485,6 +485,23 @@ func (r *room) standings() ([]quiz.Placed, map[int64]int) {
 	return r.board, r.boardAt
 }
 
+// roundStatus says how a round counted, for the exports and the host's
+// round table: only a revealed round scores (rank); a round the workshop
+// ended in before its reveal scored nothing, one never shown was not
+// played.
+func roundStatus(state string) string {
+	switch state {
+	case store.RoundRevealed:
+		return "scored"
+	case store.RoundSkipped:
+		return "skipped"
+	case store.RoundPending:
+		return "not played"
+	default: // open or closed when the workshop ended
+		return "not revealed, not scored"
+	}
+}
+
 // rank computes the standings from the revealed rounds only: a round's
 // points show (phone header, rank, projector leaderboard, podium) when the
 // host reveals it, never before, so no screen gives a result away early.

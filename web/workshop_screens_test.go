@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"encoding/csv"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -205,8 +207,42 @@ func TestWorkshopScoresShowAtReveal(t *testing.T) {
 	if got := boardNames(end); strings.Join(got, ",") != "Bob,Ada" {
 		t.Errorf("final board %v, want Bob, Ada (round 3 never revealed)", got)
 	}
-	if got := ada.get("/join/" + code).text(`[data-testid="final"]`); !strings.Contains(got, "with 950 points") {
+	end3 := ada.get("/join/" + code)
+	if got := end3.text(`[data-testid="final"]`); !strings.Contains(got, "with 950 points") {
 		t.Errorf("Ada's end screen %q", got)
+	}
+	// What did not count says so everywhere, as the leaderboard has it:
+	// Ada's end screen, the host's round table, both exports (results.csv
+	// gave round 3 its points, 987).
+	if got := end3.text(`[data-testid="unscored"]`); !strings.Contains(got, "round 3 was revealed") {
+		t.Errorf("Ada's end screen does not say round 3 did not count: %q", got)
+	}
+	if end3.doc().Find(`a[data-testid="keep-practising"][href="/drill"]`).Length() != 1 {
+		t.Error("the end screen leads nowhere")
+	}
+	if got := end.text(`[data-testid="round-status"]`); got != "(not revealed, not scored)" {
+		t.Errorf("host's round table marks round 3 %q", got)
+	}
+	rows, err := csv.NewReader(strings.NewReader(host.get(base + "/results.csv").body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	points := 0
+	for _, row := range rows[1:] {
+		if row[3] == "Ada" {
+			p, _ := strconv.Atoi(row[6])
+			points += p
+			if row[0] == "3" && (row[6] != "0" || row[9] != "not revealed, not scored" || row[5] != "true") {
+				t.Errorf("Ada's round 3 in results.csv: %v", row)
+			}
+		}
+	}
+	if points != 950 {
+		t.Errorf("results.csv gives Ada %d points, the leaderboard 950", points)
+	}
+	srows, _ := csv.NewReader(strings.NewReader(host.get(base + "/summary.csv").body)).ReadAll()
+	if len(srows) < 4 || srows[1][4] != "scored" || srows[3][4] != "not revealed, not scored" {
+		t.Errorf("summary.csv states: %v", srows)
 	}
 }
 
