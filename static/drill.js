@@ -81,11 +81,14 @@
   // feedback would scroll the verdict off a phone's screen), then show
   // what matters: the verdict after an answer, the top of a new question.
   // htmx itself focuses [autofocus] (with a scroll) before this runs.
-  function settle() {
+  function settle(onLoad) {
     var root = drill();
     if (!root) return;
     var el = root.querySelector("[autofocus]");
     if (el) el.focus({ preventScroll: true });
+    // A page that opens with a message (e.g. "Answer undone…") keeps it
+    // in view: the question is right below it.
+    if (onLoad && document.querySelector('[data-testid="flash"]')) return;
     var card = root.querySelector(".drill-card");
     if (!card) return;
     var header = document.querySelector(".site-header");
@@ -101,11 +104,15 @@
   document.addEventListener("htmx:afterSettle", function (e) {
     var root = drill();
     if (!root || e.target !== root) return;
-    settle();
+    // A page's one-time message belongs to the card it came with, not to
+    // the ones the drill swaps in after it.
+    var flash = document.querySelector('[data-testid="flash"]');
+    if (flash) flash.remove();
+    settle(false);
   });
   // A whole page (a reload, or the answer sent without htmx) is focused
   // by the browser's autofocus, which may scroll too: settle once loaded.
   window.addEventListener("load", function () {
-    requestAnimationFrame(settle);
+    requestAnimationFrame(function () { settle(true); });
   });
 })();

@@ -176,6 +176,37 @@ func TestBrowserDrillKeepsTheVerdictInView(t *testing.T) {
 	}
 }
 
+// TestBrowserDrillUndoMessage: after Undo on a phone the page opens with
+// "Answer undone…" in view (it landed scrolled past it), in plain text (no
+// Markdown backticks), and the message goes with the next answer instead
+// of staying above every later card.
+func TestBrowserDrillUndoMessage(t *testing.T) {
+	a := newApp(t)
+	ctx := newBrowser(t)
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(phoneW, phoneH),
+		chromedp.Navigate(a.srv.URL+"/drill?topic=cli"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="start"]`)),
+		pressKey(kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="question"]`)),
+		pressKey("1"), pressKey(kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="feedback"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="undo"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitTrue(t, ctx, "the undo message in view", `(() => { const r = document.querySelector('[data-testid="flash"]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`,
+		`"the message is at " + Math.round(document.querySelector('[data-testid="flash"]').getBoundingClientRect().top) + ", scrollY " + Math.round(scrollY)`)
+	if msg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="flash"]').textContent`)); err != nil || !strings.HasPrefix(msg, "Answer undone") || strings.Contains(msg, "`") {
+		t.Errorf("undo message %q (%v)", msg, err)
+	}
+	if err := chromedp.Do(ctx, pressKey("1"), pressKey(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`[data-testid="feedback"]`))); err != nil {
+		t.Fatal(err)
+	}
+	waitTrue(t, ctx, "the message gone after the next answer", `!document.querySelector('[data-testid="flash"]')`, `"still there"`)
+}
+
 // startExamWith starts an exam for learner 1 holding exactly ids, in order.
 func startExamWith(t *testing.T, a *app, ids ...string) {
 	t.Helper()

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/jobs-api-trainer/trainer/store"
 )
@@ -46,7 +47,8 @@ func (s *server) handleDrillUndo(w http.ResponseWriter, r *http.Request) {
 	}
 	flash := "Answer undone. Answer the question again."
 	if it, ok := s.bank.Item(a.ItemID); ok {
-		flash = "Answer undone: “" + truncate(it.Stem, 60) + "” is asked again."
+		// the flash is plain text: no Markdown backticks
+		flash = "Answer undone: “" + truncate(strings.ReplaceAll(it.Stem, "`", ""), 60) + "” is asked again."
 	}
 	s.redirectFlash(w, r, sessionURL(sid), flash)
 }
