@@ -35,14 +35,14 @@
   // arrives with send=1 and a form marked data-autosend: send it once, and
   // take send=1 off the address so a reload or a bookmark only fills it in.
   function autoSend() {
-    var form = document.querySelector("#call-form[data-autosend]");
-    if (!form) return;
-    form.removeAttribute("data-autosend");
-    if (window.history && history.replaceState) {
+    if (window.history && history.replaceState && new URL(location.href).searchParams.has("send")) {
       var u = new URL(location.href);
       u.searchParams.delete("send");
       history.replaceState(history.state, "", u.pathname + u.search + u.hash);
     }
+    var form = document.querySelector("#call-form[data-autosend]");
+    if (!form) return;
+    form.removeAttribute("data-autosend");
     if (form.requestSubmit) form.requestSubmit(); else form.submit();
   }
   // After htmx has set up the form (it does so on DOMContentLoaded, and

@@ -47,6 +47,9 @@ type CallForm struct {
 	// AutoSend asks the page's script to send the form once on load: a run
 	// or job link from outside (the CLI, run_page_url) opens its answer.
 	AutoSend bool
+	// LinkNote explains a link's call that is not sent on load (a
+	// visitor's: sending makes their workspace).
+	LinkNote string
 }
 
 // ParamField is one query (or path) parameter of the form.

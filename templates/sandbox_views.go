@@ -8,6 +8,9 @@ type SandboxView struct {
 	// TokenOpen shows the token and snippet unfolded: the learner just
 	// asked for the token (folded otherwise, as on a shared screen).
 	TokenOpen bool
+	// TokenNote is the page's message shown in the token panel, where the
+	// page opens after "Create my sandbox token" (the top is far above).
+	TokenNote string
 	Try       string // endpoint the lesson's "try it" link asked for
 	// Console is the endpoint picker, call form, CLI box, result and history.
 	Console ConsoleView

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -23,6 +24,10 @@ func TestConsoleAutoSendOnlyReads(t *testing.T) {
 	}
 	if autosend("/sandbox?ep=runs-get&p_run_id=1013&send=1") {
 		t.Error("a visitor's page sends on load (it would make them a learner)")
+	}
+	// ... and says why nothing was sent and what Send will do.
+	if got := a.get("/sandbox?ep=runs-get&p_run_id=1013&send=1").text(`[data-testid="link-note"]`); !strings.Contains(got, "press Send") {
+		t.Errorf("a visitor's run link explains nothing: %q", got)
 	}
 	a.act()
 	for _, tt := range []struct {

@@ -78,6 +78,9 @@ func (s *server) consoleView(r *http.Request, st consoleState) (templates.Consol
 	// Only a reading call of a learner's own workspace: sending makes a
 	// visitor a learner, and a link must not change anything.
 	v.Form.AutoSend = st.autoSend && st.result == nil && l.ID > 0 && ep.method == http.MethodGet && v.Form.LiveRefused == ""
+	if st.autoSend && st.result == nil && l.ID == 0 {
+		v.Form.LinkNote = "This link opens a call to your own sandbox workspace, which is made on your first call: press Send to make it and see the answer."
+	}
 	for i := range v.Form.Params {
 		v.Form.Params[i].Error = st.fieldErrs[v.Form.Params[i].Name]
 	}
@@ -218,11 +221,18 @@ func (s *server) renderSandboxPage(w http.ResponseWriter, r *http.Request, statu
 		s.fail(w, r, err)
 		return
 	}
+	m := s.meta(r, "Sandbox", "sandbox")
+	tokenOpen := tok != "" && r.URL.Query().Get("token") == "new"
+	note := ""
+	if tokenOpen {
+		note, m.Flash = m.Flash, ""
+	}
 	s.render(w, r, status, templates.Sandbox(templates.SandboxView{
-		Meta:      s.meta(r, "Sandbox", "sandbox"),
+		Meta:      m,
 		Host:      s.baseURL(r),
 		Token:     tok,
-		TokenOpen: tok != "" && r.URL.Query().Get("token") == "new",
+		TokenOpen: tokenOpen,
+		TokenNote: note,
 		Try:       r.URL.Query().Get("try"),
 		Console:   cv,
 		Bundles:   bv,

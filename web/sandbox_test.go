@@ -89,8 +89,18 @@ func TestSandboxTokenDrivesTheLearnersWorkspace(t *testing.T) {
 	if c.status != http.StatusSeeOther {
 		t.Fatalf("create token: %d", c.status)
 	}
-	if _, open := newcomer.get(c.header.Get("Location")).doc().Find(`details.token-reveal`).Attr("open"); !open {
+	landed := newcomer.get(c.header.Get("Location"))
+	if _, open := landed.doc().Find(`details.token-reveal`).Attr("open"); !open {
 		t.Errorf("after creating the token (%s) the snippet is folded", c.header.Get("Location"))
+	}
+	// Its message is in the token panel the page opens at, not at the top
+	// of a long page, and the panel speaks only of buttons it has.
+	if got := landed.text(`#token-panel [data-testid="token-flash"]`); !strings.Contains(got, "token is ready") || landed.text(`[data-testid="flash"]`) != "" {
+		t.Errorf("the new token's message: in the panel %q, at the top %q", got, landed.text(`[data-testid="flash"]`))
+	}
+	visitor := newApp(t).get("/sandbox")
+	if hint := visitor.text(`#token-panel .hint`); strings.Contains(hint, "Regenerating") {
+		t.Errorf("a visitor's token panel explains buttons it does not have: %q", hint)
 	}
 	if _, open := newcomer.get("/sandbox").doc().Find(`details.token-reveal`).Attr("open"); open {
 		t.Error("a later view of the sandbox shows the token unfolded")
