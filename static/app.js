@@ -18,6 +18,14 @@
       e.detail.isError = false;
     }
   });
+  // The drill page's Start button names the topic picked below it.
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (!t || t.name !== "topic" || !t.closest(".drill-start")) return;
+    var label = document.querySelector('[data-testid="start-topic"]');
+    var title = t.closest("label") && t.closest("label").querySelector(".topic-title");
+    if (label) label.textContent = t.value && title ? ": " + title.textContent : "";
+  });
   // Forms with data-confirm ask first (an inline onsubmit would find a
   // field named "confirm" before window.confirm).
   document.addEventListener("submit", function (e) {
