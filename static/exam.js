@@ -20,6 +20,13 @@
     form.submit();
   }
 
+  // The deadline in the learner's own time zone (the page says UTC).
+  var deadline = document.querySelector('[data-testid="deadline"] time');
+  if (deadline && deadline.dateTime) {
+    var at = new Date(deadline.dateTime);
+    if (!isNaN(at)) deadline.textContent = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  }
+
   if (countdown && form) {
     var end = Date.now() + Number(countdown.dataset.remaining) * 1000;
     var tick = function () {

@@ -74,8 +74,10 @@ type ExamNavItem struct {
 // it when the page was made (the script counts down from Remaining).
 type ExamClock struct {
 	Remaining int    // seconds
-	Deadline  string // "09:40:00 UTC"
-	Left      string // "23:10" as first shown
+	Deadline  string // "09:40:00 UTC"; exam.js shows it in the browser's time zone
+	// DeadlineISO is the deadline in RFC 3339, for exam.js.
+	DeadlineISO string
+	Left        string // "23:10" as first shown
 }
 
 // ExamQuestionView is one exam question on its own page.

@@ -513,6 +513,15 @@ func TestBrowserSmallLayoutFixes(t *testing.T) {
 	if err != nil || off < -1 || off > 1 {
 		t.Errorf("the exam's shortcuts start %vpx right of its form (%v)", off, err)
 	}
+	// The question's type sits by "Question n of N", not against the
+	// clock ("Concept 19:58"); the deadline is in the browser's time zone.
+	gap, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector(".exam-clock").getBoundingClientRect().left - document.querySelector(".exam-head .drill-kind").getBoundingClientRect().right`))
+	if err != nil || gap < 100 {
+		t.Errorf("the question type ends %vpx before the clock (%v)", gap, err)
+	}
+	if at, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="deadline"] time').textContent`)); err != nil || strings.Contains(at, "UTC") || at == "" {
+		t.Errorf("deadline shown as %q (%v), want local time", at, err)
+	}
 	screenshot(t, ctx, dir, "exam-1280.png")
 
 	// "Ctrl+Enter sends" shows with a keyboard and mouse, not on touch screens.

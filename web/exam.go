@@ -401,8 +401,9 @@ func clock(e store.Exam, now time.Time) templates.ExamClock {
 	left := quiz.Remaining(e.Deadline, now)
 	secs := int(left / time.Second)
 	return templates.ExamClock{
-		Remaining: secs,
-		Deadline:  e.Deadline.UTC().Format("15:04:05") + " UTC",
-		Left:      fmt.Sprintf("%d:%02d", secs/60, secs%60),
+		Remaining:   secs,
+		Deadline:    e.Deadline.UTC().Format("15:04:05") + " UTC",
+		DeadlineISO: e.Deadline.UTC().Format(time.RFC3339),
+		Left:        fmt.Sprintf("%d:%02d", secs/60, secs%60),
 	}
 }
