@@ -585,5 +585,18 @@ func TestBrowserHeaderStaysOnlyWhereItFits(t *testing.T) {
 			`(() => { window.scrollTo(0, 1200); const b = document.querySelector(".site-header").getBoundingClientRect();
 				return `+fmt.Sprint(tt.stays)+` ? b.top === 0 && b.bottom > 0 : b.bottom <= 0; })()`,
 			`"header top " + Math.round(document.querySelector(".site-header").getBoundingClientRect().top) + ", bottom " + Math.round(document.querySelector(".site-header").getBoundingClientRect().bottom) + ", scrollY " + Math.round(scrollY)`)
+		// Where the header scrolls away, a corner link leads back to the
+		// lesson's contents; where the contents stick beside the text, none.
+		shown, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector('[data-testid="to-contents"]')).display !== "none"`))
+		if err != nil || shown == tt.stays {
+			t.Errorf("at %d px the contents link shows: %v (%v)", tt.w, shown, err)
+		}
+		if !tt.stays {
+			if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-testid="to-contents"]`))); err != nil {
+				t.Fatal(err)
+			}
+			waitTrue(t, ctx, "the contents after the corner link", `(() => { const r = document.querySelector("#contents").getBoundingClientRect(); return r.top >= -1 && r.top < innerHeight / 2; })()`,
+				`"contents at " + Math.round(document.querySelector("#contents").getBoundingClientRect().top)`)
+		}
 	}
 }
