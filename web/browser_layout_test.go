@@ -504,6 +504,10 @@ func TestBrowserSmallLayoutFixes(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, dir, "exam-phone-arrows.png")
+	// The clock stays in sight when a long question scrolls.
+	waitTrue(t, ctx, "the exam clock sticks", `(() => { window.scrollTo(0, document.documentElement.scrollHeight);
+		const h = document.querySelector(".exam-head"); return getComputedStyle(h).position === "sticky" && document.querySelector(".exam-clock").getBoundingClientRect().top >= 0; })()`,
+		`"clock at " + Math.round(document.querySelector(".exam-clock").getBoundingClientRect().top) + ", position " + getComputedStyle(document.querySelector(".exam-head")).position`)
 
 	// At 1280 px the exam's shortcuts line up with its left column.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/exam/1/q/1"), chromedp.WaitVisible(chromedp.CSS(`#shortcuts`))); err != nil {
