@@ -26,6 +26,23 @@
     var title = t.closest("label") && t.closest("label").querySelector(".topic-title");
     if (label) label.textContent = t.value && title ? ": " + title.textContent : "";
   });
+  // Predict, then reveal: opening an answer before writing a guess asks
+  // for the guess once (a second click opens it: skipping stays possible).
+  document.addEventListener("click", function (e) {
+    var summary = e.target.closest && e.target.closest("details.reveal > summary");
+    if (!summary) return;
+    var details = summary.parentElement;
+    var form = details.previousElementSibling;
+    if (details.open || !form || !form.classList.contains("predict-form")) return;
+    if (form.querySelector(".predict-made") || form.dataset.nudged) return;
+    var box = form.querySelector("textarea");
+    if (!box || box.value.trim() !== "") return;
+    e.preventDefault();
+    form.dataset.nudged = "1";
+    var nudge = form.querySelector(".predict-nudge");
+    if (nudge) nudge.hidden = false;
+    box.focus();
+  });
   // Forms with data-confirm ask first (an inline onsubmit would find a
   // field named "confirm" before window.confirm).
   document.addEventListener("submit", function (e) {

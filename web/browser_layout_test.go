@@ -604,3 +604,38 @@ func TestBrowserHeaderStaysOnlyWhereItFits(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserPredictBeforeReveal: opening an answer before writing a
+// guess asks for the guess once (a second click opens it: skipping stays
+// possible); a recorded guess shows beside the open answer with changing
+// it folded away.
+func TestBrowserPredictBeforeReveal(t *testing.T) {
+	a := newApp(t)
+	ctx := newBrowser(t)
+	first := `document.querySelectorAll('[data-testid="predict-form"]')[0]`
+	reveal := first + `.nextElementSibling`
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(a.srv.URL+"/lessons/jobs-api"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="predict-form"]`))); err != nil {
+		t.Fatal(err)
+	}
+	click := func() {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](reveal+`.querySelector("summary").click(); true`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	click()
+	waitTrue(t, ctx, "the first click asks for a guess", `!`+reveal+`.open && !`+first+`.querySelector(".predict-nudge").hidden && document.activeElement === `+first+`.querySelector("textarea")`,
+		`"open " + `+reveal+`.open + ", nudge hidden " + `+first+`.querySelector(".predict-nudge").hidden`)
+	click()
+	waitTrue(t, ctx, "the second click opens the answer", reveal+`.open`, `"still closed"`)
+	// A recorded guess: shown, the answer open, the box folded away.
+	if err := chromedp.Do(ctx, chromedp.Navigate(a.srv.URL+"/lessons/jobs-api"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="predict-form"] textarea`)),
+		chromedp.SendKeys(`[data-testid="predict-form"] textarea`, "a run"),
+		chromedp.Click(`[data-testid="predict-form"] [data-testid="predict-submit"]`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="prediction"]`))); err != nil {
+		t.Fatal(err)
+	}
+	waitTrue(t, ctx, "the guess beside the open answer", reveal+`.open && `+first+`.querySelector('[data-testid="prediction"]').textContent.includes("a run") && !`+first+`.querySelector("textarea").checkVisibility()`,
+		`"open " + `+reveal+`.open + ", box visible " + `+first+`.querySelector("textarea").checkVisibility()`)
+}
