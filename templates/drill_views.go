@@ -229,4 +229,3 @@ func startTopic(ts []DrillTopicChoice) string {
 	}
 	return ""
 }
-
