@@ -81,16 +81,21 @@ func TestBrowserJumpsClearTheHeader(t *testing.T) {
 		}
 		clearsHeader(t, ctx, "table of contents"+at, "#pagination")
 		viewShot(t, ctx, dir, fmt.Sprintf("jump-toc-%d.png", w))
-		// "Record my prediction, then reveal" comes back to its question.
+		// "Record my prediction, then reveal" comes back to its question
+		// (a new one at each width: a recorded one folds its box away).
+		pid := "#predict-2"
+		if w != phoneW {
+			pid = "#predict-3"
+		}
 		if err := chromedp.Do(ctx,
-			chromedp.ScrollIntoView(chromedp.CSS(`#predict-2 textarea`)),
-			chromedp.SendKeys(chromedp.CSS(`#predict-2 textarea`), "a guess"),
-			chromedp.Click(chromedp.CSS(`#predict-2 [data-testid="predict-submit"]`)),
-			chromedp.WaitVisible(chromedp.CSS(`#predict-2 [data-testid="prediction"]`)),
+			chromedp.ScrollIntoView(chromedp.CSS(pid+` textarea`)),
+			chromedp.SendKeys(chromedp.CSS(pid+` textarea`), "a guess"),
+			chromedp.Click(chromedp.CSS(pid+` [data-testid="predict-submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(pid+` [data-testid="prediction"]`)),
 		); err != nil {
 			t.Fatal(err)
 		}
-		clearsHeader(t, ctx, "prediction recorded"+at, "#predict-2")
+		clearsHeader(t, ctx, "prediction recorded"+at, pid)
 		viewShot(t, ctx, dir, fmt.Sprintf("jump-predict-%d.png", w))
 		// An endpoint picked in the sandbox.
 		if err := chromedp.Do(ctx,

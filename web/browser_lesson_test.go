@@ -26,8 +26,18 @@ func TestBrowserLessonReveal(t *testing.T) {
 	if err != nil || open {
 		t.Fatalf("the first answer is revealed before the click (open=%v, err=%v)", open, err)
 	}
+	// The first click asks for a guess; the second opens the answer.
 	if err := chromedp.Do(ctx,
 		chromedp.ScrollIntoView(chromedp.CSS(sel+" summary")),
+		chromedp.Click(chromedp.CSS(sel+" summary")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="predict-nudge"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('`+sel+`').open`)); err != nil || open {
+		t.Fatalf("the answer opened before a guess was asked for (open=%v, err=%v)", open, err)
+	}
+	if err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(sel+" summary")),
 		chromedp.WaitVisible(chromedp.CSS(sel+" > p")),
 	); err != nil {
