@@ -207,6 +207,12 @@ func TestBrowserWorkshopScreensFit(t *testing.T) {
 	if n, err := chromedp.Run(hostCtx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="host-link"]').length`)); err != nil || n != 0 {
 		t.Errorf("the folded host link is still on the projector after the start: %d (%v)", n, err)
 	}
+	// Before the reveal there are no bars: the options take the row (an
+	// endpoint path wrapped at a third of the projector's width).
+	share, err := chromedp.Run(hostCtx, chromedp.Evaluate[float64](`document.querySelector('.ws-bar-row .ws-opt').getBoundingClientRect().width / document.querySelector('.ws-bars').getBoundingClientRect().width`))
+	if err != nil || share < 0.8 {
+		t.Errorf("the host's options are %.0f %% of their list's width before the reveal (%v)", share*100, err)
+	}
 	must("phone shows the question", chromedp.Do(phoneCtx, chromedp.WaitVisible(chromedp.CSS(`[data-testid="choice-3"]`))))
 	nav, err := chromedp.Run(phoneCtx, chromedp.Evaluate[bool](`[...document.querySelectorAll('.site-header nav, .site-footer')].some(e => e.getClientRects().length > 0)`))
 	if err != nil || nav {
