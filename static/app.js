@@ -24,7 +24,7 @@
     if (!t || t.name !== "topic" || !t.closest(".drill-start")) return;
     var label = document.querySelector('[data-testid="start-topic"]');
     var title = t.closest("label") && t.closest("label").querySelector(".topic-title");
-    if (label) label.textContent = t.value && title ? ": " + title.textContent : "";
+    if (label) label.textContent = t.value && title ? title.textContent : "";
   });
   // Predict, then reveal: opening an answer before writing a guess asks
   // for the guess once (a second click opens it: skipping stays possible).

@@ -52,14 +52,14 @@
   } else {
     document.addEventListener("DOMContentLoaded", autoSend);
   }
-  // After a swap, bring the result into view when its top is not on the
-  // upper half of the screen (below the form on a laptop, further down on
-  // a phone): the answer sits right under the request.
+  // After a swap, bring the result into view when its top is not in the
+  // top quarter of the screen (below the form on a laptop, further down
+  // on a phone): the answer sits right under the request.
   document.addEventListener("htmx:afterSwap", function (e) {
     if (!e.detail.target || e.detail.target.id !== "result") return;
     var r = document.getElementById("result");
     if (!r) return;
     var top = r.getBoundingClientRect().top;
-    if (top < 0 || top > window.innerHeight / 2) r.scrollIntoView({ behavior: "smooth", block: "start" });
+    if (top < 0 || top > window.innerHeight / 4) r.scrollIntoView({ behavior: "smooth", block: "start" });
   });
 })();

@@ -218,13 +218,13 @@ func tickAnchor(i, n int) string {
 	return "middle"
 }
 
-// startTopic is what the Start button adds after "Start": the picked
+// startTopic is the line the Start button adds under "Start": the picked
 // topic, so that a "Drill this" link's choice shows on a phone's first
 // screen, where the topic cards are below it ("" for all topics).
 func startTopic(ts []DrillTopicChoice) string {
 	for _, t := range ts {
 		if t.Selected && t.ID != "" {
-			return ": " + t.Title
+			return t.Title
 		}
 	}
 	return ""

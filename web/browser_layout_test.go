@@ -370,8 +370,9 @@ func TestBrowserSmallLayoutFixes(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	waitTrue(t, ctx, "Start names the topic picked", `document.querySelector('[data-testid="start-topic"]').textContent.includes("run")`,
-		`"Start reads " + document.querySelector('[data-testid="start"]').textContent`)
+	waitTrue(t, ctx, "Start names the topic picked, whole", `(() => { const el = document.querySelector('[data-testid="start-topic"]');
+		return el.textContent.includes("run") && el.scrollWidth <= el.clientWidth; })()`,
+		`"Start reads " + document.querySelector('[data-testid="start"]').textContent + ", the topic line " + document.querySelector('[data-testid="start-topic"]').scrollWidth + " of " + document.querySelector('[data-testid="start-topic"]').clientWidth + " px"`)
 	waitTrue(t, ctx, "Start in view after picking a topic", `(() => { const r = document.querySelector('[data-testid="start"]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`,
 		`"Start at " + Math.round(document.querySelector('[data-testid="start"]').getBoundingClientRect().top)`)
 	screenshot(t, ctx, dir, "drill-home-phone-topic.png")
